@@ -1,0 +1,25 @@
+"""keras_gans: practical GANs for Keras 3.
+
+Train with `gan.fit(dataset)`, look at what you trained, and ship the
+generator to TF Serving.
+"""
+
+from keras_gans import callbacks
+from keras_gans import data
+from keras_gans import export
+from keras_gans import losses
+from keras_gans import models
+from keras_gans import plotting
+from keras_gans.gan import GAN
+from keras_gans.version import __version__
+
+__all__ = [
+    "GAN",
+    "__version__",
+    "callbacks",
+    "data",
+    "export",
+    "losses",
+    "models",
+    "plotting",
+]

@@ -1,0 +1,240 @@
+"""MNIST and Fashion-MNIST as tf.data pipelines of images in [-1, 1].
+
+Two sources, tried in this order:
+
+1. `data_dir` holding the four IDX files (`train-images-idx3-ubyte`,
+   `train-labels-idx1-ubyte`, `t10k-images-idx3-ubyte`,
+   `t10k-labels-idx1-ubyte`, each optionally gzipped), as distributed by
+   LeCun's and Zalando's sites or Debian's `dataset-fashion-mnist` package.
+2. tensorflow-datasets (`"mnist"`, `"fashion_mnist"`), from `data_dir` if it
+   is a TFDS data directory, else from `TFDS_DATA_DIR` / `~/tensorflow_datasets`,
+   downloading when the machine is online.
+"""
+
+import gzip
+import os
+import struct
+
+import numpy as np
+import tensorflow as tf
+
+from keras_gans.data.transforms import to_float
+
+DATASETS = ("mnist", "fashion_mnist")
+SPLITS = ("train", "test")
+_IDX_PREFIX = {"train": "train", "test": "t10k"}
+_IDX_DTYPES = {
+    0x08: np.uint8, 0x09: np.int8, 0x0B: ">i2", 0x0C: ">i4",
+    0x0D: ">f4", 0x0E: ">f8",
+}
+
+
+class DataNotFoundError(FileNotFoundError):
+    """Raised when a data set can be neither found locally nor downloaded."""
+
+
+def read_idx(path):
+    """Reads an IDX file (optionally gzipped) into a NumPy array.
+
+    Args:
+        path: str. Path to an IDX file such as `train-images-idx3-ubyte`
+            or `train-images-idx3-ubyte.gz`.
+
+    Returns:
+        An array whose shape and dtype come from the file's header.
+
+    Raises:
+        ValueError: if the file is not a well-formed IDX file.
+    """
+    opener = gzip.open if str(path).endswith(".gz") else open
+    try:
+        with opener(path, "rb") as f:
+            data = f.read()
+    except (OSError, EOFError) as e:
+        raise ValueError(f"Could not read IDX file {path}: {e}") from e
+    if len(data) < 4 or data[0] != 0 or data[1] != 0:
+        raise ValueError(
+            f"{path} is not an IDX file (bad magic number). Expected the "
+            "MNIST format: two zero bytes, a type byte and a rank byte."
+        )
+    type_code, rank = data[2], data[3]
+    if type_code not in _IDX_DTYPES:
+        raise ValueError(f"{path}: unknown IDX data type 0x{type_code:02x}.")
+    header = 4 + 4 * rank
+    if len(data) < header:
+        raise ValueError(f"{path}: truncated IDX header.")
+    shape = struct.unpack(f">{rank}I", data[4:header])
+    dtype = np.dtype(_IDX_DTYPES[type_code])
+    expected = int(np.prod(shape)) * dtype.itemsize
+    if len(data) - header != expected:
+        raise ValueError(
+            f"{path}: header says shape {shape} ({expected} bytes of data) "
+            f"but the file holds {len(data) - header} bytes. Is it truncated?"
+        )
+    return np.frombuffer(data, dtype, offset=header).reshape(shape)
+
+
+def _find_idx_file(data_dir, split, kind):
+    prefix = _IDX_PREFIX[split]
+    rank = 3 if kind == "images" else 1
+    stems = (f"{prefix}-{kind}-idx{rank}-ubyte", f"{prefix}-{kind}.idx{rank}-ubyte")
+    for stem in stems:
+        for suffix in ("", ".gz"):
+            path = os.path.join(data_dir, stem + suffix)
+            if os.path.isfile(path):
+                return path
+    return None
+
+
+def has_idx_files(data_dir, split="train"):
+    """True if `data_dir` holds the IDX images and labels for `split`."""
+    return all(
+        _find_idx_file(data_dir, split, kind) for kind in ("images", "labels")
+    )
+
+
+def load_idx(data_dir, split="train"):
+    """Loads `(images, labels)` of one split from a directory of IDX files.
+
+    Returns:
+        `images` uint8 `(n, 28, 28, 1)` and `labels` int64 `(n,)`.
+    """
+    paths = {k: _find_idx_file(data_dir, split, k) for k in ("images", "labels")}
+    missing = [k for k, p in paths.items() if p is None]
+    if missing:
+        raise DataNotFoundError(
+            f"{data_dir} has no IDX {' or '.join(missing)} file for split "
+            f"{split!r} (expected e.g. {_IDX_PREFIX[split]}-images-idx3-ubyte"
+            "[.gz])."
+        )
+    images = read_idx(paths["images"])
+    labels = read_idx(paths["labels"])
+    if images.ndim != 3 or images.dtype != np.uint8:
+        raise ValueError(
+            f"{paths['images']}: expected uint8 images of rank 3, got "
+            f"{images.dtype} of shape {images.shape}."
+        )
+    if labels.shape != (images.shape[0],):
+        raise ValueError(
+            f"{paths['labels']} holds {labels.shape[0]} labels for "
+            f"{images.shape[0]} images in {paths['images']}."
+        )
+    return images[..., None], labels.astype(np.int64)
+
+
+def _load_tfds(name, split, data_dir, download):
+    import tensorflow_datasets as tfds
+
+    try:
+        return tfds.load(
+            name, split=split, data_dir=data_dir, as_supervised=True,
+            download=download,
+        )
+    except Exception as e:  # TFDS raises many types for "not available".
+        raise DataNotFoundError(
+            _not_found_message(name, data_dir, f"{type(e).__name__}: {e}")
+        ) from e
+
+
+def _not_found_message(name, data_dir, reason):
+    where = data_dir or os.environ.get("TFDS_DATA_DIR") or "~/tensorflow_datasets"
+    return (
+        f"Could not load {name!r} (looked in {where}). Provide the data in "
+        "one of two ways:\n"
+        "  1. a directory holding the four IDX files (train-images-idx3-ubyte"
+        "[.gz], train-labels-idx1-ubyte[.gz], t10k-images-idx3-ubyte[.gz], "
+        "t10k-labels-idx1-ubyte[.gz]), passed as `data_dir=` (`--data_dir`);\n"
+        f"  2. a prepared tensorflow-datasets directory holding {name}/, "
+        "passed as `data_dir=` or through the TFDS_DATA_DIR environment "
+        "variable (or let TFDS download it on a machine with internet).\n"
+        f"Cause: {reason}"
+    )
+
+
+def mnist(
+    split="train",
+    batch_size=64,
+    dataset="mnist",
+    data_dir=None,
+    shuffle=None,
+    seed=None,
+    with_labels=False,
+    drop_remainder=True,
+    download=True,
+):
+    """Returns an MNIST-style `tf.data.Dataset` of images scaled to [-1, 1].
+
+    The pipeline decodes once, caches the uint8 images in memory, shuffles,
+    batches, scales to float32 `[-1, 1]` (after batching, which is cheaper)
+    and prefetches.
+
+    Args:
+        split: str. `"train"` (60,000 images) or `"test"` (10,000).
+            Defaults to `"train"`.
+        batch_size: int. Defaults to `64`.
+        dataset: str. `"mnist"` or `"fashion_mnist"`. Defaults to `"mnist"`.
+        data_dir: str or `None`. A directory of IDX files, or a TFDS data
+            directory. Defaults to `None` (TFDS's own, or `TFDS_DATA_DIR`).
+        shuffle: bool or `None`. Defaults to `True` for `"train"`, `False`
+            otherwise.
+        seed: int or `None`. Shuffle seed, for reproducible runs.
+        with_labels: bool. Yield `(images, labels)` instead of images.
+            Defaults to `False`.
+        drop_remainder: bool. Drop the last partial batch (GAN steps assume
+            full batches). Defaults to `True`.
+        download: bool. Let TFDS download when the data is not prepared.
+            Defaults to `True`.
+
+    Returns:
+        A `tf.data.Dataset` of float32 `(batch, 28, 28, 1)` images (and
+        int64 labels when `with_labels=True`).
+
+    Raises:
+        DataNotFoundError: if the data is neither in `data_dir` nor
+            available through TFDS; the message names both ways to provide it.
+
+    Example:
+
+    >>> ds = keras_gans.data.mnist("train", batch_size=128, seed=0)
+    """
+    if dataset not in DATASETS:
+        raise ValueError(
+            f"`dataset` must be one of {DATASETS}. Received: dataset={dataset!r}"
+        )
+    if split not in SPLITS:
+        raise ValueError(f"`split` must be one of {SPLITS}. Received: split={split!r}")
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise ValueError(
+            f"`batch_size` must be a positive integer. Received: batch_size={batch_size!r}"
+        )
+    if shuffle is None:
+        shuffle = split == "train"
+    if data_dir is not None:
+        data_dir = os.path.expanduser(str(data_dir))
+        if not os.path.isdir(data_dir):
+            raise DataNotFoundError(
+                _not_found_message(dataset, data_dir, f"{data_dir} is not a directory.")
+            )
+
+    if data_dir is not None and has_idx_files(data_dir, split):
+        images, labels = load_idx(data_dir, split)
+        ds = tf.data.Dataset.from_tensor_slices((images, labels))
+        num_examples = len(images)
+    else:
+        ds = _load_tfds(dataset, split, data_dir, download).cache()
+        num_examples = int(ds.cardinality())
+    if num_examples < batch_size and drop_remainder:
+        raise ValueError(
+            f"`batch_size`={batch_size} is larger than the {num_examples} "
+            f"examples of split {split!r}."
+        )
+    if shuffle:
+        ds = ds.shuffle(num_examples, seed=seed, reshuffle_each_iteration=True)
+    ds = ds.batch(batch_size, drop_remainder=drop_remainder)
+
+    def scale(images, labels):
+        images = to_float(images)
+        return (images, labels) if with_labels else images
+
+    ds = ds.map(scale, num_parallel_calls=tf.data.AUTOTUNE)
+    return ds.prefetch(tf.data.AUTOTUNE)

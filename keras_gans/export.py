@@ -1,0 +1,143 @@
+"""Export trained generators in the layout TensorFlow Serving loads.
+
+A TF Serving model base path holds one numbered subdirectory per version:
+`<export_dir>/<name>/<version>/saved_model.pb`. Serving picks the highest
+version; `saved_model` writes each version to a temporary directory first and
+renames it into place, so a failed export never leaves a half-written version
+for a server to load and never touches the versions already there.
+"""
+
+import os
+import re
+import shutil
+import tempfile
+
+import keras
+import tensorflow as tf
+
+from keras_gans.data.transforms import to_uint8
+
+SERVING_SIGNATURE = "serving_default"
+SAMPLE_SIGNATURE = "sample"
+_VERSION = re.compile(r"^\d+$")
+
+
+def versions(model_dir):
+    """Returns the sorted integer versions present in a model base path."""
+    if not os.path.isdir(model_dir):
+        return []
+    return sorted(
+        int(entry)
+        for entry in os.listdir(model_dir)
+        if _VERSION.match(entry)
+        and os.path.isfile(os.path.join(model_dir, entry, "saved_model.pb"))
+    )
+
+
+def resolve_saved_model(path):
+    """Returns the SavedModel directory for `path`.
+
+    `path` may be a SavedModel directory itself or a TF Serving model base
+    path (`<export_dir>/<name>`), in which case its latest version is used.
+    """
+    path = os.path.expanduser(str(path))
+    if os.path.isfile(os.path.join(path, "saved_model.pb")):
+        return path
+    found = versions(path)
+    if found:
+        return os.path.join(path, str(found[-1]))
+    raise FileNotFoundError(
+        f"{path} is neither a SavedModel directory (no saved_model.pb) nor a "
+        "model directory with numbered versions (e.g. "
+        "saved_models/mnist_dcgan/1/). Train and export one with "
+        "`python examples/mnist.py`."
+    )
+
+
+def saved_model(generator, export_dir, name, version=None):
+    """Exports a noise-to-image generator as a TF Serving SavedModel.
+
+    Signatures:
+
+    - `serving_default`: input `z` float32 `[batch, latent_dim]`, output
+      `images` uint8 `[batch, height, width, channels]`.
+    - `sample`: inputs `num_samples` int32 scalar and `seed` int32 scalar,
+      output `images` uint8: draws its own standard-normal noise, so clients
+      need not know the latent size. The same seed gives the same images.
+
+    Args:
+        generator: `keras.Model`. Maps `(batch, latent_dim)` noise to images
+            in `[-1, 1]` (e.g. `gan.generator`).
+        export_dir: str. Base directory, e.g. `"saved_models"`.
+        name: str. Model name, the TF Serving `model_name`.
+        version: int or `None`. Version number; defaults to one more than the
+            highest version already in `<export_dir>/<name>/` (or `1`). An
+            existing version is never overwritten.
+
+    Returns:
+        The path of the written version directory.
+
+    Example:
+
+    >>> path = keras_gans.export.saved_model(gan.generator, "saved_models",
+    ...                                      "mnist_dcgan")
+    >>> served = tf.saved_model.load(path)
+    >>> served.signatures["serving_default"](z=tf.zeros([1, 100]))["images"]
+    """
+    if not name or not re.match(r"^[A-Za-z0-9_.-]+$", str(name)):
+        raise ValueError(
+            "`name` must be a non-empty model name made of letters, digits, "
+            f"'_', '.' or '-'. Received: name={name!r}"
+        )
+    latent_dim = generator.input_shape[-1]
+    model_dir = os.path.join(os.path.expanduser(str(export_dir)), name)
+    if version is None:
+        version = (versions(model_dir) or [0])[-1] + 1
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise ValueError(
+            f"`version` must be a positive integer. Received: version={version!r}"
+        )
+    target = os.path.join(model_dir, str(version))
+    if os.path.exists(target):
+        raise FileExistsError(
+            f"{target} already exists; TF Serving versions are immutable. "
+            "Pick another `version` or leave it unset to use the next one."
+        )
+
+    archive = keras.export.ExportArchive()
+    archive.track(generator)
+
+    def serve(z):
+        images = generator(z, training=False)
+        return {"images": to_uint8(images)}
+
+    def sample(num_samples, seed):
+        z = tf.random.stateless_normal(
+            tf.stack([num_samples, latent_dim]), seed=tf.stack([seed, 0])
+        )
+        return serve(z)
+
+    archive.add_endpoint(
+        SERVING_SIGNATURE,
+        serve,
+        input_signature=[tf.TensorSpec([None, latent_dim], tf.float32, name="z")],
+    )
+    archive.add_endpoint(
+        SAMPLE_SIGNATURE,
+        sample,
+        input_signature=[
+            tf.TensorSpec([], tf.int32, name="num_samples"),
+            tf.TensorSpec([], tf.int32, name="seed"),
+        ],
+    )
+
+    os.makedirs(model_dir, exist_ok=True)
+    staging = tempfile.mkdtemp(prefix=f".tmp-{version}-", dir=model_dir)
+    try:
+        archive.write_out(staging, verbose=False)
+        os.chmod(staging, 0o755)  # mkdtemp's 0700 would hide it from a server
+        os.rename(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return target

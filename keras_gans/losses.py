@@ -1,0 +1,286 @@
+"""Adversarial losses, in (discriminator, generator) pairs.
+
+Every loss here works on raw discriminator outputs (logits for the
+cross-entropy losses; no sigmoid in the network), which is numerically safer
+than `sigmoid` followed by `log`. Each method returns a **per-example** loss of
+shape `(batch,)`: the discriminator output is averaged over any non-batch axes
+(so a PatchGAN's `(batch, h, w, 1)` map counts once per image). `GAN` reduces
+per-example losses to the global-batch mean, which keeps training on one or on
+several replicas the same computation.
+"""
+
+import keras
+import tensorflow as tf
+
+_PACKAGE = "keras_gans"
+
+
+def _per_example(x):
+    """Averages `x` over every axis but the first, in float32."""
+    x = tf.cast(x, "float32")
+    rank = x.shape.rank
+    if rank is None or rank <= 1:
+        return x
+    return tf.reduce_mean(x, axis=list(range(1, rank)))
+
+
+@keras.saving.register_keras_serializable(package=_PACKAGE)
+class AdversarialLoss:
+    """Base class: a discriminator loss and a generator loss that go together.
+
+    Subclasses implement `discriminator_loss` and `generator_loss`; losses that
+    need the discriminator's gradients (the WGAN-GP gradient penalty) also
+    override `penalty`. All three return per-example losses of shape
+    `(batch,)`.
+
+    Args:
+        name: str. Name used in configs and logs.
+    """
+
+    name = "adversarial_loss"
+
+    def __init__(self, name=None):
+        if name is not None:
+            self.name = name
+
+    def discriminator_loss(self, real_output, fake_output):
+        raise NotImplementedError
+
+    def generator_loss(self, fake_output):
+        raise NotImplementedError
+
+    def penalty(self, discriminator, real_images, fake_images, seed=None):
+        """Extra per-example discriminator term that needs the network itself.
+
+        `seed` is a `keras.random.SeedGenerator` (or int) for any randomness.
+        Returns `None` when the loss has no such term.
+        """
+        return None
+
+    def get_config(self):
+        return {"name": self.name}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    def __repr__(self):
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
+        return f"{self.__class__.__name__}({args})"
+
+
+@keras.saving.register_keras_serializable(package=_PACKAGE)
+class MinimaxLoss(AdversarialLoss):
+    """The original minimax GAN loss (Goodfellow et al., 2014).
+
+    Discriminator: `-log D(x) - log(1 - D(G(z)))`.
+    Generator: `log(1 - D(G(z)))`, the *saturating* loss: its gradient vanishes
+    when the discriminator confidently rejects generated samples, which is why
+    `NonSaturatingLoss` is usually preferred. `D = sigmoid(logits)`.
+    """
+
+    name = "minimax"
+
+    def discriminator_loss(self, real_output, fake_output):
+        return _per_example(
+            tf.nn.softplus(-tf.cast(real_output, "float32"))
+            + tf.nn.softplus(tf.cast(fake_output, "float32"))
+        )
+
+    def generator_loss(self, fake_output):
+        # log(1 - sigmoid(l)) == -softplus(l)
+        return _per_example(-tf.nn.softplus(tf.cast(fake_output, "float32")))
+
+
+@keras.saving.register_keras_serializable(package=_PACKAGE)
+class NonSaturatingLoss(MinimaxLoss):
+    """The non-saturating GAN loss (Goodfellow et al., 2014, section 3).
+
+    Discriminator: `-log D(x) - log(1 - D(G(z)))` (binary cross-entropy).
+    Generator: `-log D(G(z))`, i.e. binary cross-entropy of generated samples
+    against the "real" label. This is what `BCELoss(D(G(z)), ones)` computes in
+    the usual PyTorch loop.
+    """
+
+    name = "non_saturating"
+
+    def generator_loss(self, fake_output):
+        # -log(sigmoid(l)) == softplus(-l)
+        return _per_example(tf.nn.softplus(-tf.cast(fake_output, "float32")))
+
+
+@keras.saving.register_keras_serializable(package=_PACKAGE)
+class LeastSquaresLoss(AdversarialLoss):
+    """Least-squares GAN loss (LSGAN, Mao et al., 2017), with 0/1 targets.
+
+    Discriminator: `0.5 * ((D(x) - 1)^2 + D(G(z))^2)`.
+    Generator: `0.5 * (D(G(z)) - 1)^2`. `D` is the raw network output.
+    """
+
+    name = "least_squares"
+
+    def discriminator_loss(self, real_output, fake_output):
+        real = tf.cast(real_output, "float32")
+        fake = tf.cast(fake_output, "float32")
+        return _per_example(0.5 * (tf.square(real - 1.0) + tf.square(fake)))
+
+    def generator_loss(self, fake_output):
+        fake = tf.cast(fake_output, "float32")
+        return _per_example(0.5 * tf.square(fake - 1.0))
+
+
+@keras.saving.register_keras_serializable(package=_PACKAGE)
+class WassersteinLoss(AdversarialLoss):
+    """Wasserstein loss with gradient penalty (WGAN-GP, Gulrajani et al., 2017).
+
+    Critic: `D(G(z)) - D(x) + lambda * (||grad D(x_hat)||_2 - 1)^2`, where
+    `x_hat` is a random interpolation between a real and a generated image.
+    Generator: `-D(G(z))`. Usually trained with `d_steps=5` and Adam with
+    `beta_1=0.0` or `0.5`; the critic should not use batch normalization.
+
+    Args:
+        gradient_penalty_weight: float. `lambda` above; `0` disables the
+            penalty (plain WGAN without clipping is not Lipschitz: only do
+            this if the critic is constrained another way). Defaults to `10.0`.
+    """
+
+    name = "wasserstein"
+
+    def __init__(self, gradient_penalty_weight=10.0, name=None):
+        super().__init__(name=name)
+        if gradient_penalty_weight < 0:
+            raise ValueError(
+                "`gradient_penalty_weight` must be >= 0. "
+                f"Received: gradient_penalty_weight={gradient_penalty_weight}"
+            )
+        self.gradient_penalty_weight = float(gradient_penalty_weight)
+
+    def discriminator_loss(self, real_output, fake_output):
+        return _per_example(
+            tf.cast(fake_output, "float32") - tf.cast(real_output, "float32")
+        )
+
+    def generator_loss(self, fake_output):
+        return _per_example(-tf.cast(fake_output, "float32"))
+
+    def penalty(self, discriminator, real_images, fake_images, seed=None):
+        if self.gradient_penalty_weight == 0:
+            return None
+        return self.gradient_penalty_weight * gradient_penalty(
+            discriminator, real_images, fake_images, seed=seed
+        )
+
+    def get_config(self):
+        config = super().get_config()
+        config["gradient_penalty_weight"] = self.gradient_penalty_weight
+        return config
+
+
+@keras.saving.register_keras_serializable(package=_PACKAGE)
+class HingeLoss(AdversarialLoss):
+    """Hinge loss (Lim & Ye, 2017; used by SAGAN and BigGAN).
+
+    Discriminator: `relu(1 - D(x)) + relu(1 + D(G(z)))`.
+    Generator: `-D(G(z))`.
+    """
+
+    name = "hinge"
+
+    def discriminator_loss(self, real_output, fake_output):
+        real = tf.cast(real_output, "float32")
+        fake = tf.cast(fake_output, "float32")
+        return _per_example(tf.nn.relu(1.0 - real) + tf.nn.relu(1.0 + fake))
+
+    def generator_loss(self, fake_output):
+        return _per_example(-tf.cast(fake_output, "float32"))
+
+
+def gradient_penalty(discriminator, real_images, fake_images, seed=None):
+    """Per-example WGAN-GP penalty `(||grad_x D(x_hat)||_2 - 1)^2`.
+
+    `x_hat = eps * real + (1 - eps) * fake` with one `eps ~ U[0, 1]` per
+    example. Must be called inside the discriminator's gradient tape so that
+    the penalty's own gradient reaches the discriminator weights.
+
+    Args:
+        discriminator: callable. The discriminator (or critic).
+        real_images: tensor `(batch, ...)`.
+        fake_images: tensor of the same shape.
+        seed: `keras.random.SeedGenerator`, int or `None`. Seed for `eps`.
+
+    Returns:
+        A float32 tensor of shape `(batch,)`.
+    """
+    real_images = tf.cast(real_images, "float32")
+    fake_images = tf.cast(fake_images, "float32")
+    batch = tf.shape(real_images)[0]
+    eps_shape = (batch,) + (1,) * (real_images.shape.rank - 1)
+    eps = keras.random.uniform(eps_shape, dtype="float32", seed=seed)
+    interpolated = eps * real_images + (1.0 - eps) * fake_images
+    with tf.GradientTape() as tape:
+        tape.watch(interpolated)
+        output = discriminator(interpolated, training=True)
+        output = tf.reduce_sum(tf.cast(output, "float32"))
+    grads = tape.gradient(output, interpolated)
+    norms = tf.sqrt(
+        tf.reduce_sum(
+            tf.square(tf.reshape(grads, [batch, -1])), axis=1
+        )
+        + 1e-12
+    )
+    return tf.square(norms - 1.0)
+
+
+_LOSSES = {
+    "minimax": MinimaxLoss,
+    "non_saturating": NonSaturatingLoss,
+    "least_squares": LeastSquaresLoss,
+    "wasserstein": WassersteinLoss,
+    "hinge": HingeLoss,
+}
+_ALIASES = {
+    "bce": "non_saturating",
+    "nonsaturating": "non_saturating",
+    "lsgan": "least_squares",
+    "wgan_gp": "wasserstein",
+    "wgan-gp": "wasserstein",
+}
+
+
+def names():
+    """Returns the names accepted by `get`."""
+    return sorted(_LOSSES)
+
+
+def get(identifier):
+    """Returns an `AdversarialLoss` from a name, a config or a loss object.
+
+    Args:
+        identifier: str, dict or `AdversarialLoss`. One of `"minimax"`,
+            `"non_saturating"`, `"least_squares"`, `"wasserstein"`, `"hinge"`
+            (or the aliases `"bce"`, `"lsgan"`, `"wgan_gp"`); a serialized
+            loss; or an `AdversarialLoss` instance, returned as is.
+
+    Example:
+
+    >>> keras_gans.losses.get("hinge")
+    HingeLoss(name='hinge')
+    """
+    if isinstance(identifier, AdversarialLoss):
+        return identifier
+    if isinstance(identifier, dict):
+        return keras.saving.deserialize_keras_object(identifier)
+    if isinstance(identifier, str):
+        key = identifier.strip().lower()
+        key = _ALIASES.get(key, key)
+        if key in _LOSSES:
+            return _LOSSES[key]()
+        raise ValueError(
+            f"Unknown GAN loss {identifier!r}. Expected one of "
+            f"{', '.join(names())} (or an `AdversarialLoss` instance)."
+        )
+    raise TypeError(
+        "`loss` must be a loss name or an `keras_gans.losses.AdversarialLoss`"
+        f" instance. Received: loss={identifier!r} of type "
+        f"{type(identifier).__name__}"
+    )

@@ -1,0 +1,13 @@
+"""Functional builders for generators and discriminators."""
+
+from keras_gans.models.dcgan import dcgan_discriminator
+from keras_gans.models.dcgan import dcgan_generator
+from keras_gans.models.mlp import mlp_discriminator
+from keras_gans.models.mlp import mlp_generator
+
+__all__ = [
+    "dcgan_discriminator",
+    "dcgan_generator",
+    "mlp_discriminator",
+    "mlp_generator",
+]

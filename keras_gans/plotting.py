@@ -1,0 +1,123 @@
+"""Image grids and loss curves, written as PNG files with matplotlib."""
+
+import math
+import os
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only; never needs a display
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+
+def to_display_uint8(images):
+    """Returns images as uint8 `(n, h, w, c)`, from uint8 or floats in [-1, 1]."""
+    images = np.asarray(images)
+    if images.ndim == 3:
+        images = images[..., None]
+    if images.ndim != 4:
+        raise ValueError(
+            "Expected images of shape (n, height, width[, channels]). "
+            f"Received shape {images.shape}."
+        )
+    if images.dtype == np.uint8:
+        return images
+    images = np.clip(images.astype(np.float32), -1.0, 1.0)
+    return np.round((images + 1.0) * 127.5).astype(np.uint8)
+
+
+def image_grid(images, rows=None, cols=None, padding=2, pad_value=0):
+    """Tiles images into one uint8 array `(H, W, C)`.
+
+    Args:
+        images: array `(n, h, w[, c])`, uint8 or floats in `[-1, 1]`.
+        rows: int. Defaults to `ceil(sqrt(n))`.
+        cols: int. Defaults to `ceil(n / rows)`.
+        padding: int. Pixels between tiles. Defaults to `2`.
+        pad_value: int. Colour of the padding. Defaults to `0`.
+    """
+    images = to_display_uint8(images)
+    n, h, w, c = images.shape
+    rows = rows or max(1, math.ceil(math.sqrt(n)))
+    cols = cols or max(1, math.ceil(n / rows))
+    grid = np.full(
+        (rows * (h + padding) + padding, cols * (w + padding) + padding, c),
+        pad_value,
+        np.uint8,
+    )
+    for i in range(min(n, rows * cols)):
+        r, k = divmod(i, cols)
+        top, left = padding + r * (h + padding), padding + k * (w + padding)
+        grid[top:top + h, left:left + w] = images[i]
+    return grid
+
+
+def save_image_grid(images, path, rows=None, cols=None, title=None, scale=3):
+    """Writes `image_grid(images, rows, cols)` to a PNG file.
+
+    Args:
+        images: array `(n, h, w[, c])`, uint8 or floats in `[-1, 1]`.
+        path: str. Output `.png` path; parent directories are created.
+        rows, cols: int. Grid size; see `image_grid`.
+        title: str. Optional title above the grid.
+        scale: int. Output pixels per image pixel. Defaults to `3`.
+
+    Returns:
+        `path`.
+    """
+    grid = image_grid(images, rows, cols)
+    height, width = grid.shape[:2]
+    extra = 0.3 if title else 0.0
+    dpi = 100
+    fig = plt.figure(figsize=(width * scale / dpi, height * scale / dpi + extra), dpi=dpi)
+    ax = fig.add_axes([0, 0, 1, height * scale / dpi / (height * scale / dpi + extra)])
+    ax.imshow(grid.squeeze(-1) if grid.shape[-1] == 1 else grid,
+              cmap="gray", vmin=0, vmax=255, interpolation="nearest")
+    ax.axis("off")
+    if title:
+        fig.suptitle(title, fontsize=10, y=0.995)
+    _save(fig, path)
+    return path
+
+
+def plot_loss_curves(history, path, keys=("d_loss", "g_loss"), title=None):
+    """Plots loss curves from a `History`, a dict, or `LossHistory.history`.
+
+    Args:
+        history: `keras.callbacks.History`, or dict of name -> list of values.
+            When the dict has a `"step"` list (as `LossHistory` records),
+            it is the x axis; otherwise values are per epoch.
+        path: str. Output `.png` path; parent directories are created.
+        keys: names to plot; missing ones are skipped. Defaults to
+            `("d_loss", "g_loss")`.
+        title: str. Optional title.
+
+    Returns:
+        `path`.
+    """
+    values = getattr(history, "history", history)
+    steps = values.get("step")
+    fig, ax = plt.subplots(figsize=(6, 3.5), dpi=100)
+    for key in keys:
+        series = values.get(key)
+        if not series:
+            continue
+        x = steps if steps else range(1, len(series) + 1)
+        ax.plot(x, series, linewidth=1.2, label=key)
+    ax.set_xlabel("training step" if steps else "epoch")
+    ax.set_ylabel("loss")
+    ax.grid(alpha=0.3)
+    ax.legend()
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    _save(fig, path)
+    return path
+
+
+def _save(fig, path):
+    directory = os.path.dirname(os.path.abspath(path))
+    os.makedirs(directory, exist_ok=True)
+    fig.savefig(path)
+    plt.close(fig)
