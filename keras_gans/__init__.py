@@ -10,6 +10,7 @@ from keras_gans import export
 from keras_gans import losses
 from keras_gans import models
 from keras_gans import plotting
+from keras_gans import recipes
 from keras_gans.gan import GAN
 from keras_gans.version import __version__
 
@@ -22,4 +23,5 @@ __all__ = [
     "losses",
     "models",
     "plotting",
+    "recipes",
 ]

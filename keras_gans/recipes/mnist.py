@@ -1,0 +1,335 @@
+"""The MNIST recipe behind `examples/mnist.py`: train, draw, plot, export.
+
+`train(...)` is the whole job; the example script only maps flags to its
+arguments. Every argument left as `None` takes the preset's value, so
+`train(arch="mlp")` is the project's MLP recipe and
+`train(preset="founding")` is the founding document's exact recipe.
+"""
+
+import dataclasses
+import importlib.util
+import json
+import os
+import time
+
+import keras
+
+from keras_gans import callbacks as callbacks_module
+from keras_gans import export
+from keras_gans import plotting
+from keras_gans import data
+from keras_gans.gan import GAN
+from keras_gans.models import dcgan
+from keras_gans.models import mlp
+
+ARCHS = ("mlp", "dcgan")
+PRESETS = ("default", "founding")
+OPTIMIZERS = ("adam", "sgd")
+
+# Why these values: see README, "Why these defaults". The DCGAN step is
+# dominated by convolutions, which XLA makes slower on this CPU, so it runs
+# without it; the MLP step is small enough that per-step overhead matters,
+# so it runs many steps per call and lets XLA fuse them.
+DEFAULTS = {
+    "dcgan": {
+        "batch_size": 128,
+        "epochs": 5,
+        "learning_rate": 2e-4,
+        "beta_1": 0.5,
+        "steps_per_execution": 1,
+        "jit_compile": "auto",
+        "g_hidden": (128, 64),
+        "d_hidden": (64, 128),
+        "activation": None,
+    },
+    "mlp": {
+        "batch_size": 64,
+        "epochs": 20,
+        "learning_rate": 2e-4,
+        "beta_1": 0.5,
+        "steps_per_execution": 100,
+        "jit_compile": "true",
+        "g_hidden": (256, 512),
+        "d_hidden": (512, 256),
+        "activation": "leaky_relu",
+    },
+}
+# Section 5.1 of the founding document: MLP 100-128-256-784 / 784-128-64-1
+# with ReLU, BCE, Adam(lr=1e-3) with PyTorch's default betas, batch 64.
+FOUNDING = {
+    "arch": "mlp",
+    "batch_size": 64,
+    "epochs": 5,
+    "learning_rate": 1e-3,
+    "beta_1": 0.9,
+    "steps_per_execution": 100,
+    "jit_compile": "true",
+    "g_hidden": (128, 256),
+    "d_hidden": (128, 64),
+    "activation": "relu",
+    "loss": "non_saturating",
+}
+
+
+@dataclasses.dataclass
+class TrainResult:
+    """What `train` produced.
+
+    Attributes:
+        gan: the trained `GAN`.
+        history: dict of per-epoch metrics from `fit`.
+        steps_history: dict of losses every few steps (`LossHistory`).
+        sample_grids: list of PNG paths, one per epoch.
+        loss_curves: PNG path of the loss curves.
+        keras_path: path of the saved `.keras` model.
+        export_path: SavedModel version directory, or `None` if not exported.
+        train_seconds: wall-clock seconds spent in `fit`.
+        total_seconds: wall-clock seconds of the whole job.
+        config: the resolved settings.
+    """
+
+    gan: GAN
+    history: dict
+    steps_history: dict
+    sample_grids: list
+    loss_curves: str
+    keras_path: str
+    export_path: str
+    train_seconds: float
+    total_seconds: float
+    config: dict
+
+
+def parse_jit_compile(value):
+    """Maps `"true"|"false"|"auto"` (or bools) to `compile(jit_compile=)`."""
+    if isinstance(value, bool) or value == "auto":
+        return value
+    text = str(value).strip().lower()
+    if text in ("true", "1", "yes"):
+        return True
+    if text in ("false", "0", "no"):
+        return False
+    if text == "auto":
+        return "auto"
+    raise ValueError(
+        f"`jit_compile` must be 'true', 'false' or 'auto'. Received: {value!r}"
+    )
+
+
+def build_networks(
+    arch, latent_dim=100, g_hidden=None, d_hidden=None, activation=None
+):
+    """Builds the recipe's generator and discriminator for `arch`."""
+    if arch not in ARCHS:
+        raise ValueError(f"`arch` must be one of {ARCHS}. Received: arch={arch!r}")
+    defaults = DEFAULTS[arch]
+    g_hidden = tuple(g_hidden or defaults["g_hidden"])
+    d_hidden = tuple(d_hidden or defaults["d_hidden"])
+    if arch == "mlp":
+        activation = activation or defaults["activation"]
+        return (
+            mlp.mlp_generator(latent_dim, hidden_units=g_hidden, activation=activation),
+            mlp.mlp_discriminator(hidden_units=d_hidden, activation=activation),
+        )
+    return (
+        dcgan.dcgan_generator(latent_dim, filters=g_hidden),
+        dcgan.dcgan_discriminator(filters=d_hidden),
+    )
+
+
+def peer_networks(arch):
+    """The networks of `../shared/bench/peer_torch_gan.py`, for benchmarks."""
+    if arch == "mlp":
+        return build_networks(
+            "mlp", 100, FOUNDING["g_hidden"], FOUNDING["d_hidden"], "relu"
+        )
+    return build_networks("dcgan", 100, (128, 64), (64, 128))
+
+
+def _optimizer(name, learning_rate, beta_1, beta_2, momentum):
+    if name == "adam":
+        return keras.optimizers.Adam(learning_rate, beta_1=beta_1, beta_2=beta_2)
+    if name == "sgd":
+        return keras.optimizers.SGD(learning_rate, momentum=momentum)
+    raise ValueError(
+        f"`optimizer` must be one of {OPTIMIZERS}. Received: optimizer={name!r}"
+    )
+
+
+def resolve_config(preset="default", **overrides):
+    """Returns the full settings: preset values, then non-`None` overrides."""
+    if preset not in PRESETS:
+        raise ValueError(
+            f"`preset` must be one of {PRESETS}. Received: preset={preset!r}"
+        )
+    arch = overrides.get("arch") or (FOUNDING["arch"] if preset == "founding" else "dcgan")
+    if arch not in ARCHS:
+        raise ValueError(f"`arch` must be one of {ARCHS}. Received: arch={arch!r}")
+    config = {
+        "preset": preset,
+        "loss": "non_saturating",
+        "latent_dim": 100,
+        "optimizer": "adam",
+        "beta_2": 0.999,
+        "momentum": 0.0,
+        "d_steps": 1,
+        "seed": 0,
+        "steps_per_epoch": None,
+        "g_learning_rate": None,
+        "d_learning_rate": None,
+        "data_dir": None,
+        "dataset": "mnist",
+        "output_dir": None,
+        "export_dir": "saved_models",
+        "export": True,
+        "tensorboard": False,
+        "verbose": "auto",
+    }
+    config.update(DEFAULTS[arch])
+    if preset == "founding":
+        config.update(FOUNDING)
+    config.update({k: v for k, v in overrides.items() if v is not None})
+    config["arch"] = arch
+    config["g_learning_rate"] = config["g_learning_rate"] or config["learning_rate"]
+    config["d_learning_rate"] = config["d_learning_rate"] or config["learning_rate"]
+    config["jit_compile"] = parse_jit_compile(config["jit_compile"])
+    if config["output_dir"] is None:
+        suffix = "_founding" if preset == "founding" else ""
+        config["output_dir"] = os.path.join("runs", f"mnist_{arch}{suffix}")
+    return config
+
+
+def train(preset="default", **overrides):
+    """Trains a GAN on MNIST, writes samples and curves, and exports it.
+
+    Args:
+        preset: `"default"` (the project's recipes) or `"founding"` (the
+            founding document's MLP recipe, kept for comparison).
+        **overrides: any key of `resolve_config`'s result, e.g. `arch`,
+            `loss`, `epochs`, `steps_per_epoch`, `batch_size`, `latent_dim`,
+            `optimizer`, `learning_rate`, `g_learning_rate`,
+            `d_learning_rate`, `beta_1`, `beta_2`, `momentum`, `d_steps`,
+            `seed`, `data_dir`, `dataset`, `output_dir`, `export_dir`,
+            `export`, `tensorboard`, `steps_per_execution`, `jit_compile`,
+            `g_hidden`, `d_hidden`, `activation`, `verbose`. `None` means
+            "use the preset's value".
+
+    Returns:
+        A `TrainResult`.
+    """
+    start = time.perf_counter()
+    config = resolve_config(preset, **overrides)
+    if config["tensorboard"] and importlib.util.find_spec("tensorboard") is None:
+        raise ValueError(
+            "`tensorboard=True` needs the tensorboard package: "
+            "`pip install tensorboard`."
+        )
+    output_dir = config["output_dir"]
+    os.makedirs(output_dir, exist_ok=True)
+    keras.utils.set_random_seed(config["seed"])
+
+    dataset = data.mnist(
+        "train",
+        batch_size=config["batch_size"],
+        dataset=config["dataset"],
+        data_dir=config["data_dir"],
+        seed=config["seed"],
+    )
+    generator, discriminator = build_networks(
+        config["arch"],
+        config["latent_dim"],
+        config["g_hidden"],
+        config["d_hidden"],
+        config["activation"],
+    )
+    steps_per_epoch = config["steps_per_epoch"]
+    execution = config["steps_per_execution"]
+    if steps_per_epoch:
+        # Keras runs whole executions; keep the epoch length what was asked.
+        execution = _largest_divisor(steps_per_epoch, execution)
+    gan = GAN(generator, discriminator, seed=config["seed"])
+    opt_args = (config["beta_1"], config["beta_2"], config["momentum"])
+    gan.compile(
+        g_optimizer=_optimizer(config["optimizer"], config["g_learning_rate"], *opt_args),
+        d_optimizer=_optimizer(config["optimizer"], config["d_learning_rate"], *opt_args),
+        loss=config["loss"],
+        d_steps=config["d_steps"],
+        steps_per_execution=execution,
+        jit_compile=config["jit_compile"],
+    )
+    samples = callbacks_module.SampleGrid(
+        output_dir,
+        noise=callbacks_module.fixed_noise(64, config["latent_dim"], seed=1234),
+        rows=8,
+        tensorboard_dir=os.path.join(output_dir, "tensorboard")
+        if config["tensorboard"]
+        else None,
+    )
+    steps_log = callbacks_module.LossHistory(every_n_steps=max(1, execution))
+    fit_callbacks = [callbacks_module.StopOnNonFiniteLoss(), samples, steps_log]
+    if config["tensorboard"]:
+        fit_callbacks.append(
+            keras.callbacks.TensorBoard(
+                log_dir=os.path.join(output_dir, "tensorboard"), update_freq="epoch"
+            )
+        )
+
+    fit_start = time.perf_counter()
+    history = gan.fit(
+        dataset,
+        epochs=config["epochs"],
+        steps_per_epoch=steps_per_epoch,
+        callbacks=fit_callbacks,
+        verbose=config["verbose"],
+    )
+    train_seconds = time.perf_counter() - fit_start
+
+    name = f"mnist_{config['arch']}"
+    loss_curves = plotting.plot_loss_curves(
+        steps_log.history if steps_log.history["step"] else history.history,
+        os.path.join(output_dir, "loss_curves.png"),
+        title=f"{name}: {config['loss']} loss",
+    )
+    keras_path = os.path.join(output_dir, "gan.keras")
+    save_atomically(gan, keras_path)
+    export_path = None
+    if config["export"]:
+        export_path = export.saved_model(gan.generator, config["export_dir"], name)
+    total_seconds = time.perf_counter() - start
+    summary = {
+        "config": {k: v for k, v in config.items() if k != "verbose"},
+        "history": history.history,
+        "train_seconds": train_seconds,
+        "total_seconds": total_seconds,
+        "export_path": export_path,
+    }
+    with open(os.path.join(output_dir, "summary.json"), "w") as f:
+        json.dump(summary, f, indent=1, default=str)
+    return TrainResult(
+        gan=gan,
+        history=history.history,
+        steps_history=steps_log.history,
+        sample_grids=list(samples.paths),
+        loss_curves=loss_curves,
+        keras_path=keras_path,
+        export_path=export_path,
+        train_seconds=train_seconds,
+        total_seconds=total_seconds,
+        config=config,
+    )
+
+
+def save_atomically(model, path):
+    """Saves `model` to `path` through a temporary file, so a crash mid-save
+    never leaves a truncated `.keras` file in place of a good one."""
+    tmp = f"{path}.tmp.keras"
+    model.save(tmp)
+    os.replace(tmp, path)
+    return path
+
+
+def _largest_divisor(n, at_most):
+    for d in range(min(n, at_most), 0, -1):
+        if n % d == 0:
+            return d
+    return 1
