@@ -380,6 +380,22 @@ class GAN(keras.Model):
             config[key] = keras.saving.deserialize_keras_object(config[key])
         return cls(**config)
 
+    # Keras saves a layer's own variables but not the state of its seed
+    # generators; without this a loaded GAN would replay the noise of step 0.
+    _SEED_STATE_KEY = "noise_seed_state"
+
+    def save_own_variables(self, store):
+        super().save_own_variables(store)
+        store[self._SEED_STATE_KEY] = self.seed_generator.state
+
+    def load_own_variables(self, store):
+        keys = list(store.keys())
+        if self._SEED_STATE_KEY in keys:
+            self.seed_generator.state.assign(store[self._SEED_STATE_KEY])
+        super().load_own_variables(
+            {k: store[k] for k in keys if k != self._SEED_STATE_KEY}
+        )
+
     def get_compile_config(self):
         if getattr(self, "_compile_config", None) is None:
             return None

@@ -1,0 +1,45 @@
+"""Shared fixtures: real MNIST from ../shared (or KERAS_GANS_MNIST_DIR)."""
+
+import os
+
+import numpy as np
+import pytest
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SHARED = os.path.join(os.path.dirname(REPO), "shared", "data")
+
+
+def _first_dir(*candidates):
+    for path in candidates:
+        if path and os.path.isdir(path):
+            return path
+    return None
+
+
+@pytest.fixture(scope="session")
+def mnist_dir():
+    """Directory with the four real MNIST IDX files."""
+    path = _first_dir(
+        os.environ.get("KERAS_GANS_MNIST_DIR"), os.path.join(SHARED, "mnist")
+    )
+    if path is None:
+        pytest.skip("real MNIST IDX files not found: set KERAS_GANS_MNIST_DIR")
+    return path
+
+
+@pytest.fixture(scope="session")
+def tfds_dir():
+    """A prepared TFDS data directory holding mnist/."""
+    path = _first_dir(os.environ.get("TFDS_DATA_DIR"), os.path.join(SHARED, "tfds"))
+    if path is None or not os.path.isdir(os.path.join(path, "mnist")):
+        pytest.skip("no prepared TFDS mnist: set TFDS_DATA_DIR")
+    return path
+
+
+@pytest.fixture(scope="session")
+def real_batches(mnist_dir):
+    """Eight real MNIST training batches of 32, as float32 in [-1, 1]."""
+    import keras_gans as kg
+
+    ds = kg.data.mnist("train", batch_size=32, data_dir=mnist_dir, seed=0)
+    return np.stack([b.numpy() for b in ds.take(8)])

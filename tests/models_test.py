@@ -1,0 +1,54 @@
+import pytest
+
+import keras_gans as kg
+
+
+def test_founding_mlp_shapes():
+    g = kg.models.mlp_generator()
+    d = kg.models.mlp_discriminator()
+    assert g.input_shape == (None, 100) and g.output_shape == (None, 28, 28, 1)
+    assert [l.units for l in g.layers if hasattr(l, "units")] == [128, 256, 784]
+    assert [l.units for l in d.layers if hasattr(l, "units")] == [128, 64, 1]
+    # (100*128+128) + (128*256+256) + (256*784+784); (784*128+128) + (128*64+64) + (64+1)
+    assert g.count_params() == 247_440
+    assert d.count_params() == 108_801
+
+
+@pytest.mark.parametrize("shape", [(28, 28, 1), (32, 32, 3), (64, 48, 3)])
+def test_dcgan_shapes(shape):
+    g = kg.models.dcgan_generator(latent_dim=32, image_shape=shape)
+    d = kg.models.dcgan_discriminator(image_shape=shape)
+    assert g.output_shape == (None,) + shape
+    assert d.output_shape == (None, 1)
+
+
+def test_dcgan_matches_the_peer_network():
+    g = kg.models.dcgan_generator()
+    d = kg.models.dcgan_discriminator()
+    # Peer: Linear(100, 6272)+BN, ConvT(128->64, 4)+BN, ConvT(64->1, 4);
+    # Conv(1->64, 4), Conv(64->128, 4), Linear(6272, 1). Our generator drops
+    # the biases that batch norm cancels anyway.
+    assert g.get_layer("project").kernel.shape == (100, 7 * 7 * 128)
+    assert g.get_layer("up_0").kernel.shape == (4, 4, 64, 128)
+    assert g.get_layer("images").kernel.shape == (4, 4, 1, 64)
+    assert d.get_layer("down_0").kernel.shape == (4, 4, 1, 64)
+    assert d.get_layer("down_1").kernel.shape == (4, 4, 64, 128)
+    assert d.get_layer("score").kernel.shape == (7 * 7 * 128, 1)
+
+
+@pytest.mark.parametrize(
+    "build, kwargs, message",
+    [
+        (kg.models.mlp_generator, {"latent_dim": 0}, "latent_dim` must be a positive integer. Received: latent_dim=0"),
+        (kg.models.mlp_generator, {"hidden_units": []}, "hidden_units"),
+        (kg.models.mlp_discriminator, {"image_shape": (28, 28)}, "image_shape` must be"),
+        (kg.models.mlp_discriminator, {"dropout": 1.5}, "dropout"),
+        (kg.models.dcgan_generator, {"image_shape": (30, 30, 1)}, "divisible by 4"),
+        (kg.models.dcgan_discriminator, {"image_shape": (28, 26, 1)}, "divisible by 4"),
+        (kg.models.dcgan_generator, {"filters": (64, -1)}, "filters"),
+        (kg.models.dcgan_discriminator, {"kernel_size": 0}, "kernel_size"),
+    ],
+)
+def test_builders_validate_arguments(build, kwargs, message):
+    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        build(**kwargs)
