@@ -56,6 +56,7 @@ flags.DEFINE_list("g_hidden", None, "Generator widths (mlp: hidden units; dcgan:
 flags.DEFINE_list("d_hidden", None, "Discriminator widths (mlp: hidden units; dcgan: filters).")
 flags.DEFINE_string("activation", None, "MLP hidden activation. Default: leaky_relu "
                     "(founding: relu).")
+flags.DEFINE_float("d_dropout", None, "Discriminator dropout rate. Default: 0.0.")
 FLAGS = flags.FLAGS
 
 
@@ -71,7 +72,7 @@ def main(argv):
             "optimizer", "learning_rate", "g_learning_rate", "d_learning_rate",
             "beta_1", "beta_2", "momentum", "d_steps", "seed", "data_dir", "dataset",
             "output_dir", "export_dir", "export", "tensorboard", "steps_per_execution",
-            "jit_compile", "activation",
+            "jit_compile", "activation", "d_dropout",
         )
     }
     for name in ("g_hidden", "d_hidden"):

@@ -41,6 +41,7 @@ DEFAULTS = {
         "g_hidden": (128, 64),
         "d_hidden": (64, 128),
         "activation": None,
+        "d_dropout": 0.0,
     },
     "mlp": {
         "batch_size": 64,
@@ -52,6 +53,7 @@ DEFAULTS = {
         "g_hidden": (256, 512),
         "d_hidden": (512, 256),
         "activation": "leaky_relu",
+        "d_dropout": 0.0,
     },
 }
 # Section 5.1 of the founding document: MLP 100-128-256-784 / 784-128-64-1
@@ -67,6 +69,7 @@ FOUNDING = {
     "g_hidden": (128, 256),
     "d_hidden": (128, 64),
     "activation": "relu",
+    "d_dropout": 0.0,
     "loss": "non_saturating",
 }
 
@@ -117,7 +120,8 @@ def parse_jit_compile(value):
 
 
 def build_networks(
-    arch, latent_dim=100, g_hidden=None, d_hidden=None, activation=None
+    arch, latent_dim=100, g_hidden=None, d_hidden=None, activation=None,
+    d_dropout=None,
 ):
     """Builds the recipe's generator and discriminator for `arch`."""
     if arch not in ARCHS:
@@ -125,15 +129,18 @@ def build_networks(
     defaults = DEFAULTS[arch]
     g_hidden = tuple(g_hidden or defaults["g_hidden"])
     d_hidden = tuple(d_hidden or defaults["d_hidden"])
+    d_dropout = defaults["d_dropout"] if d_dropout is None else d_dropout
     if arch == "mlp":
         activation = activation or defaults["activation"]
         return (
             mlp.mlp_generator(latent_dim, hidden_units=g_hidden, activation=activation),
-            mlp.mlp_discriminator(hidden_units=d_hidden, activation=activation),
+            mlp.mlp_discriminator(
+                hidden_units=d_hidden, activation=activation, dropout=d_dropout
+            ),
         )
     return (
         dcgan.dcgan_generator(latent_dim, filters=g_hidden),
-        dcgan.dcgan_discriminator(filters=d_hidden),
+        dcgan.dcgan_discriminator(filters=d_hidden, dropout=d_dropout),
     )
 
 
@@ -211,7 +218,7 @@ def train(preset="default", **overrides):
             `d_learning_rate`, `beta_1`, `beta_2`, `momentum`, `d_steps`,
             `seed`, `data_dir`, `dataset`, `output_dir`, `export_dir`,
             `export`, `tensorboard`, `steps_per_execution`, `jit_compile`,
-            `g_hidden`, `d_hidden`, `activation`, `verbose`. `None` means
+            `g_hidden`, `d_hidden`, `activation`, `d_dropout`, `verbose`. `None` means
             "use the preset's value".
 
     Returns:
@@ -241,6 +248,7 @@ def train(preset="default", **overrides):
         config["g_hidden"],
         config["d_hidden"],
         config["activation"],
+        config["d_dropout"],
     )
     steps_per_epoch = config["steps_per_epoch"]
     execution = config["steps_per_execution"]
