@@ -26,7 +26,7 @@ flags.DEFINE_enum("loss", None,
                   "Adversarial loss. Default: non_saturating.")
 flags.DEFINE_integer("epochs", None, "Epochs. Default: dcgan 5, mlp 20, founding 5.")
 flags.DEFINE_integer("steps_per_epoch", None, "Optional cap on steps per epoch.")
-flags.DEFINE_integer("batch_size", None, "Batch size. Default: dcgan 128, mlp 64.")
+flags.DEFINE_integer("batch_size", None, "Batch size. Default: 64.")
 flags.DEFINE_integer("latent_dim", None, "Noise size. Default: 100.")
 flags.DEFINE_enum("optimizer", None, ["adam", "sgd"], "Optimizer. Default: adam.")
 flags.DEFINE_float("learning_rate", None,

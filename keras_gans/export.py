@@ -104,8 +104,9 @@ def saved_model(generator, export_dir, name, version=None):
             "Pick another `version` or leave it unset to use the next one."
         )
 
+    # The endpoints capture the generator's variables; `archive.track()`
+    # would store every variable a second time (twice the file size).
     archive = keras.export.ExportArchive()
-    archive.track(generator)
 
     def serve(z):
         images = generator(z, training=False)

@@ -125,3 +125,16 @@ def test_to_uint8_inverts_to_float():
     pixels = np.arange(256, dtype=np.uint8)
     np.testing.assert_array_equal(kg.data.to_uint8(kg.data.to_float(pixels)).numpy(), pixels)
     np.testing.assert_array_equal(kg.data.to_uint8(np.array([-3.0, 3.0])).numpy(), [0, 255])
+
+
+FASHION_DIR = "/usr/share/datasets/fashion-mnist"  # Debian's dataset-fashion-mnist
+
+
+@pytest.mark.skipif(not os.path.isdir(FASHION_DIR), reason="apt-get install dataset-fashion-mnist")
+def test_fashion_mnist_from_debian_idx_files(mnist_dir):
+    ds = kg.data.mnist("test", batch_size=500, dataset="fashion_mnist", data_dir=FASHION_DIR, with_labels=True)
+    x, y = next(iter(ds))
+    assert x.shape == (500, 28, 28, 1) and set(np.unique(y.numpy())) == set(range(10))
+    digits = next(iter(kg.data.mnist("test", batch_size=500, data_dir=mnist_dir)))
+    # Clothes cover far more of the frame than pen strokes do.
+    assert (x.numpy() > 0).mean() > 2 * (digits.numpy() > 0).mean()

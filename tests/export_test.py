@@ -31,6 +31,10 @@ def test_saved_model_serving_contract(generator, tmp_path):
     # Same graph, same weights: at most one grey level from float rounding.
     assert np.abs(images.astype(int) - expected.astype(int)).max() <= 1
 
+    # Each weight is stored once (tracking the model as well doubles the file).
+    data = os.path.join(path, "variables", "variables.data-00000-of-00001")
+    assert os.path.getsize(data) < 1.2 * 4 * generator.count_params()
+
     sample = served.signatures["sample"]
     a = sample(num_samples=tf.constant(4), seed=tf.constant(7))["images"].numpy()
     b = sample(num_samples=tf.constant(4), seed=tf.constant(7))["images"].numpy()

@@ -32,7 +32,7 @@ OPTIMIZERS = ("adam", "sgd")
 # so it runs many steps per call and lets XLA fuse them.
 DEFAULTS = {
     "dcgan": {
-        "batch_size": 128,
+        "batch_size": 64,
         "epochs": 5,
         "learning_rate": 2e-4,
         "beta_1": 0.5,
@@ -273,7 +273,8 @@ def train(preset="default", **overrides):
         if config["tensorboard"]
         else None,
     )
-    steps_log = callbacks_module.LossHistory(every_n_steps=max(1, execution))
+    # Windows of 25+ steps: single-step GAN losses are too noisy to read.
+    steps_log = callbacks_module.LossHistory(every_n_steps=max(25, execution))
     fit_callbacks = [callbacks_module.StopOnNonFiniteLoss(), samples, steps_log]
     if config["tensorboard"]:
         fit_callbacks.append(
@@ -307,6 +308,7 @@ def train(preset="default", **overrides):
     summary = {
         "config": {k: v for k, v in config.items() if k != "verbose"},
         "history": history.history,
+        "steps_history": steps_log.history,
         "train_seconds": train_seconds,
         "total_seconds": total_seconds,
         "export_path": export_path,
