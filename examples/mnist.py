@@ -57,6 +57,13 @@ flags.DEFINE_list("d_hidden", None, "Discriminator widths (mlp: hidden units; dc
 flags.DEFINE_string("activation", None, "MLP hidden activation. Default: leaky_relu "
                     "(founding: relu).")
 flags.DEFINE_float("d_dropout", None, "Discriminator dropout rate. Default: 0.0.")
+flags.DEFINE_integer("evaluate_every", None,
+                     "Evaluate FCD, KID, classifier score, precision/recall and class "
+                     "coverage every N epochs (python -m keras_gans.evaluate's metrics). "
+                     "Default: after the last epoch only; 0: never.")
+flags.DEFINE_integer("eval_samples", None, "Samples per evaluation. Default: 10000.")
+flags.DEFINE_bool("export_best", None, "Export the evaluated generator with the lowest FCD "
+                  "instead of the last one. Default: false.")
 FLAGS = flags.FLAGS
 
 
@@ -72,7 +79,8 @@ def main(argv):
             "optimizer", "learning_rate", "g_learning_rate", "d_learning_rate",
             "beta_1", "beta_2", "momentum", "d_steps", "seed", "data_dir", "dataset",
             "output_dir", "export_dir", "export", "tensorboard", "steps_per_execution",
-            "jit_compile", "activation", "d_dropout",
+            "jit_compile", "activation", "d_dropout", "evaluate_every", "eval_samples",
+            "export_best",
         )
     }
     for name in ("g_hidden", "d_hidden"):
@@ -86,6 +94,10 @@ def main(argv):
     print(f"trained in {result.train_seconds:.0f} s ({result.total_seconds:.0f} s in all)")
     print(f"samples:     {result.sample_grids[-1] if result.sample_grids else '-'}")
     print(f"loss curves: {result.loss_curves}")
+    if result.evaluations:
+        last = result.evaluations[-1]
+        print(f"quality:     FCD {last['fcd']:.3f}, KID {last['kid']:.4f}, coverage "
+              f"{last['coverage']:.2f} (epoch {last['epoch']}, {last['num_samples']} samples)")
     print(f"keras model: {result.keras_path}")
     if result.export_path:
         print(f"SavedModel:  {result.export_path}")

@@ -6,6 +6,7 @@ generator to TF Serving.
 
 from keras_gans import callbacks
 from keras_gans import data
+from keras_gans import evaluation
 from keras_gans import export
 from keras_gans import losses
 from keras_gans import models
@@ -19,6 +20,7 @@ __all__ = [
     "__version__",
     "callbacks",
     "data",
+    "evaluation",
     "export",
     "losses",
     "models",

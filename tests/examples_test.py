@@ -29,7 +29,7 @@ def mnist_run(mnist_dir, tmp_path_factory):
         "mnist.py", "--epochs=2", "--steps_per_epoch=3", "--batch_size=16",
         "--latent_dim=32", "--g_hidden=32,16", "--d_hidden=16,32",
         f"--data_dir={mnist_dir}", f"--output_dir={out / 'run'}",
-        f"--export_dir={out / 'export'}", "--tensorboard",
+        f"--export_dir={out / 'export'}", "--tensorboard", "--eval_samples=300",
     )
     assert result.returncode == 0, result.stderr[-3000:]
     return out, result
@@ -48,6 +48,10 @@ def test_mnist_example_writes_grids_curves_and_model(mnist_run):
     assert len(summary["history"]["g_loss"]) == 2
     assert os.listdir(run_dir / "tensorboard")
     assert "SavedModel:" in result.stdout
+    # Evaluated after the last epoch by default.
+    assert "quality:     FCD" in result.stdout
+    assert summary["evaluations"][-1]["epoch"] == 2
+    assert summary["evaluations"][-1]["num_samples"] == 300
 
 
 def test_mnist_example_export_matches_the_serving_contract(mnist_run):

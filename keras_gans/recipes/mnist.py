@@ -89,6 +89,7 @@ class TrainResult:
         train_seconds: wall-clock seconds spent in `fit`.
         total_seconds: wall-clock seconds of the whole job.
         config: the resolved settings.
+        evaluations: list of `EvaluateGenerator` result dicts (may be empty).
     """
 
     gan: GAN
@@ -101,6 +102,7 @@ class TrainResult:
     train_seconds: float
     total_seconds: float
     config: dict
+    evaluations: list = dataclasses.field(default_factory=list)
 
 
 def parse_jit_compile(value):
@@ -190,6 +192,9 @@ def resolve_config(preset="default", **overrides):
         "export_dir": "saved_models",
         "export": True,
         "tensorboard": False,
+        "evaluate_every": None,
+        "eval_samples": 10_000,
+        "export_best": False,
         "verbose": "auto",
     }
     config.update(DEFAULTS[arch])
@@ -218,8 +223,11 @@ def train(preset="default", **overrides):
             `d_learning_rate`, `beta_1`, `beta_2`, `momentum`, `d_steps`,
             `seed`, `data_dir`, `dataset`, `output_dir`, `export_dir`,
             `export`, `tensorboard`, `steps_per_execution`, `jit_compile`,
-            `g_hidden`, `d_hidden`, `activation`, `d_dropout`, `verbose`. `None` means
-            "use the preset's value".
+            `g_hidden`, `d_hidden`, `activation`, `d_dropout`, `evaluate_every`
+            (epochs between evaluations; `None`: after the last epoch only, when
+            the evaluation classifier is available; `0`: never), `eval_samples`,
+            `export_best` (export the generator with the lowest FCD seen),
+            `verbose`. `None` means "use the preset's value".
 
     Returns:
         A `TrainResult`.
@@ -276,6 +284,9 @@ def train(preset="default", **overrides):
     # Windows of 25+ steps: single-step GAN losses are too noisy to read.
     steps_log = callbacks_module.LossHistory(every_n_steps=max(25, execution))
     fit_callbacks = [callbacks_module.StopOnNonFiniteLoss(), samples, steps_log]
+    evaluation = _evaluation_callback(config)
+    if evaluation is not None:
+        fit_callbacks.append(evaluation)
     if config["tensorboard"]:
         fit_callbacks.append(
             keras.callbacks.TensorBoard(
@@ -292,6 +303,10 @@ def train(preset="default", **overrides):
         verbose=config["verbose"],
     )
     train_seconds = time.perf_counter() - fit_start
+    evaluations = evaluation.history if evaluation is not None else []
+    if config["export_best"] and evaluation is not None and evaluation.best:
+        best = evaluation.restore_best()
+        print(f"restored the generator of epoch {best['epoch']} (FCD {best['fcd']:.3f})")
 
     name = f"mnist_{config['arch']}"
     loss_curves = plotting.plot_loss_curves(
@@ -309,6 +324,7 @@ def train(preset="default", **overrides):
         "config": {k: v for k, v in config.items() if k != "verbose"},
         "history": history.history,
         "steps_history": steps_log.history,
+        "evaluations": evaluations,
         "train_seconds": train_seconds,
         "total_seconds": total_seconds,
         "export_path": export_path,
@@ -326,6 +342,33 @@ def train(preset="default", **overrides):
         train_seconds=train_seconds,
         total_seconds=total_seconds,
         config=config,
+        evaluations=evaluations,
+    )
+
+
+def _evaluation_callback(config):
+    """`EvaluateGenerator` per `evaluate_every`, or `None` when off."""
+    from keras_gans import evaluation
+
+    every = config["evaluate_every"]
+    if every == 0:
+        return None
+    if config["dataset"] != "mnist":
+        if every is None:
+            return None
+        raise ValueError("`evaluate_every` needs dataset='mnist' (the evaluation classifier's).")
+    try:
+        evaluator = evaluation.Evaluator(data_dir=config["data_dir"])
+    except FileNotFoundError as e:
+        if every is None:  # default: evaluate only when the classifier is there
+            print(f"note: skipping evaluation ({e})")
+            return None
+        raise
+    return evaluation.EvaluateGenerator(
+        evaluator,
+        every_n_epochs=every or config["epochs"],
+        num_samples=config["eval_samples"],
+        keep_best=config["export_best"],
     )
 
 

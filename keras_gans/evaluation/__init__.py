@@ -1,0 +1,35 @@
+"""Offline evaluation of generated MNIST-like images.
+
+FCD (Fréchet distance on the project's own MNIST classifier features), KID,
+classifier score, precision/recall and class coverage; no download needed.
+"""
+
+from keras_gans.evaluation.callback import EvaluateGenerator
+from keras_gans.evaluation.classifier import Classifier
+from keras_gans.evaluation.classifier import load_classifier
+from keras_gans.evaluation.classifier import mnist_classifier
+from keras_gans.evaluation.evaluator import Evaluator
+from keras_gans.evaluation.evaluator import format_table
+from keras_gans.evaluation.evaluator import to_model_range
+from keras_gans.evaluation.metrics import class_coverage
+from keras_gans.evaluation.metrics import classifier_score
+from keras_gans.evaluation.metrics import frechet_distance
+from keras_gans.evaluation.metrics import frechet_distance_from_statistics
+from keras_gans.evaluation.metrics import kernel_inception_distance
+from keras_gans.evaluation.metrics import precision_recall
+
+__all__ = [
+    "Classifier",
+    "EvaluateGenerator",
+    "Evaluator",
+    "class_coverage",
+    "classifier_score",
+    "format_table",
+    "frechet_distance",
+    "frechet_distance_from_statistics",
+    "kernel_inception_distance",
+    "load_classifier",
+    "mnist_classifier",
+    "precision_recall",
+    "to_model_range",
+]

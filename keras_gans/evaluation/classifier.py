@@ -1,0 +1,152 @@
+"""The MNIST classifier whose features the evaluator measures.
+
+The project trains it itself (`python -m keras_gans.evaluation.train_classifier`)
+from the same data pipeline the GANs use, so evaluation needs no download.
+It is saved as `<dir>/classifier.weights.h5` beside `<dir>/metadata.json`,
+which records its test accuracy and the SHA-256 of the weights file;
+`load_classifier` refuses a weights file whose hash does not match.
+"""
+
+import hashlib
+import json
+import os
+
+import keras
+from keras import layers
+
+WEIGHTS_FILE = "classifier.weights.h5"
+METADATA_FILE = "metadata.json"
+FEATURE_LAYER = "features"
+_REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def default_classifier_dir(dataset="mnist"):
+    """`$KERAS_GANS_CLASSIFIER_DIR`, else `<repo>/saved_models/<dataset>_classifier`."""
+    return os.environ.get("KERAS_GANS_CLASSIFIER_DIR") or os.path.join(
+        _REPO, "saved_models", f"{dataset}_classifier"
+    )
+
+
+def mnist_classifier(num_classes=10, feature_dim=128, dropout=0.3, name="mnist_classifier"):
+    """Builds the evaluation CNN for 28×28×1 images in [-1, 1].
+
+    Two blocks of two 3×3 convolutions (32, then 64 filters) with max
+    pooling, then a dense ReLU layer named `"features"` (the penultimate
+    layer, `feature_dim` wide) whose activations FCD, KID and precision/recall
+    use, then `num_classes` logits.
+    """
+    images = keras.Input((28, 28, 1), name="images")
+    x = images
+    for block, filters in enumerate((32, 64)):
+        for i in range(2):
+            x = layers.Conv2D(
+                filters, 3, padding="same", activation="relu", name=f"conv{block}_{i}"
+            )(x)
+        x = layers.MaxPooling2D(name=f"pool{block}")(x)
+    x = layers.Flatten(name="flatten")(x)
+    x = layers.Dropout(dropout, name="dropout_0")(x)
+    features = layers.Dense(feature_dim, activation="relu", name=FEATURE_LAYER)(x)
+    x = layers.Dropout(dropout, name="dropout_1")(features)
+    logits = layers.Dense(num_classes, name="logits")(x)
+    return keras.Model(images, logits, name=name)
+
+
+def sha256_of(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class Classifier:
+    """A loaded evaluation classifier and its metadata.
+
+    Attributes:
+        model: the `keras.Model` (images in [-1, 1] -> logits).
+        metadata: dict from `metadata.json` (test accuracy, hash, ...).
+        feature_model: `keras.Model` from images to `(features, probabilities)`.
+    """
+
+    def __init__(self, model, metadata):
+        self.model = model
+        self.metadata = metadata
+        probabilities = layers.Softmax(name="probabilities")(model.output)
+        self.feature_model = keras.Model(
+            model.input, [model.get_layer(FEATURE_LAYER).output, probabilities]
+        )
+
+    @property
+    def feature_dim(self):
+        return self.model.get_layer(FEATURE_LAYER).units
+
+    def predict(self, images, batch_size=500):
+        """Returns `(features, probabilities)` as NumPy arrays."""
+        features, probs = self.feature_model.predict(images, batch_size=batch_size, verbose=0)
+        return features, probs
+
+
+def save_classifier(model, directory, metadata):
+    """Writes the weights and `metadata.json` (with the weights' SHA-256)."""
+    os.makedirs(directory, exist_ok=True)
+    weights = os.path.join(directory, WEIGHTS_FILE)
+    tmp = os.path.join(directory, "tmp." + WEIGHTS_FILE)
+    # A compiled model's weights file also holds its optimizer state; the
+    # evaluator needs the network only (a third of the size).
+    clean = mnist_classifier(
+        num_classes=model.output_shape[-1],
+        feature_dim=model.get_layer(FEATURE_LAYER).units,
+    )
+    clean.set_weights(model.get_weights())
+    clean.save_weights(tmp)
+    os.replace(tmp, weights)
+    metadata = dict(metadata, sha256=sha256_of(weights), weights_file=WEIGHTS_FILE,
+                    feature_layer=FEATURE_LAYER,
+                    feature_dim=model.get_layer(FEATURE_LAYER).units)
+    with open(os.path.join(directory, METADATA_FILE), "w") as f:
+        json.dump(metadata, f, indent=1)
+    return metadata
+
+
+def load_classifier(directory=None, verify=True):
+    """Loads the evaluation classifier, checking the weights' SHA-256.
+
+    Args:
+        directory: str. Defaults to `default_classifier_dir()`.
+        verify: bool. Check the hash recorded in `metadata.json`. Defaults
+            to `True`.
+
+    Returns:
+        A `Classifier`.
+
+    Raises:
+        FileNotFoundError: when the directory or its files are missing.
+        ValueError: when the weights file does not match its recorded hash.
+    """
+    directory = directory or default_classifier_dir()
+    weights = os.path.join(directory, WEIGHTS_FILE)
+    meta_path = os.path.join(directory, METADATA_FILE)
+    if not (os.path.isfile(weights) and os.path.isfile(meta_path)):
+        raise FileNotFoundError(
+            f"No evaluation classifier in {directory} (expected {WEIGHTS_FILE} and "
+            f"{METADATA_FILE}). Train one with "
+            "`python -m keras_gans.evaluation.train_classifier`."
+        )
+    with open(meta_path) as f:
+        metadata = json.load(f)
+    if verify:
+        actual = sha256_of(weights)
+        if actual != metadata.get("sha256"):
+            raise ValueError(
+                f"{weights} has SHA-256 {actual} but {meta_path} records "
+                f"{metadata.get('sha256')}: the weights were changed or corrupted, "
+                "so metrics computed with them would not be comparable. Restore the "
+                "file (git checkout) or retrain with "
+                "`python -m keras_gans.evaluation.train_classifier`."
+            )
+    model = mnist_classifier(
+        num_classes=metadata.get("num_classes", 10),
+        feature_dim=metadata.get("feature_dim", 128),
+    )
+    model.load_weights(weights)
+    return Classifier(model, metadata)

@@ -1,0 +1,173 @@
+"""`Evaluator`: every quality metric for a set of MNIST-like samples at once."""
+
+import os
+
+import numpy as np
+
+from keras_gans.evaluation import classifier as classifier_lib
+from keras_gans.evaluation import metrics
+
+REFERENCES = {"mnist_test": ("mnist", "test"), "mnist_train": ("mnist", "train"),
+              "fashion_mnist_test": ("fashion_mnist", "test"),
+              "fashion_mnist_train": ("fashion_mnist", "train")}
+DEFAULT_NUM_SAMPLES = 10_000
+SUMMARY_KEYS = ("fcd", "kid", "classifier_score", "precision", "recall", "coverage")
+
+
+def to_model_range(images):
+    """Returns float32 `(n, 28, 28, 1)` images in [-1, 1].
+
+    Accepts `(n, 28, 28)` or `(n, 28, 28, 1)`; uint8 pixels, or floats in
+    [0, 1] or in [-1, 1]. Floats with no negative value are read as [0, 1]
+    (a generator with a tanh output always produces some negative pixels).
+    """
+    images = np.asarray(images)
+    if images.ndim == 3:
+        images = images[..., None]
+    if images.ndim != 4 or images.shape[1:] != (28, 28, 1):
+        raise ValueError(
+            "Expected MNIST-sized images of shape (n, 28, 28) or (n, 28, 28, 1). "
+            f"Received shape {images.shape}."
+        )
+    if len(images) < 2:
+        raise ValueError(f"Need at least 2 images to evaluate; received {len(images)}.")
+    if images.dtype == np.uint8:
+        return images.astype(np.float32) / 127.5 - 1.0
+    if not np.issubdtype(images.dtype, np.floating):
+        raise ValueError(
+            f"Images must be uint8 or floats in [0, 1] or [-1, 1]; received dtype {images.dtype}."
+        )
+    images = images.astype(np.float32)
+    if not np.isfinite(images).all():
+        raise ValueError("Images contain NaN or infinite values.")
+    low, high = float(images.min()), float(images.max())
+    if low >= 0.0 and high <= 1.0:
+        return images * 2.0 - 1.0
+    if low >= -1.0 and high <= 1.0:
+        return images
+    raise ValueError(
+        f"Float images must lie in [0, 1] or [-1, 1]; received values in [{low:.3g}, {high:.3g}]."
+    )
+
+
+class Evaluator:
+    """Scores generated MNIST-like images against real ones, offline.
+
+    Uses the project's own MNIST classifier (`saved_models/mnist_classifier`,
+    hash-checked) as the feature extractor: its penultimate layer
+    (`"features"`, 128 ReLU units) for FCD, KID and precision/recall, its
+    softmax for the classifier score and class coverage.
+
+    Args:
+        reference: str. Real images to compare with: `"mnist_test"` (10,000
+            images, the default), `"mnist_train"` (60,000) or the
+            `fashion_mnist_*` equivalents (with a Fashion classifier).
+        data_dir: str. MNIST IDX directory or TFDS data dir for the reference.
+        classifier_dir: str. Defaults to `saved_models/mnist_classifier`.
+        batch_size: int. Classifier batch size. Defaults to `500`.
+
+    Example:
+
+    >>> evaluator = keras_gans.evaluation.Evaluator()
+    >>> results = evaluator.evaluate(gan.generate(10_000))
+    >>> results["fcd"], results["coverage"]
+    """
+
+    def __init__(self, reference="mnist_test", data_dir=None, classifier_dir=None, batch_size=500):
+        if reference not in REFERENCES:
+            raise ValueError(
+                f"`reference` must be one of {sorted(REFERENCES)}. Received: {reference!r}"
+            )
+        self.reference = reference
+        self.data_dir = data_dir
+        self.batch_size = batch_size
+        dataset = REFERENCES[reference][0]
+        self.classifier = classifier_lib.load_classifier(
+            classifier_dir or classifier_lib.default_classifier_dir(dataset)
+        )
+        self._reference = None
+
+    def features(self, images):
+        """Returns `(features, probabilities)` float64 for any accepted images."""
+        features, probs = self.classifier.predict(to_model_range(images), self.batch_size)
+        return features.astype(np.float64), probs.astype(np.float64)
+
+    def reference_images(self):
+        """The real reference images as float32 in [-1, 1]."""
+        from keras_gans import data
+
+        dataset, split = REFERENCES[self.reference]
+        ds = data.mnist(split, 1000, dataset=dataset, data_dir=self.data_dir,
+                        shuffle=False, drop_remainder=False)
+        return np.concatenate([batch.numpy() for batch in ds])
+
+    def reference_statistics(self):
+        """Features and Gaussian statistics of the reference, computed once."""
+        if self._reference is None:
+            features, _ = self.features(self.reference_images())
+            self._reference = {"features": features,
+                               "stats": metrics.feature_statistics(features)}
+        return self._reference
+
+    def evaluate(self, images, kid_subset_size=1000, kid_subsets=100, k=3, seed=0):
+        """Computes every metric for `images`.
+
+        Returns:
+            dict with `fcd`, `kid`, `kid_std`, `classifier_score`,
+            `classifier_score_std`, `precision`, `recall`, `coverage`,
+            `class_counts`, `num_samples`, `num_reference`, `reference`.
+            FCD depends on the number of samples (it is biased upwards for
+            small N): compare only numbers computed with the same N.
+        """
+        features, probs = self.features(images)
+        ref = self.reference_statistics()
+        ref_features = ref["features"]
+        fcd = metrics.frechet_distance_from_statistics(
+            *metrics.feature_statistics(features), *ref["stats"]
+        )
+        kid, kid_std = metrics.kernel_inception_distance(
+            features, ref_features, kid_subset_size, kid_subsets, seed
+        )
+        score, score_std = metrics.classifier_score(probs, splits=min(10, len(probs)))
+        # Precision/recall compare equal-sized sets: the k-NN radii shrink as
+        # a set grows, so a larger reference would inflate precision.
+        rng = np.random.default_rng(seed)
+        n = min(len(features), len(ref_features))
+        real_subset = ref_features[rng.choice(len(ref_features), n, replace=False)]
+        fake_subset = features[rng.choice(len(features), n, replace=False)]
+        precision, recall = metrics.precision_recall(real_subset, fake_subset, k=k)
+        coverage, counts = metrics.class_coverage(probs.argmax(axis=1), probs.shape[1])
+        return {
+            "fcd": fcd,
+            "kid": kid,
+            "kid_std": kid_std,
+            "classifier_score": score,
+            "classifier_score_std": score_std,
+            "precision": precision,
+            "recall": recall,
+            "coverage": coverage,
+            "class_counts": counts.tolist(),
+            "num_samples": int(len(features)),
+            "num_reference": int(len(ref_features)),
+            "reference": self.reference,
+        }
+
+
+def format_table(results, title=None):
+    """Renders `Evaluator.evaluate` results as a readable text table."""
+    rows = [
+        ("FCD (lower is better)", f"{results['fcd']:.3f}"),
+        ("KID (lower is better)", f"{results['kid']:.5f} ± {results['kid_std']:.5f}"),
+        ("classifier score (max 10)",
+         f"{results['classifier_score']:.3f} ± {results['classifier_score_std']:.3f}"),
+        ("precision (k=3)", f"{results['precision']:.3f}"),
+        ("recall (k=3)", f"{results['recall']:.3f}"),
+        ("class coverage", f"{results['coverage']:.2f}"),
+        ("class counts 0-9", " ".join(str(c) for c in results["class_counts"])),
+        ("samples / reference", f"{results['num_samples']} / {results['num_reference']} "
+                                f"({results['reference']})"),
+    ]
+    width = max(len(name) for name, _ in rows)
+    lines = [title] if title else []
+    lines += [f"{name.ljust(width)}  {value}" for name, value in rows]
+    return os.linesep.join(lines)
