@@ -46,6 +46,8 @@ flags.DEFINE_string("output_dir", None, "Where grids, curves and gan.keras go. "
                     "Default: runs/mnist_<arch>.")
 flags.DEFINE_string("export_dir", None, "SavedModel base directory. Default: saved_models.")
 flags.DEFINE_bool("export", None, "Export the generator. Default: true.")
+flags.DEFINE_bool("tflite", None, "Also write <export_dir>/mnist_<arch>.tflite (float32) and "
+                  "_float16/_int8 variants. Default: true.")
 flags.DEFINE_bool("tensorboard", None, "Log losses and sample grids for TensorBoard "
                   "under <output_dir>/tensorboard. Default: false.")
 flags.DEFINE_integer("steps_per_execution", None,
@@ -78,7 +80,7 @@ def main(argv):
             "arch", "loss", "epochs", "steps_per_epoch", "batch_size", "latent_dim",
             "optimizer", "learning_rate", "g_learning_rate", "d_learning_rate",
             "beta_1", "beta_2", "momentum", "d_steps", "seed", "data_dir", "dataset",
-            "output_dir", "export_dir", "export", "tensorboard", "steps_per_execution",
+            "output_dir", "export_dir", "export", "tflite", "tensorboard", "steps_per_execution",
             "jit_compile", "activation", "d_dropout", "evaluate_every", "eval_samples",
             "export_best",
         )
@@ -101,6 +103,8 @@ def main(argv):
     print(f"keras model: {result.keras_path}")
     if result.export_path:
         print(f"SavedModel:  {result.export_path}")
+    for path in result.tflite_paths:
+        print(f"TFLite:      {path}")
     return 0
 
 

@@ -54,6 +54,48 @@ def resolve_saved_model(path):
     )
 
 
+def _serving_archive(generator, with_sample):
+    """An `ExportArchive` with the `z` -> `images` uint8 endpoint(s)."""
+    latent_dim = generator.input_shape[-1]
+
+    def serve(z):
+        images = generator(z, training=False)
+        return {"images": to_uint8(images)}
+
+    def sample(num_samples, seed):
+        z = tf.random.stateless_normal(
+            tf.stack([num_samples, latent_dim]), seed=tf.stack([seed, 0])
+        )
+        return serve(z)
+
+    # The endpoints capture the generator's variables; `archive.track()`
+    # would store every variable a second time (twice the file size).
+    archive = keras.export.ExportArchive()
+    archive.add_endpoint(
+        SERVING_SIGNATURE,
+        serve,
+        input_signature=[tf.TensorSpec([None, latent_dim], tf.float32, name="z")],
+    )
+    if with_sample:
+        archive.add_endpoint(
+            SAMPLE_SIGNATURE,
+            sample,
+            input_signature=[
+                tf.TensorSpec([], tf.int32, name="num_samples"),
+                tf.TensorSpec([], tf.int32, name="seed"),
+            ],
+        )
+    return archive
+
+
+def _check_name(name):
+    if not name or not re.match(r"^[A-Za-z0-9_.-]+$", str(name)):
+        raise ValueError(
+            "`name` must be a non-empty model name made of letters, digits, "
+            f"'_', '.' or '-'. Received: name={name!r}"
+        )
+
+
 def saved_model(generator, export_dir, name, version=None):
     """Exports a noise-to-image generator as a TF Serving SavedModel.
 
@@ -84,12 +126,7 @@ def saved_model(generator, export_dir, name, version=None):
     >>> served = tf.saved_model.load(path)
     >>> served.signatures["serving_default"](z=tf.zeros([1, 100]))["images"]
     """
-    if not name or not re.match(r"^[A-Za-z0-9_.-]+$", str(name)):
-        raise ValueError(
-            "`name` must be a non-empty model name made of letters, digits, "
-            f"'_', '.' or '-'. Received: name={name!r}"
-        )
-    latent_dim = generator.input_shape[-1]
+    _check_name(name)
     model_dir = os.path.join(os.path.expanduser(str(export_dir)), name)
     if version is None:
         version = (versions(model_dir) or [0])[-1] + 1
@@ -106,32 +143,7 @@ def saved_model(generator, export_dir, name, version=None):
 
     # The endpoints capture the generator's variables; `archive.track()`
     # would store every variable a second time (twice the file size).
-    archive = keras.export.ExportArchive()
-
-    def serve(z):
-        images = generator(z, training=False)
-        return {"images": to_uint8(images)}
-
-    def sample(num_samples, seed):
-        z = tf.random.stateless_normal(
-            tf.stack([num_samples, latent_dim]), seed=tf.stack([seed, 0])
-        )
-        return serve(z)
-
-    archive.add_endpoint(
-        SERVING_SIGNATURE,
-        serve,
-        input_signature=[tf.TensorSpec([None, latent_dim], tf.float32, name="z")],
-    )
-    archive.add_endpoint(
-        SAMPLE_SIGNATURE,
-        sample,
-        input_signature=[
-            tf.TensorSpec([], tf.int32, name="num_samples"),
-            tf.TensorSpec([], tf.int32, name="seed"),
-        ],
-    )
-
+    archive = _serving_archive(generator, with_sample=True)
     os.makedirs(model_dir, exist_ok=True)
     staging = tempfile.mkdtemp(prefix=f".tmp-{version}-", dir=model_dir)
     try:
@@ -142,3 +154,85 @@ def saved_model(generator, export_dir, name, version=None):
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return target
+
+
+# quantization -> file name suffix
+TFLITE_VARIANTS = {"float32": "", "float16": "_float16", "dynamic_int8": "_int8"}
+
+
+def tflite_path(export_dir, name, quantization="float32"):
+    """`<export_dir>/<name>.tflite` (float32) or `<name>_float16/_int8.tflite`."""
+    if quantization not in TFLITE_VARIANTS:
+        raise ValueError(
+            f"`quantization` must be one of {sorted(TFLITE_VARIANTS)}. "
+            f"Received: quantization={quantization!r}"
+        )
+    filename = f"{name}{TFLITE_VARIANTS[quantization]}.tflite"
+    return os.path.join(os.path.expanduser(str(export_dir)), filename)
+
+
+def tflite(generator, export_dir, name, quantization="float32"):
+    """Converts a noise-to-image generator to a LiteRT (TFLite) flatbuffer.
+
+    The file has one signature, `serving_default`, with the SavedModel's
+    contract: input `z` float32 `[batch, latent_dim]`, output `images` uint8.
+    It uses built-in LiteRT ops only (no Flex delegate needed).
+
+    Args:
+        generator: `keras.Model`. Noise `(batch, latent_dim)` to images in
+            `[-1, 1]`.
+        export_dir: str. Directory of the `.tflite` files.
+        name: str. Model name: the float32 file is `<name>.tflite`.
+        quantization: `"float32"` (no quantization), `"float16"` (weights
+            stored as float16, half the size) or `"dynamic_int8"`
+            (dynamic-range quantization: int8 weights, a quarter of the size,
+            activations quantized on the fly). Defaults to `"float32"`.
+
+    Returns:
+        The path of the written file (written to a temporary file first, so
+        an existing file is replaced only by a complete one).
+
+    Example:
+
+    >>> for q in ("float32", "float16", "dynamic_int8"):
+    ...     keras_gans.export.tflite(gan.generator, "saved_models", "mnist_dcgan", q)
+    """
+    _check_name(name)
+    path = tflite_path(export_dir, name, quantization)
+    archive = _serving_archive(generator, with_sample=False)
+    with tempfile.TemporaryDirectory() as staging:
+        archive.write_out(staging, verbose=False)
+        converter = tf.lite.TFLiteConverter.from_saved_model(
+            staging, signature_keys=[SERVING_SIGNATURE]
+        )
+        if quantization != "float32":
+            converter.optimizations = [tf.lite.Optimize.DEFAULT]
+        if quantization == "float16":
+            converter.target_spec.supported_types = [tf.float16]
+        flatbuffer = converter.convert()
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    tmp = f"{path}.tmp"
+    with open(tmp, "wb") as f:
+        f.write(flatbuffer)
+    os.replace(tmp, path)
+    return path
+
+
+def tflite_runner(path, signature=SERVING_SIGNATURE):
+    """Returns a callable running a `.tflite` signature in the LiteRT interpreter.
+
+    Uses `ai_edge_litert` (the LiteRT runtime, `pip install ai-edge-litert`)
+    when installed, else TensorFlow's bundled `tf.lite.Interpreter`.
+
+    Example:
+
+    >>> run = keras_gans.export.tflite_runner("saved_models/mnist_dcgan.tflite")
+    >>> run(z=np.zeros((4, 100), "float32"))["images"].shape
+    (4, 28, 28, 1)
+    """
+    try:
+        from ai_edge_litert.interpreter import Interpreter
+    except ImportError:
+        Interpreter = tf.lite.Interpreter
+    interpreter = Interpreter(model_path=str(path))
+    return interpreter.get_signature_runner(signature)

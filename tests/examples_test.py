@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+import keras_gans as kg
 from conftest import REPO
 
 pytestmark = pytest.mark.slow
@@ -62,6 +63,12 @@ def test_mnist_example_export_matches_the_serving_contract(mnist_run):
     assert spec.dtype == tf.float32 and spec.shape.as_list() == [None, 32]
     images = serve(z=tf.zeros([2, 32]))["images"]
     assert images.dtype == tf.uint8 and images.shape == (2, 28, 28, 1)
+    # The LiteRT files come beside it by default and draw the same images.
+    for suffix in ("", "_float16", "_int8"):
+        lite_path = out / "export" / f"mnist_dcgan{suffix}.tflite"
+        assert lite_path.is_file(), lite_path
+    lite = kg.export.tflite_runner(out / "export" / "mnist_dcgan.tflite")(z=np.zeros((2, 32), "float32"))
+    assert np.abs(lite["images"].astype(int) - images.numpy().astype(int)).max() <= 1
 
 
 def test_generate_draws_a_grid_from_the_export(mnist_run, tmp_path):

@@ -86,6 +86,7 @@ class TrainResult:
         loss_curves: PNG path of the loss curves.
         keras_path: path of the saved `.keras` model.
         export_path: SavedModel version directory, or `None` if not exported.
+        tflite_paths: the `.tflite` files written (float32, float16, int8).
         train_seconds: wall-clock seconds spent in `fit`.
         total_seconds: wall-clock seconds of the whole job.
         config: the resolved settings.
@@ -99,6 +100,7 @@ class TrainResult:
     loss_curves: str
     keras_path: str
     export_path: str
+    tflite_paths: list
     train_seconds: float
     total_seconds: float
     config: dict
@@ -191,6 +193,7 @@ def resolve_config(preset="default", **overrides):
         "output_dir": None,
         "export_dir": "saved_models",
         "export": True,
+        "tflite": True,
         "tensorboard": False,
         "evaluate_every": None,
         "eval_samples": 10_000,
@@ -222,7 +225,7 @@ def train(preset="default", **overrides):
             `optimizer`, `learning_rate`, `g_learning_rate`,
             `d_learning_rate`, `beta_1`, `beta_2`, `momentum`, `d_steps`,
             `seed`, `data_dir`, `dataset`, `output_dir`, `export_dir`,
-            `export`, `tensorboard`, `steps_per_execution`, `jit_compile`,
+            `export`, `tflite` (also write the three `.tflite` variants), `tensorboard`, `steps_per_execution`, `jit_compile`,
             `g_hidden`, `d_hidden`, `activation`, `d_dropout`, `evaluate_every`
             (epochs between evaluations; `None`: after the last epoch only, when
             the evaluation classifier is available; `0`: never), `eval_samples`,
@@ -316,9 +319,14 @@ def train(preset="default", **overrides):
     )
     keras_path = os.path.join(output_dir, "gan.keras")
     save_atomically(gan, keras_path)
-    export_path = None
+    export_path, tflite_paths = None, []
     if config["export"]:
         export_path = export.saved_model(gan.generator, config["export_dir"], name)
+        if config["tflite"]:
+            tflite_paths = [
+                export.tflite(gan.generator, config["export_dir"], name, quantization)
+                for quantization in export.TFLITE_VARIANTS
+            ]
     total_seconds = time.perf_counter() - start
     summary = {
         "config": {k: v for k, v in config.items() if k != "verbose"},
@@ -328,6 +336,7 @@ def train(preset="default", **overrides):
         "train_seconds": train_seconds,
         "total_seconds": total_seconds,
         "export_path": export_path,
+        "tflite_paths": tflite_paths,
     }
     with open(os.path.join(output_dir, "summary.json"), "w") as f:
         json.dump(summary, f, indent=1, default=str)
@@ -339,6 +348,7 @@ def train(preset="default", **overrides):
         loss_curves=loss_curves,
         keras_path=keras_path,
         export_path=export_path,
+        tflite_paths=tflite_paths,
         train_seconds=train_seconds,
         total_seconds=total_seconds,
         config=config,
