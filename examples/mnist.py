@@ -66,6 +66,12 @@ flags.DEFINE_integer("evaluate_every", None,
 flags.DEFINE_integer("eval_samples", None, "Samples per evaluation. Default: 10000.")
 flags.DEFINE_bool("export_best", None, "Export the evaluated generator with the lowest FCD "
                   "instead of the last one. Default: false.")
+flags.DEFINE_enum("strategy", None, ["auto", "one_device", "mirrored", "multi_worker"],
+                  "tf.distribute strategy. auto: multi_worker when TF_CONFIG names several "
+                  "workers, mirrored over several GPUs (or --num_cpu_replicas), else one "
+                  "device. --batch_size is per replica. Default: auto.")
+flags.DEFINE_integer("num_cpu_replicas", None,
+                     "Split the CPU into N logical devices for MirroredStrategy (testing).")
 FLAGS = flags.FLAGS
 
 
@@ -82,7 +88,7 @@ def main(argv):
             "beta_1", "beta_2", "momentum", "d_steps", "seed", "data_dir", "dataset",
             "output_dir", "export_dir", "export", "tflite", "tensorboard", "steps_per_execution",
             "jit_compile", "activation", "d_dropout", "evaluate_every", "eval_samples",
-            "export_best",
+            "export_best", "strategy", "num_cpu_replicas",
         )
     }
     for name in ("g_hidden", "d_hidden"):
@@ -90,7 +96,7 @@ def main(argv):
             overrides[name] = tuple(int(v) for v in FLAGS[name].value)
     try:
         result = mnist.train(preset=FLAGS.preset, **overrides)
-    except (ValueError, FileNotFoundError, FloatingPointError) as e:
+    except (ValueError, FileNotFoundError, FloatingPointError, RuntimeError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
     print(f"trained in {result.train_seconds:.0f} s ({result.total_seconds:.0f} s in all)")

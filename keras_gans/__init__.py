@@ -6,6 +6,7 @@ generator to TF Serving.
 
 from keras_gans import callbacks
 from keras_gans import data
+from keras_gans import distribute
 from keras_gans import evaluation
 from keras_gans import export
 from keras_gans import losses
@@ -20,6 +21,7 @@ __all__ = [
     "__version__",
     "callbacks",
     "data",
+    "distribute",
     "evaluation",
     "export",
     "losses",

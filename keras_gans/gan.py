@@ -4,6 +4,7 @@ import keras
 import tensorflow as tf
 from keras.src.saving import serialization_lib
 
+from keras_gans import distribute
 from keras_gans import losses as losses_module
 
 _PACKAGE = "keras_gans"
@@ -136,9 +137,15 @@ class GAN(keras.Model):
         return self.generator(z, training=training)
 
     def sample_noise(self, batch_size):
-        """Draws `(batch_size, latent_dim)` standard-normal noise."""
-        return keras.random.normal(
-            (batch_size, self.latent_dim), seed=self.seed_generator
+        """Draws `(batch_size, latent_dim)` standard-normal noise.
+
+        Under a `tf.distribute` strategy, `batch_size` is the per-replica
+        batch: the noise of the global batch is drawn from the shared seed
+        and each replica keeps its own rows (see `keras_gans.distribute`).
+        """
+        return distribute.replica_slice(
+            lambda n: keras.random.normal((n, self.latent_dim), seed=self.seed_generator),
+            batch_size,
         )
 
     def generate(self, num_samples=None, z=None, batch_size=256):
@@ -190,6 +197,7 @@ class GAN(keras.Model):
                     "the GAN tracks its own metrics."
                 )
         _check_positive_int("d_steps", d_steps)
+        _check_distributed_compile(kwargs)
         adversarial_loss = losses_module.get(loss)
         g_optimizer = keras.optimizers.get(g_optimizer)
         d_optimizer = keras.optimizers.get(d_optimizer)
@@ -404,6 +412,29 @@ class GAN(keras.Model):
     def compile_from_config(self, config):
         config = serialization_lib.deserialize_keras_object(config)
         self.compile(**config)
+
+
+def _check_distributed_compile(compile_kwargs):
+    """Turns two known TF 2.21 / Keras 3.15 failures into clear errors."""
+    strategy = tf.distribute.get_strategy()
+    if strategy.num_replicas_in_sync == 1:
+        return
+    if compile_kwargs.get("steps_per_execution", 1) != 1:
+        raise ValueError(
+            "steps_per_execution > 1 fails under a multi-replica strategy in this "
+            "Keras version ('You must feed a value for placeholder tensor "
+            "while/cond/Placeholder', keras-team/keras#19246, for any Keras model). "
+            "Use steps_per_execution=1 with MirroredStrategy."
+        )
+    on_cpu_devices = not tf.config.list_logical_devices("GPU")
+    if compile_kwargs.get("jit_compile") is True and on_cpu_devices:
+        raise ValueError(
+            "jit_compile=True does not work with replicas on logical CPU devices: "
+            "TensorFlow compiles every replica's XLA computation for CPU:0, which "
+            "cannot read the variables MirroredStrategy put on CPU:1 (for any "
+            "Keras model). Use jit_compile=False or 'auto'; XLA with "
+            "MirroredStrategy is for GPUs."
+        )
 
 
 def _score_fn(loss):

@@ -12,6 +12,8 @@ several replicas the same computation.
 import keras
 import tensorflow as tf
 
+from keras_gans import distribute
+
 _PACKAGE = "keras_gans"
 
 
@@ -214,8 +216,10 @@ def gradient_penalty(discriminator, real_images, fake_images, seed=None):
     real_images = tf.cast(real_images, "float32")
     fake_images = tf.cast(fake_images, "float32")
     batch = tf.shape(real_images)[0]
-    eps_shape = (batch,) + (1,) * (real_images.shape.rank - 1)
-    eps = keras.random.uniform(eps_shape, dtype="float32", seed=seed)
+    ones = (1,) * (real_images.shape.rank - 1)
+    eps = distribute.replica_slice(
+        lambda n: keras.random.uniform((n,) + ones, dtype="float32", seed=seed), batch
+    )
     interpolated = eps * real_images + (1.0 - eps) * fake_images
     with tf.GradientTape() as tape:
         tape.watch(interpolated)

@@ -9,6 +9,15 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.path.join(os.path.dirname(REPO), "shared", "data")
 
 
+def pytest_configure(config):
+    # Two logical CPU devices for the MirroredStrategy tests. This must happen
+    # before TensorFlow creates any tensor; single-device code still runs on
+    # CPU:0 only.
+    from keras_gans import distribute
+
+    distribute.configure_cpu_replicas(2)
+
+
 def _first_dir(*candidates):
     for path in candidates:
         if path and os.path.isdir(path):

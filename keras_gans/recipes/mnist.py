@@ -13,11 +13,13 @@ import os
 import time
 
 import keras
+import tensorflow as tf
 
 from keras_gans import callbacks as callbacks_module
 from keras_gans import export
 from keras_gans import plotting
 from keras_gans import data
+from keras_gans import distribute
 from keras_gans.gan import GAN
 from keras_gans.models import dcgan
 from keras_gans.models import mlp
@@ -198,6 +200,8 @@ def resolve_config(preset="default", **overrides):
         "evaluate_every": None,
         "eval_samples": 10_000,
         "export_best": False,
+        "strategy": "auto",
+        "num_cpu_replicas": None,
         "verbose": "auto",
     }
     config.update(DEFAULTS[arch])
@@ -207,6 +211,9 @@ def resolve_config(preset="default", **overrides):
     config["arch"] = arch
     config["g_learning_rate"] = config["g_learning_rate"] or config["learning_rate"]
     config["d_learning_rate"] = config["d_learning_rate"] or config["learning_rate"]
+    config["explicit"] = {
+        key: overrides.get(key) is not None for key in ("jit_compile", "steps_per_execution")
+    }
     config["jit_compile"] = parse_jit_compile(config["jit_compile"])
     if config["output_dir"] is None:
         suffix = "_founding" if preset == "founding" else ""
@@ -230,7 +237,8 @@ def train(preset="default", **overrides):
             (epochs between evaluations; `None`: after the last epoch only, when
             the evaluation classifier is available; `0`: never), `eval_samples`,
             `export_best` (export the generator with the lowest FCD seen),
-            `verbose`. `None` means "use the preset's value".
+            `strategy` (see `keras_gans.distribute.get_strategy`; `batch_size`
+            is then per replica), `num_cpu_replicas`, `verbose`. `None` means "use the preset's value".
 
     Returns:
         A `TrainResult`.
@@ -242,40 +250,30 @@ def train(preset="default", **overrides):
             "`tensorboard=True` needs the tensorboard package: "
             "`pip install tensorboard`."
         )
+    # The strategy comes first: CPU replicas must be set up before TensorFlow
+    # creates any tensor.
+    strategy = distribute.get_strategy(config["strategy"], config["num_cpu_replicas"])
+    _adapt_to_replicas(config, strategy)
     output_dir = config["output_dir"]
     os.makedirs(output_dir, exist_ok=True)
     keras.utils.set_random_seed(config["seed"])
 
+    replicas = strategy.num_replicas_in_sync
     dataset = data.mnist(
         "train",
-        batch_size=config["batch_size"],
+        batch_size=config["batch_size"] * replicas,
         dataset=config["dataset"],
         data_dir=config["data_dir"],
         seed=config["seed"],
-    )
-    generator, discriminator = build_networks(
-        config["arch"],
-        config["latent_dim"],
-        config["g_hidden"],
-        config["d_hidden"],
-        config["activation"],
-        config["d_dropout"],
     )
     steps_per_epoch = config["steps_per_epoch"]
     execution = config["steps_per_execution"]
     if steps_per_epoch:
         # Keras runs whole executions; keep the epoch length what was asked.
         execution = _largest_divisor(steps_per_epoch, execution)
-    gan = GAN(generator, discriminator, seed=config["seed"])
-    opt_args = (config["beta_1"], config["beta_2"], config["momentum"])
-    gan.compile(
-        g_optimizer=_optimizer(config["optimizer"], config["g_learning_rate"], *opt_args),
-        d_optimizer=_optimizer(config["optimizer"], config["d_learning_rate"], *opt_args),
-        loss=config["loss"],
-        d_steps=config["d_steps"],
-        steps_per_execution=execution,
-        jit_compile=config["jit_compile"],
-    )
+    with strategy.scope():
+        gan = _build_gan(config, execution)
+
     samples = callbacks_module.SampleGrid(
         output_dir,
         noise=callbacks_module.fixed_noise(64, config["latent_dim"], seed=1234),
@@ -319,17 +317,11 @@ def train(preset="default", **overrides):
     )
     keras_path = os.path.join(output_dir, "gan.keras")
     save_atomically(gan, keras_path)
-    export_path, tflite_paths = None, []
-    if config["export"]:
-        export_path = export.saved_model(gan.generator, config["export_dir"], name)
-        if config["tflite"]:
-            tflite_paths = [
-                export.tflite(gan.generator, config["export_dir"], name, quantization)
-                for quantization in export.TFLITE_VARIANTS
-            ]
+    export_path, tflite_paths = _export(gan.generator, config, name)
     total_seconds = time.perf_counter() - start
     summary = {
         "config": {k: v for k, v in config.items() if k != "verbose"},
+        "replicas": replicas,
         "history": history.history,
         "steps_history": steps_log.history,
         "evaluations": evaluations,
@@ -354,6 +346,59 @@ def train(preset="default", **overrides):
         config=config,
         evaluations=evaluations,
     )
+
+
+def _build_gan(config, steps_per_execution):
+    """Builds and compiles the GAN (call under the strategy's scope)."""
+    generator, discriminator = build_networks(
+        config["arch"],
+        config["latent_dim"],
+        config["g_hidden"],
+        config["d_hidden"],
+        config["activation"],
+        config["d_dropout"],
+    )
+    gan = GAN(generator, discriminator, seed=config["seed"])
+    opt_args = (config["beta_1"], config["beta_2"], config["momentum"])
+    gan.compile(
+        g_optimizer=_optimizer(config["optimizer"], config["g_learning_rate"], *opt_args),
+        d_optimizer=_optimizer(config["optimizer"], config["d_learning_rate"], *opt_args),
+        loss=config["loss"],
+        d_steps=config["d_steps"],
+        steps_per_execution=steps_per_execution,
+        jit_compile=config["jit_compile"],
+    )
+    return gan
+
+
+def _adapt_to_replicas(config, strategy):
+    """Turns off what this Keras cannot do on several replicas (see
+    `GAN.compile`): XLA on logical CPU devices, and several steps per call.
+    Settings the user asked for explicitly are left for `compile` to refuse.
+    """
+    if strategy.num_replicas_in_sync == 1:
+        return
+    if config["steps_per_execution"] != 1 and not config["explicit"]["steps_per_execution"]:
+        print("note: steps_per_execution=1 on several replicas (keras-team/keras#19246).")
+        config["steps_per_execution"] = 1
+    on_cpu_devices = not tf.config.list_logical_devices("GPU")
+    if config["jit_compile"] is True and on_cpu_devices and not config["explicit"]["jit_compile"]:
+        print("note: XLA is off: it cannot compile replicas on logical CPU devices.")
+        config["jit_compile"] = False
+
+
+def _export(generator, config, name):
+    """SavedModel (+ LiteRT files); only the chief writes under multi-worker."""
+    if not config["export"]:
+        return None, []
+    export_path = export.saved_model(generator, config["export_dir"], name)
+    tflite_paths = []
+    if config["tflite"]:
+        tflite_paths = [
+            export.tflite(generator, config["export_dir"], name, quantization)
+            for quantization in export.TFLITE_VARIANTS
+        ]
+    return export_path, tflite_paths
 
 
 def _evaluation_callback(config):
