@@ -42,6 +42,8 @@ flags.DEFINE_string(
     "data_dir", None,
     "MNIST IDX directory or TFDS data dir (default: TFDS / TFDS_DATA_DIR).",
 )
+flags.DEFINE_enum("mixed_precision", "float32", ["float32", "mixed_bfloat16", "mixed_float16"],
+                  "Keras dtype policy of the networks.")
 FLAGS = flags.FLAGS
 
 
@@ -51,6 +53,7 @@ def main(argv):
     import keras_gans as kg
     from keras_gans.recipes import mnist as recipe
 
+    keras.config.set_dtype_policy(FLAGS.mixed_precision)
     defaults = recipe.DEFAULTS[FLAGS.arch]
     steps_per_execution = FLAGS.steps_per_execution or defaults["steps_per_execution"]
     jit_compile = recipe.parse_jit_compile(FLAGS.jit_compile or defaults["jit_compile"])
@@ -96,6 +99,7 @@ def main(argv):
         "images_per_second": round(best, 1),
         "cpu_seconds_per_1k_images": round(1000 * best_cpu / images, 4),
         "networks": FLAGS.networks,
+        "mixed_precision": FLAGS.mixed_precision,
         "steps_per_execution": steps_per_execution,
         "jit_compile": jit_compile,
         "steps": steps,

@@ -72,6 +72,10 @@ flags.DEFINE_enum("strategy", None, ["auto", "one_device", "mirrored", "multi_wo
                   "device. --batch_size is per replica. Default: auto.")
 flags.DEFINE_integer("num_cpu_replicas", None,
                      "Split the CPU into N logical devices for MirroredStrategy (testing).")
+flags.DEFINE_enum("mixed_precision", None, ["float32", "mixed_bfloat16", "mixed_float16"],
+                  "Compute dtype: mixed_bfloat16 (CPUs with bf16 units, TPUs) or "
+                  "mixed_float16 (GPUs; both optimizers get loss scaling). Variables, "
+                  "images and losses stay float32. Default: float32.")
 FLAGS = flags.FLAGS
 
 
@@ -88,7 +92,7 @@ def main(argv):
             "beta_1", "beta_2", "momentum", "d_steps", "seed", "data_dir", "dataset",
             "output_dir", "export_dir", "export", "tflite", "tensorboard", "steps_per_execution",
             "jit_compile", "activation", "d_dropout", "evaluate_every", "eval_samples",
-            "export_best", "strategy", "num_cpu_replicas",
+            "export_best", "strategy", "num_cpu_replicas", "mixed_precision",
         )
     }
     for name in ("g_hidden", "d_hidden"):

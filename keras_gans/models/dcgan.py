@@ -64,6 +64,7 @@ def dcgan_generator(
         )(x)
         x = layers.BatchNormalization(name=f"up_{i}_bn")(x)
         x = layers.LeakyReLU(0.2, name=f"up_{i}_act")(x)
+    # float32 output under mixed precision: images and losses stay float32.
     images = layers.Conv2DTranspose(
         channels, kernel_size, strides=2, padding="same", activation="tanh",
         dtype="float32", name="images",

@@ -6,6 +6,7 @@ arguments. Every argument left as `None` takes the preset's value, so
 `train(preset="founding")` is the founding document's exact recipe.
 """
 
+import contextlib
 import dataclasses
 import importlib.util
 import json
@@ -27,6 +28,7 @@ from keras_gans.models import mlp
 ARCHS = ("mlp", "dcgan")
 PRESETS = ("default", "founding")
 OPTIMIZERS = ("adam", "sgd")
+MIXED_PRECISION = ("float32", "mixed_bfloat16", "mixed_float16")
 
 # Why these values: see README, "Why these defaults". The DCGAN step is
 # dominated by convolutions, which XLA makes slower on this CPU, so it runs
@@ -200,6 +202,7 @@ def resolve_config(preset="default", **overrides):
         "evaluate_every": None,
         "eval_samples": 10_000,
         "export_best": False,
+        "mixed_precision": "float32",
         "strategy": "auto",
         "num_cpu_replicas": None,
         "verbose": "auto",
@@ -237,6 +240,8 @@ def train(preset="default", **overrides):
             (epochs between evaluations; `None`: after the last epoch only, when
             the evaluation classifier is available; `0`: never), `eval_samples`,
             `export_best` (export the generator with the lowest FCD seen),
+            `mixed_precision` (`"float32"`, `"mixed_bfloat16"` for CPUs with
+            bf16 units and TPUs, `"mixed_float16"` for GPUs, with loss scaling),
             `strategy` (see `keras_gans.distribute.get_strategy`; `batch_size`
             is then per replica), `num_cpu_replicas`, `verbose`. `None` means "use the preset's value".
 
@@ -271,7 +276,7 @@ def train(preset="default", **overrides):
     if steps_per_epoch:
         # Keras runs whole executions; keep the epoch length what was asked.
         execution = _largest_divisor(steps_per_epoch, execution)
-    with strategy.scope():
+    with strategy.scope(), _dtype_policy(config["mixed_precision"]):
         gan = _build_gan(config, execution)
 
     samples = callbacks_module.SampleGrid(
@@ -346,6 +351,25 @@ def train(preset="default", **overrides):
         config=config,
         evaluations=evaluations,
     )
+
+
+@contextlib.contextmanager
+def _dtype_policy(name):
+    """Builds the networks under a Keras dtype policy, then restores the old one.
+
+    Layers keep the policy they were built with, so training and export run
+    in `name` while the rest of the process is unaffected.
+    """
+    if name not in MIXED_PRECISION:
+        raise ValueError(
+            f"`mixed_precision` must be one of {MIXED_PRECISION}. Received: {name!r}"
+        )
+    previous = keras.config.dtype_policy()
+    keras.config.set_dtype_policy(name)
+    try:
+        yield
+    finally:
+        keras.config.set_dtype_policy(previous)
 
 
 def _build_gan(config, steps_per_execution):

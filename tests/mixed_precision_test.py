@@ -1,0 +1,56 @@
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+import keras_gans as kg
+
+
+@pytest.fixture
+def policy(request):
+    previous = keras.config.dtype_policy()
+    keras.config.set_dtype_policy(request.param)
+    yield request.param
+    keras.config.set_dtype_policy(previous)
+
+
+def tiny_gan():
+    return kg.GAN(kg.models.dcgan_generator(16, filters=(16, 8)),
+                  kg.models.dcgan_discriminator(filters=(8, 16)), seed=0)
+
+
+@pytest.mark.parametrize("policy", ["mixed_bfloat16", "mixed_float16"], indirect=True)
+@pytest.mark.parametrize("loss", ["non_saturating", "wasserstein"])
+def test_mixed_precision_trains_with_float32_outputs_and_losses(policy, loss, real_batches, tmp_path):
+    gan = tiny_gan()
+    gan.compile(g_optimizer=keras.optimizers.Adam(1e-3), d_optimizer=keras.optimizers.SGD(1e-2), loss=loss)
+    assert gan.generator.get_layer("up_0").compute_dtype == policy.split("_")[1]
+    before = [w.numpy().copy() for w in gan.generator.trainable_weights]
+    history = gan.fit(tf.data.Dataset.from_tensor_slices(real_batches[:3]), epochs=1, verbose=0)
+    assert all(np.isfinite(v[0]) for v in history.history.values())
+    assert any(not np.allclose(a, b.numpy()) for a, b in zip(before, gan.generator.trainable_weights))
+    assert all(w.dtype == "float32" for w in gan.weights)
+    assert gan.generator.output.dtype == "float32" and gan.discriminator.output.dtype == "float32"
+    # float16 needs loss scaling, for both optimizers; bfloat16 has float32's range.
+    scaled = policy == "mixed_float16"
+    for optimizer in (gan.g_optimizer, gan.d_optimizer):
+        assert isinstance(optimizer, keras.optimizers.LossScaleOptimizer) == scaled
+
+    path = str(tmp_path / "gan.keras")
+    gan.save(path)
+    loaded = keras.saving.load_model(path)
+    assert loaded.generator.get_layer("up_0").compute_dtype == policy.split("_")[1]
+    z = kg.callbacks.fixed_noise(4, 16)
+    np.testing.assert_array_equal(loaded.generate(z=z), gan.generate(z=z))
+
+    export_path = kg.export.saved_model(gan.generator, str(tmp_path), "g")
+    served = tf.saved_model.load(export_path).signatures["serving_default"](z=tf.constant(z))["images"]
+    expected = kg.data.to_uint8(gan.generator(z, training=False)).numpy()
+    assert np.abs(served.numpy().astype(int) - expected.astype(int)).max() <= 1
+
+
+@pytest.mark.parametrize("policy", ["mixed_bfloat16"], indirect=True)
+def test_mlp_output_stays_float32(policy):
+    generator = kg.models.mlp_generator(8)
+    assert generator.get_layer("dense_0").compute_dtype == "bfloat16"
+    assert generator.output.dtype == "float32"
