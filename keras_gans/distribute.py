@@ -126,6 +126,20 @@ def is_chief(strategy=None):
     return task_type == "worker" and task_id == 0 and not has_chief
 
 
+def cpu_replicas(strategy):
+    """True when `strategy` runs several replicas and they are CPUs.
+
+    XLA cannot compile such a step: it has no collectives for CPU devices
+    ("Collectives are not yet implemented for CPU devices when compiling
+    with XLA", multi-worker), and it compiles every logical CPU device's
+    replica for CPU:0, which cannot read variables placed on CPU:1 (one host).
+    """
+    if strategy.num_replicas_in_sync == 1:
+        return False
+    devices = getattr(strategy.extended, "worker_devices", ())
+    return all("CPU" in d.upper() for d in devices)
+
+
 def replica_position():
     """`(num_replicas_in_sync, replica_id)` of the current replica context."""
     context = tf.distribute.get_replica_context()

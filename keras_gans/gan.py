@@ -1,6 +1,7 @@
 """`GAN`: a Keras model that trains a generator against a discriminator."""
 
 import keras
+import numpy as np
 import tensorflow as tf
 from keras.src.saving import serialization_lib
 
@@ -125,6 +126,7 @@ class GAN(keras.Model):
         self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
         self.d_real_tracker = keras.metrics.Mean(name="d_real")
         self.d_fake_tracker = keras.metrics.Mean(name="d_fake")
+        self._inference_fn = None
         # Both sub-models are built Functional models: nothing is left to
         # build, and saying so lets Keras skip its symbolic build (which
         # cannot trace a GAN) and lets optimizers be built in `compile`.
@@ -151,6 +153,10 @@ class GAN(keras.Model):
     def generate(self, num_samples=None, z=None, batch_size=256):
         """Generates images as a NumPy float32 array in the generator's range.
 
+        Runs the generator in inference mode on this process only (no
+        `predict` loop), so under a multi-worker strategy any worker can
+        call it without the others.
+
         Args:
             num_samples: int. How many images to draw with fresh noise.
             z: array `(n, latent_dim)`. Noise to use instead of
@@ -162,7 +168,16 @@ class GAN(keras.Model):
         if z is None:
             _check_positive_int("num_samples", num_samples)
             z = keras.ops.convert_to_numpy(self.sample_noise(num_samples))
-        return self.generator.predict(z, batch_size=batch_size, verbose=0)
+        if self._inference_fn is None:
+            self._inference_fn = tf.function(
+                lambda noise: self.generator(noise, training=False), reduce_retracing=True
+            )
+        z = tf.convert_to_tensor(z, tf.float32)
+        chunks = [
+            self._inference_fn(z[start:start + batch_size]).numpy()
+            for start in range(0, int(z.shape[0]), batch_size)
+        ]
+        return np.concatenate(chunks).astype(np.float32)
 
     def compile(
         self,
@@ -275,7 +290,7 @@ class GAN(keras.Model):
         self.g_optimizer.apply_gradients(zip(grads, weights))
 
         self._update_trackers(d_loss, g_loss, real_output, fake_output)
-        return {m.name: m.result() for m in self.metrics}
+        return self._metric_results()
 
     def test_step(self, data):
         """Evaluates both losses on a batch without updating weights."""
@@ -294,7 +309,27 @@ class GAN(keras.Model):
         )
         g_loss = self._global_mean(loss.generator_loss(fake_output))
         self._update_trackers(d_loss, g_loss, real_output, fake_output)
-        return {m.name: m.result() for m in self.metrics}
+        return self._metric_results()
+
+    def _metric_results(self):
+        results = {m.name: m.result() for m in self.metrics}
+        if _multi_worker(self.distribute_strategy):
+            # Keras reduces step outputs across workers with
+            # `strategy.reduce("MEAN", value, axis=0)`, which fails on scalars;
+            # one-element vectors reduce to the same scalar mean.
+            results = {name: tf.reshape(value, [1]) for name, value in results.items()}
+        return results
+
+    def _maybe_symbolic_build(self, iterator=None, data_batch=None):
+        # A GAN is fully built by `__init__` (Functional sub-models, metrics)
+        # and `compile` (both optimizers), so Keras's symbolic build has
+        # nothing to do. Skipping it also avoids its
+        # `strategy.reduce("MEAN", first_batch, axis=None)`, which fails under
+        # MultiWorkerMirroredStrategy ("Attempt to convert a value (PerReplica
+        # ...) to a Tensor", keras-team/keras#20585).
+        if self.built and getattr(self, "_compile_config", None) is not None:
+            return
+        super()._maybe_symbolic_build(iterator=iterator, data_batch=data_batch)
 
     def _update_trackers(self, d_loss, g_loss, real_output, fake_output):
         # Trackers see the loss of the whole global batch, not the share
@@ -414,6 +449,12 @@ class GAN(keras.Model):
         self.compile(**config)
 
 
+def _multi_worker(strategy):
+    return isinstance(
+        strategy, tf.distribute.MultiWorkerMirroredStrategy
+    ) and strategy.extended._in_multi_worker_mode()
+
+
 def _check_distributed_compile(compile_kwargs):
     """Turns two known TF 2.21 / Keras 3.15 failures into clear errors."""
     strategy = tf.distribute.get_strategy()
@@ -426,14 +467,13 @@ def _check_distributed_compile(compile_kwargs):
             "while/cond/Placeholder', keras-team/keras#19246, for any Keras model). "
             "Use steps_per_execution=1 with MirroredStrategy."
         )
-    on_cpu_devices = not tf.config.list_logical_devices("GPU")
-    if compile_kwargs.get("jit_compile") is True and on_cpu_devices:
+    if compile_kwargs.get("jit_compile") is True and distribute.cpu_replicas(strategy):
         raise ValueError(
-            "jit_compile=True does not work with replicas on logical CPU devices: "
-            "TensorFlow compiles every replica's XLA computation for CPU:0, which "
-            "cannot read the variables MirroredStrategy put on CPU:1 (for any "
-            "Keras model). Use jit_compile=False or 'auto'; XLA with "
-            "MirroredStrategy is for GPUs."
+            "jit_compile=True does not work with several replicas on CPU devices, for "
+            "any Keras model: XLA has no collectives for CPUs (multi-worker), and it "
+            "compiles every logical CPU device's replica for CPU:0, which cannot read "
+            "the variables MirroredStrategy put on CPU:1. Use jit_compile=False or "
+            "'auto'; XLA with a multi-replica strategy is for GPUs."
         )
 
 

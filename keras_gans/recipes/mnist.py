@@ -14,7 +14,6 @@ import os
 import time
 
 import keras
-import tensorflow as tf
 
 from keras_gans import callbacks as callbacks_module
 from keras_gans import export
@@ -259,7 +258,11 @@ def train(preset="default", **overrides):
     # creates any tensor.
     strategy = distribute.get_strategy(config["strategy"], config["num_cpu_replicas"])
     _adapt_to_replicas(config, strategy)
+    chief = distribute.is_chief(strategy)
     output_dir = config["output_dir"]
+    if not chief:
+        # Other workers keep their grids and gan.keras apart from the chief's.
+        output_dir = os.path.join(output_dir, f"worker_{strategy.cluster_resolver.task_id}")
     os.makedirs(output_dir, exist_ok=True)
     keras.utils.set_random_seed(config["seed"])
 
@@ -322,11 +325,13 @@ def train(preset="default", **overrides):
     )
     keras_path = os.path.join(output_dir, "gan.keras")
     save_atomically(gan, keras_path)
-    export_path, tflite_paths = _export(gan.generator, config, name)
+    export_path, tflite_paths = _export(gan.generator, config, name) if chief else (None, [])
     total_seconds = time.perf_counter() - start
     summary = {
         "config": {k: v for k, v in config.items() if k != "verbose"},
         "replicas": replicas,
+        "chief": chief,
+        "output_dir": output_dir,
         "history": history.history,
         "steps_history": steps_log.history,
         "evaluations": evaluations,
@@ -397,7 +402,7 @@ def _build_gan(config, steps_per_execution):
 
 def _adapt_to_replicas(config, strategy):
     """Turns off what this Keras cannot do on several replicas (see
-    `GAN.compile`): XLA on logical CPU devices, and several steps per call.
+    `GAN.compile`): XLA on CPU replicas, and several steps per call.
     Settings the user asked for explicitly are left for `compile` to refuse.
     """
     if strategy.num_replicas_in_sync == 1:
@@ -405,14 +410,14 @@ def _adapt_to_replicas(config, strategy):
     if config["steps_per_execution"] != 1 and not config["explicit"]["steps_per_execution"]:
         print("note: steps_per_execution=1 on several replicas (keras-team/keras#19246).")
         config["steps_per_execution"] = 1
-    on_cpu_devices = not tf.config.list_logical_devices("GPU")
-    if config["jit_compile"] is True and on_cpu_devices and not config["explicit"]["jit_compile"]:
-        print("note: XLA is off: it cannot compile replicas on logical CPU devices.")
+    if (config["jit_compile"] is True and distribute.cpu_replicas(strategy)
+            and not config["explicit"]["jit_compile"]):
+        print("note: XLA is off: it cannot compile several replicas on CPU devices.")
         config["jit_compile"] = False
 
 
 def _export(generator, config, name):
-    """SavedModel (+ LiteRT files); only the chief writes under multi-worker."""
+    """SavedModel (+ LiteRT files). Only the chief calls this under multi-worker."""
     if not config["export"]:
         return None, []
     export_path = export.saved_model(generator, config["export_dir"], name)
