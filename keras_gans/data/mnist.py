@@ -151,6 +151,51 @@ def _not_found_message(name, data_dir, reason):
     )
 
 
+def load_arrays(split="train", dataset="mnist", data_dir=None, download=True):
+    """Loads one split into memory as `(images uint8 (n, 28, 28, 1), labels int64)`.
+
+    From the IDX files in `data_dir` when it holds them, else from
+    tensorflow-datasets (see `mnist` for where TFDS looks).
+    """
+    if data_dir is not None:
+        data_dir = os.path.expanduser(str(data_dir))
+        if not os.path.isdir(data_dir):
+            raise DataNotFoundError(
+                _not_found_message(dataset, data_dir, f"{data_dir} is not a directory.")
+            )
+        if has_idx_files(data_dir, split):
+            return load_idx(data_dir, split)
+    ds = _load_tfds(dataset, split, data_dir, download)
+    images, labels = next(iter(ds.batch(1_000_000)))
+    return images.numpy(), labels.numpy().astype(np.int64)
+
+
+def _index_batches(num_examples, batch_size, drop_remainder, shuffle, seed,
+                   first_epoch, steps_per_epoch):
+    """Batches of example indices: one reshuffled epoch, or an epoch stream."""
+    if first_epoch is None:
+        indices = tf.data.Dataset.range(num_examples)
+        if shuffle:
+            indices = indices.shuffle(num_examples, seed=seed, reshuffle_each_iteration=True)
+        return indices.batch(batch_size, drop_remainder=drop_remainder)
+
+    base_seed = 0 if seed is None else int(seed)
+
+    def one_epoch(epoch):
+        order = tf.range(num_examples, dtype=tf.int64)
+        if shuffle:
+            # Stateless: epoch e's order depends on (seed, e) only.
+            order = tf.random.experimental.stateless_shuffle(
+                order, seed=tf.stack([tf.constant(base_seed, tf.int64), epoch])
+            )
+        batches = tf.data.Dataset.from_tensor_slices(order).batch(
+            batch_size, drop_remainder=drop_remainder
+        )
+        return batches.take(steps_per_epoch) if steps_per_epoch else batches
+
+    return tf.data.Dataset.range(first_epoch, 2**62).flat_map(one_epoch)
+
+
 def mnist(
     split="train",
     batch_size=64,
@@ -161,12 +206,14 @@ def mnist(
     with_labels=False,
     drop_remainder=True,
     download=True,
+    first_epoch=None,
+    steps_per_epoch=None,
 ):
     """Returns an MNIST-style `tf.data.Dataset` of images scaled to [-1, 1].
 
-    The pipeline decodes once, caches the uint8 images in memory, shuffles,
-    batches, scales to float32 `[-1, 1]` (after batching, which is cheaper)
-    and prefetches.
+    The pipeline loads the split into memory once (uint8, 47 MB for the
+    training set), shuffles indices, gathers whole batches, scales them to
+    float32 `[-1, 1]` and prefetches.
 
     Args:
         split: str. `"train"` (60,000 images) or `"test"` (10,000).
@@ -184,6 +231,15 @@ def mnist(
             full batches). Defaults to `True`.
         download: bool. Let TFDS download when the data is not prepared.
             Defaults to `True`.
+        first_epoch: int or `None`. If set, return an endless stream in which
+            epoch `e` (counting from `first_epoch`) is shuffled with a seed
+            derived from `(seed, e)` only, and lasts `steps_per_epoch`
+            batches. A run resumed at epoch `k` then sees exactly the batches
+            an uninterrupted run would (for `fit(..., steps_per_epoch=...)`
+            with `keras.callbacks.BackupAndRestore`). Defaults to `None`
+            (one finite, reshuffled epoch per iteration).
+        steps_per_epoch: int or `None`. Batches per epoch of the stream.
+            Defaults to all full batches.
 
     Returns:
         A `tf.data.Dataset` of float32 `(batch, 28, 28, 1)` images (and
@@ -209,28 +265,23 @@ def mnist(
         )
     if shuffle is None:
         shuffle = split == "train"
-    if data_dir is not None:
-        data_dir = os.path.expanduser(str(data_dir))
-        if not os.path.isdir(data_dir):
-            raise DataNotFoundError(
-                _not_found_message(dataset, data_dir, f"{data_dir} is not a directory.")
-            )
-
-    if data_dir is not None and has_idx_files(data_dir, split):
-        images, labels = load_idx(data_dir, split)
-        ds = tf.data.Dataset.from_tensor_slices((images, labels))
-        num_examples = len(images)
-    else:
-        ds = _load_tfds(dataset, split, data_dir, download).cache()
-        num_examples = int(ds.cardinality())
+    images, labels = load_arrays(split, dataset, data_dir, download)
+    num_examples = len(images)
     if num_examples < batch_size and drop_remainder:
         raise ValueError(
             f"`batch_size`={batch_size} is larger than the {num_examples} "
             f"examples of split {split!r}."
         )
-    if shuffle:
-        ds = ds.shuffle(num_examples, seed=seed, reshuffle_each_iteration=True)
-    ds = ds.batch(batch_size, drop_remainder=drop_remainder)
+    # MNIST fits in memory: shuffle indices and gather whole batches, which
+    # costs far less per step than shuffling and batching single examples.
+    images, labels = tf.constant(images), tf.constant(labels)
+    ds = _index_batches(num_examples, batch_size, drop_remainder, shuffle, seed,
+                        first_epoch, steps_per_epoch)
+
+    def gather(indices):
+        return tf.gather(images, indices), tf.gather(labels, indices)
+
+    ds = ds.map(gather, num_parallel_calls=tf.data.AUTOTUNE)
 
     def scale(images, labels):
         images = to_float(images)

@@ -97,9 +97,8 @@ class Evaluator:
         from keras_gans import data
 
         dataset, split = REFERENCES[self.reference]
-        ds = data.mnist(split, 1000, dataset=dataset, data_dir=self.data_dir,
-                        shuffle=False, drop_remainder=False)
-        return np.concatenate([batch.numpy() for batch in ds])
+        images, _ = data.load_arrays(split, dataset, self.data_dir)
+        return data.to_float(images).numpy()
 
     def reference_statistics(self):
         """Features and Gaussian statistics of the reference, computed once."""

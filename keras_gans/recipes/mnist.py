@@ -28,6 +28,7 @@ ARCHS = ("mlp", "dcgan")
 PRESETS = ("default", "founding")
 OPTIMIZERS = ("adam", "sgd")
 MIXED_PRECISION = ("float32", "mixed_bfloat16", "mixed_float16")
+TRAIN_EXAMPLES = 60_000  # MNIST and Fashion-MNIST
 
 # Why these values: see README, "Why these defaults". The DCGAN step is
 # dominated by convolutions, which XLA makes slower on this CPU, so it runs
@@ -204,6 +205,7 @@ def resolve_config(preset="default", **overrides):
         "mixed_precision": "float32",
         "strategy": "auto",
         "num_cpu_replicas": None,
+        "backup_dir": None,
         "verbose": "auto",
     }
     config.update(DEFAULTS[arch])
@@ -242,7 +244,10 @@ def train(preset="default", **overrides):
             `mixed_precision` (`"float32"`, `"mixed_bfloat16"` for CPUs with
             bf16 units and TPUs, `"mixed_float16"` for GPUs, with loss scaling),
             `strategy` (see `keras_gans.distribute.get_strategy`; `batch_size`
-            is then per replica), `num_cpu_replicas`, `verbose`. `None` means "use the preset's value".
+            is then per replica), `num_cpu_replicas`, `backup_dir` (back up
+            every epoch with `keras.callbacks.BackupAndRestore`; a killed run
+            started again with the same arguments resumes and ends with the
+            weights of an uninterrupted run), `verbose`. `None` means "use the preset's value".
 
     Returns:
         A `TrainResult`.
@@ -267,14 +272,22 @@ def train(preset="default", **overrides):
     keras.utils.set_random_seed(config["seed"])
 
     replicas = strategy.num_replicas_in_sync
+    steps_per_epoch = config["steps_per_epoch"]
+    data_args = {}
+    if config["backup_dir"]:
+        # Resumable runs read an endless stream whose epoch e depends only on
+        # (seed, e), started at the epoch the backup reached.
+        steps_per_epoch = steps_per_epoch or TRAIN_EXAMPLES // (config["batch_size"] * replicas)
+        data_args = {"first_epoch": _backup_epoch(config["backup_dir"]),
+                     "steps_per_epoch": steps_per_epoch}
     dataset = data.mnist(
         "train",
         batch_size=config["batch_size"] * replicas,
         dataset=config["dataset"],
         data_dir=config["data_dir"],
         seed=config["seed"],
+        **data_args,
     )
-    steps_per_epoch = config["steps_per_epoch"]
     execution = config["steps_per_execution"]
     if steps_per_epoch:
         # Keras runs whole executions; keep the epoch length what was asked.
@@ -293,6 +306,8 @@ def train(preset="default", **overrides):
     # Windows of 25+ steps: single-step GAN losses are too noisy to read.
     steps_log = callbacks_module.LossHistory(every_n_steps=max(25, execution))
     fit_callbacks = [callbacks_module.StopOnNonFiniteLoss(), samples, steps_log]
+    if config["backup_dir"]:
+        fit_callbacks.insert(0, keras.callbacks.BackupAndRestore(config["backup_dir"]))
     evaluation = _evaluation_callback(config)
     if evaluation is not None:
         fit_callbacks.append(evaluation)
@@ -454,6 +469,15 @@ def _evaluation_callback(config):
         num_samples=config["eval_samples"],
         keep_best=config["export_best"],
     )
+
+
+def _backup_epoch(backup_dir):
+    """The epoch a `BackupAndRestore` backup in `backup_dir` will resume at."""
+    path = os.path.join(backup_dir, "training_metadata.json")
+    if not os.path.isfile(path):
+        return 0
+    with open(path) as f:
+        return int(json.load(f)["epoch"])
 
 
 def save_atomically(model, path):
