@@ -14,10 +14,12 @@ from keras_gans import models
 from keras_gans import plotting
 from keras_gans import recipes
 from keras_gans.gan import GAN
+from keras_gans.style_transfer import StyleTransferGAN
 from keras_gans.version import __version__
 
 __all__ = [
     "GAN",
+    "StyleTransferGAN",
     "__version__",
     "callbacks",
     "data",

@@ -15,6 +15,7 @@ import tempfile
 import keras
 import tensorflow as tf
 
+from keras_gans.data.transforms import to_float
 from keras_gans.data.transforms import to_uint8
 
 SERVING_SIGNATURE = "serving_default"
@@ -126,6 +127,11 @@ def saved_model(generator, export_dir, name, version=None):
     >>> served = tf.saved_model.load(path)
     >>> served.signatures["serving_default"](z=tf.zeros([1, 100]))["images"]
     """
+    return _write_version(_serving_archive(generator, with_sample=True), export_dir, name, version)
+
+
+def _write_version(archive, export_dir, name, version):
+    """Writes `archive` as `<export_dir>/<name>/<version>/`, atomically."""
     _check_name(name)
     model_dir = os.path.join(os.path.expanduser(str(export_dir)), name)
     if version is None:
@@ -140,10 +146,6 @@ def saved_model(generator, export_dir, name, version=None):
             f"{target} already exists; TF Serving versions are immutable. "
             "Pick another `version` or leave it unset to use the next one."
         )
-
-    # The endpoints capture the generator's variables; `archive.track()`
-    # would store every variable a second time (twice the file size).
-    archive = _serving_archive(generator, with_sample=True)
     os.makedirs(model_dir, exist_ok=True)
     staging = tempfile.mkdtemp(prefix=f".tmp-{version}-", dir=model_dir)
     try:
@@ -154,6 +156,54 @@ def saved_model(generator, export_dir, name, version=None):
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return target
+
+
+def _stylize_archive(generator, multiple=4):
+    """An `ExportArchive` with `content` uint8 -> `stylized` uint8, any size."""
+
+    def serve(content):
+        batch, height, width = tf.shape(content)[0], tf.shape(content)[1], tf.shape(content)[2]
+        pad_h, pad_w = (-height) % multiple, (-width) % multiple
+        # The encoder halves the size twice: pad to a multiple of 4 with
+        # mirrored edges, run, and crop back to the input's size.
+        images = tf.pad(to_float(content), [[0, 0], [0, pad_h], [0, pad_w], [0, 0]],
+                        mode="SYMMETRIC")
+        # A Pad with computed paddings loses even the channel count, and the
+        # LiteRT converter cannot lower a convolution of unknown channels;
+        # this reshape (a no-op) restores it (`set_shape` does not survive
+        # the conversion, `ensure_shape` is not a LiteRT op).
+        images = tf.reshape(images, tf.stack([batch, height + pad_h, width + pad_w, 3]))
+        stylized = generator(images, training=False)[:, :height, :width, :]
+        return {"stylized": to_uint8(stylized)}
+
+    archive = keras.export.ExportArchive()
+    archive.add_endpoint(
+        SERVING_SIGNATURE,
+        serve,
+        input_signature=[tf.TensorSpec([None, None, None, 3], tf.uint8, name="content")],
+    )
+    return archive
+
+
+def style_saved_model(generator, export_dir, name, version=None):
+    """Exports an image-to-image (style) generator for TF Serving.
+
+    Signature `serving_default`: input `content` uint8
+    `[batch, height, width, 3]` of any height and width, output `stylized`
+    uint8 of the same shape. Sizes that are not multiples of 4 are padded
+    with mirrored edges inside the graph and cropped back.
+
+    Args:
+        generator: `keras.Model` from images in [-1, 1] to images in [-1, 1]
+            (e.g. `StyleTransferGAN.generator`).
+        export_dir: str. Base directory.
+        name: str. Model name, e.g. `"style_monet"`.
+        version: int or `None`. See `saved_model`.
+
+    Returns:
+        The path of the written version directory.
+    """
+    return _write_version(_stylize_archive(generator), export_dir, name, version)
 
 
 # quantization -> file name suffix
@@ -175,8 +225,9 @@ def tflite(generator, export_dir, name, quantization="float32"):
     """Converts a noise-to-image generator to a LiteRT (TFLite) flatbuffer.
 
     The file has one signature, `serving_default`, with the SavedModel's
-    contract: input `z` float32 `[batch, latent_dim]`, output `images` uint8.
-    It uses built-in LiteRT ops only (no Flex delegate needed).
+    contract: input `z` float32 `[batch, latent_dim]`, output `images` uint8
+    (or, for a style generator, `content` uint8 of any size to `stylized`
+    uint8). It uses built-in LiteRT ops only (no Flex delegate needed).
 
     Args:
         generator: `keras.Model`. Noise `(batch, latent_dim)` to images in
@@ -199,7 +250,10 @@ def tflite(generator, export_dir, name, quantization="float32"):
     """
     _check_name(name)
     path = tflite_path(export_dir, name, quantization)
-    archive = _serving_archive(generator, with_sample=False)
+    if len(generator.input_shape) == 4:  # an image-to-image (style) generator
+        archive = _stylize_archive(generator)
+    else:
+        archive = _serving_archive(generator, with_sample=False)
     with tempfile.TemporaryDirectory() as staging:
         archive.write_out(staging, verbose=False)
         converter = tf.lite.TFLiteConverter.from_saved_model(
@@ -235,4 +289,5 @@ def tflite_runner(path, signature=SERVING_SIGNATURE):
     except ImportError:
         Interpreter = tf.lite.Interpreter
     interpreter = Interpreter(model_path=str(path))
+    # The signature runner resizes its inputs to each call's shapes.
     return interpreter.get_signature_runner(signature)

@@ -1,5 +1,10 @@
 """tf.data input pipelines."""
 
+from keras_gans.data.images import center_square
+from keras_gans.data.images import cycle_gan
+from keras_gans.data.images import list_images
+from keras_gans.data.images import load_folder
+from keras_gans.data.images import unpaired_images
 from keras_gans.data.mnist import DataNotFoundError
 from keras_gans.data.mnist import load_arrays
 from keras_gans.data.mnist import load_idx
@@ -10,6 +15,11 @@ from keras_gans.data.transforms import to_uint8
 
 __all__ = [
     "DataNotFoundError",
+    "center_square",
+    "cycle_gan",
+    "list_images",
+    "load_folder",
+    "unpaired_images",
     "load_arrays",
     "load_idx",
     "mnist",

@@ -4,10 +4,14 @@ from keras_gans.models.dcgan import dcgan_discriminator
 from keras_gans.models.dcgan import dcgan_generator
 from keras_gans.models.mlp import mlp_discriminator
 from keras_gans.models.mlp import mlp_generator
+from keras_gans.models.style import patchgan_discriminator
+from keras_gans.models.style import style_generator
 
 __all__ = [
     "dcgan_discriminator",
     "dcgan_generator",
     "mlp_discriminator",
     "mlp_generator",
+    "patchgan_discriminator",
+    "style_generator",
 ]

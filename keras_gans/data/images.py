@@ -1,0 +1,223 @@
+"""Unpaired (content, style) image pipelines for style transfer.
+
+From two folders of images (JPEG/PNG, any sizes), or from TFDS
+`cycle_gan/<name>`. Each epoch runs once through the content images; style
+images repeat as often as needed, in their own shuffled order.
+"""
+
+import logging
+import os
+
+import numpy as np
+import tensorflow as tf
+
+from keras_gans.data.mnist import DataNotFoundError
+from keras_gans.data.transforms import to_float
+
+logger = logging.getLogger("keras_gans")
+
+IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png")
+MODES = ("crop", "resize")
+
+
+def list_images(directory):
+    """Sorted paths of the JPEG/PNG files in `directory` (not recursive).
+
+    Raises:
+        DataNotFoundError: if the directory is missing or holds no images.
+    """
+    directory = os.path.expanduser(str(directory))
+    if not os.path.isdir(directory):
+        raise DataNotFoundError(f"Image folder {directory} does not exist.")
+    paths = sorted(
+        os.path.join(directory, name)
+        for name in os.listdir(directory)
+        if name.lower().endswith(IMAGE_EXTENSIONS) and not name.startswith(".")
+    )
+    if not paths:
+        raise DataNotFoundError(
+            f"Image folder {directory} holds no {'/'.join(IMAGE_EXTENSIONS)} files."
+        )
+    return paths
+
+
+def readable_images(paths, on_error="skip"):
+    """Returns the paths that decode as images; reports the others by name.
+
+    Every file is decoded once up front (a few seconds for thousands of
+    photos), so a corrupt file is named here instead of failing training
+    mid-epoch with a bare decoding error.
+
+    Args:
+        paths: list of str.
+        on_error: `"skip"` (log a warning naming each unreadable file and
+            leave it out) or `"raise"` (a `ValueError` naming them).
+    """
+    if on_error not in ("skip", "raise"):
+        raise ValueError(f"`on_error` must be 'skip' or 'raise'. Received: {on_error!r}")
+    good, bad = [], []
+    for path in paths:
+        try:
+            data = tf.io.read_file(path)
+            image = tf.io.decode_image(data, channels=3, expand_animations=False)
+            if min(image.shape[:2]) < 1:
+                raise ValueError("empty image")
+            good.append(path)
+        except (tf.errors.OpError, ValueError) as e:
+            bad.append((path, str(e).splitlines()[0][:120]))
+    if bad:
+        listing = "; ".join(f"{p} ({why})" for p, why in bad)
+        if on_error == "raise":
+            raise ValueError(f"{len(bad)} unreadable image file(s): {listing}")
+        logger.warning("Skipping %d unreadable image file(s): %s", len(bad), listing)
+    if not good:
+        raise DataNotFoundError("None of the image files could be read: " + listing)
+    return good
+
+
+def _load(path):
+    data = tf.io.read_file(path)
+    image = tf.io.decode_image(data, channels=3, expand_animations=False)
+    image.set_shape([None, None, 3])
+    return image
+
+
+def _fit_to_size(image, image_size, mode, flip, seed):
+    """uint8 image of any size -> float32 (image_size, image_size, 3) in [-1, 1]."""
+    if mode == "resize":
+        image = tf.image.resize(image, [image_size, image_size], antialias=True)
+    else:
+        # Random crop at native resolution, so brush strokes keep the scale
+        # they have in full-size images; upscale only images that are too small.
+        shape = tf.shape(image)[:2]
+        scale = tf.maximum(image_size / tf.cast(tf.reduce_min(shape), tf.float32), 1.0)
+        new_shape = tf.cast(tf.math.ceil(tf.cast(shape, tf.float32) * scale), tf.int32)
+        image = tf.image.resize(image, new_shape, antialias=True)
+        image = tf.image.random_crop(image, [image_size, image_size, 3], seed=seed)
+    if flip:
+        image = tf.image.random_flip_left_right(image, seed=seed)
+    image = tf.clip_by_value(image, 0.0, 255.0)
+    return to_float(image)
+
+
+def _image_stream(paths, image_size, mode, flip, shuffle, seed, repeat):
+    ds = tf.data.Dataset.from_tensor_slices(paths)
+    if shuffle:
+        ds = ds.shuffle(len(paths), seed=seed, reshuffle_each_iteration=True)
+    if repeat:
+        ds = ds.repeat()
+    ds = ds.map(_load, num_parallel_calls=tf.data.AUTOTUNE)
+    return ds.map(lambda image: _fit_to_size(image, image_size, mode, flip, seed),
+                  num_parallel_calls=tf.data.AUTOTUNE)
+
+
+def unpaired_images(
+    content_dir,
+    style_dir,
+    image_size=128,
+    batch_size=4,
+    mode="crop",
+    flip=True,
+    shuffle=True,
+    seed=None,
+    on_error="skip",
+):
+    """Returns a `tf.data.Dataset` of `(content, style)` batches from two folders.
+
+    Args:
+        content_dir: str. Folder of content images (e.g. photos).
+        style_dir: str. Folder of style images (e.g. paintings).
+        image_size: int. Side of the square training images. Defaults to
+            `128`.
+        batch_size: int. Defaults to `4`.
+        mode: `"crop"` (random `image_size` crop at native resolution,
+            upscaling images smaller than that) or `"resize"` (the whole image
+            resized to `image_size`). Defaults to `"crop"`.
+        flip: bool. Random horizontal flips. Defaults to `True`.
+        shuffle: bool. Defaults to `True`.
+        seed: int or `None`.
+        on_error: `"skip"` (default: unreadable files are left out, with a
+            warning naming each) or `"raise"` (a `ValueError` naming them).
+
+    Returns:
+        A dataset of float32 `(batch, image_size, image_size, 3)` pairs in
+        [-1, 1]; an epoch is one pass over the content images.
+
+    Raises:
+        DataNotFoundError: a folder is missing or has no images.
+    """
+    if isinstance(image_size, bool) or not isinstance(image_size, int) or image_size < 4:
+        raise ValueError(f"`image_size` must be an integer >= 4. Received: {image_size!r}")
+    if mode not in MODES:
+        raise ValueError(f"`mode` must be one of {MODES}. Received: mode={mode!r}")
+    content_paths = readable_images(list_images(content_dir), on_error)
+    style_paths = readable_images(list_images(style_dir), on_error)
+    if len(content_paths) < batch_size:
+        raise ValueError(
+            f"`batch_size`={batch_size} is larger than the {len(content_paths)} content images."
+        )
+    content = _image_stream(content_paths, image_size, mode, flip, shuffle, seed, repeat=False)
+    style_seed = None if seed is None else seed + 1
+    style = _image_stream(style_paths, image_size, mode, flip, shuffle, style_seed, repeat=True)
+    ds = tf.data.Dataset.zip((content, style)).batch(batch_size, drop_remainder=True)
+    return ds.prefetch(tf.data.AUTOTUNE)
+
+
+def cycle_gan(name="monet2photo", split="train", image_size=128, batch_size=4, mode="crop",
+              flip=True, shuffle=True, seed=None, data_dir=None, download=True):
+    """`(photo, painting)` batches from TFDS `cycle_gan/<name>`.
+
+    In TFDS's `cycle_gan` sets domain A is the painting style (e.g. Monet)
+    and B the photos, so content comes from `<split>B` and style from
+    `<split>A`.
+
+    Raises:
+        DataNotFoundError: when TFDS has no prepared copy and cannot download
+            it; the message says how to use two folders instead.
+    """
+    import tensorflow_datasets as tfds
+
+    try:
+        style, content = (
+            tfds.load(f"cycle_gan/{name}", split=f"{split}{domain}", data_dir=data_dir,
+                      as_supervised=True, download=download)
+            for domain in ("A", "B")
+        )
+    except Exception as e:  # TFDS raises many types for "not available".
+        raise DataNotFoundError(
+            f"Could not load TFDS cycle_gan/{name} ({type(e).__name__}: {e}). Prepare it "
+            "with tensorflow-datasets on a machine with internet (and point TFDS_DATA_DIR "
+            "at it), or pass two folders of images: --content_dir and --style_dir."
+        ) from e
+
+    def images(ds, stream_seed, repeat):
+        ds = ds.map(lambda image, label: image)
+        if shuffle:
+            ds = ds.shuffle(1000, seed=stream_seed, reshuffle_each_iteration=True)
+        if repeat:
+            ds = ds.repeat()
+        return ds.map(lambda image: _fit_to_size(image, image_size, mode, flip, stream_seed),
+                      num_parallel_calls=tf.data.AUTOTUNE)
+
+    ds = tf.data.Dataset.zip((images(content, seed, False),
+                              images(style, None if seed is None else seed + 1, True)))
+    return ds.batch(batch_size, drop_remainder=True).prefetch(tf.data.AUTOTUNE)
+
+
+def load_folder(directory, limit=None, on_error="skip"):
+    """Loads the images of a folder as a list of uint8 arrays (any sizes)."""
+    paths = readable_images(list_images(directory), on_error)[:limit]
+    return [_load(path).numpy() for path in paths], paths
+
+
+def center_square(image, size):
+    """Resizes the shorter side to `size` and center-crops a square (uint8)."""
+    image = np.asarray(image)
+    h, w = image.shape[:2]
+    scale = size / min(h, w)
+    resized = tf.image.resize(image, [max(size, round(h * scale)), max(size, round(w * scale))],
+                              antialias=True)
+    top = (resized.shape[0] - size) // 2
+    left = (resized.shape[1] - size) // 2
+    cropped = resized[top:top + size, left:left + size]
+    return np.clip(np.round(cropped.numpy()), 0, 255).astype(np.uint8)
