@@ -116,6 +116,38 @@ def plot_loss_curves(history, path, keys=("d_loss", "g_loss"), title=None):
     return path
 
 
+def save_style_figure(content, style, generated, path, title=None):
+    """Writes one row per example: content | style | generated.
+
+    Args:
+        content, style, generated: arrays `(n, h, w, 3)`, uint8 or floats in
+            `[-1, 1]` (sizes may differ between the three).
+        path: str. Output `.png` path.
+        title: str. Optional title.
+
+    Returns:
+        `path`.
+    """
+    columns = [("content", to_display_uint8(content)), ("style", to_display_uint8(style)),
+               ("generated", to_display_uint8(generated))]
+    rows = len(columns[0][1])
+    fig, axes = plt.subplots(rows, 3, figsize=(7.5, 2.5 * rows + (0.3 if title else 0)),
+                             dpi=100, squeeze=False)
+    for r in range(rows):
+        for c, (label, images) in enumerate(columns):
+            ax = axes[r][c]
+            ax.imshow(images[r], interpolation="nearest")
+            ax.set_xticks([])
+            ax.set_yticks([])
+            if r == 0:
+                ax.set_title(label, fontsize=11)
+    if title:
+        fig.suptitle(title, fontsize=11)
+    fig.tight_layout()
+    _save(fig, path)
+    return path
+
+
 def _save(fig, path):
     directory = os.path.dirname(os.path.abspath(path))
     os.makedirs(directory, exist_ok=True)

@@ -55,9 +55,10 @@ def style_generator(
         residual_blocks: int. Residual blocks at the bottleneck. Defaults to
             `0` (the founding document's plain encoder-decoder).
         norm: `"instance"`, `"batch"` or `"none"`. Defaults to `"instance"`.
-        input_skip: bool. Add the input to the pre-tanh output, so the
-            network starts near the identity and learns a change of the
-            photo rather than a whole new image. Defaults to `False`.
+        input_skip: bool. Output `clip(content + tanh(...), -1, 1)`: the
+            network learns a change of the photo rather than a whole new
+            image, so it keeps the photo's structure from the first step.
+            Defaults to `False`.
         name: str. Model name.
 
     Returns:
@@ -92,9 +93,11 @@ def style_generator(
     x = _conv_block(x, 2 * filters, 3, 2, norm, "dec_0", transpose=True)
     x = _conv_block(x, filters, 3, 2, norm, "dec_1", transpose=True)
     x = layers.Conv2D(3, 9, padding="same", dtype="float32", name="out_conv")(x)
+    x = layers.Activation("tanh", dtype="float32", name="out_tanh")(x)
     if input_skip:
         x = layers.Add(dtype="float32", name="input_skip")([x, content])
-    stylized = layers.Activation("tanh", dtype="float32", name="stylized")(x)
+        x = layers.Activation("hard_tanh", dtype="float32", name="clip")(x)  # to [-1, 1]
+    stylized = layers.Identity(dtype="float32", name="stylized")(x)
     return keras.Model(content, stylized, name=name)
 
 
