@@ -37,6 +37,10 @@ flags.DEFINE_integer("residual_blocks", None, "Generator residual blocks. Defaul
 flags.DEFINE_list("d_filters", None, "PatchGAN widths. Default: 32,64,128,256.")
 flags.DEFINE_bool("input_skip", None, "Generator learns a change of the photo. Default: true.")
 flags.DEFINE_float("learning_rate", None, "Adam learning rate. Default: 2e-4.")
+flags.DEFINE_float("g_learning_rate", None, "Generator learning rate (overrides).")
+flags.DEFINE_float("d_learning_rate", None, "Discriminator learning rate (overrides).")
+flags.DEFINE_enum("norm", None, ["instance", "batch", "none"],
+                  "Normalization in both networks. Default: instance.")
 flags.DEFINE_float("beta_1", None, "Adam beta_1. Default: 0.5.")
 flags.DEFINE_integer("seed", None, "Seed. Default: 0.")
 flags.DEFINE_float("max_minutes", None, "Stop after the epoch that passes this many minutes.")
@@ -56,7 +60,7 @@ def main(argv):
         key: FLAGS[key].value
         for key in ("image_size", "epochs", "steps_per_epoch", "batch_size", "content_weight",
                     "identity_weight", "tv_weight", "filters", "residual_blocks", "input_skip",
-                    "learning_rate", "beta_1", "seed", "max_minutes", "export_dir", "export",
+                    "learning_rate", "g_learning_rate", "d_learning_rate", "norm", "beta_1", "seed", "max_minutes", "export_dir", "export",
                     "tflite")
     }
     if FLAGS.d_filters:

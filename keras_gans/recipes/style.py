@@ -39,6 +39,8 @@ DEFAULTS = {
     "tv_weight": 0.0,
     "loss": "least_squares",
     "learning_rate": 2e-4,
+    "g_learning_rate": None,
+    "d_learning_rate": None,
     "beta_1": 0.5,
     "seed": 0,
     "figure_size": 256,
@@ -123,9 +125,11 @@ def build_gan(config):
         identity_weight=config["identity_weight"], tv_weight=config["tv_weight"],
         seed=config["seed"],
     )
+    g_lr = config["g_learning_rate"] or config["learning_rate"]
+    d_lr = config["d_learning_rate"] or config["learning_rate"]
     gan.compile(
-        g_optimizer=keras.optimizers.Adam(config["learning_rate"], beta_1=config["beta_1"]),
-        d_optimizer=keras.optimizers.Adam(config["learning_rate"], beta_1=config["beta_1"]),
+        g_optimizer=keras.optimizers.Adam(g_lr, beta_1=config["beta_1"]),
+        d_optimizer=keras.optimizers.Adam(d_lr, beta_1=config["beta_1"]),
         loss=config["loss"],
     )
     return gan
