@@ -184,12 +184,20 @@ def test_style_example_and_stylize_end_to_end(style_dirs, tmp_path):
     assert (out / (os.path.splitext(photo)[0] + "_before_after.png")).is_file()
 
 
-def test_missing_tfds_default_is_a_clear_error(tmp_path):
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", TFDS_DATA_DIR=str(tmp_path))
+def test_missing_tfds_data_is_a_clear_error(tmp_path):
+    # download=False: an offline TFDS download only fails after minutes of retries.
+    with pytest.raises(kg.data.DataNotFoundError, match="cycle_gan/monet2photo.*--content_dir"):
+        kg.data.cycle_gan(data_dir=str(tmp_path), download=False)
+
+
+def test_example_reports_an_empty_folder_without_a_traceback(style_dirs, tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
     result = subprocess.run(
         [sys.executable, os.path.join(REPO, "examples", "style_transfer.py"),
+         f"--content_dir={style_dirs['trainA']}", f"--style_dir={empty}",
          f"--output_dir={tmp_path / 'run'}"],
         capture_output=True, text=True, env=env, cwd=REPO, timeout=300)
     assert result.returncode == 1
-    assert "cycle_gan/monet2photo" in result.stderr and "--content_dir" in result.stderr
-    assert "Traceback" not in result.stderr
+    assert str(empty) in result.stderr and "Traceback" not in result.stderr
