@@ -41,6 +41,8 @@ flags.DEFINE_float("g_learning_rate", None, "Generator learning rate (overrides)
 flags.DEFINE_float("d_learning_rate", None, "Discriminator learning rate (overrides).")
 flags.DEFINE_enum("norm", None, ["instance", "batch", "none"],
                   "Normalization in both networks. Default: instance.")
+flags.DEFINE_enum("d_norm", None, ["instance", "batch", "none"],
+                  "Normalization in the discriminator (overrides --norm there).")
 flags.DEFINE_float("beta_1", None, "Adam beta_1. Default: 0.5.")
 flags.DEFINE_integer("seed", None, "Seed. Default: 0.")
 flags.DEFINE_float("max_minutes", None, "Stop after the epoch that passes this many minutes.")
@@ -60,7 +62,7 @@ def main(argv):
         key: FLAGS[key].value
         for key in ("image_size", "epochs", "steps_per_epoch", "batch_size", "content_weight",
                     "identity_weight", "tv_weight", "filters", "residual_blocks", "input_skip",
-                    "learning_rate", "g_learning_rate", "d_learning_rate", "norm", "beta_1", "seed", "max_minutes", "export_dir", "export",
+                    "learning_rate", "g_learning_rate", "d_learning_rate", "norm", "d_norm", "beta_1", "seed", "max_minutes", "export_dir", "export",
                     "tflite")
     }
     if FLAGS.d_filters:

@@ -33,6 +33,7 @@ DEFAULTS = {
     "residual_blocks": 4,
     "d_filters": (32, 64, 128, 256),
     "norm": "instance",
+    "d_norm": None,
     "input_skip": True,
     "content_weight": 2.0,
     "identity_weight": 0.0,
@@ -118,7 +119,7 @@ def build_gan(config):
         norm=config["norm"], input_skip=config["input_skip"],
     )
     discriminator = style_models.patchgan_discriminator(
-        filters=tuple(config["d_filters"]), norm=config["norm"]
+        filters=tuple(config["d_filters"]), norm=config["d_norm"] or config["norm"]
     )
     gan = StyleTransferGAN(
         generator, discriminator, content_weight=config["content_weight"],
