@@ -36,6 +36,8 @@ flags.DEFINE_integer("rounds", 3, "Alternating rounds.")
 flags.DEFINE_list("cases", ["mlp:64", "dcgan:128"], "arch:batch_size pairs.")
 flags.DEFINE_integer("mlp_steps", 2000, "Timed steps for the MLP (both sides).")
 flags.DEFINE_integer("dcgan_steps", 200, "Timed steps for the DCGAN (both sides).")
+flags.DEFINE_list("ours_flags", [], "Extra flags for throughput.py, e.g. "
+                  "--ours_flags=--mixed_precision=mixed_bfloat16.")
 FLAGS = flags.FLAGS
 
 
@@ -51,7 +53,7 @@ def run_peer(arch, batch_size, steps):
 def run_ours(arch, batch_size, steps):
     out = subprocess.run(
         [sys.executable, os.path.join(HERE, "throughput.py"), f"--arch={arch}",
-         f"--batch_size={batch_size}", f"--steps={steps}", f"--data_dir={FLAGS.mnist_dir}"],
+         f"--batch_size={batch_size}", f"--steps={steps}", f"--data_dir={FLAGS.mnist_dir}", *FLAGS.ours_flags],
         capture_output=True, text=True, check=True,
         env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"),
     ).stdout

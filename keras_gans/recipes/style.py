@@ -22,12 +22,12 @@ from keras_gans.models import style as style_models
 from keras_gans.recipes.mnist import save_atomically
 from keras_gans.style_transfer import StyleTransferGAN
 
-# Why these values: see the README's style-transfer section. They fit the
-# founding document's two networks into about 15 minutes on a 2-core CPU.
+# Why these values: see the README's style-transfer section. They train the
+# founding document's two networks in about 11 minutes on a 2-core CPU.
 DEFAULTS = {
-    "image_size": 128,
+    "image_size": 64,
     "batch_size": 4,
-    "epochs": 40,
+    "epochs": 90,
     "steps_per_epoch": None,
     "filters": 32,
     "residual_blocks": 4,
@@ -35,9 +35,9 @@ DEFAULTS = {
     "norm": "instance",
     "d_norm": None,
     "input_skip": True,
-    "content_weight": 2.0,
+    "content_weight": 1.0,
     "identity_weight": 0.0,
-    "tv_weight": 0.0,
+    "tv_weight": 0.2,
     "loss": "least_squares",
     "learning_rate": 2e-4,
     "g_learning_rate": None,
@@ -127,7 +127,9 @@ def build_gan(config):
         seed=config["seed"],
     )
     g_lr = config["g_learning_rate"] or config["learning_rate"]
-    d_lr = config["d_learning_rate"] or config["learning_rate"]
+    # A 4x faster discriminator (TTUR): at equal rates the generator fools it
+    # with faint high-frequency patterns instead of changing the painting style.
+    d_lr = config["d_learning_rate"] or 4 * config["learning_rate"]
     gan.compile(
         g_optimizer=keras.optimizers.Adam(g_lr, beta_1=config["beta_1"]),
         d_optimizer=keras.optimizers.Adam(d_lr, beta_1=config["beta_1"]),
