@@ -4,6 +4,7 @@ import struct
 
 import numpy as np
 import pytest
+import tensorflow as tf
 
 import keras_gans as kg
 from keras_gans.data import mnist as mnist_module
@@ -91,6 +92,21 @@ def test_pipeline_from_tfds(tfds_dir):
     check_real_batch(x, 50)
     assert y.dtype.name == "int64" and 0 <= int(y.numpy().min()) and int(y.numpy().max()) <= 9
     assert int(ds.cardinality()) == 10000 // 50
+
+
+def test_pipelines_run_without_the_autotune_thread(mnist_dir, tmp_path):
+    # The thread made every short fit() end with seconds of idle time (see
+    # keras_gans.data.pipeline); the pipelines still prefetch.
+    ds = kg.data.mnist("train", batch_size=8, data_dir=mnist_dir)
+    assert ds.options().autotune.enabled is False
+    for name in ("content", "style"):
+        (tmp_path / name).mkdir()
+        for i in range(2):
+            tf.io.write_file(str(tmp_path / name / f"{i}.png"),
+                             tf.io.encode_png(np.zeros((8, 8, 3), np.uint8)))
+    images = kg.data.unpaired_images(str(tmp_path / "content"), str(tmp_path / "style"),
+                                     image_size=8, batch_size=2)
+    assert images.options().autotune.enabled is False
 
 
 def test_shuffle_is_seeded(mnist_dir):

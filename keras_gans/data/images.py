@@ -12,6 +12,7 @@ import numpy as np
 import tensorflow as tf
 
 from keras_gans.data.mnist import DataNotFoundError
+from keras_gans.data.pipeline import prefetch
 from keras_gans.data.transforms import to_float
 
 logger = logging.getLogger("keras_gans")
@@ -160,7 +161,7 @@ def unpaired_images(
     style_seed = None if seed is None else seed + 1
     style = _image_stream(style_paths, image_size, mode, flip, shuffle, style_seed, repeat=True)
     ds = tf.data.Dataset.zip((content, style)).batch(batch_size, drop_remainder=True)
-    return ds.prefetch(tf.data.AUTOTUNE)
+    return prefetch(ds)
 
 
 def cycle_gan(name="monet2photo", split="train", image_size=128, batch_size=4, mode="crop",
@@ -201,7 +202,7 @@ def cycle_gan(name="monet2photo", split="train", image_size=128, batch_size=4, m
 
     ds = tf.data.Dataset.zip((images(content, seed, False),
                               images(style, None if seed is None else seed + 1, True)))
-    return ds.batch(batch_size, drop_remainder=True).prefetch(tf.data.AUTOTUNE)
+    return prefetch(ds.batch(batch_size, drop_remainder=True))
 
 
 def load_folder(directory, limit=None, on_error="skip"):

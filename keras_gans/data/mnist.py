@@ -18,6 +18,7 @@ import struct
 import numpy as np
 import tensorflow as tf
 
+from keras_gans.data.pipeline import prefetch
 from keras_gans.data.transforms import to_float
 
 DATASETS = ("mnist", "fashion_mnist")
@@ -288,4 +289,4 @@ def mnist(
         return (images, labels) if with_labels else images
 
     ds = ds.map(scale, num_parallel_calls=tf.data.AUTOTUNE)
-    return ds.prefetch(tf.data.AUTOTUNE)
+    return prefetch(ds)
