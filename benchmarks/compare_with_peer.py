@@ -7,7 +7,7 @@ run with a Python that has torch (the project does not depend on torch):
     python benchmarks/compare_with_peer.py --peer_python=/tmp/torch/bin/python
 
 Each round runs, for every case, the peer then keras_gans (`throughput.py`,
-the package's normal `fit` path), so slow phases of a shared machine hit both.
+the package's normal `fit` path), so a busy period of a shared machine hits both.
 Reports the median and the best images/second of each side and their ratios
 (on a shared machine the best run is the least disturbed one). The last line
 is a JSON object.
