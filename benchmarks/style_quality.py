@@ -58,7 +58,7 @@ def evaluate(model_path, content_dir, style_dir):
     from keras_gans import export
     from keras_gans.evaluation import metrics
 
-    serve = tf.saved_model.load(export.resolve_saved_model(model_path)).signatures["serving_default"]
+    _, serve = export.load_serving(model_path)
     photos, _ = data.load_folder(content_dir)
     styles, _ = data.load_folder(style_dir)
     outputs = [serve(content=tf.constant(p[None]))["stylized"].numpy()[0] for p in photos]

@@ -27,11 +27,10 @@ def main(argv):
     from keras_gans import plotting
 
     try:
-        path = export.resolve_saved_model(FLAGS.model)
+        path, serve = export.load_serving(FLAGS.model)
     except FileNotFoundError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
-    serve = tf.saved_model.load(path).signatures[export.SERVING_SIGNATURE]
     latent_dim = serve.structured_input_signature[1]["z"].shape[-1]
     z = np.random.default_rng(FLAGS.seed).standard_normal((FLAGS.num, latent_dim))
     images = serve(z=tf.constant(z, tf.float32))["images"].numpy()

@@ -62,8 +62,8 @@ def main(argv):
         key: FLAGS[key].value
         for key in ("image_size", "epochs", "steps_per_epoch", "batch_size", "content_weight",
                     "identity_weight", "tv_weight", "filters", "residual_blocks", "input_skip",
-                    "learning_rate", "g_learning_rate", "d_learning_rate", "norm", "d_norm", "beta_1", "seed", "max_minutes", "export_dir", "export",
-                    "tflite")
+                    "learning_rate", "g_learning_rate", "d_learning_rate", "norm", "d_norm",
+                    "beta_1", "seed", "max_minutes", "export_dir", "export", "tflite")
     }
     if FLAGS.d_filters:
         overrides["d_filters"] = tuple(int(v) for v in FLAGS.d_filters)

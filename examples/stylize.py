@@ -32,12 +32,11 @@ def main(argv):
     from keras_gans import plotting
 
     try:
-        model_path = export.resolve_saved_model(FLAGS.model)
+        model_path, serve = export.load_serving(FLAGS.model)
     except FileNotFoundError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
-    serve = tf.saved_model.load(model_path).signatures[export.SERVING_SIGNATURE]
-    if "content" not in serve.structured_input_signature[1]:
+    if serve is None or "content" not in serve.structured_input_signature[1]:
         print(f"error: {model_path} is not a style generator (its serving_default "
               "takes no `content`); export one with examples/style_transfer.py.",
               file=sys.stderr)

@@ -53,9 +53,7 @@ def load_images(source, num_samples=None, seed=0):
 
     from keras_gans import export
 
-    path = export.resolve_saved_model(source)
-    signatures = tf.saved_model.load(path).signatures
-    serve = signatures.get(export.SERVING_SIGNATURE)
+    path, serve = export.load_serving(source)
     inputs = serve.structured_input_signature[1] if serve is not None else {}
     if "z" not in inputs or "images" not in serve.structured_outputs:
         raise ValueError(

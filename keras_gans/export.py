@@ -55,6 +55,21 @@ def resolve_saved_model(path):
     )
 
 
+def load_serving(path):
+    """Loads an exported generator's `serving_default` signature.
+
+    Args:
+        path: a SavedModel directory or a model directory with numbered
+            versions (see `resolve_saved_model`).
+
+    Returns:
+        `(saved_model_dir, signature)`; the signature is `None` when the
+        SavedModel has no `serving_default`.
+    """
+    path = resolve_saved_model(path)
+    return path, tf.saved_model.load(path).signatures.get(SERVING_SIGNATURE)
+
+
 def _serving_archive(generator, with_sample):
     """An `ExportArchive` with the `z` -> `images` uint8 endpoint(s)."""
     latent_dim = generator.input_shape[-1]
