@@ -37,6 +37,17 @@ flags.DEFINE_float("beta_1", None, "Adam beta_1. Default: 0.5 (founding 0.9).")
 flags.DEFINE_float("beta_2", None, "Adam beta_2. Default: 0.999.")
 flags.DEFINE_float("momentum", None, "SGD momentum. Default: 0.0.")
 flags.DEFINE_integer("d_steps", None, "Discriminator updates per generator update. Default: 1.")
+flags.DEFINE_bool("conditional", None, "Class-conditional DCGAN: the generator takes "
+                  "(noise, label) and the export (z, label int32) -> images. Default: false.")
+flags.DEFINE_float("ema", None, "Sample and export from an exponential moving average of "
+                   "the generator weights with this momentum, e.g. 0.999. Default: off.")
+flags.DEFINE_bool("spectral_norm", None, "Spectral normalization in the discriminator. "
+                  "Default: false.")
+flags.DEFINE_float("r1_weight", None, "R1 gradient penalty gamma on real images. Default: 0.")
+flags.DEFINE_string("augment", None, "DiffAugment policy for the discriminator's inputs, "
+                    "e.g. translation,cutout,color. Default: none.")
+flags.DEFINE_float("label_smoothing", None, "One-sided label smoothing of the real "
+                   "target (cross-entropy losses), e.g. 0.1. Default: 0.")
 flags.DEFINE_integer("seed", None, "Seed for weights, noise and shuffling. Default: 0.")
 flags.DEFINE_string("data_dir", None,
                     "Directory of the four MNIST IDX files, or a TFDS data dir. "
@@ -93,7 +104,8 @@ def main(argv):
         for name in (
             "arch", "loss", "epochs", "steps_per_epoch", "batch_size", "latent_dim",
             "optimizer", "learning_rate", "g_learning_rate", "d_learning_rate",
-            "beta_1", "beta_2", "momentum", "d_steps", "seed", "data_dir", "dataset",
+            "beta_1", "beta_2", "momentum", "d_steps", "conditional", "ema", "spectral_norm",
+            "r1_weight", "augment", "label_smoothing", "seed", "data_dir", "dataset",
             "output_dir", "export_dir", "export", "tflite", "tensorboard", "steps_per_execution",
             "jit_compile", "activation", "d_dropout", "evaluate_every", "eval_samples",
             "export_best", "strategy", "num_cpu_replicas", "mixed_precision", "backup_dir",
@@ -114,6 +126,9 @@ def main(argv):
         last = result.evaluations[-1]
         print(f"quality:     FCD {last['fcd']:.3f}, KID {last['kid']:.4f}, coverage "
               f"{last['coverage']:.2f} (epoch {last['epoch']}, {last['num_samples']} samples)")
+        if "label_accuracy" in last:
+            print(f"labels:      {100 * last['label_accuracy']:.2f}% of samples classified "
+                  "as the digit they were drawn for")
     print(f"keras model: {result.keras_path}")
     if result.export_path:
         print(f"SavedModel:  {result.export_path}")

@@ -4,6 +4,7 @@ Train with `gan.fit(dataset)`, look at what you trained, and ship the
 generator to TF Serving.
 """
 
+from keras_gans import augment
 from keras_gans import callbacks
 from keras_gans import data
 from keras_gans import distribute
@@ -14,13 +15,16 @@ from keras_gans import models
 from keras_gans import plotting
 from keras_gans import recipes
 from keras_gans.gan import GAN
+from keras_gans.gan import ConditionalGAN
 from keras_gans.style_transfer import StyleTransferGAN
 from keras_gans.version import __version__
 
 __all__ = [
+    "ConditionalGAN",
     "GAN",
     "StyleTransferGAN",
     "__version__",
+    "augment",
     "callbacks",
     "data",
     "distribute",

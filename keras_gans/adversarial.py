@@ -6,6 +6,8 @@ Two Functional networks, two optimizers, an adversarial loss from
 images) and `StyleTransferGAN` (images to images) add their `train_step`.
 """
 
+import types
+
 import keras
 import numpy as np
 import tensorflow as tf
@@ -48,7 +50,8 @@ class AdversarialModel(keras.Model):
         self.discriminator = discriminator
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed, name="noise")
-        self._inference_fn = None
+        # A plain namespace, not tracked by Keras: a cache, not model state.
+        self._inference_fn = types.SimpleNamespace(model=None, fn=None)
 
     def _mark_built(self):
         # Both sub-models are built Functional models: nothing is left to
@@ -188,15 +191,17 @@ class AdversarialModel(keras.Model):
             return keras.optimizers.LossScaleOptimizer(optimizer)
         return optimizer
 
-    def _run_generator(self, inputs, batch_size):
-        """Runs the generator in inference mode on this process, in batches."""
-        if self._inference_fn is None:
-            self._inference_fn = tf.function(
-                lambda x: self.generator(x, training=False), reduce_retracing=True
+    def _run_generator(self, generator, inputs, batch_size):
+        """Runs `generator` in inference mode on this process, in batches."""
+        cache = self._inference_fn
+        if cache.model is not generator:
+            cache.model = generator
+            cache.fn = tf.function(
+                lambda x: generator(x, training=False), reduce_retracing=True
             )
         inputs = tf.convert_to_tensor(inputs, tf.float32)
         chunks = [
-            self._inference_fn(inputs[start:start + batch_size]).numpy()
+            cache.fn(inputs[start:start + batch_size]).numpy()
             for start in range(0, int(inputs.shape[0]), batch_size)
         ]
         return np.concatenate(chunks).astype(np.float32)

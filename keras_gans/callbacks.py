@@ -27,6 +27,9 @@ class SampleGrid(keras.callbacks.Callback):
         output_dir: str. Directory for the PNG files.
         noise: array `(n, latent_dim)`. Fixed noise; `n` should be
             `rows * cols`. Defaults to 64 vectors from `fixed_noise`.
+        labels: int array `(n,)` or `None`. Class of each image, for a
+            `ConditionalGAN` (e.g. `np.repeat(np.arange(10), 10)` for one row
+            per class). Defaults to the model's default labels.
         rows: int. Grid rows. Defaults to `ceil(sqrt(n))`.
         every_n_epochs: int. Defaults to `1`.
         filename: str. Pattern with an `{epoch}` field. Defaults to
@@ -42,6 +45,7 @@ class SampleGrid(keras.callbacks.Callback):
         self,
         output_dir,
         noise=None,
+        labels=None,
         rows=None,
         every_n_epochs=1,
         filename="samples_epoch_{epoch:03d}.png",
@@ -50,6 +54,7 @@ class SampleGrid(keras.callbacks.Callback):
         super().__init__()
         self.output_dir = output_dir
         self.noise = noise
+        self.labels = labels
         self.rows = rows
         self.every_n_epochs = every_n_epochs
         self.filename = filename
@@ -68,7 +73,8 @@ class SampleGrid(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         if (epoch + 1) % self.every_n_epochs:
             return
-        images = self.model.generate(z=self.noise)
+        extra = {} if self.labels is None else {"labels": self.labels}
+        images = self.model.generate(z=self.noise, **extra)
         path = os.path.join(self.output_dir, self.filename.format(epoch=epoch + 1))
         plotting.save_image_grid(
             images, path, rows=self.rows, title=f"epoch {epoch + 1}"

@@ -71,7 +71,9 @@ def load_serving(path):
 
 
 def _serving_archive(generator, with_sample):
-    """An `ExportArchive` with the `z` -> `images` uint8 endpoint(s)."""
+    """An `ExportArchive` with the `z` (and `label`) -> `images` uint8 endpoints."""
+    if len(generator.inputs) == 2:
+        return _conditional_archive(generator, with_sample)
     latent_dim = generator.input_shape[-1]
 
     def serve(z):
@@ -104,6 +106,61 @@ def _serving_archive(generator, with_sample):
     return archive
 
 
+def _conditional_archive(generator, with_sample):
+    """Endpoints of a `[z, label]` generator: `serving_default(z, label)`
+    and `sample(label, seed)`."""
+    latent_dim = generator.inputs[0].shape[-1]
+    num_classes = _num_classes(generator)
+
+    def serve(z, label):
+        checks = [
+            tf.debugging.assert_non_negative(
+                label, message=f"label must be in [0, {num_classes})"
+            ),
+            tf.debugging.assert_less(
+                label, num_classes, message=f"label must be in [0, {num_classes})"
+            ),
+            tf.debugging.assert_equal(
+                tf.shape(z)[0], tf.shape(label)[0],
+                message="z and label must have the same batch size",
+            ),
+        ]
+        with tf.control_dependencies(checks):
+            images = generator([z, tf.identity(label)], training=False)
+        return {"images": to_uint8(images)}
+
+    def sample(label, seed):
+        z = tf.random.stateless_normal(
+            tf.stack([tf.shape(label)[0], latent_dim]), seed=tf.stack([seed, 0])
+        )
+        return serve(z, label)
+
+    archive = keras.export.ExportArchive()
+    label_spec = tf.TensorSpec([None], tf.int32, name="label")
+    archive.add_endpoint(
+        SERVING_SIGNATURE,
+        serve,
+        input_signature=[tf.TensorSpec([None, latent_dim], tf.float32, name="z"), label_spec],
+    )
+    if with_sample:
+        archive.add_endpoint(
+            SAMPLE_SIGNATURE,
+            sample,
+            input_signature=[label_spec, tf.TensorSpec([], tf.int32, name="seed")],
+        )
+    return archive
+
+
+def _num_classes(generator):
+    for layer in generator.layers:
+        if isinstance(layer, keras.layers.Embedding):
+            return layer.input_dim
+    raise ValueError(
+        f"Cannot tell the number of classes of {generator.name!r}: a "
+        "conditional generator here embeds its label with `keras.layers.Embedding`."
+    )
+
+
 def _check_name(name):
     if not name or not re.match(r"^[A-Za-z0-9_.-]+$", str(name)):
         raise ValueError(
@@ -123,9 +180,17 @@ def saved_model(generator, export_dir, name, version=None):
       output `images` uint8: draws its own standard-normal noise, so clients
       need not know the latent size. The same seed gives the same images.
 
+    A class-conditional generator (inputs `[z, label]`) gets instead:
+
+    - `serving_default`: inputs `z` float32 `[batch, latent_dim]` and `label`
+      int32 `[batch]`, output `images` uint8. A label outside
+      `[0, num_classes)` fails the request with "label must be in [0, N)".
+    - `sample`: inputs `label` int32 `[batch]` and `seed` int32 scalar.
+
     Args:
-        generator: `keras.Model`. Maps `(batch, latent_dim)` noise to images
-            in `[-1, 1]` (e.g. `gan.generator`).
+        generator: `keras.Model`. Maps `(batch, latent_dim)` noise (and, if
+            conditional, `(batch,)` int labels) to images in `[-1, 1]` (e.g.
+            `gan.sampling_generator`).
         export_dir: str. Base directory, e.g. `"saved_models"`.
         name: str. Model name, the TF Serving `model_name`.
         version: int or `None`. Version number; defaults to one more than the

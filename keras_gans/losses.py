@@ -79,15 +79,36 @@ class MinimaxLoss(AdversarialLoss):
     Generator: `log(1 - D(G(z)))`, the *saturating* loss: its gradient vanishes
     when the discriminator confidently rejects generated samples, which is why
     `NonSaturatingLoss` is usually preferred. `D = sigmoid(logits)`.
+
+    Args:
+        label_smoothing: float. One-sided label smoothing (Salimans et al.,
+            2016): the discriminator's target for real images is
+            `1 - label_smoothing` instead of 1; generated images keep target
+            0. Defaults to `0.0`.
     """
 
     name = "minimax"
 
+    def __init__(self, label_smoothing=0.0, name=None):
+        super().__init__(name=name)
+        if not 0.0 <= label_smoothing < 1.0:
+            raise ValueError(
+                f"`label_smoothing` must be in [0, 1). Received: label_smoothing={label_smoothing!r}"
+            )
+        self.label_smoothing = float(label_smoothing)
+
     def discriminator_loss(self, real_output, fake_output):
-        return _per_example(
-            tf.nn.softplus(-tf.cast(real_output, "float32"))
-            + tf.nn.softplus(tf.cast(fake_output, "float32"))
-        )
+        real = tf.cast(real_output, "float32")
+        # Cross-entropy against target t: t * softplus(-l) + (1 - t) * softplus(l).
+        real_loss = tf.nn.softplus(-real)
+        if self.label_smoothing:
+            real_loss = real_loss + self.label_smoothing * real
+        return _per_example(real_loss + tf.nn.softplus(tf.cast(fake_output, "float32")))
+
+    def get_config(self):
+        config = super().get_config()
+        config["label_smoothing"] = self.label_smoothing
+        return config
 
     def generator_loss(self, fake_output):
         # log(1 - sigmoid(l)) == -softplus(l)
@@ -233,6 +254,30 @@ def gradient_penalty(discriminator, real_images, fake_images, seed=None):
         + 1e-12
     )
     return tf.square(norms - 1.0)
+
+
+def r1_penalty(discriminator, real_images):
+    """Per-example R1 penalty `||grad_x D(x)||^2` on real images.
+
+    Mescheder et al., 2018, "Which Training Methods for GANs do actually
+    Converge?": penalizing the discriminator's gradient on the data keeps it
+    from growing steep around real images. Multiply by `gamma / 2`. Must be
+    called inside the discriminator's gradient tape.
+
+    Args:
+        discriminator: callable. The discriminator.
+        real_images: tensor `(batch, ...)`.
+
+    Returns:
+        A float32 tensor of shape `(batch,)`.
+    """
+    real_images = tf.cast(real_images, "float32")
+    with tf.GradientTape() as tape:
+        tape.watch(real_images)
+        output = tf.reduce_sum(tf.cast(discriminator(real_images, training=True), "float32"))
+    grads = tape.gradient(output, real_images)
+    batch = tf.shape(real_images)[0]
+    return tf.reduce_sum(tf.square(tf.reshape(grads, [batch, -1])), axis=1)
 
 
 _LOSSES = {

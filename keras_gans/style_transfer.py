@@ -103,7 +103,7 @@ class StyleTransferGAN(AdversarialModel):
 
     def stylize(self, content, batch_size=8):
         """Stylizes a NumPy batch of float images in [-1, 1]; returns float32."""
-        return self._run_generator(content, batch_size)
+        return self._run_generator(self.generator, content, batch_size)
 
     # ------------------------------------------------------------- training
 

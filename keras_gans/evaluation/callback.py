@@ -62,20 +62,30 @@ class EvaluateGenerator(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         if (epoch + 1) % self.every_n_epochs:
             return
-        images = self.model.generate(z=self._noise)
-        results = self.evaluator.evaluate(images, seed=self.seed)
+        labels = None
+        if hasattr(self.model, "num_classes"):
+            # Every class equally often, so the metrics compare like with like;
+            # label accuracy says how often the sample shows the class asked for.
+            labels = np.arange(len(self._noise)) % self.model.num_classes
+            images = self.model.generate(z=self._noise, labels=labels)
+        else:
+            images = self.model.generate(z=self._noise)
+        results = self.evaluator.evaluate(images, seed=self.seed, labels=labels)
         results["epoch"] = epoch + 1
         previous = self.history[-1] if self.history else None
         self.history.append(results)
         if logs is not None:
-            for key in evaluator_lib.SUMMARY_KEYS:
-                logs[key] = results[key]
+            for key in evaluator_lib.SUMMARY_KEYS + ("label_accuracy",):
+                if key in results:
+                    logs[key] = results[key]
         if self.verbose:
             print(
                 f"\nepoch {epoch + 1}: FCD {results['fcd']:.3f}, KID {results['kid']:.4f}, "
                 f"classifier score {results['classifier_score']:.2f}, precision "
                 f"{results['precision']:.3f}, recall {results['recall']:.3f}, "
-                f"coverage {results['coverage']:.2f}", flush=True,
+                f"coverage {results['coverage']:.2f}"
+                + (f", label accuracy {results['label_accuracy']:.4f}"
+                   if "label_accuracy" in results else ""), flush=True,
             )
         if results["coverage"] < 1.0 and (previous is None or results["coverage"] < previous["coverage"]):
             logger.warning(
@@ -86,11 +96,18 @@ class EvaluateGenerator(keras.callbacks.Callback):
             )
         if self.keep_best and (self.best is None or results["fcd"] < self.best["fcd"]):
             self.best = results
-            self._best_weights = [np.array(w) for w in self.model.generator.get_weights()]
+            self._best_weights = [np.array(w) for w in _sampling_generator(self.model).get_weights()]
 
     def restore_best(self):
         """Loads the best generator weights seen; returns the best results."""
         if self._best_weights is None:
             raise ValueError("No evaluation has run yet, so there is no best generator.")
-        self.model.generator.set_weights(self._best_weights)
+        if hasattr(self.model, "set_sampling_weights"):
+            self.model.set_sampling_weights(self._best_weights)
+        else:
+            self.model.generator.set_weights(self._best_weights)
         return self.best
+
+
+def _sampling_generator(model):
+    return getattr(model, "sampling_generator", model.generator)

@@ -108,8 +108,14 @@ class Evaluator:
                                "stats": metrics.feature_statistics(features)}
         return self._reference
 
-    def evaluate(self, images, kid_subset_size=1000, kid_subsets=100, k=3, seed=0):
+    def evaluate(self, images, kid_subset_size=1000, kid_subsets=100, k=3, seed=0,
+                 labels=None):
         """Computes every metric for `images`.
+
+        Args:
+            labels: optional int array, the class each image was drawn for
+                (conditional generators). Adds `label_accuracy`: how often the
+                classifier agrees with the requested class.
 
         Returns:
             dict with `fcd`, `kid`, `kid_std`, `classifier_score`,
@@ -135,7 +141,16 @@ class Evaluator:
         real_subset = ref_features[rng.choice(len(ref_features), n, replace=False)]
         fake_subset = features[rng.choice(len(features), n, replace=False)]
         precision, recall = metrics.precision_recall(real_subset, fake_subset, k=k)
-        coverage, counts = metrics.class_coverage(probs.argmax(axis=1), probs.shape[1])
+        predicted = probs.argmax(axis=1)
+        coverage, counts = metrics.class_coverage(predicted, probs.shape[1])
+        extra = {}
+        if labels is not None:
+            labels = np.asarray(labels).reshape(-1)
+            if labels.shape != predicted.shape:
+                raise ValueError(
+                    f"Got {labels.shape[0]} labels for {predicted.shape[0]} images."
+                )
+            extra["label_accuracy"] = float(np.mean(predicted == labels))
         return {
             "fcd": fcd,
             "kid": kid,
@@ -149,6 +164,7 @@ class Evaluator:
             "num_samples": int(len(features)),
             "num_reference": int(len(ref_features)),
             "reference": self.reference,
+            **extra,
         }
 
 

@@ -1,5 +1,7 @@
 """Functional builders for generators and discriminators."""
 
+from keras_gans.models.dcgan import conditional_dcgan_discriminator
+from keras_gans.models.dcgan import conditional_dcgan_generator
 from keras_gans.models.dcgan import dcgan_discriminator
 from keras_gans.models.dcgan import dcgan_generator
 from keras_gans.models.mlp import mlp_discriminator
@@ -8,6 +10,8 @@ from keras_gans.models.style import patchgan_discriminator
 from keras_gans.models.style import style_generator
 
 __all__ = [
+    "conditional_dcgan_discriminator",
+    "conditional_dcgan_generator",
     "dcgan_discriminator",
     "dcgan_generator",
     "mlp_discriminator",

@@ -62,6 +62,7 @@ def mlp_discriminator(
     hidden_units=(128, 64),
     activation="relu",
     dropout=0.0,
+    spectral_norm=False,
     name="mlp_discriminator",
 ):
     """Builds a fully connected discriminator: images -> one raw score.
@@ -78,12 +79,17 @@ def mlp_discriminator(
         activation: str or callable. Hidden activation. Defaults to `"relu"`.
         dropout: float. Dropout rate after each hidden layer. Defaults to
             `0.0`.
+        spectral_norm: bool. Wrap every dense layer in
+            `keras.layers.SpectralNormalization`. Defaults to `False`.
         name: str. Model name.
 
     Returns:
         A Functional `keras.Model` from `(batch, *image_shape)` to
         `(batch, 1)`.
     """
+    def maybe_spectral(layer):
+        return layers.SpectralNormalization(layer, name=f"{layer.name}_sn") if spectral_norm else layer
+
     image_shape = check_image_shape(image_shape)
     hidden_units = check_units("hidden_units", hidden_units)
     if not 0.0 <= dropout < 1.0:
@@ -93,8 +99,8 @@ def mlp_discriminator(
     images = keras.Input(image_shape, name="images")
     x = layers.Flatten(name="flatten")(images)
     for i, units in enumerate(hidden_units):
-        x = layers.Dense(units, activation=activation, name=f"dense_{i}")(x)
+        x = maybe_spectral(layers.Dense(units, activation=activation, name=f"dense_{i}"))(x)
         if dropout:
             x = layers.Dropout(dropout, name=f"dropout_{i}")(x)
-    score = layers.Dense(1, name="score", dtype="float32")(x)
+    score = maybe_spectral(layers.Dense(1, name="score", dtype="float32"))(x)
     return keras.Model(images, score, name=name)

@@ -14,13 +14,16 @@ import os
 import time
 
 import keras
+import numpy as np
 
 from keras_gans import callbacks as callbacks_module
 from keras_gans import export
 from keras_gans import plotting
 from keras_gans import data
 from keras_gans import distribute
+from keras_gans import losses
 from keras_gans.gan import GAN
+from keras_gans.gan import ConditionalGAN
 from keras_gans.models import dcgan
 from keras_gans.models import mlp
 
@@ -29,6 +32,7 @@ PRESETS = ("default", "founding")
 OPTIMIZERS = ("adam", "sgd")
 MIXED_PRECISION = ("float32", "mixed_bfloat16", "mixed_float16")
 TRAIN_EXAMPLES = 60_000  # MNIST and Fashion-MNIST
+NUM_CLASSES = 10
 
 # Why these values: see README, "Why these defaults". The DCGAN step is
 # dominated by convolutions, which XLA makes slower on this CPU, so it runs
@@ -129,26 +133,41 @@ def parse_jit_compile(value):
 
 def build_networks(
     arch, latent_dim=100, g_hidden=None, d_hidden=None, activation=None,
-    d_dropout=None,
+    d_dropout=None, spectral_norm=False, num_classes=None,
 ):
-    """Builds the recipe's generator and discriminator for `arch`."""
+    """Builds the recipe's generator and discriminator for `arch`.
+
+    `num_classes` builds the class-conditional DCGAN pair instead.
+    """
     if arch not in ARCHS:
         raise ValueError(f"`arch` must be one of {ARCHS}. Received: arch={arch!r}")
     defaults = DEFAULTS[arch]
     g_hidden = tuple(g_hidden or defaults["g_hidden"])
     d_hidden = tuple(d_hidden or defaults["d_hidden"])
     d_dropout = defaults["d_dropout"] if d_dropout is None else d_dropout
+    if num_classes:
+        if arch != "dcgan":
+            raise ValueError("`conditional=True` is built for arch='dcgan'.")
+        return (
+            dcgan.conditional_dcgan_generator(latent_dim, num_classes, filters=g_hidden),
+            dcgan.conditional_dcgan_discriminator(
+                num_classes, filters=d_hidden, dropout=d_dropout, spectral_norm=spectral_norm
+            ),
+        )
     if arch == "mlp":
         activation = activation or defaults["activation"]
         return (
             mlp.mlp_generator(latent_dim, hidden_units=g_hidden, activation=activation),
             mlp.mlp_discriminator(
-                hidden_units=d_hidden, activation=activation, dropout=d_dropout
+                hidden_units=d_hidden, activation=activation, dropout=d_dropout,
+                spectral_norm=spectral_norm,
             ),
         )
     return (
         dcgan.dcgan_generator(latent_dim, filters=g_hidden),
-        dcgan.dcgan_discriminator(filters=d_hidden, dropout=d_dropout),
+        dcgan.dcgan_discriminator(
+            filters=d_hidden, dropout=d_dropout, spectral_norm=spectral_norm
+        ),
     )
 
 
@@ -161,11 +180,15 @@ def peer_networks(arch):
     return build_networks("dcgan", 100, (128, 64), (64, 128))
 
 
-def _optimizer(name, learning_rate, beta_1, beta_2, momentum):
+def _optimizer(name, learning_rate, beta_1, beta_2, momentum, ema=None):
+    # Keras's own weight averaging: `GAN` samples from the averages.
+    averaging = {"use_ema": True, "ema_momentum": ema} if ema else {}
     if name == "adam":
-        return keras.optimizers.Adam(learning_rate, beta_1=beta_1, beta_2=beta_2)
+        return keras.optimizers.Adam(
+            learning_rate, beta_1=beta_1, beta_2=beta_2, **averaging
+        )
     if name == "sgd":
-        return keras.optimizers.SGD(learning_rate, momentum=momentum)
+        return keras.optimizers.SGD(learning_rate, momentum=momentum, **averaging)
     raise ValueError(
         f"`optimizer` must be one of {OPTIMIZERS}. Received: optimizer={name!r}"
     )
@@ -188,6 +211,12 @@ def resolve_config(preset="default", **overrides):
         "beta_2": 0.999,
         "momentum": 0.0,
         "d_steps": 1,
+        "conditional": False,
+        "ema": None,
+        "spectral_norm": False,
+        "r1_weight": 0.0,
+        "augment": None,
+        "label_smoothing": 0.0,
         "seed": 0,
         "steps_per_epoch": None,
         "g_learning_rate": None,
@@ -225,7 +254,7 @@ def resolve_config(preset="default", **overrides):
     return config
 
 
-def train(preset="default", **overrides):
+def train(preset="default", callbacks=(), **overrides):
     """Trains a GAN on MNIST, writes samples and curves, and exports it.
 
     Args:
@@ -247,7 +276,12 @@ def train(preset="default", **overrides):
             is then per replica), `num_cpu_replicas`, `backup_dir` (back up
             every epoch with `keras.callbacks.BackupAndRestore`; a killed run
             started again with the same arguments resumes and ends with the
-            weights of an uninterrupted run), `verbose`. `None` means "use the preset's value".
+            weights of an uninterrupted run), `verbose`, and the stabilizers
+            `conditional` (class-conditional DCGAN), `ema` (momentum of the
+            generator weight average used for samples and export),
+            `spectral_norm`, `r1_weight`, `augment` (DiffAugment policy) and
+            `label_smoothing`. `None` means "use the preset's value".
+        callbacks: extra Keras callbacks, run before the recipe's own.
 
     Returns:
         A `TrainResult`.
@@ -286,6 +320,7 @@ def train(preset="default", **overrides):
         dataset=config["dataset"],
         data_dir=config["data_dir"],
         seed=config["seed"],
+        with_labels=config["conditional"],
         **data_args,
     )
     execution = config["steps_per_execution"]
@@ -295,17 +330,22 @@ def train(preset="default", **overrides):
     with strategy.scope(), _dtype_policy(config["mixed_precision"]):
         gan = _build_gan(config, execution)
 
+    # Conditional grids: one row per digit, the same noise in every column.
+    grid_side = 10 if config["conditional"] else 8
+    grid_noise = callbacks_module.fixed_noise(grid_side, config["latent_dim"], seed=1234)
     samples = callbacks_module.SampleGrid(
         output_dir,
-        noise=callbacks_module.fixed_noise(64, config["latent_dim"], seed=1234),
-        rows=8,
+        noise=np.tile(grid_noise, (10, 1)) if config["conditional"] else
+        callbacks_module.fixed_noise(64, config["latent_dim"], seed=1234),
+        labels=np.repeat(np.arange(10), 10) if config["conditional"] else None,
+        rows=grid_side,
         tensorboard_dir=os.path.join(output_dir, "tensorboard")
         if config["tensorboard"]
         else None,
     )
     # Windows of 25+ steps: single-step GAN losses are too noisy to read.
     steps_log = callbacks_module.LossHistory(every_n_steps=max(25, execution))
-    fit_callbacks = [callbacks_module.StopOnNonFiniteLoss(), samples, steps_log]
+    fit_callbacks = [*callbacks, callbacks_module.StopOnNonFiniteLoss(), samples, steps_log]
     if config["backup_dir"]:
         fit_callbacks.insert(0, keras.callbacks.BackupAndRestore(config["backup_dir"]))
     evaluation = _evaluation_callback(config)
@@ -340,7 +380,7 @@ def train(preset="default", **overrides):
     )
     keras_path = os.path.join(output_dir, "gan.keras")
     save_atomically(gan, keras_path)
-    export_path, tflite_paths = _export(gan.generator, config, name) if chief else (None, [])
+    export_path, tflite_paths = _export(gan.sampling_generator, config, name) if chief else (None, [])
     total_seconds = time.perf_counter() - start
     summary = {
         "config": {k: v for k, v in config.items() if k != "verbose"},
@@ -394,6 +434,7 @@ def _dtype_policy(name):
 
 def _build_gan(config, steps_per_execution):
     """Builds and compiles the GAN (call under the strategy's scope)."""
+    num_classes = NUM_CLASSES if config["conditional"] else None
     generator, discriminator = build_networks(
         config["arch"],
         config["latent_dim"],
@@ -401,14 +442,31 @@ def _build_gan(config, steps_per_execution):
         config["d_hidden"],
         config["activation"],
         config["d_dropout"],
+        spectral_norm=config["spectral_norm"],
+        num_classes=num_classes,
     )
-    gan = GAN(generator, discriminator, seed=config["seed"])
+    if num_classes:
+        gan = ConditionalGAN(generator, discriminator, num_classes, seed=config["seed"])
+    else:
+        gan = GAN(generator, discriminator, seed=config["seed"])
     opt_args = (config["beta_1"], config["beta_2"], config["momentum"])
+    loss = losses.get(config["loss"])
+    if config["label_smoothing"]:
+        if not isinstance(loss, losses.MinimaxLoss):
+            raise ValueError(
+                "`label_smoothing` applies to the cross-entropy losses (non_saturating, "
+                f"minimax); loss={config['loss']!r} has no labels to smooth."
+            )
+        loss = type(loss)(label_smoothing=config["label_smoothing"])
     gan.compile(
-        g_optimizer=_optimizer(config["optimizer"], config["g_learning_rate"], *opt_args),
+        g_optimizer=_optimizer(
+            config["optimizer"], config["g_learning_rate"], *opt_args, ema=config["ema"]
+        ),
         d_optimizer=_optimizer(config["optimizer"], config["d_learning_rate"], *opt_args),
-        loss=config["loss"],
+        loss=loss,
         d_steps=config["d_steps"],
+        r1_weight=config["r1_weight"],
+        augment=config["augment"] or None,
         steps_per_execution=steps_per_execution,
         jit_compile=config["jit_compile"],
     )
