@@ -1,15 +1,16 @@
 """FCD against training wall-clock time, for several MNIST recipes.
 
-Trains each recipe with `keras_gans.recipes.mnist.train`, evaluates the
-generator (10,000 samples, the evaluation classifier's FCD, KID, coverage)
-at regular points, and records the training seconds at each point; time
-spent evaluating and drawing grids is not counted. Writes one CSV row per
+Trains each recipe with `keras_gans.recipes.mnist.train` for a fixed budget
+of training time, evaluates the generator (10,000 samples, the evaluation
+classifier's FCD, KID, coverage) at 15, 30, 60, 90, 120 s and then every
+minute, and records the training seconds and steps at each point; time spent
+evaluating and drawing grids is not counted. Writes one CSV row per
 evaluation and a plot of FCD vs seconds (log scale) with the evaluator's
 real-vs-real floor.
 
     python benchmarks/time_to_quality.py                       # all recipes
-    python benchmarks/time_to_quality.py --recipes=dcgan,dcgan_stabilized \\
-        --minutes=10 --output_dir=benchmarks/results
+    python benchmarks/time_to_quality.py --recipes=dcgan,dcgan_ema --minutes=3 \\
+        --name=ablation                                          # compare stabilizers
 
 Recipes (see README, "Quality per CPU-minute"):
 
@@ -26,6 +27,7 @@ import os
 import sys
 import time
 
+import numpy as np
 from absl import app
 from absl import flags
 
@@ -36,7 +38,9 @@ flags.DEFINE_integer("eval_every_steps", 469,
                      "Training steps between evaluations (469 = half an epoch at batch 64).")
 flags.DEFINE_integer("eval_samples", 10_000, "Generated samples per evaluation.")
 flags.DEFINE_string("output_dir", "benchmarks/results", "Where the CSV and plot go.")
+flags.DEFINE_string("runs_dir", "runs/time_to_quality", "Where each run's grids and model go.")
 flags.DEFINE_string("name", "time_to_quality", "File name stem of the CSV and plot.")
+flags.DEFINE_string("title", "MNIST: quality per CPU-minute", "Plot title.")
 flags.DEFINE_string("data_dir", None, "MNIST IDX directory (default: TFDS).")
 flags.DEFINE_integer("seed", 0, "Seed of every recipe.")
 FLAGS = flags.FLAGS
@@ -48,90 +52,131 @@ RECIPES = {
     "dcgan": {},
     "dcgan_ema": {"ema": 0.999},
     "dcgan_sn": {"spectral_norm": True},
-    "dcgan_r1": {"r1_weight": 0.1},
+    "dcgan_r1": {"r1_weight": 1.0},
     "dcgan_diffaugment": {"augment": "translation,cutout,color"},
     "dcgan_label_smoothing": {"label_smoothing": 0.1},
     "dcgan_ttur": {"g_learning_rate": 1e-4, "d_learning_rate": 4e-4},
-    "dcgan_stabilized": {"ema": 0.999},
+    "dcgan_lr4e-4": {"learning_rate": 4e-4},
+    "dcgan_batch32": {"batch_size": 32},
+    "dcgan_batch32_lr4e-4": {"batch_size": 32, "learning_rate": 4e-4},
+    "dcgan_stabilized": {"label_smoothing": 0.1},
+    # The founding recipe collapses: which stabilizer rescues it?
+    "founding_ema": {"preset": "founding", "ema": 0.999},
+    "founding_sn": {"preset": "founding", "spectral_norm": True},
+    "founding_r1": {"preset": "founding", "r1_weight": 1.0},
+    "founding_diffaugment": {"preset": "founding", "augment": "translation,cutout,color"},
+    "founding_label_smoothing": {"preset": "founding", "label_smoothing": 0.1},
+    "founding_ttur": {"preset": "founding", "g_learning_rate": 1e-3, "d_learning_rate": 2.5e-4},
+    "founding_adam_0.5": {"preset": "founding", "beta_1": 0.5},
     "conditional": {"conditional": True},
 }
 
 
-class TrainingClock:
-    """Training seconds, excluding what callbacks do between epochs.
+# Training steps between checks of the clock: short enough to evaluate near
+# the scheduled times, long enough that epoch-end work stays negligible.
+CHUNK_STEPS = {"dcgan": 250, "mlp": 1000}
 
-    Put it first in the callback list: its `on_epoch_end` runs before the
-    evaluation, and its `on_epoch_begin` after the previous epoch's
-    callbacks, so the gap between the two is not counted. Stops training
-    once `budget_seconds` of training time have passed.
+
+def evaluation_times(budget_seconds):
+    """Training seconds at which to evaluate: dense early (the log plot's
+    left side), then every minute, and at the end of the budget."""
+    times = [t for t in (15, 30, 60, 90, 120) if t < budget_seconds]
+    times += list(range(180, int(budget_seconds), 60))
+    return times + [budget_seconds]
+
+
+class TimedEvaluation:
+    """Evaluates at scheduled training times; stops at the budget.
+
+    Training time excludes what happens between epochs (this evaluation,
+    sample grids), so the time axis is the cost of training alone.
     """
 
-    def __init__(self, budget_seconds):
+    def __init__(self, evaluator, budget_seconds, num_samples, seed=0):
         import keras
 
-        class _Clock(keras.callbacks.Callback):
-            def on_train_begin(cb, logs=None):
-                self.start = time.perf_counter()
-                self.paused = 0.0
-                self.last_end = None
+        from keras_gans.callbacks import fixed_noise
 
-            def on_epoch_begin(cb, epoch, logs=None):
-                if self.last_end is not None:
-                    self.paused += time.perf_counter() - self.last_end
+        owner = self
+        self.rows = []
+        self.schedule = evaluation_times(budget_seconds)
 
-            def on_epoch_end(cb, epoch, logs=None):
-                self.last_end = time.perf_counter()
-                self.seconds.append(self.last_end - self.start - self.paused)
-                if self.seconds[-1] >= budget_seconds:
-                    cb.model.stop_training = True
+        class _Callback(keras.callbacks.Callback):
+            def on_train_begin(self, logs=None):
+                owner.noise = fixed_noise(num_samples, self.model.latent_dim, seed)
+                owner.start, owner.paused, owner.last_end = time.perf_counter(), 0.0, None
 
-        self.callback = _Clock()
-        self.seconds = []
+            def on_epoch_begin(self, epoch, logs=None):
+                if owner.last_end is not None:
+                    owner.paused += time.perf_counter() - owner.last_end
+
+            def on_epoch_end(self, epoch, logs=None):
+                owner.last_end = time.perf_counter()
+                seconds = owner.last_end - owner.start - owner.paused
+                if owner.schedule and seconds >= owner.schedule[0]:
+                    while owner.schedule and seconds >= owner.schedule[0]:
+                        owner.schedule.pop(0)
+                    owner.steps = int(self.model.g_optimizer.iterations)
+                    owner.rows.append(owner.evaluate(self.model, seconds))
+                if not owner.schedule:
+                    self.model.stop_training = True
+
+        self.callback = _Callback()
+        self.evaluator = evaluator
+        self.seed = seed
+
+    def evaluate(self, gan, seconds):
+        labels = None
+        if hasattr(gan, "num_classes"):
+            labels = np.arange(len(self.noise)) % gan.num_classes
+            images = gan.generate(z=self.noise, labels=labels)
+        else:
+            images = gan.generate(z=self.noise)
+        results = self.evaluator.evaluate(images, seed=self.seed, labels=labels)
+        row = {
+            "train_seconds": round(seconds, 1),
+            "steps": self.steps,
+            "fcd": round(results["fcd"], 3),
+            "kid": round(results["kid"], 4),
+            "precision": round(results["precision"], 3),
+            "recall": round(results["recall"], 3),
+            "coverage": results["coverage"],
+            "label_accuracy": round(results.get("label_accuracy", float("nan")), 4),
+        }
+        print(f"  {row}", flush=True)
+        return row
 
 
 def run_recipe(name, output_dir):
+    from keras_gans import evaluation
     from keras_gans.recipes import mnist
 
     overrides = dict(RECIPES[name])
     preset = overrides.pop("preset", "default")
     config = mnist.resolve_config(preset, **overrides)
-    clock = TrainingClock(60.0 * FLAGS.minutes)
-    steps = FLAGS.eval_every_steps
-    if config["steps_per_execution"] > 1:
-        steps = max(config["steps_per_execution"],
-                    steps // config["steps_per_execution"] * config["steps_per_execution"])
-    # Epochs of `steps` steps, as many as the budget could need; the clock
-    # stops training when the budget is spent.
-    result = mnist.train(
+    chunk = CHUNK_STEPS[config["arch"]]
+    timed = TimedEvaluation(
+        evaluation.Evaluator(data_dir=FLAGS.data_dir), 60.0 * FLAGS.minutes,
+        FLAGS.eval_samples, seed=0,
+    )
+    mnist.train(
         preset=preset,
-        callbacks=[clock.callback],
-        steps_per_epoch=steps,
-        epochs=10_000,
-        evaluate_every=1,
-        eval_samples=FLAGS.eval_samples,
+        callbacks=[timed.callback],
+        steps_per_epoch=chunk,
+        epochs=1_000_000,  # the budget stops training
+        evaluate_every=0,
         export=False,
         tflite=False,
         seed=FLAGS.seed,
         data_dir=FLAGS.data_dir,
-        output_dir=os.path.join(output_dir, f"run_{name}"),
-        verbose=2,
+        output_dir=os.path.join(output_dir, name),
+        verbose=0,
         **overrides,
     )
-    rows = []
-    for seconds, evaluation in zip(clock.seconds, result.evaluations):
-        rows.append({
-            "recipe": name,
-            "train_seconds": round(seconds, 1),
-            "steps": evaluation["epoch"] * steps,
-            "images_seen": evaluation["epoch"] * steps * config["batch_size"],
-            "fcd": round(evaluation["fcd"], 3),
-            "kid": round(evaluation["kid"], 4),
-            "precision": round(evaluation["precision"], 3),
-            "recall": round(evaluation["recall"], 3),
-            "coverage": evaluation["coverage"],
-            "label_accuracy": evaluation.get("label_accuracy", ""),
-        })
-    return rows
+    return [
+        {"recipe": name, **row, "images_seen": row["steps"] * config["batch_size"]}
+        for row in timed.rows
+    ]
 
 
 def floor_fcd(data_dir):
@@ -160,7 +205,7 @@ def plot(rows, floor, path):
     ax.set_yscale("log")
     ax.set_xlabel("training time (minutes, 2 CPU cores)")
     ax.set_ylabel("FCD (10,000 samples, lower is better)")
-    ax.set_title("MNIST: quality per CPU-minute")
+    ax.set_title(FLAGS.title)
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=8)
     fig.tight_layout()
@@ -187,7 +232,7 @@ def main(argv):
                 r[key] = float(r[key])
     for name in FLAGS.recipes:
         started = time.perf_counter()
-        new = run_recipe(name, FLAGS.output_dir)
+        new = run_recipe(name, FLAGS.runs_dir)
         rows.extend(new)
         best = min(new, key=lambda r: r["fcd"])
         print(json.dumps({"recipe": name, "final": new[-1], "best_fcd": best["fcd"],

@@ -3,7 +3,12 @@ r"""Draw a grid of digits from an exported generator (no training needed).
     python examples/generate.py --model saved_models/mnist_dcgan --num 64 --out grid.png
 
 --model is a SavedModel version directory (saved_models/mnist_dcgan/1) or a
-model directory holding numbered versions (the latest is used).
+model directory holding numbered versions (the latest is used). For a
+class-conditional export (examples/mnist.py --conditional) the grid has one
+row per class, or only --label's class:
+
+    python examples/generate.py --model saved_models/mnist_dcgan_conditional --out digits.png
+    python examples/generate.py --model saved_models/mnist_dcgan_conditional --label 7
 """
 
 import sys
@@ -15,6 +20,8 @@ flags.DEFINE_string("model", "saved_models/mnist_dcgan", "Exported generator.")
 flags.DEFINE_integer("num", 64, "Number of images.", lower_bound=1)
 flags.DEFINE_integer("seed", 0, "Noise seed; the same seed draws the same images.")
 flags.DEFINE_string("out", "grid.png", "Output PNG path.")
+flags.DEFINE_integer("label", None, "Conditional exports: draw only this class.")
+flags.DEFINE_integer("num_classes", 10, "Conditional exports: classes, one grid row each.")
 FLAGS = flags.FLAGS
 
 
@@ -31,11 +38,32 @@ def main(argv):
     except FileNotFoundError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
-    latent_dim = serve.structured_input_signature[1]["z"].shape[-1]
-    z = np.random.default_rng(FLAGS.seed).standard_normal((FLAGS.num, latent_dim))
-    images = serve(z=tf.constant(z, tf.float32))["images"].numpy()
-    plotting.save_image_grid(images, FLAGS.out)
-    print(f"wrote {FLAGS.num} images from {path} to {FLAGS.out}")
+    inputs = serve.structured_input_signature[1]
+    latent_dim = inputs["z"].shape[-1]
+    rng = np.random.default_rng(FLAGS.seed)
+    if "label" not in inputs:
+        z = rng.standard_normal((FLAGS.num, latent_dim))
+        images = serve(z=tf.constant(z, tf.float32))["images"].numpy()
+        rows = None
+    else:
+        if FLAGS.label is None:
+            # One row per class, the same noise down each column.
+            cols = FLAGS.num_classes
+            z = np.tile(rng.standard_normal((cols, latent_dim)), (FLAGS.num_classes, 1))
+            labels = np.repeat(np.arange(FLAGS.num_classes), cols)
+            rows = FLAGS.num_classes
+        else:
+            z = rng.standard_normal((FLAGS.num, latent_dim))
+            labels = np.full(FLAGS.num, FLAGS.label)
+            rows = None
+        try:
+            images = serve(z=tf.constant(z, tf.float32),
+                           label=tf.constant(labels, tf.int32))["images"].numpy()
+        except tf.errors.InvalidArgumentError as e:
+            print(f"error: {e.message.splitlines()[0]}", file=sys.stderr)
+            return 1
+    plotting.save_image_grid(images, FLAGS.out, rows=rows)
+    print(f"wrote {len(images)} images from {path} to {FLAGS.out}")
     return 0
 
 

@@ -24,13 +24,13 @@ flags.DEFINE_enum("arch", None, ["mlp", "dcgan"],
 flags.DEFINE_enum("loss", None,
                   ["minimax", "non_saturating", "least_squares", "wasserstein", "hinge"],
                   "Adversarial loss. Default: non_saturating.")
-flags.DEFINE_integer("epochs", None, "Epochs. Default: dcgan 5, mlp 20, founding 5.")
+flags.DEFINE_integer("epochs", None, "Epochs. Default: dcgan 7, mlp 20, founding 5.")
 flags.DEFINE_integer("steps_per_epoch", None, "Optional cap on steps per epoch.")
-flags.DEFINE_integer("batch_size", None, "Batch size. Default: 64.")
+flags.DEFINE_integer("batch_size", None, "Batch size. Default: dcgan 32, mlp 64.")
 flags.DEFINE_integer("latent_dim", None, "Noise size. Default: 100.")
 flags.DEFINE_enum("optimizer", None, ["adam", "sgd"], "Optimizer. Default: adam.")
 flags.DEFINE_float("learning_rate", None,
-                   "Learning rate of both networks. Default: 2e-4 (founding 1e-3).")
+                   "Learning rate of both networks. Default: dcgan 4e-4, mlp 2e-4 (founding 1e-3).")
 flags.DEFINE_float("g_learning_rate", None, "Generator learning rate (overrides).")
 flags.DEFINE_float("d_learning_rate", None, "Discriminator learning rate (overrides).")
 flags.DEFINE_float("beta_1", None, "Adam beta_1. Default: 0.5 (founding 0.9).")

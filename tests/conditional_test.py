@@ -35,11 +35,11 @@ def test_networks_take_noise_and_label():
     z = np.zeros((3, 8), "float32")
     images = g([z, np.array([0, 3, 6], "int32")])
     assert images.shape == (3, 28, 28, 1)
-    assert d([images, np.array([0, 3, 6], "int32")]).shape == (3, 1)
+    assert d([images, tf.constant([0, 3, 6])]).shape == (3, 1)
     # The label changes the image and the score (projection discriminator).
     other = g([z, np.array([1, 4, 5], "int32")])
     assert float(tf.reduce_max(tf.abs(images - other))) > 0
-    scores = [d([images, np.full(3, k, "int32")]).numpy() for k in (0, 1)]
+    scores = [d([images, tf.fill([3], k)]).numpy() for k in (0, 1)]
     assert np.abs(scores[0] - scores[1]).max() > 0
 
 

@@ -97,3 +97,37 @@ def test_generate_reports_missing_model_clearly(tmp_path):
     result = run("generate.py", f"--model={tmp_path}", f"--out={tmp_path / 'x.png'}")
     assert result.returncode == 1
     assert "saved_model.pb" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_conditional_example_with_every_stabilizer(mnist_dir, tmp_path):
+    result = run(
+        "mnist.py", "--conditional", "--ema=0.9", "--spectral_norm", "--r1_weight=1",
+        "--augment=translation,cutout,color", "--label_smoothing=0.1",
+        "--epochs=1", "--steps_per_epoch=3", "--batch_size=16", "--latent_dim=16",
+        "--g_hidden=32,16", "--d_hidden=16,32", "--eval_samples=200", "--notflite",
+        f"--data_dir={mnist_dir}", f"--output_dir={tmp_path / 'run'}",
+        f"--export_dir={tmp_path / 'export'}",
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "labels:" in result.stdout and "classified as the digit" in result.stdout
+    summary = json.loads((tmp_path / "run" / "summary.json").read_text())
+    assert 0.0 <= summary["evaluations"][-1]["label_accuracy"] <= 1.0
+    assert (tmp_path / "run" / "samples_epoch_001.png").is_file()
+    export = tmp_path / "export" / "mnist_dcgan_conditional"
+    serve = tf.saved_model.load(str(export / "1")).signatures["serving_default"]
+    assert serve.structured_input_signature[1]["label"].dtype == tf.int32
+
+    grid = tmp_path / "digits.png"
+    drawn = run("generate.py", f"--model={export}", f"--out={grid}")
+    assert drawn.returncode == 0, drawn.stderr[-2000:]
+    assert "wrote 100 images" in drawn.stdout and grid.is_file()
+    bad = run("generate.py", f"--model={export}", "--label=12", f"--out={grid}")
+    assert bad.returncode == 1
+    assert "label must be in [0, 10)" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_mnist_example_rejects_label_smoothing_without_labels(tmp_path):
+    result = run("mnist.py", "--loss=hinge", "--label_smoothing=0.1", "--steps_per_epoch=1",
+                 f"--output_dir={tmp_path}", "--noexport")
+    assert result.returncode == 1
+    assert "label_smoothing" in result.stderr and "Traceback" not in result.stderr

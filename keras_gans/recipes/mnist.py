@@ -40,9 +40,9 @@ NUM_CLASSES = 10
 # so it runs many steps per call and lets XLA fuse them.
 DEFAULTS = {
     "dcgan": {
-        "batch_size": 64,
-        "epochs": 5,
-        "learning_rate": 2e-4,
+        "batch_size": 32,
+        "epochs": 7,
+        "learning_rate": 4e-4,
         "beta_1": 0.5,
         "steps_per_execution": 1,
         "jit_compile": "auto",
@@ -249,9 +249,15 @@ def resolve_config(preset="default", **overrides):
     }
     config["jit_compile"] = parse_jit_compile(config["jit_compile"])
     if config["output_dir"] is None:
-        suffix = "_founding" if preset == "founding" else ""
-        config["output_dir"] = os.path.join("runs", f"mnist_{arch}{suffix}")
+        config["output_dir"] = os.path.join("runs", run_name(config))
     return config
+
+
+def run_name(config):
+    """`mnist_<arch>`, with `_founding` / `_conditional`: run and export name."""
+    suffix = "_founding" if config["preset"] == "founding" else ""
+    suffix += "_conditional" if config["conditional"] else ""
+    return f"mnist_{config['arch']}{suffix}"
 
 
 def train(preset="default", callbacks=(), **overrides):
@@ -372,7 +378,7 @@ def train(preset="default", callbacks=(), **overrides):
         best = evaluation.restore_best()
         print(f"restored the generator of epoch {best['epoch']} (FCD {best['fcd']:.3f})")
 
-    name = f"mnist_{config['arch']}"
+    name = run_name(config)
     loss_curves = plotting.plot_loss_curves(
         steps_log.history if steps_log.history["step"] else history.history,
         os.path.join(output_dir, "loss_curves.png"),
