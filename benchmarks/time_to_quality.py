@@ -17,8 +17,12 @@ Recipes (see README, "Quality per CPU-minute"):
 - `founding`: the founding document's MLP recipe.
 - `mlp`: the project's MLP defaults.
 - `dcgan`: the DCGAN defaults (`python examples/mnist.py`).
-- `dcgan_stabilized`: DCGAN with the stabilizers kept after measuring
-  them one at a time (`--recipes=dcgan_ema,dcgan_sn,...` runs those).
+- `dcgan_stabilized`: DCGAN with the stabilizers that did best when
+  measured one at a time (`--recipes=dcgan_ema,dcgan_sn,...` runs those):
+  label smoothing and an EMA of the generator; the CSV also gets the same
+  run's raw (not averaged) weights as `dcgan_stabilized_without_ema`.
+- `founding_*`: the founding recipe with one stabilizer each.
+- `conditional`: the class-conditional DCGAN (adds label accuracy).
 """
 
 import csv
@@ -59,7 +63,7 @@ RECIPES = {
     "dcgan_lr4e-4": {"learning_rate": 4e-4},
     "dcgan_batch32": {"batch_size": 32},
     "dcgan_batch32_lr4e-4": {"batch_size": 32, "learning_rate": 4e-4},
-    "dcgan_stabilized": {"label_smoothing": 0.1},
+    "dcgan_stabilized": {"label_smoothing": 0.1, "ema": 0.999},
     # The founding recipe collapses: which stabilizer rescues it?
     "founding_ema": {"preset": "founding", "ema": 0.999},
     "founding_sn": {"preset": "founding", "spectral_norm": True},
@@ -118,6 +122,10 @@ class TimedEvaluation:
                         owner.schedule.pop(0)
                     owner.steps = int(self.model.g_optimizer.iterations)
                     owner.rows.append(owner.evaluate(self.model, seconds))
+                    if self.model.uses_ema:
+                        # The raw weights follow the same training run: the
+                        # same curve without the average, for free.
+                        owner.rows.append(owner.evaluate(self.model, seconds, raw=True))
                 if not owner.schedule:
                     self.model.stop_training = True
 
@@ -125,15 +133,18 @@ class TimedEvaluation:
         self.evaluator = evaluator
         self.seed = seed
 
-    def evaluate(self, gan, seconds):
+    def evaluate(self, gan, seconds, raw=False):
         labels = None
-        if hasattr(gan, "num_classes"):
+        if raw:
+            images = gan._run_generator(gan.generator, self.noise, 256)
+        elif hasattr(gan, "num_classes"):
             labels = np.arange(len(self.noise)) % gan.num_classes
             images = gan.generate(z=self.noise, labels=labels)
         else:
             images = gan.generate(z=self.noise)
         results = self.evaluator.evaluate(images, seed=self.seed, labels=labels)
         row = {
+            "weights": "raw" if raw else "ema" if gan.uses_ema else "raw",
             "train_seconds": round(seconds, 1),
             "steps": self.steps,
             "fcd": round(results["fcd"], 3),
@@ -174,9 +185,15 @@ def run_recipe(name, output_dir):
         **overrides,
     )
     return [
-        {"recipe": name, **row, "images_seen": row["steps"] * config["batch_size"]}
+        {"recipe": _row_name(name, row), **row, "images_seen": row["steps"] * config["batch_size"]}
         for row in timed.rows
     ]
+
+
+def _row_name(recipe, row):
+    if row["weights"] == "raw" and RECIPES[recipe].get("ema"):
+        return f"{recipe}_without_ema"
+    return recipe
 
 
 def floor_fcd(data_dir):
@@ -226,7 +243,8 @@ def main(argv):
     if os.path.exists(csv_path):
         # Re-running some recipes replaces only their rows.
         with open(csv_path) as f:
-            rows = [r for r in csv.DictReader(f) if r["recipe"] not in FLAGS.recipes]
+            rows = [r for r in csv.DictReader(f)
+                    if r["recipe"].replace("_without_ema", "") not in FLAGS.recipes]
         for r in rows:
             for key in ("train_seconds", "fcd"):
                 r[key] = float(r[key])
@@ -234,6 +252,7 @@ def main(argv):
         started = time.perf_counter()
         new = run_recipe(name, FLAGS.runs_dir)
         rows.extend(new)
+        new = [r for r in new if r["recipe"] == name] or new
         best = min(new, key=lambda r: r["fcd"])
         print(json.dumps({"recipe": name, "final": new[-1], "best_fcd": best["fcd"],
                           "best_at_seconds": best["train_seconds"],
@@ -247,7 +266,7 @@ def main(argv):
 
 
 def _write(rows, path):
-    fields = ["recipe", "train_seconds", "steps", "images_seen", "fcd", "kid", "precision",
+    fields = ["recipe", "weights", "train_seconds", "steps", "images_seen", "fcd", "kid", "precision",
               "recall", "coverage", "label_accuracy"]
     with open(path, "w", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=fields)
