@@ -60,7 +60,9 @@ def main(argv):
             images = serve(z=tf.constant(z, tf.float32),
                            label=tf.constant(labels, tf.int32))["images"].numpy()
         except tf.errors.InvalidArgumentError as e:
-            print(f"error: {e.message.splitlines()[0]}", file=sys.stderr)
+            lines = e.message.splitlines()
+            reason = next((line for line in lines if "label must be" in line), lines[0])
+            print(f"error: {reason.strip()}", file=sys.stderr)
             return 1
     plotting.save_image_grid(images, FLAGS.out, rows=rows)
     print(f"wrote {len(images)} images from {path} to {FLAGS.out}")
