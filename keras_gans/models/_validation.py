@@ -42,3 +42,10 @@ def check_image_shape(image_shape, multiple_of=1):
             f"Received: image_shape={image_shape!r}"
         )
     return shape
+
+
+def check_dropout(dropout):
+    if not 0.0 <= dropout < 1.0:
+        raise ValueError(
+            f"`dropout` must be in [0, 1). Received: dropout={dropout!r}"
+        )

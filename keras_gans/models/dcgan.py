@@ -3,6 +3,8 @@
 import keras
 from keras import layers
 
+from keras_gans.models._layers import maybe_spectral_norm
+from keras_gans.models._validation import check_dropout
 from keras_gans.models._validation import check_image_shape
 from keras_gans.models._validation import check_positive_int
 from keras_gans.models._validation import check_units
@@ -149,7 +151,7 @@ def dcgan_discriminator(
     """
     images = keras.Input(check_image_shape(image_shape), name="images")
     features = _discriminator_features(images, filters, kernel_size, dropout, spectral_norm)
-    score = _maybe_spectral(layers.Dense(1, name="score", dtype="float32"), spectral_norm)(features)
+    score = maybe_spectral_norm(layers.Dense(1, name="score", dtype="float32"), spectral_norm)(features)
     return keras.Model(images, score, name=name)
 
 
@@ -183,15 +185,11 @@ def conditional_dcgan_discriminator(
     images = keras.Input(check_image_shape(image_shape), name="images")
     label = keras.Input((), dtype="int32", name="label")
     features = _discriminator_features(images, filters, kernel_size, dropout, spectral_norm)
-    unconditional = _maybe_spectral(layers.Dense(1, name="score", dtype="float32"), spectral_norm)(features)
+    unconditional = maybe_spectral_norm(layers.Dense(1, name="score", dtype="float32"), spectral_norm)(features)
     embedded = layers.Embedding(num_classes, features.shape[-1], name="label_embedding")(label)
     projection = layers.Dot(axes=1, name="projection", dtype="float32")([embedded, features])
     score = layers.Add(name="conditional_score", dtype="float32")([unconditional, projection])
     return keras.Model([images, label], score, name=name)
-
-
-def _maybe_spectral(layer, spectral_norm):
-    return layers.SpectralNormalization(layer, name=f"{layer.name}_sn") if spectral_norm else layer
 
 
 def _discriminator_features(images, filters, kernel_size, dropout, spectral_norm):
@@ -199,14 +197,11 @@ def _discriminator_features(images, filters, kernel_size, dropout, spectral_norm
     check_positive_int("kernel_size", kernel_size)
     filters = check_units("filters", filters)
     check_image_shape(tuple(images.shape[1:]), 2 ** len(filters))
-    if not 0.0 <= dropout < 1.0:
-        raise ValueError(
-            f"`dropout` must be in [0, 1). Received: dropout={dropout!r}"
-        )
+    check_dropout(dropout)
     x = images
     for i, f in enumerate(filters):
         conv = layers.Conv2D(f, kernel_size, strides=2, padding="same", name=f"down_{i}")
-        x = _maybe_spectral(conv, spectral_norm)(x)
+        x = maybe_spectral_norm(conv, spectral_norm)(x)
         x = layers.LeakyReLU(0.2, name=f"down_{i}_act")(x)
         if dropout:
             x = layers.Dropout(dropout, name=f"down_{i}_dropout")(x)

@@ -5,6 +5,8 @@ import math
 import keras
 from keras import layers
 
+from keras_gans.models._layers import maybe_spectral_norm
+from keras_gans.models._validation import check_dropout
 from keras_gans.models._validation import check_image_shape
 from keras_gans.models._validation import check_positive_int
 from keras_gans.models._validation import check_units
@@ -87,20 +89,16 @@ def mlp_discriminator(
         A Functional `keras.Model` from `(batch, *image_shape)` to
         `(batch, 1)`.
     """
-    def maybe_spectral(layer):
-        return layers.SpectralNormalization(layer, name=f"{layer.name}_sn") if spectral_norm else layer
-
     image_shape = check_image_shape(image_shape)
     hidden_units = check_units("hidden_units", hidden_units)
-    if not 0.0 <= dropout < 1.0:
-        raise ValueError(
-            f"`dropout` must be in [0, 1). Received: dropout={dropout!r}"
-        )
+    check_dropout(dropout)
     images = keras.Input(image_shape, name="images")
     x = layers.Flatten(name="flatten")(images)
     for i, units in enumerate(hidden_units):
-        x = maybe_spectral(layers.Dense(units, activation=activation, name=f"dense_{i}"))(x)
+        x = maybe_spectral_norm(
+            layers.Dense(units, activation=activation, name=f"dense_{i}"), spectral_norm
+        )(x)
         if dropout:
             x = layers.Dropout(dropout, name=f"dropout_{i}")(x)
-    score = maybe_spectral(layers.Dense(1, name="score", dtype="float32"))(x)
+    score = maybe_spectral_norm(layers.Dense(1, name="score", dtype="float32"), spectral_norm)(x)
     return keras.Model(images, score, name=name)
