@@ -192,17 +192,31 @@ class AdversarialModel(keras.Model):
         return optimizer
 
     def _run_generator(self, generator, inputs, batch_size):
-        """Runs `generator` in inference mode on this process, in batches."""
+        """Runs `generator` in inference mode on this process, in batches.
+
+        `inputs` is one array, or a list of arrays for a generator with
+        several inputs (e.g. `[z, labels]`); each is cast to the dtype of
+        the generator input it feeds.
+        """
         cache = self._inference_fn
         if cache.model is not generator:
             cache.model = generator
             cache.fn = tf.function(
                 lambda x: generator(x, training=False), reduce_retracing=True
             )
-        inputs = tf.convert_to_tensor(inputs, tf.float32)
+        several = len(generator.inputs) > 1
+        inputs = [
+            tf.cast(tf.convert_to_tensor(array), spec.dtype)
+            for array, spec in zip(inputs if several else [inputs], generator.inputs)
+        ]
+
+        def batch(start):
+            chunk = [array[start:start + batch_size] for array in inputs]
+            return chunk if several else chunk[0]
+
         chunks = [
-            cache.fn(inputs[start:start + batch_size]).numpy()
-            for start in range(0, int(inputs.shape[0]), batch_size)
+            cache.fn(batch(start)).numpy()
+            for start in range(0, int(inputs[0].shape[0]), batch_size)
         ]
         return np.concatenate(chunks).astype(np.float32)
 

@@ -483,15 +483,7 @@ class ConditionalGAN(GAN):
         if z is None:
             check_positive_int("num_samples", count)
             z = keras.ops.convert_to_numpy(self.sample_noise(count))
-        generator = self.sampling_generator
-        z = np.asarray(z, np.float32)
-        chunks = [
-            keras.ops.convert_to_numpy(generator(
-                [z[start:start + batch_size], labels[start:start + batch_size]], training=False
-            ))
-            for start in range(0, len(z), batch_size)
-        ]
-        return np.concatenate(chunks).astype(np.float32)
+        return self._run_generator(self.sampling_generator, [z, labels], batch_size)
 
     def check_labels(self, labels):
         """Returns `labels` as int32 `(n,)`, or raises a clear error."""
