@@ -134,15 +134,13 @@ class TimedEvaluation:
         self.seed = seed
 
     def evaluate(self, gan, seconds, raw=False):
-        labels = None
-        if raw:
+        from keras_gans import evaluation
+
+        if raw:  # the training weights of an EMA run (unconditional recipes)
             images = gan._run_generator(gan.generator, self.noise, 256)
-        elif hasattr(gan, "num_classes"):
-            labels = np.arange(len(self.noise)) % gan.num_classes
-            images = gan.generate(z=self.noise, labels=labels)
+            results = self.evaluator.evaluate(images, seed=self.seed)
         else:
-            images = gan.generate(z=self.noise)
-        results = self.evaluator.evaluate(images, seed=self.seed, labels=labels)
+            results = evaluation.evaluate_gan(self.evaluator, gan, self.noise, seed=self.seed)
         row = {
             "weights": "raw" if raw else "ema" if gan.uses_ema else "raw",
             "train_seconds": round(seconds, 1),

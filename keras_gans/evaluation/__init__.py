@@ -5,6 +5,7 @@ classifier score, precision/recall and class coverage; no download needed.
 """
 
 from keras_gans.evaluation.callback import EvaluateGenerator
+from keras_gans.evaluation.callback import evaluate_gan
 from keras_gans.evaluation.classifier import Classifier
 from keras_gans.evaluation.classifier import load_classifier
 from keras_gans.evaluation.classifier import mnist_classifier
@@ -24,6 +25,7 @@ __all__ = [
     "Evaluator",
     "class_coverage",
     "classifier_score",
+    "evaluate_gan",
     "format_table",
     "frechet_distance",
     "frechet_distance_from_statistics",

@@ -62,15 +62,7 @@ class EvaluateGenerator(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         if (epoch + 1) % self.every_n_epochs:
             return
-        labels = None
-        if hasattr(self.model, "num_classes"):
-            # Every class equally often, so the metrics compare like with like;
-            # label accuracy says how often the sample shows the class asked for.
-            labels = np.arange(len(self._noise)) % self.model.num_classes
-            images = self.model.generate(z=self._noise, labels=labels)
-        else:
-            images = self.model.generate(z=self._noise)
-        results = self.evaluator.evaluate(images, seed=self.seed, labels=labels)
+        results = evaluate_gan(self.evaluator, self.model, self._noise, seed=self.seed)
         results["epoch"] = epoch + 1
         previous = self.history[-1] if self.history else None
         self.history.append(results)
@@ -107,6 +99,22 @@ class EvaluateGenerator(keras.callbacks.Callback):
         else:
             self.model.generator.set_weights(self._best_weights)
         return self.best
+
+
+def evaluate_gan(evaluator, gan, noise, seed=0):
+    """Evaluates `gan.generate(z=noise)` with `evaluator`.
+
+    A `ConditionalGAN` draws every class equally often, so the metrics
+    compare like with like, and the results add `label_accuracy`: how often
+    a sample shows the class it was drawn for.
+    """
+    labels = None
+    if hasattr(gan, "num_classes"):
+        labels = np.arange(len(noise)) % gan.num_classes
+        images = gan.generate(z=noise, labels=labels)
+    else:
+        images = gan.generate(z=noise)
+    return evaluator.evaluate(images, seed=seed, labels=labels)
 
 
 def _sampling_generator(model):
