@@ -1,36 +1,47 @@
 """`AdversarialModel`: what every two-network Keras model here shares.
 
 Two Functional networks, two optimizers, an adversarial loss from
-`keras_gans.losses`, a seeded noise generator, metric trackers, the
-`.keras` round trip and the `tf.distribute` plumbing. `GAN` (noise to
-images) and `StyleTransferGAN` (images to images) add their `train_step`.
+`keras_gans.losses`, the discriminator's stabilizers (R1, DiffAugment), the
+discriminator update, a seeded noise generator, metric trackers, the
+generator's weight average, the `.keras` round trip and the `tf.distribute`
+plumbing. A subclass says only what its batches hold, how fakes are made
+and which generator-loss terms it adds:
+
+- `_unpack(data)` returns an `AdversarialBatch` (and checks the data);
+- `_make_fake(batch, training)` returns generated images for the batch;
+- `_generator_terms(batch, training)` returns a dict of generator loss
+  terms, global-batch means, with the total under `"g_loss"`;
+- `_tracked_metrics()` names the extra terms it logs.
 """
 
+import collections
+import functools
 import types
 
 import keras
 import numpy as np
 import tensorflow as tf
-from keras.src.saving import serialization_lib
 
+from keras_gans import _compat
+from keras_gans import augment as augment_module
 from keras_gans import distribute
 from keras_gans import losses as losses_module
+from keras_gans.validation import check_non_negative
+from keras_gans.validation import check_positive_int
+
+AdversarialBatch = collections.namedtuple("AdversarialBatch", ["real", "conditions", "source"])
+AdversarialBatch.__doc__ = """One training batch as the shared steps see it.
+
+`real`: the images the discriminator must call real. `conditions`: labels fed
+to both networks (or `None`). `source`: what the generator transforms (e.g.
+content photos), or `None` for a noise-to-image generator."""
+
+# The keyword arguments `AdversarialModel.compile` takes beyond Keras's own.
+_ADVERSARIAL_COMPILE_ARGS = ("g_optimizer", "d_optimizer", "loss", "d_steps", "r1_weight", "augment")
 
 
-def check_positive_int(name, value):
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(
-            f"`{name}` must be a positive integer. Received: {name}={value!r}"
-        )
-
-
-class AdversarialModel(keras.Model):
+class AdversarialModel(_compat.SkipsSymbolicBuild, keras.Model):
     """Base class: a generator, a discriminator and their two updates.
-
-    Subclasses define `train_step` and the `metrics` property (their
-    `keras.metrics.Mean` trackers), and call `super().__init__` with the two
-    networks. Everything else — `compile`, optimizer state in `.keras`
-    files, the global-batch loss reduction, distribution — lives here.
 
     Args:
         generator: `keras.Model`.
@@ -50,15 +61,30 @@ class AdversarialModel(keras.Model):
         self.discriminator = discriminator
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed, name="noise")
-        # A plain namespace, not tracked by Keras: a cache, not model state.
+        self.augment = None
+        self.r1_weight = 0.0
+        self.trackers = {
+            name: keras.metrics.Mean(name=name)
+            for name in ("d_loss", "g_loss", *self._tracked_metrics(), "d_real", "d_fake")
+        }
+        # Plain namespaces, not tracked by Keras: caches and derived state,
+        # which must not add variables to `.keras` files.
         self._inference_fn = types.SimpleNamespace(model=None, fn=None)
+        self._ema_copy = types.SimpleNamespace(model=None)
+        self._adversarial_compile_config = None
 
     def _mark_built(self):
         # Both sub-models are built Functional models: nothing is left to
-        # build, and saying so lets Keras skip its symbolic build (which
-        # cannot trace a two-network step) and lets optimizers be built in
-        # `compile`.
+        # build, and saying so lets optimizers be built in `compile`.
         self.built = True
+
+    def _tracked_metrics(self):
+        """Names of the generator-loss terms logged beside `g_loss`."""
+        return ()
+
+    @property
+    def metrics(self):
+        return list(self.trackers.values())
 
     def compile(
         self,
@@ -66,13 +92,17 @@ class AdversarialModel(keras.Model):
         d_optimizer="adam",
         loss=None,
         d_steps=1,
+        r1_weight=0.0,
+        augment=None,
         **kwargs,
     ):
         """Configures the model for training.
 
         Args:
             g_optimizer: `keras.optimizers.Optimizer` or name. Generator
-                optimizer. Defaults to `"adam"`.
+                optimizer; with `use_ema=True` the model samples and exports
+                the moving average of the generator weights (see
+                `sampling_generator`). Defaults to `"adam"`.
             d_optimizer: `keras.optimizers.Optimizer` or name. Discriminator
                 optimizer; must be a different instance from `g_optimizer`.
                 Defaults to `"adam"`.
@@ -82,9 +112,20 @@ class AdversarialModel(keras.Model):
                 Defaults to the class's `default_loss` (`"non_saturating"`
                 for `GAN`, `"least_squares"` for `StyleTransferGAN`).
             d_steps: int. Discriminator updates per generator update; each
-                uses the same real batch and fresh noise. Defaults to `1`.
+                uses the same real batch and fresh fakes. Defaults to `1`.
+            r1_weight: float. `gamma` of the R1 penalty (Mescheder et al.,
+                2018), `gamma / 2 * ||grad_x D(x)||^2` on real images, added
+                to the discriminator loss. `0` turns it off. Defaults to `0.0`.
+            augment: `None`, a DiffAugment policy string such as
+                `"translation,cutout,color"`, or a Keras layer called with
+                `training=True` on every discriminator input, real and
+                generated alike (see `keras_gans.augment.DiffAugment`).
+                Defaults to `None`.
             **kwargs: passed to `keras.Model.compile`, e.g. `jit_compile`,
                 `steps_per_execution`, `run_eagerly`.
+
+        One-sided label smoothing is an option of the cross-entropy losses
+        (`keras_gans.losses.NonSaturatingLoss(label_smoothing=0.1)`).
         """
         for reserved in ("optimizer", "loss_weights", "metrics"):
             if reserved in kwargs:
@@ -94,8 +135,10 @@ class AdversarialModel(keras.Model):
                     "the model tracks its own metrics."
                 )
         check_positive_int("d_steps", d_steps)
+        r1_weight = check_non_negative("r1_weight", r1_weight)
         _check_distributed_compile(kwargs)
         adversarial_loss = losses_module.get(self.default_loss if loss is None else loss)
+        augment = augment_module.get(augment)
         g_optimizer = keras.optimizers.get(g_optimizer)
         d_optimizer = keras.optimizers.get(d_optimizer)
         if g_optimizer is d_optimizer:
@@ -108,33 +151,102 @@ class AdversarialModel(keras.Model):
         self.d_optimizer = self._maybe_scale_loss(d_optimizer)
         self.adversarial_loss = adversarial_loss
         self.d_steps = d_steps
+        self.r1_weight = r1_weight
+        self.augment = augment
         # Optimizer variables exist before `fit`, so that a `.keras` file
         # restores the Adam moments and iteration counts, and so that
         # `tf.distribute` creates them as mirrored variables.
         self.g_optimizer.build(self.generator.trainable_variables)
         self.d_optimizer.build(self.discriminator.trainable_variables)
-        self._compile_config = serialization_lib.SerializableDict(
+        self._adversarial_compile_config = dict(
             g_optimizer=g_optimizer,
             d_optimizer=d_optimizer,
             loss=adversarial_loss,
             d_steps=d_steps,
+            r1_weight=r1_weight,
+            augment=augment,
             **kwargs,
         )
 
-    # ------------------------------------------------------------- helpers
+    # ------------------------------------------------------------ the steps
+
+    def train_step(self, data):
+        batch = self._unpack(data)
+        d_loss, real_output, fake_output = self._discriminator_update(batch)
+        with tf.GradientTape() as tape:
+            terms = self._generator_terms(batch, training=True)
+            scaled_loss = self.g_optimizer.scale_loss(terms["g_loss"])
+        self._apply(self.g_optimizer, tape, scaled_loss, self.generator)
+        self._update_trackers(d_loss, terms, real_output, fake_output)
+        return self._metric_results()
+
+    def test_step(self, data):
+        """Evaluates both losses on a batch without updating weights."""
+        batch = self._unpack(data)
+        fake = tf.cast(self._make_fake(batch, training=False), batch.real.dtype)
+        real_output, fake_output = self._critic_pair(
+            batch.real, fake, batch.conditions, training=False
+        )
+        d_loss = self._global_mean(
+            self.adversarial_loss.discriminator_loss(real_output, fake_output)
+        )
+        terms = self._generator_terms(batch, training=False)
+        self._update_trackers(d_loss, terms, real_output, fake_output)
+        return self._metric_results()
+
+    def _discriminator_update(self, batch):
+        """`d_steps` discriminator updates; returns the last loss and outputs."""
+        real, conditions = batch.real, batch.conditions
+        critic = functools.partial(self._critic, conditions=conditions)
+        loss = self.adversarial_loss
+        for _ in range(self.d_steps):
+            fake = tf.cast(self._make_fake(batch, training=True), real.dtype)
+            with tf.GradientTape() as tape:
+                real_output, fake_output = self._critic_pair(real, fake, conditions)
+                per_example = loss.discriminator_loss(real_output, fake_output)
+                penalty = loss.penalty(critic, real, fake, seed=self.seed_generator)
+                if penalty is not None:
+                    per_example = per_example + penalty
+                if self.r1_weight:
+                    per_example = per_example + 0.5 * self.r1_weight * (
+                        losses_module.r1_penalty(critic, real)
+                    )
+                d_loss = self._global_mean(per_example)
+                scaled_loss = self.d_optimizer.scale_loss(d_loss)
+            self._apply(self.d_optimizer, tape, scaled_loss, self.discriminator)
+        return d_loss, real_output, fake_output
+
+    def _critic(self, images, conditions=None, training=True):
+        """The discriminator as the losses see it: augmented inputs, labels."""
+        if self.augment is not None and training:
+            images = self.augment(images, training=True)
+        return self.discriminator(
+            self._discriminator_inputs(images, conditions), training=training
+        )
+
+    def _critic_pair(self, real, fake, conditions=None, training=True):
+        # One discriminator call on the concatenated batch: larger matmuls,
+        # one pass of weight reads.
+        both = None if conditions is None else tf.concat([conditions, conditions], 0)
+        output = self._critic(tf.concat([real, fake], 0), both, training=training)
+        return tf.split(output, 2, axis=0)
+
+    def _discriminator_inputs(self, images, conditions):
+        """What the discriminator network is called on (a hook)."""
+        return images
+
+    def _adversarial_generator_loss(self, fake, conditions=None, training=True):
+        """The adversarial generator loss of `fake`, as a global-batch mean."""
+        fake_output = self._critic(fake, conditions, training=training)
+        return self._global_mean(self.adversarial_loss.generator_loss(fake_output))
+
+    # -------------------------------------------------------------- helpers
 
     def _apply(self, optimizer, tape, loss, network):
         """One optimizer step on `network` from the loss recorded on `tape`."""
         weights = network.trainable_weights
         grads = tape.gradient(loss, weights)
         optimizer.apply_gradients(zip(grads, weights))
-
-    def _discriminate(self, real, fake, training=True):
-        # One discriminator call on the concatenated batch: larger matmuls,
-        # one pass of weight reads.
-        both = tf.concat([real, fake], axis=0)
-        output = self.discriminator(both, training=training)
-        return tf.split(output, 2, axis=0)
 
     @staticmethod
     def _global_mean(per_example_loss):
@@ -156,31 +268,29 @@ class AdversarialModel(keras.Model):
         return loss * (replicas.num_replicas_in_sync if replicas else 1)
 
     def _score(self, output):
-        """Mean discriminator output: a probability for cross-entropy losses."""
+        """Mean discriminator output: a probability for logit losses."""
         output = tf.cast(output, "float32")
-        if isinstance(self.adversarial_loss, losses_module.MinimaxLoss):
+        if self.adversarial_loss.scores_are_logits:
             output = tf.sigmoid(output)
         return tf.reduce_mean(output)
 
+    def _update_trackers(self, d_loss, generator_terms, real_output, fake_output):
+        # Trackers see the loss of the whole global batch, not the share
+        # that `_global_mean` hands to each replica.
+        self.trackers["d_loss"].update_state(self._unscaled(d_loss))
+        for name, value in generator_terms.items():
+            self.trackers[name].update_state(self._unscaled(value))
+        self.trackers["d_real"].update_state(self._score(real_output))
+        self.trackers["d_fake"].update_state(self._score(fake_output))
+
     def _metric_results(self):
         results = {m.name: m.result() for m in self.metrics}
-        if _multi_worker(self.distribute_strategy):
+        if distribute.is_multi_worker(self.distribute_strategy):
             # Keras reduces step outputs across workers with
             # `strategy.reduce("MEAN", value, axis=0)`, which fails on scalars;
             # one-element vectors reduce to the same scalar mean.
             results = {name: tf.reshape(value, [1]) for name, value in results.items()}
         return results
-
-    def _maybe_symbolic_build(self, iterator=None, data_batch=None):
-        # The model is fully built by `__init__` (Functional sub-models,
-        # metrics) and `compile` (both optimizers), so Keras's symbolic build
-        # has nothing to do. Skipping it also avoids its
-        # `strategy.reduce("MEAN", first_batch, axis=None)`, which fails under
-        # MultiWorkerMirroredStrategy ("Attempt to convert a value (PerReplica
-        # ...) to a Tensor", keras-team/keras#20585).
-        if self.built and getattr(self, "_compile_config", None) is not None:
-            return
-        super()._maybe_symbolic_build(iterator=iterator, data_batch=data_batch)
 
     def _maybe_scale_loss(self, optimizer):
         # Same rule as `keras.Model.compile`: float16 compute needs loss
@@ -190,6 +300,116 @@ class AdversarialModel(keras.Model):
         ):
             return keras.optimizers.LossScaleOptimizer(optimizer)
         return optimizer
+
+    # ------------------------------------------------------- checked inputs
+
+    def fit(self, x=None, *args, **kwargs):
+        """`keras.Model.fit`, with the batches checked before any tracing.
+
+        A `tf.data.Dataset` is taken as already shuffled (Keras would only
+        warn that it ignores `shuffle=True`).
+        """
+        x = self._checked_input(x, kwargs.get("y", args[0] if args else None))
+        if isinstance(x, tf.data.Dataset) and len(args) < 8:
+            kwargs.setdefault("shuffle", False)
+        return super().fit(x, *args, **kwargs)
+
+    def evaluate(self, x=None, *args, **kwargs):
+        """`keras.Model.evaluate`, with the batches checked before any tracing."""
+        return super().evaluate(self._checked_input(x, kwargs.get("y", args[0] if args else None)),
+                                *args, **kwargs)
+
+    def _checked_input(self, x, y):
+        # Keras retraces the step with relaxed (unknown-rank) shapes when the
+        # input shapes change between calls, and a check inside the trace
+        # can then no longer see what is wrong: check the dataset's element
+        # spec (or the arrays) here, where the shapes are still known.
+        if isinstance(x, tf.data.Dataset):
+            self._unpack(x.element_spec)
+        elif isinstance(x, (np.ndarray, tf.Tensor)):
+            data = x if y is None else (x, y)
+            self._unpack(tf.nest.map_structure(_spec_of, data))
+        return x
+
+    def _check_images(self, images, name, expected_shape=None, channels=None):
+        """Checks a float image tensor (or `tf.TensorSpec`): dtype and shape."""
+        if isinstance(images, dict):
+            raise ValueError(
+                f"{type(self).__name__} expects batches of images, not dicts. Received a "
+                f"dict with keys {sorted(images)}; map the dataset to images first."
+            )
+        if not hasattr(images, "dtype"):
+            images = tf.convert_to_tensor(images)
+        if tf.as_dtype(images.dtype).is_integer:
+            raise ValueError(
+                f"{name} must be floats scaled like the generator's output (e.g. "
+                f"[-1, 1] for tanh); received dtype {tf.as_dtype(images.dtype).name}. "
+                "Scale them with `keras_gans.data.to_float(images)`."
+            )
+        shape = tf.TensorShape(images.shape)
+        if shape.rank is None:
+            return images  # a relaxed retrace; `_checked_input` saw the shapes
+        inner = tuple(shape[1:])
+        if expected_shape is not None and (
+            len(inner) != len(expected_shape)
+            or any(s is not None and e is not None and s != e for s, e in zip(inner, expected_shape))
+        ):
+            hint = ""
+            if len(inner) + 1 == len(expected_shape) and expected_shape[-1] == 1:
+                hint = " Add the channel axis: `images[..., None]`."
+            raise ValueError(
+                f"{name} have shape {inner} (batch axis excluded) but "
+                f"the generator and discriminator work on {expected_shape}.{hint}"
+            )
+        if channels is not None and (len(inner) != 3 or inner[-1] != channels):
+            raise ValueError(
+                f"{name} must have shape (batch, height, width, {channels}); "
+                f"received {tuple(shape)}."
+            )
+        return images
+
+    # ------------------------------------------------------------- sampling
+
+    @property
+    def uses_ema(self):
+        """True when the generator optimizer keeps an EMA of the weights."""
+        optimizer = getattr(self, "g_optimizer", None)
+        return bool(optimizer is not None and _inner_optimizer(optimizer).use_ema)
+
+    @property
+    def sampling_generator(self):
+        """The generator to sample and export from.
+
+        `generator` itself, or, when the generator optimizer has
+        `use_ema=True`, a copy of it holding the moving averages of the
+        trainable weights (and the raw generator's other weights, e.g. batch
+        normalization statistics), refreshed on every access.
+        """
+        if not self.uses_ema:
+            return self.generator
+        copy = self._ema_copy.model
+        if copy is None:
+            copy = keras.models.clone_model(self.generator)
+            self._ema_copy.model = copy
+        averages = self._ema_averages()
+        for source, target in zip(self.generator.weights, copy.weights):
+            target.assign(averages.get(id(source), source))
+        return copy
+
+    def set_sampling_weights(self, weights):
+        """Loads `weights` (from `sampling_generator.get_weights()`) into
+        the generator and, with EMA, into the averages too."""
+        self.generator.set_weights(weights)
+        averages = self._ema_averages() if self.uses_ema else {}
+        for variable in self.generator.weights:
+            if id(variable) in averages:
+                averages[id(variable)].assign(variable)
+
+    def _ema_averages(self):
+        """Maps `id(generator variable)` to its moving-average variable."""
+        variables = self.generator.trainable_variables
+        averages = _compat.ema_variables(_inner_optimizer(self.g_optimizer), variables)
+        return {id(variable): average for variable, average in zip(variables, averages)}
 
     def _run_generator(self, generator, inputs, batch_size):
         """Runs `generator` in inference mode on this process, in batches.
@@ -238,7 +458,7 @@ class AdversarialModel(keras.Model):
             {k: store[k] for k in keys if k != self._SEED_STATE_KEY}
         )
 
-    def _base_config(self):
+    def get_config(self):
         return {
             "name": self.name,
             "trainable": self.trainable,
@@ -255,19 +475,26 @@ class AdversarialModel(keras.Model):
         return cls(**config)
 
     def get_compile_config(self):
-        if getattr(self, "_compile_config", None) is None:
+        if self._adversarial_compile_config is None:
             return None
-        return self._compile_config.serialize()
+        return {
+            key: keras.saving.serialize_keras_object(value)
+            for key, value in self._adversarial_compile_config.items()
+        }
 
     def compile_from_config(self, config):
-        config = serialization_lib.deserialize_keras_object(config)
-        self.compile(**config)
+        self.compile(**{
+            key: keras.saving.deserialize_keras_object(value) for key, value in config.items()
+        })
 
 
-def _multi_worker(strategy):
-    return isinstance(
-        strategy, tf.distribute.MultiWorkerMirroredStrategy
-    ) and strategy.extended._in_multi_worker_mode()
+def _spec_of(array):
+    return tf.TensorSpec(np.shape(array), tf.as_dtype(array.dtype))
+
+
+def _inner_optimizer(optimizer):
+    """The optimizer doing the updates (inside a `LossScaleOptimizer`)."""
+    return getattr(optimizer, "inner_optimizer", optimizer)
 
 
 def _check_distributed_compile(compile_kwargs):

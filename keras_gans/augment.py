@@ -9,12 +9,12 @@ the generator does not learn to draw the augmentations.
 
 import keras
 import tensorflow as tf
+from keras_gans.saving import register_serializable
 
-_PACKAGE = "keras_gans"
 POLICIES = ("translation", "cutout", "color")
 
 
-@keras.saving.register_keras_serializable(package=_PACKAGE)
+@register_serializable
 class DiffAugment(keras.layers.Layer):
     """Random translation, cutout and colour changes, differentiable in the images.
 

@@ -24,6 +24,9 @@ import os
 
 import tensorflow as tf
 
+from keras_gans.validation import check_choice
+from keras_gans.validation import check_positive_int
+
 STRATEGIES = ("auto", "one_device", "mirrored", "multi_worker")
 _MIRRORED = {}
 
@@ -34,10 +37,7 @@ def configure_cpu_replicas(num_replicas):
     Must run before TensorFlow initializes its devices, i.e. before the
     first op or model is created in the process.
     """
-    if isinstance(num_replicas, bool) or not isinstance(num_replicas, int) or num_replicas < 1:
-        raise ValueError(
-            f"`num_cpu_replicas` must be a positive integer. Received: {num_replicas!r}"
-        )
+    check_positive_int("num_cpu_replicas", num_replicas)
     cpu = tf.config.list_physical_devices("CPU")[0]
     wanted = [tf.config.LogicalDeviceConfiguration() for _ in range(num_replicas)]
     current = tf.config.get_logical_device_configuration(cpu)
@@ -80,8 +80,7 @@ def get_strategy(name="auto", num_cpu_replicas=None):
     Returns:
         A `tf.distribute.Strategy`.
     """
-    if name not in STRATEGIES:
-        raise ValueError(f"`strategy` must be one of {STRATEGIES}. Received: {name!r}")
+    check_choice("strategy", name, STRATEGIES)
     if num_cpu_replicas:
         configure_cpu_replicas(num_cpu_replicas)
     if name == "auto":
@@ -124,6 +123,24 @@ def is_chief(strategy=None):
         return True
     has_chief = "chief" in resolver.cluster_spec().as_dict()
     return task_type == "worker" and task_id == 0 and not has_chief
+
+
+def num_workers(strategy=None):
+    """Number of worker processes in `strategy`'s cluster (1 without one)."""
+    strategy = strategy or tf.distribute.get_strategy()
+    resolver = getattr(strategy, "cluster_resolver", None)
+    if resolver is None:
+        return 1
+    cluster = resolver.cluster_spec().as_dict()
+    return max(1, len(cluster.get("worker", [])) + len(cluster.get("chief", [])))
+
+
+def is_multi_worker(strategy=None):
+    """True under a `MultiWorkerMirroredStrategy` with several workers."""
+    strategy = strategy or tf.distribute.get_strategy()
+    return isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy) and (
+        num_workers(strategy) > 1
+    )
 
 
 def cpu_replicas(strategy):

@@ -17,6 +17,8 @@ import tensorflow as tf
 
 from keras_gans.data.transforms import to_float
 from keras_gans.data.transforms import to_uint8
+from keras_gans.validation import check_choice
+from keras_gans.validation import check_positive_int
 
 SERVING_SIGNATURE = "serving_default"
 SAMPLE_SIGNATURE = "sample"
@@ -216,10 +218,7 @@ def _write_version(archive, export_dir, name, version):
     model_dir = os.path.join(os.path.expanduser(str(export_dir)), name)
     if version is None:
         version = (versions(model_dir) or [0])[-1] + 1
-    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise ValueError(
-            f"`version` must be a positive integer. Received: version={version!r}"
-        )
+    check_positive_int("version", version)
     target = os.path.join(model_dir, str(version))
     if os.path.exists(target):
         raise FileExistsError(
@@ -292,11 +291,7 @@ TFLITE_VARIANTS = {"float32": "", "float16": "_float16", "dynamic_int8": "_int8"
 
 def tflite_path(export_dir, name, quantization="float32"):
     """`<export_dir>/<name>.tflite` (float32) or `<name>_float16/_int8.tflite`."""
-    if quantization not in TFLITE_VARIANTS:
-        raise ValueError(
-            f"`quantization` must be one of {sorted(TFLITE_VARIANTS)}. "
-            f"Received: quantization={quantization!r}"
-        )
+    check_choice("quantization", quantization, tuple(TFLITE_VARIANTS))
     filename = f"{name}{TFLITE_VARIANTS[quantization]}.tflite"
     return os.path.join(os.path.expanduser(str(export_dir)), filename)
 

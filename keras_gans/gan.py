@@ -1,19 +1,15 @@
 """`GAN`: a Keras model that trains a noise-to-image generator."""
 
-import functools
-import types
-
 import keras
 import numpy as np
 import tensorflow as tf
 
-from keras_gans import augment as augment_module
 from keras_gans import distribute
-from keras_gans import losses as losses_module
+from keras_gans.adversarial import AdversarialBatch
 from keras_gans.adversarial import AdversarialModel
-from keras_gans.adversarial import check_positive_int
+from keras_gans.validation import check_positive_int
+from keras_gans.saving import register_serializable
 
-_PACKAGE = "keras_gans"
 
 
 def _inner_shape(model, which):
@@ -27,7 +23,7 @@ def _inner_shape(model, which):
     return tuple(shape[1:])
 
 
-@keras.saving.register_keras_serializable(package=_PACKAGE)
+@register_serializable
 class GAN(AdversarialModel):
     """A generative adversarial network trained with `fit`.
 
@@ -117,13 +113,6 @@ class GAN(AdversarialModel):
             )
         self.latent_dim = latent_dim
         self.image_shape = image_shape
-        self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
-        self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
-        self.d_real_tracker = keras.metrics.Mean(name="d_real")
-        self.d_fake_tracker = keras.metrics.Mean(name="d_fake")
-        # Not a tracked attribute: the copy is derived state, rebuilt on
-        # demand, and must not add variables to `.keras` files.
-        self._ema_copy = types.SimpleNamespace(model=None)
         self._mark_built()
 
     def _noise_shape(self, generator):
@@ -132,64 +121,11 @@ class GAN(AdversarialModel):
     def _discriminator_image_shape(self, discriminator):
         return _inner_shape(discriminator, "input")
 
-    @property
-    def metrics(self):
-        return [
-            self.d_loss_tracker,
-            self.g_loss_tracker,
-            self.d_real_tracker,
-            self.d_fake_tracker,
-        ]
-
     # ------------------------------------------------------------------ API
 
     def call(self, z, training=False):
         """Generates images from noise `z` of shape `(batch, latent_dim)`."""
         return self.generator(z, training=training)
-
-    @property
-    def uses_ema(self):
-        """True when the generator optimizer keeps an EMA of the weights."""
-        optimizer = getattr(self, "g_optimizer", None)
-        return bool(optimizer is not None and _inner_optimizer(optimizer).use_ema)
-
-    @property
-    def sampling_generator(self):
-        """The generator to sample and export from.
-
-        `generator` itself, or, when the generator optimizer has
-        `use_ema=True`, a copy of it holding the moving averages of the
-        trainable weights (and the raw generator's other weights, e.g. batch
-        normalization statistics), refreshed on every access.
-        """
-        if not self.uses_ema:
-            return self.generator
-        copy = self._ema_copy.model
-        if copy is None:
-            copy = keras.models.clone_model(self.generator)
-            self._ema_copy.model = copy
-        averages = self._ema_averages()
-        for source, target in zip(self.generator.weights, copy.weights):
-            target.assign(averages.get(id(source), source))
-        return copy
-
-    def set_sampling_weights(self, weights):
-        """Loads `weights` (from `sampling_generator.get_weights()`) into
-        the generator and, with EMA, into the averages too."""
-        self.generator.set_weights(weights)
-        averages = self._ema_averages() if self.uses_ema else {}
-        for variable in self.generator.weights:
-            if id(variable) in averages:
-                averages[id(variable)].assign(variable)
-
-    def _ema_averages(self):
-        """Maps `id(generator variable)` to its moving-average variable."""
-        optimizer = _inner_optimizer(self.g_optimizer)
-        averages = optimizer._model_variables_moving_average
-        return {
-            id(variable): averages[optimizer._get_variable_index(variable)]
-            for variable in self.generator.trainable_variables
-        }
 
     def sample_noise(self, batch_size):
         """Draws `(batch_size, latent_dim)` standard-normal noise.
@@ -206,6 +142,7 @@ class GAN(AdversarialModel):
     def generate(self, num_samples=None, z=None, batch_size=256):
         """Generates images as a NumPy float32 array in the generator's range.
 
+        Samples from `sampling_generator` (the weight average with EMA).
         Runs the generator in inference mode on this process only (no
         `predict` loop), so under a multi-worker strategy any worker can
         call it without the others.
@@ -225,180 +162,29 @@ class GAN(AdversarialModel):
 
     # ------------------------------------------------------------- training
 
-    def compile(
-        self,
-        g_optimizer="adam",
-        d_optimizer="adam",
-        loss=None,
-        d_steps=1,
-        r1_weight=0.0,
-        augment=None,
-        **kwargs,
-    ):
-        """Configures the model for training.
-
-        Takes every argument of `AdversarialModel.compile` (`g_optimizer`,
-        `d_optimizer`, `loss`, `d_steps` and Keras's `compile` options such as
-        `jit_compile`), plus two discriminator stabilizers:
-
-        Args:
-            r1_weight: float. `gamma` of the R1 penalty (Mescheder et al.,
-                2018), `gamma / 2 * ||grad_x D(x)||^2` on real images, added to
-                the discriminator loss. `0` turns it off. Defaults to `0.0`.
-            augment: `None`, a DiffAugment policy string such as
-                `"translation,cutout,color"`, or a Keras layer called with
-                `training=True` on every discriminator input, real and
-                generated alike (see `keras_gans.augment.DiffAugment`).
-                Defaults to `None`.
-
-        One-sided label smoothing is an option of the cross-entropy losses
-        (`keras_gans.losses.NonSaturatingLoss(label_smoothing=0.1)`), and
-        an exponential moving average of the generator weights an option of
-        its optimizer (`use_ema=True`; see the class docstring).
-        """
-        if isinstance(r1_weight, bool) or not isinstance(r1_weight, (int, float)) or r1_weight < 0:
-            raise ValueError(f"`r1_weight` must be a number >= 0. Received: r1_weight={r1_weight!r}")
-        augment = augment_module.get(augment)
-        super().compile(g_optimizer, d_optimizer, loss=loss, d_steps=d_steps, **kwargs)
-        self.r1_weight = float(r1_weight)
-        self.augment = augment
-        self._compile_config.config.update(r1_weight=self.r1_weight, augment=augment)
-
-    def train_step(self, data):
-        real_images, conditions = self._unpack(data)
-        batch_size = tf.shape(real_images)[0]
-        loss = self.adversarial_loss
-        critic = functools.partial(self._critic, conditions=conditions)
-
-        for _ in range(self.d_steps):
-            fake_images = self._generate(
-                self.sample_noise(batch_size), conditions, training=True
-            )
-            fake_images = tf.cast(fake_images, real_images.dtype)
-            with tf.GradientTape() as tape:
-                real_output, fake_output = self._critic_pair(
-                    real_images, fake_images, conditions
-                )
-                per_example = loss.discriminator_loss(real_output, fake_output)
-                penalty = loss.penalty(
-                    critic, real_images, fake_images, seed=self.seed_generator
-                )
-                if penalty is not None:
-                    per_example = per_example + penalty
-                if self.r1_weight:
-                    per_example = per_example + 0.5 * self.r1_weight * (
-                        losses_module.r1_penalty(critic, real_images)
-                    )
-                d_loss = self._global_mean(per_example)
-                scaled_loss = self.d_optimizer.scale_loss(d_loss)
-            self._apply(self.d_optimizer, tape, scaled_loss, self.discriminator)
-
-        noise = self.sample_noise(batch_size)
-        with tf.GradientTape() as tape:
-            fake_images = self._generate(noise, conditions, training=True)
-            fake_output = critic(fake_images, training=True)
-            g_loss = self._global_mean(loss.generator_loss(fake_output))
-            scaled_loss = self.g_optimizer.scale_loss(g_loss)
-        self._apply(self.g_optimizer, tape, scaled_loss, self.generator)
-
-        self._update_trackers(d_loss, g_loss, real_output, fake_output)
-        return self._metric_results()
-
-    def test_step(self, data):
-        """Evaluates both losses on a batch without updating weights."""
-        real_images, conditions = self._unpack(data)
-        batch_size = tf.shape(real_images)[0]
-        fake_images = tf.cast(
-            self._generate(self.sample_noise(batch_size), conditions, training=False),
-            real_images.dtype,
-        )
-        real_output, fake_output = self._critic_pair(
-            real_images, fake_images, conditions, training=False
-        )
-        loss = self.adversarial_loss
-        d_loss = self._global_mean(
-            loss.discriminator_loss(real_output, fake_output)
-        )
-        g_loss = self._global_mean(loss.generator_loss(fake_output))
-        self._update_trackers(d_loss, g_loss, real_output, fake_output)
-        return self._metric_results()
-
-    # Hooks: `ConditionalGAN` passes labels to both networks.
-
     def _unpack(self, data):
-        """Returns `(real_images, conditions)`; `conditions` is `None` here."""
-        return self._real_images(data), None
+        images = data[0] if isinstance(data, (tuple, list)) else data
+        images = self._check_images(images, "Real images", self.image_shape)
+        return AdversarialBatch(real=images, conditions=None, source=None)
+
+    def _make_fake(self, batch, training):
+        noise = self.sample_noise(tf.shape(batch.real)[0])
+        return self._generate(noise, batch.conditions, training)
 
     def _generate(self, noise, conditions, training):
         return self.generator(noise, training=training)
 
-    def _critic(self, images, conditions=None, training=True):
-        """The discriminator as the losses see it: augmented inputs, labels."""
-        if getattr(self, "augment", None) is not None and training:
-            images = self.augment(images, training=True)
-        return self.discriminator(self._discriminator_inputs(images, conditions), training=training)
-
-    def _discriminator_inputs(self, images, conditions):
-        return images
-
-    def _critic_pair(self, real, fake, conditions, training=True):
-        # One discriminator call on the concatenated batch: larger matmuls,
-        # one pass of weight reads.
-        both_conditions = None if conditions is None else tf.concat([conditions, conditions], 0)
-        output = self._critic(tf.concat([real, fake], 0), both_conditions, training=training)
-        return tf.split(output, 2, axis=0)
-
-    def _update_trackers(self, d_loss, g_loss, real_output, fake_output):
-        # Trackers see the loss of the whole global batch, not the share
-        # that `_global_mean` hands to each replica.
-        self.d_loss_tracker.update_state(self._unscaled(d_loss))
-        self.g_loss_tracker.update_state(self._unscaled(g_loss))
-        self.d_real_tracker.update_state(self._score(real_output))
-        self.d_fake_tracker.update_state(self._score(fake_output))
-
-    def _real_images(self, data):
-        images = data[0] if isinstance(data, (tuple, list)) else data
-        if isinstance(images, dict):
-            raise ValueError(
-                "The GAN expects batches of images (or `(images, labels)` "
-                f"tuples). Received a dict with keys {sorted(images)}; map "
-                "the dataset to images first."
-            )
-        images = tf.convert_to_tensor(images)
-        if images.dtype.is_integer:
-            raise ValueError(
-                f"Real images must be floats scaled like the generator's "
-                f"output (e.g. [-1, 1] for tanh); received dtype "
-                f"{images.dtype.name}. Scale them with "
-                "`keras_gans.data.to_float(images)`."
-            )
-        shape = tuple(images.shape[1:])
-        expected = self.image_shape
-        if len(shape) != len(expected) or any(
-            s is not None and e is not None and s != e
-            for s, e in zip(shape, expected)
-        ):
-            hint = ""
-            if len(shape) + 1 == len(expected) and expected[-1] == 1:
-                hint = " Add the channel axis: `images[..., None]`."
-            raise ValueError(
-                f"Real images have shape {shape} (batch axis excluded) but "
-                f"the generator and discriminator work on {expected}.{hint}"
-            )
-        return images
+    def _generator_terms(self, batch, training):
+        fake = self._make_fake(batch, training)
+        return {"g_loss": self._adversarial_generator_loss(fake, batch.conditions, training)}
 
     # -------------------------------------------------------- serialization
 
     def get_config(self):
-        return {**self._base_config(), "latent_dim": self.latent_dim}
+        return {**super().get_config(), "latent_dim": self.latent_dim}
 
 
-def _inner_optimizer(optimizer):
-    """The optimizer doing the updates (inside a `LossScaleOptimizer`)."""
-    return getattr(optimizer, "inner_optimizer", optimizer)
-
-
-@keras.saving.register_keras_serializable(package=_PACKAGE)
+@register_serializable
 class ConditionalGAN(GAN):
     """A class-conditional GAN: ask the generator for a given class.
 
@@ -510,8 +296,11 @@ class ConditionalGAN(GAN):
                 "A ConditionalGAN trains on `(images, labels)` batches, e.g. "
                 "`keras_gans.data.mnist(..., with_labels=True)`."
             )
+        batch = super()._unpack(data)
+        if isinstance(data[1], tf.TensorSpec):
+            return batch
         labels = tf.reshape(tf.cast(data[1], "int32"), [-1])
-        return self._real_images(data), labels
+        return batch._replace(conditions=labels)
 
     def _generate(self, noise, conditions, training):
         return self.generator([noise, conditions], training=training)

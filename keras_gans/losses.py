@@ -9,12 +9,15 @@ per-example losses to the global-batch mean, which keeps training on one or on
 several replicas the same computation.
 """
 
+import inspect
+
 import keras
 import tensorflow as tf
 
 from keras_gans import distribute
+from keras_gans.validation import check_fraction
+from keras_gans.saving import register_serializable
 
-_PACKAGE = "keras_gans"
 
 
 def _per_example(x):
@@ -26,7 +29,7 @@ def _per_example(x):
     return tf.reduce_mean(x, axis=list(range(1, rank)))
 
 
-@keras.saving.register_keras_serializable(package=_PACKAGE)
+@register_serializable
 class AdversarialLoss:
     """Base class: a discriminator loss and a generator loss that go together.
 
@@ -35,11 +38,17 @@ class AdversarialLoss:
     override `penalty`. All three return per-example losses of shape
     `(batch,)`.
 
+    Attributes:
+        scores_are_logits: bool. Whether the loss reads discriminator outputs
+            as logits of the probability "real" (the cross-entropy losses).
+            Models then report `sigmoid(output)` as `d_real` / `d_fake`.
+
     Args:
         name: str. Name used in configs and logs.
     """
 
     name = "adversarial_loss"
+    scores_are_logits = False
 
     def __init__(self, name=None):
         if name is not None:
@@ -71,7 +80,7 @@ class AdversarialLoss:
         return f"{self.__class__.__name__}({args})"
 
 
-@keras.saving.register_keras_serializable(package=_PACKAGE)
+@register_serializable
 class MinimaxLoss(AdversarialLoss):
     """The original minimax GAN loss (Goodfellow et al., 2014).
 
@@ -88,14 +97,11 @@ class MinimaxLoss(AdversarialLoss):
     """
 
     name = "minimax"
+    scores_are_logits = True
 
     def __init__(self, label_smoothing=0.0, name=None):
         super().__init__(name=name)
-        if not 0.0 <= label_smoothing < 1.0:
-            raise ValueError(
-                f"`label_smoothing` must be in [0, 1). Received: label_smoothing={label_smoothing!r}"
-            )
-        self.label_smoothing = float(label_smoothing)
+        self.label_smoothing = check_fraction("label_smoothing", label_smoothing)
 
     def discriminator_loss(self, real_output, fake_output):
         real = tf.cast(real_output, "float32")
@@ -115,7 +121,7 @@ class MinimaxLoss(AdversarialLoss):
         return _per_example(-tf.nn.softplus(tf.cast(fake_output, "float32")))
 
 
-@keras.saving.register_keras_serializable(package=_PACKAGE)
+@register_serializable
 class NonSaturatingLoss(MinimaxLoss):
     """The non-saturating GAN loss (Goodfellow et al., 2014, section 3).
 
@@ -132,7 +138,7 @@ class NonSaturatingLoss(MinimaxLoss):
         return _per_example(tf.nn.softplus(-tf.cast(fake_output, "float32")))
 
 
-@keras.saving.register_keras_serializable(package=_PACKAGE)
+@register_serializable
 class LeastSquaresLoss(AdversarialLoss):
     """Least-squares GAN loss (LSGAN, Mao et al., 2017), with 0/1 targets.
 
@@ -152,7 +158,7 @@ class LeastSquaresLoss(AdversarialLoss):
         return _per_example(0.5 * tf.square(fake - 1.0))
 
 
-@keras.saving.register_keras_serializable(package=_PACKAGE)
+@register_serializable
 class WassersteinLoss(AdversarialLoss):
     """Wasserstein loss with gradient penalty (WGAN-GP, Gulrajani et al., 2017).
 
@@ -199,7 +205,7 @@ class WassersteinLoss(AdversarialLoss):
         return config
 
 
-@keras.saving.register_keras_serializable(package=_PACKAGE)
+@register_serializable
 class HingeLoss(AdversarialLoss):
     """Hinge loss (Lim & Ye, 2017; used by SAGAN and BigGAN).
 
@@ -296,12 +302,26 @@ _ALIASES = {
 }
 
 
+def _options_for(key, options):
+    """`options` if the loss `key` takes all of them, else a clear error."""
+    for option in options:
+        takers = sorted(
+            name for name, cls in _LOSSES.items()
+            if option in inspect.signature(cls.__init__).parameters
+        )
+        if key not in takers:
+            raise ValueError(
+                f"The {key!r} loss takes no `{option}`: it applies to {', '.join(takers)}."
+            )
+    return options
+
+
 def names():
     """Returns the names accepted by `get`."""
     return sorted(_LOSSES)
 
 
-def get(identifier):
+def get(identifier, **options):
     """Returns an `AdversarialLoss` from a name, a config or a loss object.
 
     Args:
@@ -309,12 +329,22 @@ def get(identifier):
             `"non_saturating"`, `"least_squares"`, `"wasserstein"`, `"hinge"`
             (or the aliases `"bce"`, `"lsgan"`, `"wgan_gp"`); a serialized
             loss; or an `AdversarialLoss` instance, returned as is.
+        **options: constructor arguments for a loss given by name, e.g.
+            `label_smoothing=0.1`. A loss that does not take one is a
+            `ValueError` naming the losses that do.
 
     Example:
 
     >>> keras_gans.losses.get("hinge")
     HingeLoss(name='hinge')
+    >>> keras_gans.losses.get("non_saturating", label_smoothing=0.1)
+    NonSaturatingLoss(name='non_saturating', label_smoothing=0.1)
     """
+    if options and not isinstance(identifier, str):
+        raise ValueError(
+            f"Options {sorted(options)} apply to a loss given by name. Received: "
+            f"loss={identifier!r}; set them on the loss object instead."
+        )
     if isinstance(identifier, AdversarialLoss):
         return identifier
     if isinstance(identifier, dict):
@@ -323,7 +353,7 @@ def get(identifier):
         key = identifier.strip().lower()
         key = _ALIASES.get(key, key)
         if key in _LOSSES:
-            return _LOSSES[key]()
+            return _LOSSES[key](**_options_for(key, options))
         raise ValueError(
             f"Unknown GAN loss {identifier!r}. Expected one of "
             f"{', '.join(names())} (or an `AdversarialLoss` instance)."

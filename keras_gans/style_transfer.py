@@ -3,15 +3,11 @@
 import keras
 import tensorflow as tf
 
+from keras_gans.adversarial import AdversarialBatch
 from keras_gans.adversarial import AdversarialModel
+from keras_gans.validation import check_non_negative
+from keras_gans.saving import register_serializable
 
-_PACKAGE = "keras_gans"
-
-
-def _check_weight(name, value):
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-        raise ValueError(f"`{name}` must be a number >= 0. Received: {name}={value!r}")
-    return float(value)
 
 
 def _per_example_mean(x):
@@ -26,7 +22,7 @@ def total_variation(images):
     return _per_example_mean(dy) + _per_example_mean(dx)
 
 
-@keras.saving.register_keras_serializable(package=_PACKAGE)
+@register_serializable
 class StyleTransferGAN(AdversarialModel):
     """Image-to-image GAN for style transfer from unpaired (content, style) images.
 
@@ -75,82 +71,71 @@ class StyleTransferGAN(AdversarialModel):
 
     def __init__(self, generator, discriminator, content_weight=10.0, identity_weight=0.0,
                  tv_weight=0.0, seed=None, **kwargs):
+        # Set before the base class builds the trackers these decide on.
+        self.content_weight = check_non_negative("content_weight", content_weight)
+        self.identity_weight = check_non_negative("identity_weight", identity_weight)
+        self.tv_weight = check_non_negative("tv_weight", tv_weight)
         super().__init__(generator, discriminator, seed=seed, **kwargs)
         if generator.input_shape[-1] != generator.output_shape[-1]:
             raise ValueError(
                 f"The generator maps {generator.input_shape[-1]} channels to "
                 f"{generator.output_shape[-1]}; style transfer needs the same number."
             )
-        self.content_weight = _check_weight("content_weight", content_weight)
-        self.identity_weight = _check_weight("identity_weight", identity_weight)
-        self.tv_weight = _check_weight("tv_weight", tv_weight)
         self.channels = generator.output_shape[-1]
-        names = ["d_loss", "g_loss", "adv_loss", "content_loss", "d_real", "d_fake"]
+        self._mark_built()
+
+    def _tracked_metrics(self):
+        names = ["adv_loss", "content_loss"]
         if self.identity_weight:
             names.append("identity_loss")
         if self.tv_weight:
             names.append("tv_loss")
-        self.trackers = {name: keras.metrics.Mean(name=name) for name in names}
-        self._mark_built()
-
-    @property
-    def metrics(self):
-        return list(self.trackers.values())
+        return tuple(names)
 
     def call(self, content, training=False):
         """Stylizes `content` images (float, [-1, 1])."""
         return self.generator(content, training=training)
 
     def stylize(self, content, batch_size=8):
-        """Stylizes a NumPy batch of float images in [-1, 1]; returns float32."""
-        return self._run_generator(self.generator, content, batch_size)
+        """Stylizes a NumPy batch of float images in [-1, 1]; returns float32.
+
+        Uses `sampling_generator` (the weight average with EMA).
+        """
+        return self._run_generator(self.sampling_generator, content, batch_size)
 
     # ------------------------------------------------------------- training
 
-    def train_step(self, data):
-        content, style = self._content_and_style(data)
-        loss = self.adversarial_loss
-
-        fake = tf.cast(self.generator(content, training=True), style.dtype)
-        for _ in range(self.d_steps):
-            with tf.GradientTape() as tape:
-                real_output, fake_output = self._discriminate(style, fake)
-                per_example = loss.discriminator_loss(real_output, fake_output)
-                penalty = loss.penalty(self.discriminator, style, fake, seed=self.seed_generator)
-                if penalty is not None:
-                    per_example = per_example + penalty
-                d_loss = self._global_mean(per_example)
-                scaled = self.d_optimizer.scale_loss(d_loss)
-            self._apply(self.d_optimizer, tape, scaled, self.discriminator)
-
-        with tf.GradientTape() as tape:
-            terms = self._generator_terms(content, style, training=True)
-            scaled = self.g_optimizer.scale_loss(terms["g_loss"])
-        self._apply(self.g_optimizer, tape, scaled, self.generator)
-
-        self._update_trackers(d_loss, terms, real_output, fake_output)
-        return self._metric_results()
-
-    def test_step(self, data):
-        content, style = self._content_and_style(data)
-        fake = tf.cast(self.generator(content, training=False), style.dtype)
-        real_output, fake_output = self._discriminate(style, fake, training=False)
-        d_loss = self._global_mean(
-            self.adversarial_loss.discriminator_loss(real_output, fake_output)
+    def _unpack(self, data):
+        if not isinstance(data, (tuple, list)) or len(data) != 2:
+            raise ValueError(
+                "StyleTransferGAN trains on `(content, style)` batches (e.g. from "
+                "`keras_gans.data.unpaired_images`). Received a batch of type "
+                f"{type(data).__name__}."
+            )
+        content, style = (
+            self._check_images(images, f"{name} images", channels=self.channels)
+            for name, images in zip(("content", "style"), data)
         )
-        terms = self._generator_terms(content, style, training=False)
-        self._update_trackers(d_loss, terms, real_output, fake_output)
-        return self._metric_results()
+        sizes = tuple(content.shape[1:3]) + tuple(style.shape[1:3])
+        if len(sizes) == 4 and None not in sizes and sizes[:2] != sizes[2:]:
+            raise ValueError(
+                f"Content {sizes[:2]} and style {sizes[2:]} "
+                "images must have the same height and width (crop or resize both to "
+                "`image_size`)."
+            )
+        return AdversarialBatch(real=style, conditions=None, source=content)
 
-    def _generator_terms(self, content, style, training):
+    def _make_fake(self, batch, training):
+        return self.generator(batch.source, training=training)
+
+    def _generator_terms(self, batch, training):
         """Every generator loss term, as global-batch means (replica shares)."""
+        content, style = batch.source, batch.real
         fake = self.generator(content, training=training)
-        fake_output = self.discriminator(fake, training=training)
-        fake = tf.cast(fake, "float32")
         terms = {
-            "adv_loss": self._global_mean(self.adversarial_loss.generator_loss(fake_output)),
+            "adv_loss": self._adversarial_generator_loss(fake, training=training),
             "content_loss": self._global_mean(
-                _per_example_mean(tf.square(fake - tf.cast(content, "float32")))
+                _per_example_mean(tf.square(tf.cast(fake, "float32") - tf.cast(content, "float32")))
             ),
         }
         total = terms["adv_loss"] + self.content_weight * terms["content_loss"]
@@ -166,45 +151,11 @@ class StyleTransferGAN(AdversarialModel):
         terms["g_loss"] = total
         return terms
 
-    def _update_trackers(self, d_loss, terms, real_output, fake_output):
-        self.trackers["d_loss"].update_state(self._unscaled(d_loss))
-        for name, value in terms.items():
-            self.trackers[name].update_state(self._unscaled(value))
-        self.trackers["d_real"].update_state(self._score(real_output))
-        self.trackers["d_fake"].update_state(self._score(fake_output))
-
-    def _content_and_style(self, data):
-        if not isinstance(data, (tuple, list)) or len(data) != 2:
-            raise ValueError(
-                "StyleTransferGAN trains on `(content, style)` batches (e.g. from "
-                "`keras_gans.data.unpaired_images`). Received a batch of type "
-                f"{type(data).__name__}."
-            )
-        content, style = (tf.convert_to_tensor(x) for x in data)
-        for name, images in (("content", content), ("style", style)):
-            if images.dtype.is_integer:
-                raise ValueError(
-                    f"{name} images must be floats in [-1, 1]; received dtype "
-                    f"{images.dtype.name}. Scale them with `keras_gans.data.to_float`."
-                )
-            if images.shape.rank != 4 or images.shape[-1] != self.channels:
-                raise ValueError(
-                    f"{name} images must have shape (batch, height, width, {self.channels}); "
-                    f"received {tuple(images.shape)}."
-                )
-        if content.shape[1:3] != style.shape[1:3] and None not in content.shape[1:3] + style.shape[1:3]:
-            raise ValueError(
-                f"Content {tuple(content.shape[1:3])} and style {tuple(style.shape[1:3])} "
-                "images must have the same height and width (crop or resize both to "
-                "`image_size`)."
-            )
-        return content, style
-
     # -------------------------------------------------------- serialization
 
     def get_config(self):
         return {
-            **self._base_config(),
+            **super().get_config(),
             "content_weight": self.content_weight,
             "identity_weight": self.identity_weight,
             "tv_weight": self.tv_weight,

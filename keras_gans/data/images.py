@@ -14,6 +14,8 @@ import tensorflow as tf
 from keras_gans.data.mnist import DataNotFoundError
 from keras_gans.data.pipeline import prefetch
 from keras_gans.data.transforms import to_float
+from keras_gans.validation import check_choice
+from keras_gans.validation import check_int_at_least
 
 logger = logging.getLogger("keras_gans")
 
@@ -147,10 +149,8 @@ def unpaired_images(
     Raises:
         DataNotFoundError: a folder is missing or has no images.
     """
-    if isinstance(image_size, bool) or not isinstance(image_size, int) or image_size < 4:
-        raise ValueError(f"`image_size` must be an integer >= 4. Received: {image_size!r}")
-    if mode not in MODES:
-        raise ValueError(f"`mode` must be one of {MODES}. Received: mode={mode!r}")
+    check_int_at_least("image_size", image_size, 4)
+    check_choice("mode", mode, MODES)
     content_paths = readable_images(list_images(content_dir), on_error)
     style_paths = readable_images(list_images(style_dir), on_error)
     if len(content_paths) < batch_size:

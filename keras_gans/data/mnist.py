@@ -20,6 +20,8 @@ import tensorflow as tf
 
 from keras_gans.data.pipeline import prefetch
 from keras_gans.data.transforms import to_float
+from keras_gans.validation import check_choice
+from keras_gans.validation import check_positive_int
 
 DATASETS = ("mnist", "fashion_mnist")
 SPLITS = ("train", "test")
@@ -254,16 +256,9 @@ def mnist(
 
     >>> ds = keras_gans.data.mnist("train", batch_size=128, seed=0)
     """
-    if dataset not in DATASETS:
-        raise ValueError(
-            f"`dataset` must be one of {DATASETS}. Received: dataset={dataset!r}"
-        )
-    if split not in SPLITS:
-        raise ValueError(f"`split` must be one of {SPLITS}. Received: split={split!r}")
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(
-            f"`batch_size` must be a positive integer. Received: batch_size={batch_size!r}"
-        )
+    check_choice("dataset", dataset, DATASETS)
+    check_choice("split", split, SPLITS)
+    check_positive_int("batch_size", batch_size)
     if shuffle is None:
         shuffle = split == "train"
     images, labels = load_arrays(split, dataset, data_dir, download)

@@ -6,6 +6,7 @@ import numpy as np
 
 from keras_gans.evaluation import classifier as classifier_lib
 from keras_gans.evaluation import metrics
+from keras_gans.validation import check_choice
 
 REFERENCES = {"mnist_test": ("mnist", "test"), "mnist_train": ("mnist", "train"),
               "fashion_mnist_test": ("fashion_mnist", "test"),
@@ -74,10 +75,7 @@ class Evaluator:
     """
 
     def __init__(self, reference="mnist_test", data_dir=None, classifier_dir=None, batch_size=500):
-        if reference not in REFERENCES:
-            raise ValueError(
-                f"`reference` must be one of {sorted(REFERENCES)}. Received: {reference!r}"
-            )
+        check_choice("reference", reference, tuple(REFERENCES))
         self.reference = reference
         self.data_dir = data_dir
         self.batch_size = batch_size

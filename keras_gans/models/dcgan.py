@@ -4,10 +4,10 @@ import keras
 from keras import layers
 
 from keras_gans.models._layers import maybe_spectral_norm
-from keras_gans.models._validation import check_dropout
-from keras_gans.models._validation import check_image_shape
-from keras_gans.models._validation import check_positive_int
-from keras_gans.models._validation import check_units
+from keras_gans.validation import check_fraction
+from keras_gans.validation import check_image_shape
+from keras_gans.validation import check_positive_int
+from keras_gans.validation import check_units
 
 
 def dcgan_generator(
@@ -197,7 +197,7 @@ def _discriminator_features(images, filters, kernel_size, dropout, spectral_norm
     check_positive_int("kernel_size", kernel_size)
     filters = check_units("filters", filters)
     check_image_shape(tuple(images.shape[1:]), 2 ** len(filters))
-    check_dropout(dropout)
+    check_fraction("dropout", dropout)
     x = images
     for i, f in enumerate(filters):
         conv = layers.Conv2D(f, kernel_size, strides=2, padding="same", name=f"down_{i}")

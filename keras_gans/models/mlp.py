@@ -6,10 +6,10 @@ import keras
 from keras import layers
 
 from keras_gans.models._layers import maybe_spectral_norm
-from keras_gans.models._validation import check_dropout
-from keras_gans.models._validation import check_image_shape
-from keras_gans.models._validation import check_positive_int
-from keras_gans.models._validation import check_units
+from keras_gans.validation import check_fraction
+from keras_gans.validation import check_image_shape
+from keras_gans.validation import check_positive_int
+from keras_gans.validation import check_units
 
 
 def mlp_generator(
@@ -91,7 +91,7 @@ def mlp_discriminator(
     """
     image_shape = check_image_shape(image_shape)
     hidden_units = check_units("hidden_units", hidden_units)
-    check_dropout(dropout)
+    check_fraction("dropout", dropout)
     images = keras.Input(image_shape, name="images")
     x = layers.Flatten(name="flatten")(images)
     for i, units in enumerate(hidden_units):

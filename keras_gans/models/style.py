@@ -4,8 +4,10 @@ and a PatchGAN discriminator (the founding document's section 5.2)."""
 import keras
 from keras import layers
 
-from keras_gans.models._validation import check_positive_int
-from keras_gans.models._validation import check_units
+from keras_gans.validation import check_choice
+from keras_gans.validation import check_int_at_least
+from keras_gans.validation import check_positive_int
+from keras_gans.validation import check_units
 
 NORMALIZATIONS = ("instance", "batch", "none")
 
@@ -17,11 +19,6 @@ def _norm(kind, name):
     if kind == "batch":
         return layers.BatchNormalization(name=name)
     return None
-
-
-def _check_norm(norm):
-    if norm not in NORMALIZATIONS:
-        raise ValueError(f"`norm` must be one of {NORMALIZATIONS}. Received: norm={norm!r}")
 
 
 def _conv_block(x, filters, kernel_size, strides, norm, name, transpose=False):
@@ -72,12 +69,8 @@ def style_generator(
     TensorShape([1, 64, 96, 3])
     """
     check_positive_int("filters", filters)
-    if isinstance(residual_blocks, bool) or not isinstance(residual_blocks, int) or residual_blocks < 0:
-        raise ValueError(
-            "`residual_blocks` must be a non-negative integer. "
-            f"Received: residual_blocks={residual_blocks!r}"
-        )
-    _check_norm(norm)
+    check_int_at_least("residual_blocks", residual_blocks, 0)
+    check_choice("norm", norm, NORMALIZATIONS)
     content = keras.Input((None, None, 3), name="content")
     x = _conv_block(content, filters, 9, 1, norm, "enc_0")
     x = _conv_block(x, 2 * filters, 3, 2, norm, "enc_1")
@@ -124,7 +117,7 @@ def patchgan_discriminator(
         `(batch, h', w', 1)`.
     """
     filters = check_units("filters", filters)
-    _check_norm(norm)
+    check_choice("norm", norm, NORMALIZATIONS)
     images = keras.Input((None, None, 3), name="images")
     x = images
     for i, f in enumerate(filters):
