@@ -19,7 +19,12 @@ import time
 from absl import app
 from absl import flags
 
-flags.DEFINE_enum("arch", "mlp", ["mlp", "dcgan"], "Network pair.")
+from keras_gans.recipes import common
+from keras_gans.recipes import config
+from keras_gans.recipes import mnist as recipe
+
+flags.DEFINE_enum("arch", "mlp", list(config.choices_of(recipe.MnistConfig, "arch")),
+                  "Network pair.")
 flags.DEFINE_integer("batch_size", 64, "Training batch size.")
 flags.DEFINE_integer("steps", 400, "Timed training steps (after warm-up).")
 flags.DEFINE_integer("warmup_steps", 50, "Untimed steps run first.")
@@ -35,14 +40,14 @@ flags.DEFINE_integer(
     "--arch (see keras_gans.recipes.mnist).",
 )
 flags.DEFINE_enum(
-    "jit_compile", None, ["true", "false", "auto"],
+    "jit_compile", None, list(common.JIT_COMPILE),
     "XLA. Defaults to the recipe's default for --arch.",
 )
 flags.DEFINE_string(
     "data_dir", None,
     "MNIST IDX directory or TFDS data dir (default: TFDS / TFDS_DATA_DIR).",
 )
-flags.DEFINE_enum("mixed_precision", "float32", ["float32", "mixed_bfloat16", "mixed_float16"],
+flags.DEFINE_enum("mixed_precision", "float32", list(common.MIXED_PRECISION),
                   "Keras dtype policy of the networks.")
 FLAGS = flags.FLAGS
 
@@ -50,19 +55,20 @@ FLAGS = flags.FLAGS
 def main(argv):
     del argv
     import keras
+
     import keras_gans as kg
-    from keras_gans.recipes import mnist as recipe
+    from peer_networks import peer_networks
 
     keras.config.set_dtype_policy(FLAGS.mixed_precision)
-    defaults = recipe.DEFAULTS[FLAGS.arch]
-    steps_per_execution = FLAGS.steps_per_execution or defaults["steps_per_execution"]
-    jit_compile = recipe.parse_jit_compile(FLAGS.jit_compile or defaults["jit_compile"])
+    defaults = recipe.preset_config(arch=FLAGS.arch)
+    steps_per_execution = FLAGS.steps_per_execution or defaults.steps_per_execution
+    jit_compile = common.parse_jit_compile(FLAGS.jit_compile or defaults.jit_compile)
     if FLAGS.networks == "peer":
-        generator, discriminator = recipe.peer_networks(FLAGS.arch)
+        generator, discriminator = peer_networks(FLAGS.arch)
         lr, beta_1 = (1e-3, 0.9) if FLAGS.arch == "mlp" else (2e-4, 0.5)
     else:
-        generator, discriminator = recipe.build_networks(FLAGS.arch, latent_dim=100)
-        lr, beta_1 = defaults["learning_rate"], defaults["beta_1"]
+        generator, discriminator = recipe.build_networks(defaults)
+        lr, beta_1 = defaults.learning_rate, defaults.beta_1
 
     gan = kg.GAN(generator, discriminator, seed=0)
     gan.compile(

@@ -137,7 +137,7 @@ class TimedEvaluation:
         from keras_gans import evaluation
 
         if raw:  # the training weights of an EMA run (unconditional recipes)
-            images = gan._run_generator(gan.generator, self.noise, 256)
+            images = gan.generator.predict(self.noise, batch_size=256, verbose=0)
             results = self.evaluator.evaluate(images, seed=self.seed)
         else:
             results = evaluation.evaluate_gan(self.evaluator, gan, self.noise, seed=self.seed)
@@ -160,16 +160,14 @@ def run_recipe(name, output_dir):
     from keras_gans import evaluation
     from keras_gans.recipes import mnist
 
-    overrides = dict(RECIPES[name])
-    preset = overrides.pop("preset", "default")
-    config = mnist.resolve_config(preset, **overrides)
-    chunk = CHUNK_STEPS[config["arch"]]
+    config, _ = mnist.resolve_config(**RECIPES[name])
+    chunk = CHUNK_STEPS[config.arch]
     timed = TimedEvaluation(
         evaluation.Evaluator(data_dir=FLAGS.data_dir), 60.0 * FLAGS.minutes,
         FLAGS.eval_samples, seed=0,
     )
     mnist.train(
-        preset=preset,
+        config,
         callbacks=[timed.callback],
         steps_per_epoch=chunk,
         epochs=1_000_000,  # the budget stops training
@@ -180,10 +178,9 @@ def run_recipe(name, output_dir):
         data_dir=FLAGS.data_dir,
         output_dir=os.path.join(output_dir, name),
         verbose=0,
-        **overrides,
     )
     return [
-        {"recipe": _row_name(name, row), **row, "images_seen": row["steps"] * config["batch_size"]}
+        {"recipe": _row_name(name, row), **row, "images_seen": row["steps"] * config.batch_size}
         for row in timed.rows
     ]
 
@@ -205,12 +202,12 @@ def floor_fcd(data_dir):
 
 
 def plot(rows, floor, path):
-    import matplotlib
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from keras_gans import plotting
 
-    fig, ax = plt.subplots(figsize=(7, 4.5))
+    fig = Figure(figsize=(7, 4.5))
+    ax = fig.subplots()
     for recipe in dict.fromkeys(r["recipe"] for r in rows):
         points = [r for r in rows if r["recipe"] == recipe]
         ax.plot([p["train_seconds"] / 60 for p in points], [p["fcd"] for p in points],
@@ -224,8 +221,7 @@ def plot(rows, floor, path):
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=8)
     fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    plotting.save_figure(fig, path, dpi=120)
 
 
 def main(argv):

@@ -325,7 +325,7 @@ def tflite(generator, export_dir, name, quantization="float32"):
     """
     _check_name(name)
     path = tflite_path(export_dir, name, quantization)
-    if len(generator.input_shape) == 4:  # an image-to-image (style) generator
+    if _is_image_to_image(generator):
         archive = _stylize_archive(generator)
     else:
         archive = _serving_archive(generator, with_sample=False)
@@ -345,6 +345,40 @@ def tflite(generator, export_dir, name, quantization="float32"):
         f.write(flatbuffer)
     os.replace(tmp, path)
     return path
+
+
+def export_generator(generator, export_dir, name, tflite_files=True, version=None):
+    """Exports any generator kind: the SavedModel and, by default, LiteRT files.
+
+    Noise-to-image (`z`), class-conditional (`z`, `label`) and image-to-image
+    (`content`) generators each get their contract (see `saved_model` and
+    `style_saved_model`); the LiteRT files (`float32`, `float16`,
+    `dynamic_int8`) keep it.
+
+    Args:
+        generator: `keras.Model`, e.g. `gan.sampling_generator`.
+        export_dir: str. Base directory, e.g. `"saved_models"`.
+        name: str. Model name: `<export_dir>/<name>/<version>/` and
+            `<export_dir>/<name>[_float16|_int8].tflite`.
+        tflite_files: bool. Also write the three LiteRT files. Defaults to
+            `True`.
+        version: int or `None`. See `saved_model`.
+
+    Returns:
+        `(saved_model_path, tflite_paths)`.
+    """
+    if _is_image_to_image(generator):
+        path = style_saved_model(generator, export_dir, name, version)
+    else:
+        path = saved_model(generator, export_dir, name, version)
+    tflite_paths = []
+    if tflite_files:
+        tflite_paths = [tflite(generator, export_dir, name, q) for q in TFLITE_VARIANTS]
+    return path, tflite_paths
+
+
+def _is_image_to_image(generator):
+    return len(generator.inputs) == 1 and len(generator.input_shape) == 4
 
 
 def tflite_runner(path, signature=SERVING_SIGNATURE):

@@ -1,14 +1,15 @@
-"""Image grids and loss curves, written as PNG files with matplotlib."""
+"""Image grids and loss curves, as matplotlib figures and PNG files.
+
+Figures are `matplotlib.figure.Figure` objects made without pyplot, so
+plotting needs no display and never touches pyplot's global state or the
+user's backend (a notebook keeps its own).
+"""
 
 import math
 import os
 
-import matplotlib
-
-matplotlib.use("Agg")  # files only; never needs a display
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+import numpy as np
+from matplotlib.figure import Figure
 
 
 def to_display_uint8(images):
@@ -66,19 +67,24 @@ def save_image_grid(images, path, rows=None, cols=None, title=None, scale=3):
     Returns:
         `path`.
     """
+    return save_figure(image_grid_figure(images, rows, cols, title, scale), path)
+
+
+def image_grid_figure(images, rows=None, cols=None, title=None, scale=3):
+    """A `Figure` showing `image_grid(images, rows, cols)` at `scale` pixels
+    per image pixel, with an optional title."""
     grid = image_grid(images, rows, cols)
     height, width = grid.shape[:2]
     extra = 0.3 if title else 0.0
     dpi = 100
-    fig = plt.figure(figsize=(width * scale / dpi, height * scale / dpi + extra), dpi=dpi)
+    fig = Figure(figsize=(width * scale / dpi, height * scale / dpi + extra), dpi=dpi)
     ax = fig.add_axes([0, 0, 1, height * scale / dpi / (height * scale / dpi + extra)])
     ax.imshow(grid.squeeze(-1) if grid.shape[-1] == 1 else grid,
               cmap="gray", vmin=0, vmax=255, interpolation="nearest")
     ax.axis("off")
     if title:
         fig.suptitle(title, fontsize=10, y=0.995)
-    _save(fig, path)
-    return path
+    return fig
 
 
 def plot_loss_curves(history, path, keys=("d_loss", "g_loss"), title=None):
@@ -96,9 +102,15 @@ def plot_loss_curves(history, path, keys=("d_loss", "g_loss"), title=None):
     Returns:
         `path`.
     """
+    return save_figure(loss_curves_figure(history, keys, title), path)
+
+
+def loss_curves_figure(history, keys=("d_loss", "g_loss"), title=None):
+    """A `Figure` of loss curves; arguments as in `plot_loss_curves`."""
     values = getattr(history, "history", history)
     steps = values.get("step")
-    fig, ax = plt.subplots(figsize=(6, 3.5), dpi=100)
+    fig = Figure(figsize=(6, 3.5), dpi=100)
+    ax = fig.subplots()
     for key in keys:
         series = values.get(key)
         if not series:
@@ -112,8 +124,7 @@ def plot_loss_curves(history, path, keys=("d_loss", "g_loss"), title=None):
     if title:
         ax.set_title(title)
     fig.tight_layout()
-    _save(fig, path)
-    return path
+    return fig
 
 
 def save_style_figure(content, style, generated, path, title=None):
@@ -128,11 +139,16 @@ def save_style_figure(content, style, generated, path, title=None):
     Returns:
         `path`.
     """
+    return save_figure(style_figure(content, style, generated, title), path)
+
+
+def style_figure(content, style, generated, title=None):
+    """A `Figure` with one row per example: content | style | generated."""
     columns = [("content", to_display_uint8(content)), ("style", to_display_uint8(style)),
                ("generated", to_display_uint8(generated))]
     rows = len(columns[0][1])
-    fig, axes = plt.subplots(rows, 3, figsize=(7.5, 2.5 * rows + (0.3 if title else 0)),
-                             dpi=100, squeeze=False)
+    fig = Figure(figsize=(7.5, 2.5 * rows + (0.3 if title else 0)), dpi=100)
+    axes = fig.subplots(rows, 3, squeeze=False)
     for r in range(rows):
         for c, (label, images) in enumerate(columns):
             ax = axes[r][c]
@@ -144,12 +160,15 @@ def save_style_figure(content, style, generated, path, title=None):
     if title:
         fig.suptitle(title, fontsize=11)
     fig.tight_layout()
-    _save(fig, path)
+    return fig
+
+
+def save_figure(fig, path, dpi=None):
+    """Writes `fig` to `path` (PNG by extension), creating parent folders.
+
+    Returns:
+        `path`.
+    """
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    fig.savefig(path, dpi=dpi)
     return path
-
-
-def _save(fig, path):
-    directory = os.path.dirname(os.path.abspath(path))
-    os.makedirs(directory, exist_ok=True)
-    fig.savefig(path)
-    plt.close(fig)

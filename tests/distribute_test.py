@@ -100,8 +100,8 @@ def test_mnist_recipe_on_two_replicas(tmp_path, mnist_dir):
     result = mnist.train(**recipe_args(tmp_path, mnist_dir, strategy="mirrored"))
     assert result.gan.distribute_strategy.num_replicas_in_sync == 2
     # The MLP recipe's XLA and 100 steps per call cannot run on CPU replicas.
-    assert result.config["jit_compile"] is False
-    assert result.config["steps_per_execution"] == 1
+    assert result.config.jit_compile == "false"
+    assert result.config.steps_per_execution == 1
     assert int(result.gan.g_optimizer.iterations.numpy()) == 4
     assert (tmp_path / "export" / "mnist_mlp" / "1" / "saved_model.pb").is_file()
     with pytest.raises(ValueError, match="several replicas on CPU devices"):

@@ -109,7 +109,7 @@ def test_conditional_example_with_every_stabilizer(mnist_dir, tmp_path):
         f"--export_dir={tmp_path / 'export'}",
     )
     assert result.returncode == 0, result.stderr[-3000:]
-    assert "labels:" in result.stdout and "classified as the digit" in result.stdout
+    assert "labels:" in result.stdout and "classified as the class" in result.stdout
     summary = json.loads((tmp_path / "run" / "summary.json").read_text())
     assert 0.0 <= summary["evaluations"][-1]["label_accuracy"] <= 1.0
     assert (tmp_path / "run" / "samples_epoch_001.png").is_file()

@@ -4,12 +4,12 @@ FCD (Fréchet distance on the project's own MNIST classifier features), KID,
 classifier score, precision/recall and class coverage; no download needed.
 """
 
-from keras_gans.evaluation.callback import EvaluateGenerator
-from keras_gans.evaluation.callback import evaluate_gan
+from keras_gans.callbacks.evaluate_generator import EvaluateGenerator
 from keras_gans.evaluation.classifier import Classifier
 from keras_gans.evaluation.classifier import load_classifier
 from keras_gans.evaluation.classifier import mnist_classifier
 from keras_gans.evaluation.evaluator import Evaluator
+from keras_gans.evaluation.evaluator import evaluate_gan
 from keras_gans.evaluation.evaluator import format_table
 from keras_gans.evaluation.evaluator import to_model_range
 from keras_gans.evaluation.metrics import class_coverage

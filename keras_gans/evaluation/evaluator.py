@@ -184,3 +184,19 @@ def format_table(results, title=None):
     lines = [title] if title else []
     lines += [f"{name.ljust(width)}  {value}" for name, value in rows]
     return os.linesep.join(lines)
+
+
+def evaluate_gan(evaluator, gan, noise, seed=0):
+    """Evaluates `gan.generate(z=noise)` with `evaluator`.
+
+    A `ConditionalGAN` draws every class equally often, so the metrics
+    compare like with like, and the results add `label_accuracy`: how often
+    a sample shows the class it was drawn for.
+    """
+    labels = None
+    if hasattr(gan, "num_classes"):
+        labels = np.arange(len(noise)) % gan.num_classes
+        images = gan.generate(z=noise, labels=labels)
+    else:
+        images = gan.generate(z=noise)
+    return evaluator.evaluate(images, seed=seed, labels=labels)

@@ -1,139 +1,118 @@
 """The style-transfer recipe behind `examples/style_transfer.py`.
 
-`train(...)` trains a `StyleTransferGAN` on unpaired (content, style) images,
+`train` trains a `StyleTransferGAN` on unpaired (content, style) images,
 draws a "content | style | generated" figure every epoch from fixed test
 photos at full size, plots the losses and exports the generator for TF
-Serving and LiteRT.
+Serving and LiteRT. `StyleConfig` holds every setting once; its defaults
+(`DEFAULT`) train the founding document's two networks in about 11 minutes
+on a 2-core CPU (see the README's style-transfer section).
 """
 
 import dataclasses
-import json
 import os
-import time
+from typing import Optional
 
 import keras
 import numpy as np
 
 from keras_gans import callbacks as callbacks_module
 from keras_gans import data
-from keras_gans import export
-from keras_gans import plotting
+from keras_gans import losses
 from keras_gans.models import style as style_models
-from keras_gans.recipes.mnist import save_atomically
+from keras_gans.recipes import common
+from keras_gans.recipes.config import RecipeConfig
+from keras_gans.recipes.config import setting
 from keras_gans.style_transfer import StyleTransferGAN
 
-# Why these values: see the README's style-transfer section. They train the
-# founding document's two networks in about 11 minutes on a 2-core CPU.
-DEFAULTS = {
-    "image_size": 64,
-    "batch_size": 4,
-    "epochs": 90,
-    "steps_per_epoch": None,
-    "filters": 32,
-    "residual_blocks": 4,
-    "d_filters": (32, 64, 128, 256),
-    "norm": "instance",
-    "d_norm": None,
-    "input_skip": True,
-    "content_weight": 1.0,
-    "identity_weight": 0.0,
-    "tv_weight": 0.2,
-    "loss": "least_squares",
-    "learning_rate": 2e-4,
-    "g_learning_rate": None,
-    "d_learning_rate": None,
-    "beta_1": 0.5,
-    "seed": 0,
-    "figure_size": 256,
-    "figure_images": 4,
-    "max_minutes": None,
-    "export_dir": "saved_models",
-    "export": True,
-    "tflite": True,
-    "verbose": "auto",
-}
+NORMALIZATIONS = style_models.NORMALIZATIONS
 
 
-@dataclasses.dataclass
-class StyleResult:
-    """What `train` produced (see `keras_gans.recipes.mnist.TrainResult`)."""
+@dataclasses.dataclass(frozen=True)
+class StyleConfig(RecipeConfig):
+    """Every setting of the style-transfer recipe."""
 
-    gan: StyleTransferGAN
-    history: dict
-    figures: list
-    loss_curves: str
-    keras_path: str
-    export_path: str
-    tflite_paths: list
-    train_seconds: float
-    config: dict
+    content_dir: Optional[str] = setting(
+        None, "Folder of content photos (JPEG/PNG, any size). Unset: with no --style_dir "
+        "either, TFDS cycle_gan/monet2photo.")
+    style_dir: Optional[str] = setting(None, "Folder of style images (paintings).")
+    test_content_dir: Optional[str] = setting(
+        None, "Photos for the per-epoch figures, not trained on. Unset: the first images of "
+        "--content_dir.")
+    name: Optional[str] = setting(
+        None, "Style name: exports go to style_<name>. Unset: from --style_dir, "
+        "photo2monet/trainB -> monet.")
+    image_size: int = setting(64, "Training crop size.")
+    epochs: int = setting(90, "Epochs (passes over the content photos).")
+    steps_per_epoch: Optional[int] = setting(None, "Optional cap on steps per epoch.")
+    batch_size: int = setting(4, "Batch size.")
+    content_weight: float = setting(1.0, "Weight of the content (MSE) loss.")
+    identity_weight: float = setting(0.0, "Weight of the identity loss.")
+    tv_weight: float = setting(0.2, "Weight of the total-variation loss.")
+    filters: int = setting(32, "Generator width.")
+    residual_blocks: int = setting(4, "Generator residual blocks.")
+    d_filters: tuple = setting((32, 64, 128, 256), "PatchGAN widths.")
+    input_skip: bool = setting(True, "The generator learns a change of the photo.")
+    norm: str = setting("instance", "Normalization in both networks.", NORMALIZATIONS)
+    d_norm: Optional[str] = setting(
+        None, "Normalization in the discriminator. Unset: --norm.", NORMALIZATIONS)
+    loss: str = setting("least_squares", "Adversarial loss.", tuple(losses.names()))
+    learning_rate: float = setting(2e-4, "Adam learning rate of the generator.")
+    d_learning_rate_factor: float = setting(
+        4.0, "Discriminator learning rate as a multiple of --learning_rate (TTUR): at equal "
+        "rates the generator fools the PatchGAN with faint high-frequency patterns instead "
+        "of changing the style.")
+    g_learning_rate: Optional[float] = setting(
+        None, "Generator learning rate. Unset: --learning_rate.")
+    d_learning_rate: Optional[float] = setting(
+        None, "Discriminator learning rate. Unset: --d_learning_rate_factor x --learning_rate.")
+    beta_1: float = setting(0.5, "Adam beta_1.")
+    seed: int = setting(0, "Seed.")
+    figure_size: int = setting(256, "Size of the test photos in the per-epoch figures.")
+    figure_images: int = setting(4, "Test photos per figure.")
+    max_minutes: Optional[float] = setting(
+        None, "Stop after the epoch that passes this many minutes.")
+    output_dir: Optional[str] = setting(None, "Where figures and gan.keras go. Unset: runs/style_<name>.")
+    export_dir: str = setting("saved_models", "SavedModel base directory.")
+    export: bool = setting(True, "Export the generator.")
+    tflite: bool = setting(True, "Also write the LiteRT files.")
+    verbose: str = setting("auto", "Keras progress output: auto, 0, 1 or 2.")
+
+    @property
+    def g_lr(self):
+        return self.g_learning_rate or self.learning_rate
+
+    @property
+    def d_lr(self):
+        return self.d_learning_rate or self.d_learning_rate_factor * self.learning_rate
+
+    @property
+    def run_name(self):
+        """`style_<name>`: the run and export name."""
+        return f"style_{self.name or _style_name(self.style_dir)}"
 
 
-class StopAfterMinutes(keras.callbacks.Callback):
-    """Ends training after the epoch during which `minutes` have passed."""
-
-    def __init__(self, minutes):
-        super().__init__()
-        self.seconds = 60.0 * minutes
-        self.stopped_at = None
-
-    def on_train_begin(self, logs=None):
-        self._start = time.perf_counter()
-
-    def on_epoch_end(self, epoch, logs=None):
-        if time.perf_counter() - self._start >= self.seconds:
-            self.model.stop_training = True
-            self.stopped_at = epoch + 1
-
-
-class StyleFigure(keras.callbacks.Callback):
-    """Writes a "content | style | generated" figure every epoch."""
-
-    def __init__(self, content, style, output_dir, every_n_epochs=1):
-        super().__init__()
-        self.content = content
-        self.style = style
-        self.output_dir = output_dir
-        self.every_n_epochs = every_n_epochs
-        self.paths = []
-
-    def on_epoch_end(self, epoch, logs=None):
-        if (epoch + 1) % self.every_n_epochs:
-            return
-        generated = self.model.stylize(data.to_float(self.content).numpy())
-        path = os.path.join(self.output_dir, f"epoch_{epoch + 1:03d}.png")
-        plotting.save_style_figure(self.content, self.style, generated, path,
-                                   title=f"epoch {epoch + 1}")
-        self.paths.append(path)
-
-
-def resolve_config(**overrides):
-    config = dict(DEFAULTS)
-    config.update({k: v for k, v in overrides.items() if v is not None})
-    return config
+DEFAULT = StyleConfig()
+PRESETS = {"default": DEFAULT}
 
 
 def build_gan(config):
+    """The compiled `StyleTransferGAN` of `config`."""
     generator = style_models.style_generator(
-        filters=config["filters"], residual_blocks=config["residual_blocks"],
-        norm=config["norm"], input_skip=config["input_skip"],
+        filters=config.filters, residual_blocks=config.residual_blocks,
+        norm=config.norm, input_skip=config.input_skip,
     )
     discriminator = style_models.patchgan_discriminator(
-        filters=tuple(config["d_filters"]), norm=config["d_norm"] or config["norm"]
+        filters=config.d_filters, norm=config.d_norm or config.norm
     )
     gan = StyleTransferGAN(
-        generator, discriminator, content_weight=config["content_weight"],
-        identity_weight=config["identity_weight"], tv_weight=config["tv_weight"],
-        seed=config["seed"],
+        generator, discriminator, content_weight=config.content_weight,
+        identity_weight=config.identity_weight, tv_weight=config.tv_weight,
+        seed=config.seed,
     )
-    g_lr = config["g_learning_rate"] or config["learning_rate"]
-    # A 4x faster discriminator (TTUR): at equal rates the generator fools it
-    # with faint high-frequency patterns instead of changing the painting style.
-    d_lr = config["d_learning_rate"] or 4 * config["learning_rate"]
     gan.compile(
-        g_optimizer=keras.optimizers.Adam(g_lr, beta_1=config["beta_1"]),
-        d_optimizer=keras.optimizers.Adam(d_lr, beta_1=config["beta_1"]),
-        loss=config["loss"],
+        g_optimizer=keras.optimizers.Adam(config.g_lr, beta_1=config.beta_1),
+        d_optimizer=keras.optimizers.Adam(config.d_lr, beta_1=config.beta_1),
+        loss=config.loss,
     )
     return gan
 
@@ -147,87 +126,66 @@ def figure_images(content_dir, style_dir, count, size):
             np.stack([data.center_square(image, size) for image in style]))
 
 
-def train(content_dir=None, style_dir=None, test_content_dir=None, name=None,
-          output_dir=None, **overrides):
+def train(config=None, callbacks=(), **overrides):
     """Trains, draws, plots and exports a style-transfer GAN.
 
     Args:
-        content_dir: str. Folder of content photos. With `style_dir`
-            `None` too, TFDS `cycle_gan/monet2photo` is used.
-        style_dir: str. Folder of style images (paintings).
-        test_content_dir: str. Photos for the per-epoch figures (not
-            trained on). Defaults to the first images of `content_dir`.
-        name: str. Style name: exports go to `style_<name>`. Defaults to
-            the style folder's parent name minus `photo2` (e.g. `monet` for
-            `.../photo2monet/trainB`), or `monet` for TFDS.
-        output_dir: str. Defaults to `runs/style_<name>`.
-        **overrides: keys of `DEFAULTS`.
+        config: `StyleConfig`. Defaults to `DEFAULT`.
+        callbacks: extra Keras callbacks, run before the recipe's own.
+        **overrides: fields of `StyleConfig` to change, e.g. `content_dir`,
+            `style_dir`, `test_content_dir`, `epochs`; `None` keeps the
+            config's value.
 
     Returns:
-        A `StyleResult`.
+        A `keras_gans.recipes.common.TrainResult`.
     """
-    config = resolve_config(**overrides)
-    if (content_dir is None) != (style_dir is None):
+    timer = common.Timer()
+    config = (config or DEFAULT).replace(**{k: v for k, v in overrides.items() if v is not None})
+    if (config.content_dir is None) != (config.style_dir is None):
         raise ValueError("Pass both `content_dir` and `style_dir`, or neither (TFDS).")
-    name = name or _style_name(style_dir)
-    output_dir = output_dir or os.path.join("runs", f"style_{name}")
+    config = config.replace(name=config.name or _style_name(config.style_dir))
+    name = config.run_name
+    output_dir = config.output_dir or os.path.join("runs", name)
+    config = config.replace(output_dir=output_dir)
     os.makedirs(output_dir, exist_ok=True)
-    keras.utils.set_random_seed(config["seed"])
+    keras.utils.set_random_seed(config.seed)
 
-    if content_dir is None:
-        dataset = data.cycle_gan("monet2photo", image_size=config["image_size"],
-                                 batch_size=config["batch_size"], seed=config["seed"])
-        fixed = data.cycle_gan("monet2photo", split="test", image_size=config["figure_size"],
-                               batch_size=config["figure_images"], mode="resize", flip=False,
+    if config.content_dir is None:
+        dataset = data.cycle_gan("monet2photo", image_size=config.image_size,
+                                 batch_size=config.batch_size, seed=config.seed)
+        fixed = data.cycle_gan("monet2photo", split="test", image_size=config.figure_size,
+                               batch_size=config.figure_images, mode="resize", flip=False,
                                shuffle=False)
         content, style = (data.to_uint8(x).numpy() for x in next(iter(fixed)))
     else:
         dataset = data.unpaired_images(
-            content_dir, style_dir, image_size=config["image_size"],
-            batch_size=config["batch_size"], seed=config["seed"],
+            config.content_dir, config.style_dir, image_size=config.image_size,
+            batch_size=config.batch_size, seed=config.seed,
         )
-        content, style = figure_images(test_content_dir or content_dir, style_dir,
-                                       config["figure_images"], config["figure_size"])
+        content, style = figure_images(config.test_content_dir or config.content_dir,
+                                       config.style_dir, config.figure_images,
+                                       config.figure_size)
     gan = build_gan(config)
 
-    figure = StyleFigure(content, style, output_dir)
-    steps_log = callbacks_module.LossHistory(
-        keys=("d_loss", "g_loss", "adv_loss", "content_loss"), every_n_steps=25)
-    fit_callbacks = [callbacks_module.StopOnNonFiniteLoss(), figure, steps_log]
+    figure = callbacks_module.StyleFigure(content, style, output_dir)
+    loss_keys = ("d_loss", "g_loss", "adv_loss", "content_loss")
+    steps_log = callbacks_module.LossHistory(keys=loss_keys, every_n_steps=25)
+    fit_callbacks = [*callbacks, callbacks_module.StopOnNonFiniteLoss(), figure, steps_log]
     stopper = None
-    if config["max_minutes"]:
-        stopper = StopAfterMinutes(config["max_minutes"])
+    if config.max_minutes:
+        stopper = callbacks_module.StopAfterMinutes(config.max_minutes)
         fit_callbacks.append(stopper)
-    start = time.perf_counter()
-    history = gan.fit(dataset, epochs=config["epochs"], steps_per_epoch=config["steps_per_epoch"],
-                      callbacks=fit_callbacks, verbose=config["verbose"])
-    train_seconds = time.perf_counter() - start
-
-    loss_curves = plotting.plot_loss_curves(
-        steps_log.history if steps_log.history["step"] else history.history,
-        os.path.join(output_dir, "loss_curves.png"),
-        keys=("d_loss", "adv_loss", "content_loss"), title=f"style_{name}",
+    with timer.fit():
+        history = gan.fit(dataset, epochs=config.epochs, steps_per_epoch=config.steps_per_epoch,
+                          callbacks=fit_callbacks, verbose=config.verbose)
+    return common.finish_run(
+        gan, config, name, output_dir, history, steps_log, timer,
+        loss_keys=("d_loss", "adv_loss", "content_loss"), images=figure.paths,
+        summary={
+            "epochs_run": len(history.history.get("g_loss", [])),
+            "stopped_by_time_limit": bool(stopper and stopper.stopped_at),
+        },
     )
-    keras_path = save_atomically(gan, os.path.join(output_dir, "gan.keras"))
-    export_path, tflite_paths = None, []
-    if config["export"]:
-        export_path = export.style_saved_model(gan.generator, config["export_dir"], f"style_{name}")
-        if config["tflite"]:
-            tflite_paths = [export.tflite(gan.generator, config["export_dir"], f"style_{name}", q)
-                            for q in export.TFLITE_VARIANTS]
-    summary = {
-        "config": {**config, "content_dir": content_dir, "style_dir": style_dir, "name": name},
-        "history": history.history,
-        "epochs_run": len(history.history.get("g_loss", [])),
-        "stopped_by_time_limit": bool(stopper and stopper.stopped_at),
-        "train_seconds": train_seconds,
-        "export_path": export_path,
-        "tflite_paths": tflite_paths,
-    }
-    with open(os.path.join(output_dir, "summary.json"), "w") as f:
-        json.dump(summary, f, indent=1, default=str)
-    return StyleResult(gan, history.history, list(figure.paths), loss_curves, keras_path,
-                       export_path, tflite_paths, train_seconds, config)
 
 
 def _style_name(style_dir):

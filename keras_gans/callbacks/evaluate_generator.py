@@ -1,14 +1,11 @@
 """`EvaluateGenerator`: measure sample quality during training."""
 
 import logging
-import math
-import os
 
 import keras
 import numpy as np
 
-from keras_gans.callbacks import fixed_noise
-from keras_gans.evaluation import evaluator as evaluator_lib
+from keras_gans.callbacks.sample_grid import fixed_noise
 
 logger = logging.getLogger("keras_gans")
 
@@ -56,18 +53,18 @@ class EvaluateGenerator(keras.callbacks.Callback):
 
     def on_train_begin(self, logs=None):
         if self.evaluator is None:
-            self.evaluator = evaluator_lib.Evaluator()
+            self.evaluator = _evaluator_lib().Evaluator()
         self._noise = fixed_noise(self.num_samples, self.model.latent_dim, self.seed)
 
     def on_epoch_end(self, epoch, logs=None):
         if (epoch + 1) % self.every_n_epochs:
             return
-        results = evaluate_gan(self.evaluator, self.model, self._noise, seed=self.seed)
+        results = _evaluator_lib().evaluate_gan(self.evaluator, self.model, self._noise, seed=self.seed)
         results["epoch"] = epoch + 1
         previous = self.history[-1] if self.history else None
         self.history.append(results)
         if logs is not None:
-            for key in evaluator_lib.SUMMARY_KEYS + ("label_accuracy",):
+            for key in _evaluator_lib().SUMMARY_KEYS + ("label_accuracy",):
                 if key in results:
                     logs[key] = results[key]
         if self.verbose:
@@ -88,34 +85,18 @@ class EvaluateGenerator(keras.callbacks.Callback):
             )
         if self.keep_best and (self.best is None or results["fcd"] < self.best["fcd"]):
             self.best = results
-            self._best_weights = [np.array(w) for w in _sampling_generator(self.model).get_weights()]
+            self._best_weights = [np.array(w) for w in self.model.sampling_generator.get_weights()]
 
     def restore_best(self):
         """Loads the best generator weights seen; returns the best results."""
         if self._best_weights is None:
             raise ValueError("No evaluation has run yet, so there is no best generator.")
-        if hasattr(self.model, "set_sampling_weights"):
-            self.model.set_sampling_weights(self._best_weights)
-        else:
-            self.model.generator.set_weights(self._best_weights)
+        self.model.set_sampling_weights(self._best_weights)
         return self.best
 
 
-def evaluate_gan(evaluator, gan, noise, seed=0):
-    """Evaluates `gan.generate(z=noise)` with `evaluator`.
+def _evaluator_lib():
+    # Imported on use: `keras_gans.evaluation` re-exports this callback.
+    from keras_gans.evaluation import evaluator
 
-    A `ConditionalGAN` draws every class equally often, so the metrics
-    compare like with like, and the results add `label_accuracy`: how often
-    a sample shows the class it was drawn for.
-    """
-    labels = None
-    if hasattr(gan, "num_classes"):
-        labels = np.arange(len(noise)) % gan.num_classes
-        images = gan.generate(z=noise, labels=labels)
-    else:
-        images = gan.generate(z=noise)
-    return evaluator.evaluate(images, seed=seed, labels=labels)
-
-
-def _sampling_generator(model):
-    return getattr(model, "sampling_generator", model.generator)
+    return evaluator

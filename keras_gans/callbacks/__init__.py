@@ -1,0 +1,25 @@
+"""Keras callbacks for GAN training, one per module.
+
+Sample grids, loss curves, NaN guard, time limit, style figures and
+evaluation during training.
+"""
+
+from keras_gans.callbacks.evaluate_generator import EvaluateGenerator
+from keras_gans.callbacks.loss_history import LossHistory
+from keras_gans.callbacks.sample_grid import SampleGrid
+from keras_gans.callbacks.sample_grid import fixed_noise
+from keras_gans.callbacks.stop_after_minutes import StopAfterMinutes
+from keras_gans.callbacks.stop_on_non_finite_loss import NonFiniteLossError
+from keras_gans.callbacks.stop_on_non_finite_loss import StopOnNonFiniteLoss
+from keras_gans.callbacks.style_figure import StyleFigure
+
+__all__ = [
+    "EvaluateGenerator",
+    "LossHistory",
+    "NonFiniteLossError",
+    "SampleGrid",
+    "StopAfterMinutes",
+    "StopOnNonFiniteLoss",
+    "StyleFigure",
+    "fixed_noise",
+]

@@ -1,0 +1,58 @@
+"""`LossHistory`: losses every few training steps, for smooth loss curves."""
+
+import math
+
+import keras
+
+
+class LossHistory(keras.callbacks.Callback):
+    """Records losses every few training steps, for smooth loss curves.
+
+    Keras hands callbacks the running mean since the epoch began; this
+    callback turns consecutive running means back into the exact mean over
+    each window of `every_n_steps` steps.
+
+    Args:
+        keys: metric names to record. Defaults to `("d_loss", "g_loss",
+            "d_real", "d_fake")`.
+        every_n_steps: int. Window length. Defaults to `50`.
+
+    Attributes:
+        history: dict with a `"step"` list (global step at each window's end)
+            and one list per key; pass it to `plotting.plot_loss_curves`.
+    """
+
+    def __init__(self, keys=("d_loss", "g_loss", "d_real", "d_fake"), every_n_steps=50):
+        super().__init__()
+        self.keys = tuple(keys)
+        self.every_n_steps = every_n_steps
+        self.history = {"step": [], **{k: [] for k in self.keys}}
+        self._global_step = 0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._window_start = 0  # steps into the epoch at the window's start
+        self._steps_seen = 0
+        self._start_means = {}
+
+    def on_train_batch_end(self, batch, logs=None):
+        self._steps_seen = batch + 1
+        if self._steps_seen - self._window_start >= self.every_n_steps:
+            self._record(self._steps_seen, logs or {})
+
+    def on_epoch_end(self, epoch, logs=None):
+        self._global_step += self._steps_seen
+
+    def _record(self, steps_in_epoch, logs):
+        a, b = self._window_start, steps_in_epoch
+        values = {}
+        for key in self.keys:
+            if key not in logs:
+                continue
+            mean_b = float(logs[key])
+            mean_a = self._start_means.get(key, 0.0)
+            values[key] = (b * mean_b - a * mean_a) / (b - a)
+            self._start_means[key] = mean_b
+        self.history["step"].append(self._global_step + b)
+        for key in self.keys:
+            self.history[key].append(values.get(key, math.nan))
+        self._window_start = b

@@ -1,0 +1,187 @@
+"""Typed recipe settings: each defined once, with its default and its help.
+
+A recipe's settings are one frozen dataclass whose fields are made with
+`setting(default, help, choices=...)`. Presets are `dataclasses.replace` of
+the default. The example scripts' flags (`define_flags`), what a command line
+changed (`overrides_from_flags`) and the README's flag tables
+(`markdown_table`) are all generated from the dataclass, so a default or a
+help text is written in one place.
+
+Example:
+
+```python
+@dataclasses.dataclass(frozen=True)
+class Config(RecipeConfig):
+    epochs: int = setting(5, "Passes over the data.")
+
+define_flags(Config, {"default": Config()})
+```
+"""
+
+import dataclasses
+import sys
+import typing
+
+from keras_gans.validation import check_choice
+
+
+def setting(default, help, choices=None):
+    """A config field with its default, help text and allowed values.
+
+    Args:
+        default: the default value (immutable: tuples, not lists).
+        help: str. One or two sentences for `--help` and the README.
+        choices: tuple or `None`. The allowed values, checked when a config
+            is made and offered by the flag.
+    """
+    return dataclasses.field(default=default, metadata={"help": help, "choices": choices})
+
+
+@dataclasses.dataclass(frozen=True)
+class RecipeConfig:
+    """Base of the recipes' configs: checks choices and list-valued fields."""
+
+    def __post_init__(self):
+        for field in dataclasses.fields(self):
+            value = getattr(self, field.name)
+            choices = field.metadata.get("choices")
+            if choices is not None and value is not None:
+                check_choice(field.name, value, choices)
+            if _base_type(field.type) is tuple and isinstance(value, list):
+                # Flags and JSON give lists; the config keeps tuples.
+                object.__setattr__(self, field.name, tuple(value))
+
+    def replace(self, **changes):
+        """A copy with `changes`; unknown names are a clear error."""
+        unknown = sorted(set(changes) - {f.name for f in dataclasses.fields(self)})
+        if unknown:
+            raise ValueError(
+                f"Unknown settings {unknown} for {type(self).__name__}. Expected some of "
+                f"{sorted(f.name for f in dataclasses.fields(self))}."
+            )
+        return dataclasses.replace(self, **changes)
+
+    def to_dict(self):
+        """The settings as a JSON-friendly dict (tuples become lists)."""
+        return {
+            name: list(value) if isinstance(value, tuple) else value
+            for name, value in dataclasses.asdict(self).items()
+        }
+
+
+def choices_of(config_class, name):
+    """The allowed values of the setting `name` of `config_class`."""
+    fields = {field.name: field for field in dataclasses.fields(config_class)}
+    return fields[name].metadata.get("choices")
+
+
+def _base_type(annotation):
+    """`int` for `int` and `Optional[int]`; `tuple` for `tuple[int, ...]`."""
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    origin = typing.get_origin(annotation)
+    if origin is typing.Union:
+        return _base_type(args[0])
+    return origin or annotation
+
+
+def _format(value):
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    if isinstance(value, tuple):
+        return ",".join(str(v) for v in value)
+    return str(value)
+
+
+def _preset_defaults(name, presets):
+    """`"32 (mlp: 64; founding: 64)"`: the first preset's value, then others'."""
+    values = [(preset, getattr(config, name)) for preset, config in presets.items()]
+    first = values[0][1]
+    others = [f"{preset}: {_format(value)}" for preset, value in values[1:] if value != first]
+    return _format(first) + (f" ({'; '.join(others)})" if others else "")
+
+
+def define_flags(config_class, presets, flag_values=None, skip=()):
+    """Defines one absl flag per field of `config_class`.
+
+    Each flag's default is the first preset's value and its help text says
+    where other presets differ, so `--help` shows the real defaults.
+
+    Args:
+        config_class: a `RecipeConfig` dataclass.
+        presets: dict of preset name -> config instance, the default first.
+        flag_values: `absl.flags.FlagValues`. Defaults to `absl.flags.FLAGS`.
+        skip: field names that get no flag.
+    """
+    from absl import flags
+
+    flag_values = flags.FLAGS if flag_values is None else flag_values
+    # absl lists in `--help` the flags of the module that defined them: make
+    # that the calling script, not this module.
+    caller = sys._getframe(1).f_globals.get("__name__")
+    module_name = sys.argv[0] if caller == "__main__" else caller
+    default = next(iter(presets.values()))
+    for field in dataclasses.fields(config_class):
+        if field.name in skip:
+            continue
+        value = getattr(default, field.name)
+        help_text = field.metadata["help"]
+        if any(getattr(config, field.name) is not None for config in presets.values()):
+            help_text += f" Default: {_preset_defaults(field.name, presets)}."
+        kind = _base_type(field.type)
+        choices = field.metadata.get("choices")
+        args = dict(
+            name=field.name, help=help_text, flag_values=flag_values, module_name=module_name
+        )
+        if kind is bool:
+            flags.DEFINE_bool(default=value, **args)
+        elif kind is int:
+            flags.DEFINE_integer(default=value, **args)
+        elif kind is float:
+            flags.DEFINE_float(default=value, **args)
+        elif kind is tuple:
+            flags.DEFINE_list(default=None if value is None else [str(v) for v in value], **args)
+        elif choices is not None:
+            flags.DEFINE_enum(default=value, enum_values=list(choices), **args)
+        else:
+            flags.DEFINE_string(default=value, **args)
+
+
+def overrides_from_flags(config_class, flag_values=None):
+    """The settings a command line gave explicitly, as a dict.
+
+    Flags left unset are left out, so a preset's own values stay in force.
+    """
+    from absl import flags
+
+    flag_values = flags.FLAGS if flag_values is None else flag_values
+    overrides = {}
+    for field in dataclasses.fields(config_class):
+        if field.name not in flag_values or not flag_values[field.name].present:
+            continue
+        value = flag_values[field.name].value
+        if _base_type(field.type) is tuple and value is not None:
+            try:
+                value = tuple(int(v) for v in value)
+            except ValueError as e:
+                raise ValueError(
+                    f"`--{field.name}` takes comma-separated integers, e.g. 64,128. "
+                    f"Received: {','.join(value)}"
+                ) from e
+        overrides[field.name] = value
+    return overrides
+
+
+def markdown_table(config_class, presets, skip=()):
+    """The README's flag table: `| flag | default | meaning |`, one row per field."""
+    rows = ["| flag | default | meaning |", "| --- | --- | --- |"]
+    for field in dataclasses.fields(config_class):
+        if field.name in skip:
+            continue
+        meaning = field.metadata["help"].replace("|", "\\|")
+        choices = field.metadata.get("choices")
+        if choices is not None:
+            meaning += " One of " + ", ".join(f"`{c}`" for c in choices) + "."
+        rows.append(f"| `--{field.name}` | {_preset_defaults(field.name, presets)} | {meaning} |")
+    return "\n".join(rows)
