@@ -28,23 +28,32 @@ REPO = os.path.dirname(HERE)
 SHARED = os.path.join(os.path.dirname(REPO), "shared")
 
 flags.DEFINE_string("peer_python", None, "Python interpreter with torch installed.")
-flags.DEFINE_string("peer_script", os.path.join(SHARED, "bench", "peer_torch_gan.py"),
-                    "The peer's training loop.")
-flags.DEFINE_string("mnist_dir", os.path.join(SHARED, "data", "mnist"),
-                    "MNIST IDX directory (both sides read the same files).")
+flags.DEFINE_string(
+    "peer_script", os.path.join(SHARED, "bench", "peer_torch_gan.py"), "The peer's training loop."
+)
+flags.DEFINE_string(
+    "mnist_dir",
+    os.path.join(SHARED, "data", "mnist"),
+    "MNIST IDX directory (both sides read the same files).",
+)
 flags.DEFINE_integer("rounds", 3, "Alternating rounds.")
 flags.DEFINE_list("cases", ["mlp:64", "dcgan:128"], "arch:batch_size pairs.")
 flags.DEFINE_integer("mlp_steps", 2000, "Timed steps for the MLP (both sides).")
 flags.DEFINE_integer("dcgan_steps", 200, "Timed steps for the DCGAN (both sides).")
-flags.DEFINE_list("ours_flags", [], "Extra flags for throughput.py, e.g. "
-                  "--ours_flags=--mixed_precision=mixed_bfloat16.")
+flags.DEFINE_list(
+    "ours_flags",
+    [],
+    "Extra flags for throughput.py, e.g. --ours_flags=--mixed_precision=mixed_bfloat16.",
+)
 FLAGS = flags.FLAGS
 
 
 def run_peer(arch, batch_size, steps):
     out = subprocess.run(
         [FLAGS.peer_python, FLAGS.peer_script, arch, str(batch_size), str(steps)],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
         env=dict(os.environ, MNIST_DIR=FLAGS.mnist_dir),
     ).stdout
     return float(re.search(r"([\d.]+) img/s", out).group(1))
@@ -52,9 +61,18 @@ def run_peer(arch, batch_size, steps):
 
 def run_ours(arch, batch_size, steps):
     out = subprocess.run(
-        [sys.executable, os.path.join(HERE, "throughput.py"), f"--arch={arch}",
-         f"--batch_size={batch_size}", f"--steps={steps}", f"--data_dir={FLAGS.mnist_dir}", *FLAGS.ours_flags],
-        capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            os.path.join(HERE, "throughput.py"),
+            f"--arch={arch}",
+            f"--batch_size={batch_size}",
+            f"--steps={steps}",
+            f"--data_dir={FLAGS.mnist_dir}",
+            *FLAGS.ours_flags,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
         env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"),
     ).stdout
     return json.loads(out.strip().splitlines()[-1])["images_per_second"]
@@ -73,21 +91,29 @@ def main(argv):
             ours = run_ours(arch, int(batch), steps)
             results[case]["peer"].append(peer)
             results[case]["keras_gans"].append(ours)
-            print(f"round {round_index + 1} {case}: peer {peer:.0f} img/s, "
-                  f"keras_gans {ours:.0f} img/s, ratio {ours / peer:.2f}", flush=True)
+            print(
+                f"round {round_index + 1} {case}: peer {peer:.0f} img/s, "
+                f"keras_gans {ours:.0f} img/s, ratio {ours / peer:.2f}",
+                flush=True,
+            )
     summary = {}
     for case, r in results.items():
         peer, ours = statistics.median(r["peer"]), statistics.median(r["keras_gans"])
         peer_best, ours_best = max(r["peer"]), max(r["keras_gans"])
         summary[case] = {
-            "peer_median": peer, "keras_gans_median": ours,
+            "peer_median": peer,
+            "keras_gans_median": ours,
             "ratio_of_medians": round(ours / peer, 2),
-            "peer_best": peer_best, "keras_gans_best": ours_best,
-            "ratio_of_best": round(ours_best / peer_best, 2), "runs": r,
+            "peer_best": peer_best,
+            "keras_gans_best": ours_best,
+            "ratio_of_best": round(ours_best / peer_best, 2),
+            "runs": r,
         }
-        print(f"{case}: median peer {peer:.0f}, keras_gans {ours:.0f} img/s -> {ours / peer:.2f}x; "
-              f"best peer {peer_best:.0f}, keras_gans {ours_best:.0f} img/s -> "
-              f"{ours_best / peer_best:.2f}x")
+        print(
+            f"{case}: median peer {peer:.0f}, keras_gans {ours:.0f} img/s -> {ours / peer:.2f}x; "
+            f"best peer {peer_best:.0f}, keras_gans {ours_best:.0f} img/s -> "
+            f"{ours_best / peer_best:.2f}x"
+        )
     print(json.dumps(summary))
 
 

@@ -62,18 +62,30 @@ def evaluate(model_path, content_dir, style_dir):
     photos, _ = data.load_folder(content_dir)
     styles, _ = data.load_folder(style_dir)
     outputs = [serve(content=tf.constant(p[None]))["stylized"].numpy()[0] for p in photos]
-    ssim = float(np.mean([
-        tf.image.ssim(tf.constant(p), tf.constant(o), max_val=255).numpy()
-        for p, o in zip(photos, outputs)
-    ]))
+    ssim = float(
+        np.mean(
+            [
+                tf.image.ssim(tf.constant(p), tf.constant(o), max_val=255).numpy()
+                for p, o in zip(photos, outputs)
+            ]
+        )
+    )
     style_stats = colour_texture_statistics(styles)
-    return {
-        "ssim": ssim,
-        "style_fd_photos": metrics.frechet_distance(colour_texture_statistics(photos), style_stats),
-        "style_fd_outputs": metrics.frechet_distance(colour_texture_statistics(outputs), style_stats),
-        "num_content": len(photos),
-        "num_style": len(styles),
-    }, photos, outputs
+    return (
+        {
+            "ssim": ssim,
+            "style_fd_photos": metrics.frechet_distance(
+                colour_texture_statistics(photos), style_stats
+            ),
+            "style_fd_outputs": metrics.frechet_distance(
+                colour_texture_statistics(outputs), style_stats
+            ),
+            "num_content": len(photos),
+            "num_style": len(styles),
+        },
+        photos,
+        outputs,
+    )
 
 
 def main(argv):

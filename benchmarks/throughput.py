@@ -23,41 +23,52 @@ from keras_gans.recipes import common
 from keras_gans.recipes import config
 from keras_gans.recipes import mnist as recipe
 
-flags.DEFINE_enum("arch", "mlp", list(config.choices_of(recipe.MnistConfig, "arch")),
-                  "Network pair.")
+flags.DEFINE_enum(
+    "arch", "mlp", list(config.choices_of(recipe.MnistConfig, "arch")), "Network pair."
+)
 flags.DEFINE_integer("batch_size", 64, "Training batch size.")
 flags.DEFINE_integer("steps", 400, "Timed training steps (after warm-up).")
 flags.DEFINE_integer("warmup_steps", 50, "Untimed steps run first.")
 flags.DEFINE_integer("repeats", 1, "Timed repetitions; the best is reported.")
 flags.DEFINE_enum(
-    "networks", "peer", ["peer", "recipe"],
+    "networks",
+    "peer",
+    ["peer", "recipe"],
     "`peer`: the PyTorch peer's shapes. `recipe`: the networks that "
     "examples/mnist.py trains by default for --arch.",
 )
 flags.DEFINE_integer(
-    "steps_per_execution", None,
+    "steps_per_execution",
+    None,
     "Training steps per compiled call. Defaults to the recipe's default for "
     "--arch (see keras_gans.recipes.mnist).",
 )
 flags.DEFINE_enum(
-    "jit_compile", None, list(common.JIT_COMPILE),
+    "jit_compile",
+    None,
+    list(common.JIT_COMPILE),
     "XLA. Defaults to the recipe's default for --arch.",
 )
 flags.DEFINE_string(
-    "data_dir", None,
+    "data_dir",
+    None,
     "MNIST IDX directory or TFDS data dir (default: TFDS / TFDS_DATA_DIR).",
 )
-flags.DEFINE_enum("mixed_precision", "float32", list(common.MIXED_PRECISION),
-                  "Keras dtype policy of the networks.")
+flags.DEFINE_enum(
+    "mixed_precision",
+    "float32",
+    list(common.MIXED_PRECISION),
+    "Keras dtype policy of the networks.",
+)
 FLAGS = flags.FLAGS
 
 
 def main(argv):
     del argv
     import keras
+    from peer_networks import peer_networks
 
     import keras_gans as kg
-    from peer_networks import peer_networks
 
     keras.config.set_dtype_policy(FLAGS.mixed_precision)
     defaults = recipe.preset_config(arch=FLAGS.arch)
@@ -97,20 +108,27 @@ def main(argv):
             best, best_cpu = images / seconds, cpu
         # CPU seconds per 1000 images do not depend on how many cores a
         # shared machine lends at the moment; wall-clock images/s does.
-        print(f"keras_gans {FLAGS.arch} B={FLAGS.batch_size}: {images / seconds:.0f} img/s, "
-              f"{1000 * cpu / images:.3f} CPU-s per 1k images", flush=True)
-    print(json.dumps({
-        "arch": FLAGS.arch,
-        "batch_size": FLAGS.batch_size,
-        "images_per_second": round(best, 1),
-        "cpu_seconds_per_1k_images": round(1000 * best_cpu / images, 4),
-        "networks": FLAGS.networks,
-        "mixed_precision": FLAGS.mixed_precision,
-        "steps_per_execution": steps_per_execution,
-        "jit_compile": jit_compile,
-        "steps": steps,
-        "cpu_count": os.cpu_count(),
-    }))
+        print(
+            f"keras_gans {FLAGS.arch} B={FLAGS.batch_size}: {images / seconds:.0f} img/s, "
+            f"{1000 * cpu / images:.3f} CPU-s per 1k images",
+            flush=True,
+        )
+    print(
+        json.dumps(
+            {
+                "arch": FLAGS.arch,
+                "batch_size": FLAGS.batch_size,
+                "images_per_second": round(best, 1),
+                "cpu_seconds_per_1k_images": round(1000 * best_cpu / images, 4),
+                "networks": FLAGS.networks,
+                "mixed_precision": FLAGS.mixed_precision,
+                "steps_per_execution": steps_per_execution,
+                "jit_compile": jit_compile,
+                "steps": steps,
+                "cpu_count": os.cpu_count(),
+            }
+        )
+    )
 
 
 def _cpu_seconds():

@@ -31,15 +31,16 @@ import os
 import sys
 import time
 
-import numpy as np
 from absl import app
 from absl import flags
 
-flags.DEFINE_list("recipes", ["founding", "mlp", "dcgan", "dcgan_stabilized"],
-                  "Recipes to run, in order.")
+flags.DEFINE_list(
+    "recipes", ["founding", "mlp", "dcgan", "dcgan_stabilized"], "Recipes to run, in order."
+)
 flags.DEFINE_float("minutes", 10.0, "Training budget per recipe (training time only).")
-flags.DEFINE_integer("eval_every_steps", 469,
-                     "Training steps between evaluations (469 = half an epoch at batch 64).")
+flags.DEFINE_integer(
+    "eval_every_steps", 469, "Training steps between evaluations (469 = half an epoch at batch 64)."
+)
 flags.DEFINE_integer("eval_samples", 10_000, "Generated samples per evaluation.")
 flags.DEFINE_string("output_dir", "benchmarks/results", "Where the CSV and plot go.")
 flags.DEFINE_string("runs_dir", "runs/time_to_quality", "Where each run's grids and model go.")
@@ -163,8 +164,10 @@ def run_recipe(name, output_dir):
     config, _ = mnist.resolve_config(**RECIPES[name])
     chunk = CHUNK_STEPS[config.arch]
     timed = TimedEvaluation(
-        evaluation.Evaluator(data_dir=FLAGS.data_dir), 60.0 * FLAGS.minutes,
-        FLAGS.eval_samples, seed=0,
+        evaluation.Evaluator(data_dir=FLAGS.data_dir),
+        60.0 * FLAGS.minutes,
+        FLAGS.eval_samples,
+        seed=0,
     )
     mnist.train(
         config,
@@ -198,7 +201,7 @@ def floor_fcd(data_dir):
 
     evaluator = evaluation.Evaluator(data_dir=data_dir)
     images, _ = data.load_arrays("train", data_dir=data_dir)
-    return evaluator.evaluate(data.to_float(images[:FLAGS.eval_samples]).numpy())["fcd"]
+    return evaluator.evaluate(data.to_float(images[: FLAGS.eval_samples]).numpy())["fcd"]
 
 
 def plot(rows, floor, path):
@@ -210,8 +213,13 @@ def plot(rows, floor, path):
     ax = fig.subplots()
     for recipe in dict.fromkeys(r["recipe"] for r in rows):
         points = [r for r in rows if r["recipe"] == recipe]
-        ax.plot([p["train_seconds"] / 60 for p in points], [p["fcd"] for p in points],
-                marker="o", markersize=3, label=recipe)
+        ax.plot(
+            [p["train_seconds"] / 60 for p in points],
+            [p["fcd"] for p in points],
+            marker="o",
+            markersize=3,
+            label=recipe,
+        )
     ax.axhline(floor, color="black", linestyle=":", label=f"real vs real floor ({floor:.2f})")
     ax.axhline(3 * floor, color="grey", linestyle="--", label=f"3x floor ({3 * floor:.2f})")
     ax.set_yscale("log")
@@ -237,8 +245,11 @@ def main(argv):
     if os.path.exists(csv_path):
         # Re-running some recipes replaces only their rows.
         with open(csv_path) as f:
-            rows = [r for r in csv.DictReader(f)
-                    if r["recipe"].replace("_without_ema", "") not in FLAGS.recipes]
+            rows = [
+                r
+                for r in csv.DictReader(f)
+                if r["recipe"].replace("_without_ema", "") not in FLAGS.recipes
+            ]
         for r in rows:
             for key in ("train_seconds", "fcd"):
                 r[key] = float(r[key])
@@ -248,9 +259,18 @@ def main(argv):
         rows.extend(new)
         new = [r for r in new if r["recipe"] == name] or new
         best = min(new, key=lambda r: r["fcd"])
-        print(json.dumps({"recipe": name, "final": new[-1], "best_fcd": best["fcd"],
-                          "best_at_seconds": best["train_seconds"],
-                          "wall_seconds": round(time.perf_counter() - started)}), flush=True)
+        print(
+            json.dumps(
+                {
+                    "recipe": name,
+                    "final": new[-1],
+                    "best_fcd": best["fcd"],
+                    "best_at_seconds": best["train_seconds"],
+                    "wall_seconds": round(time.perf_counter() - started),
+                }
+            ),
+            flush=True,
+        )
         _write(rows, csv_path)
     floor = floor_fcd(FLAGS.data_dir)
     plot_path = os.path.join(FLAGS.output_dir, f"{FLAGS.name}.png")
@@ -260,8 +280,19 @@ def main(argv):
 
 
 def _write(rows, path):
-    fields = ["recipe", "weights", "train_seconds", "steps", "images_seen", "fcd", "kid", "precision",
-              "recall", "coverage", "label_accuracy"]
+    fields = [
+        "recipe",
+        "weights",
+        "train_seconds",
+        "steps",
+        "images_seen",
+        "fcd",
+        "kid",
+        "precision",
+        "recall",
+        "coverage",
+        "label_accuracy",
+    ]
     with open(path, "w", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=fields)
         writer.writeheader()

@@ -57,8 +57,9 @@ def main(argv):
             labels = np.full(FLAGS.num, FLAGS.label)
             rows = None
         try:
-            images = serve(z=tf.constant(z, tf.float32),
-                           label=tf.constant(labels, tf.int32))["images"].numpy()
+            images = serve(z=tf.constant(z, tf.float32), label=tf.constant(labels, tf.int32))[
+                "images"
+            ].numpy()
         except tf.errors.InvalidArgumentError as e:
             lines = e.message.splitlines()
             reason = next((line for line in lines if "label must be" in line), lines[0])

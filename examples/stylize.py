@@ -37,19 +37,24 @@ def main(argv):
         print(f"error: {e}", file=sys.stderr)
         return 1
     if serve is None or "content" not in serve.structured_input_signature[1]:
-        print(f"error: {model_path} is not a style generator (its serving_default "
-              "takes no `content`); export one with examples/style_transfer.py.",
-              file=sys.stderr)
+        print(
+            f"error: {model_path} is not a style generator (its serving_default "
+            "takes no `content`); export one with examples/style_transfer.py.",
+            file=sys.stderr,
+        )
         return 1
     os.makedirs(FLAGS.output_dir, exist_ok=True)
     failed = 0
     for path in paths:
         try:
-            image = tf.io.decode_image(tf.io.read_file(path), channels=3,
-                                       expand_animations=False).numpy()
+            image = tf.io.decode_image(
+                tf.io.read_file(path), channels=3, expand_animations=False
+            ).numpy()
         except (tf.errors.OpError, ValueError) as e:
-            print(f"skipped {path}: not a readable image ({str(e).splitlines()[0][:100]})",
-                  file=sys.stderr)
+            print(
+                f"skipped {path}: not a readable image ({str(e).splitlines()[0][:100]})",
+                file=sys.stderr,
+            )
             failed += 1
             continue
         stylized = serve(content=tf.constant(image[None]))["stylized"].numpy()[0]
@@ -57,8 +62,13 @@ def main(argv):
         out = os.path.join(FLAGS.output_dir, f"{stem}.png")
         tf.io.write_file(out, tf.io.encode_png(stylized))
         if FLAGS.side_by_side:
-            plotting.save_image_grid(np.stack([image, stylized]), os.path.join(
-                FLAGS.output_dir, f"{stem}_before_after.png"), rows=1, cols=2, scale=1)
+            plotting.save_image_grid(
+                np.stack([image, stylized]),
+                os.path.join(FLAGS.output_dir, f"{stem}_before_after.png"),
+                rows=1,
+                cols=2,
+                scale=1,
+            )
         print(f"{path} -> {out} ({image.shape[1]}x{image.shape[0]})")
     return 1 if failed == len(paths) else 0
 

@@ -26,6 +26,7 @@ from keras_gans import _compat
 from keras_gans import augment as augment_module
 from keras_gans import distribute
 from keras_gans import losses as losses_module
+from keras_gans.saving import SavesSeedState
 from keras_gans.validation import check_non_negative
 from keras_gans.validation import check_positive_int
 
@@ -36,11 +37,8 @@ AdversarialBatch.__doc__ = """One training batch as the shared steps see it.
 to both networks (or `None`). `source`: what the generator transforms (e.g.
 content photos), or `None` for a noise-to-image generator."""
 
-# The keyword arguments `AdversarialModel.compile` takes beyond Keras's own.
-_ADVERSARIAL_COMPILE_ARGS = ("g_optimizer", "d_optimizer", "loss", "d_steps", "r1_weight", "augment")
 
-
-class AdversarialModel(_compat.SkipsSymbolicBuild, keras.Model):
+class AdversarialModel(_compat.SkipsSymbolicBuild, SavesSeedState, keras.Model):
     """Base class: a generator, a discriminator and their two updates.
 
     Args:
@@ -220,9 +218,7 @@ class AdversarialModel(_compat.SkipsSymbolicBuild, keras.Model):
         """The discriminator as the losses see it: augmented inputs, labels."""
         if self.augment is not None and training:
             images = self.augment(images, training=True)
-        return self.discriminator(
-            self._discriminator_inputs(images, conditions), training=training
-        )
+        return self.discriminator(self._discriminator_inputs(images, conditions), training=training)
 
     def _critic_pair(self, real, fake, conditions=None, training=True):
         # One discriminator call on the concatenated batch: larger matmuls,
@@ -316,8 +312,9 @@ class AdversarialModel(_compat.SkipsSymbolicBuild, keras.Model):
 
     def evaluate(self, x=None, *args, **kwargs):
         """`keras.Model.evaluate`, with the batches checked before any tracing."""
-        return super().evaluate(self._checked_input(x, kwargs.get("y", args[0] if args else None)),
-                                *args, **kwargs)
+        return super().evaluate(
+            self._checked_input(x, kwargs.get("y", args[0] if args else None)), *args, **kwargs
+        )
 
     def _checked_input(self, x, y):
         # Keras retraces the step with relaxed (unknown-rank) shapes when the
@@ -352,7 +349,9 @@ class AdversarialModel(_compat.SkipsSymbolicBuild, keras.Model):
         inner = tuple(shape[1:])
         if expected_shape is not None and (
             len(inner) != len(expected_shape)
-            or any(s is not None and e is not None and s != e for s, e in zip(inner, expected_shape))
+            or any(
+                s is not None and e is not None and s != e for s, e in zip(inner, expected_shape)
+            )
         ):
             hint = ""
             if len(inner) + 1 == len(expected_shape) and expected_shape[-1] == 1:
@@ -421,9 +420,7 @@ class AdversarialModel(_compat.SkipsSymbolicBuild, keras.Model):
         cache = self._inference_fn
         if cache.model is not generator:
             cache.model = generator
-            cache.fn = tf.function(
-                lambda x: generator(x, training=False), reduce_retracing=True
-            )
+            cache.fn = tf.function(lambda x: generator(x, training=False), reduce_retracing=True)
         several = len(generator.inputs) > 1
         inputs = [
             tf.cast(tf.convert_to_tensor(array), spec.dtype)
@@ -431,7 +428,7 @@ class AdversarialModel(_compat.SkipsSymbolicBuild, keras.Model):
         ]
 
         def batch(start):
-            chunk = [array[start:start + batch_size] for array in inputs]
+            chunk = [array[start : start + batch_size] for array in inputs]
             return chunk if several else chunk[0]
 
         chunks = [
@@ -442,21 +439,9 @@ class AdversarialModel(_compat.SkipsSymbolicBuild, keras.Model):
 
     # -------------------------------------------------------- serialization
 
-    # Keras saves a layer's own variables but not the state of its seed
-    # generators; without this a loaded model would replay the noise of step 0.
-    _SEED_STATE_KEY = "noise_seed_state"
-
-    def save_own_variables(self, store):
-        super().save_own_variables(store)
-        store[self._SEED_STATE_KEY] = self.seed_generator.state
-
-    def load_own_variables(self, store):
-        keys = list(store.keys())
-        if self._SEED_STATE_KEY in keys:
-            self.seed_generator.state.assign(store[self._SEED_STATE_KEY])
-        super().load_own_variables(
-            {k: store[k] for k in keys if k != self._SEED_STATE_KEY}
-        )
+    # The noise seed's state is saved with the model (file key kept from
+    # the first release).
+    seed_state_key = "noise_seed_state"
 
     def get_config(self):
         return {
@@ -483,9 +468,9 @@ class AdversarialModel(_compat.SkipsSymbolicBuild, keras.Model):
         }
 
     def compile_from_config(self, config):
-        self.compile(**{
-            key: keras.saving.deserialize_keras_object(value) for key, value in config.items()
-        })
+        self.compile(
+            **{key: keras.saving.deserialize_keras_object(value) for key, value in config.items()}
+        )
 
 
 def _spec_of(array):

@@ -9,13 +9,15 @@ the generator does not learn to draw the augmentations.
 
 import keras
 import tensorflow as tf
+
+from keras_gans.saving import SavesSeedState
 from keras_gans.saving import register_serializable
 
 POLICIES = ("translation", "cutout", "color")
 
 
 @register_serializable
-class DiffAugment(keras.layers.Layer):
+class DiffAugment(SavesSeedState, keras.layers.Layer):
     """Random translation, cutout and colour changes, differentiable in the images.
 
     Every image of a batch gets its own random draw. Images are expected in
@@ -59,7 +61,10 @@ class DiffAugment(keras.layers.Layer):
                 f"Unknown DiffAugment policy {unknown or policy!r}. Use any of "
                 f"{', '.join(POLICIES)} (e.g. 'translation,cutout,color')."
             )
-        for name, value in (("translation_ratio", translation_ratio), ("cutout_ratio", cutout_ratio)):
+        for name, value in (
+            ("translation_ratio", translation_ratio),
+            ("cutout_ratio", cutout_ratio),
+        ):
             if not 0.0 < value < 1.0:
                 raise ValueError(f"`{name}` must be in (0, 1). Received: {name}={value!r}")
         self.policy = policy

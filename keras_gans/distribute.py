@@ -178,4 +178,4 @@ def replica_slice(draw, local_batch):
     if replicas == 1:
         return draw(local_batch)
     full = draw(local_batch * replicas)
-    return full[replica_id * local_batch:(replica_id + 1) * local_batch]
+    return full[replica_id * local_batch : (replica_id + 1) * local_batch]

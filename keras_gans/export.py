@@ -116,14 +116,13 @@ def _conditional_archive(generator, with_sample):
 
     def serve(z, label):
         checks = [
-            tf.debugging.assert_non_negative(
-                label, message=f"label must be in [0, {num_classes})"
-            ),
+            tf.debugging.assert_non_negative(label, message=f"label must be in [0, {num_classes})"),
             tf.debugging.assert_less(
                 label, num_classes, message=f"label must be in [0, {num_classes})"
             ),
             tf.debugging.assert_equal(
-                tf.shape(z)[0], tf.shape(label)[0],
+                tf.shape(z)[0],
+                tf.shape(label)[0],
                 message="z and label must have the same batch size",
             ),
         ]
@@ -245,8 +244,9 @@ def _stylize_archive(generator, multiple=4):
         pad_h, pad_w = (-height) % multiple, (-width) % multiple
         # The encoder halves the size twice: pad to a multiple of 4 with
         # mirrored edges, run, and crop back to the input's size.
-        images = tf.pad(to_float(content), [[0, 0], [0, pad_h], [0, pad_w], [0, 0]],
-                        mode="SYMMETRIC")
+        images = tf.pad(
+            to_float(content), [[0, 0], [0, pad_h], [0, pad_w], [0, 0]], mode="SYMMETRIC"
+        )
         # A Pad with computed paddings loses even the channel count, and the
         # LiteRT converter cannot lower a convolution of unknown channels;
         # this reshape (a no-op) restores it (`set_shape` does not survive

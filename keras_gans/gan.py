@@ -7,9 +7,8 @@ import tensorflow as tf
 from keras_gans import distribute
 from keras_gans.adversarial import AdversarialBatch
 from keras_gans.adversarial import AdversarialModel
-from keras_gans.validation import check_positive_int
 from keras_gans.saving import register_serializable
-
+from keras_gans.validation import check_positive_int
 
 
 def _inner_shape(model, which):
@@ -17,8 +16,7 @@ def _inner_shape(model, which):
     shape = model.input_shape if which == "input" else model.output_shape
     if isinstance(shape, list):
         raise ValueError(
-            f"The {model.name!r} model must have a single {which}. "
-            f"Received {which} shapes {shape}."
+            f"The {model.name!r} model must have a single {which}. Received {which} shapes {shape}."
         )
     return tuple(shape[1:])
 
@@ -82,9 +80,7 @@ class GAN(AdversarialModel):
 
     default_loss = "non_saturating"
 
-    def __init__(
-        self, generator, discriminator, latent_dim=None, seed=None, **kwargs
-    ):
+    def __init__(self, generator, discriminator, latent_dim=None, seed=None, **kwargs):
         super().__init__(generator, discriminator, seed=seed, **kwargs)
         noise_shape = self._noise_shape(generator)
         if latent_dim is None:
@@ -103,8 +99,7 @@ class GAN(AdversarialModel):
         image_shape = _inner_shape(generator, "output")
         disc_shape = self._discriminator_image_shape(discriminator)
         if len(image_shape) != len(disc_shape) or any(
-            g is not None and d is not None and g != d
-            for g, d in zip(image_shape, disc_shape)
+            g is not None and d is not None and g != d for g, d in zip(image_shape, disc_shape)
         ):
             raise ValueError(
                 f"The generator makes images of shape {image_shape} but the "
@@ -219,8 +214,7 @@ class ConditionalGAN(GAN):
     ```
     """
 
-    def __init__(self, generator, discriminator, num_classes, latent_dim=None,
-                 seed=None, **kwargs):
+    def __init__(self, generator, discriminator, num_classes, latent_dim=None, seed=None, **kwargs):
         for role, model in (("generator", generator), ("discriminator", discriminator)):
             if not isinstance(model, keras.Model) or len(model.inputs) != 2:
                 raise ValueError(
@@ -276,8 +270,10 @@ class ConditionalGAN(GAN):
         array = np.asarray(labels)
         if array.ndim == 2 and array.shape[1] == 1:
             array = array[:, 0]
-        if array.ndim != 1 or not (array.dtype.kind in "iu" or (
-                array.dtype.kind == "f" and np.all(array == np.round(array)))):
+        if array.ndim != 1 or not (
+            array.dtype.kind in "iu"
+            or (array.dtype.kind == "f" and np.all(array == np.round(array)))
+        ):
             raise ValueError(
                 f"`labels` must be integers of shape (n,). Received shape "
                 f"{array.shape} and dtype {array.dtype}."
@@ -286,7 +282,8 @@ class ConditionalGAN(GAN):
         if bad.size:
             raise ValueError(
                 f"Labels must be in [0, {self.num_classes}) (num_classes="
-                f"{self.num_classes}). Received out-of-range labels {sorted(set(bad.tolist()))[:10]}."
+                f"{self.num_classes}). Received out-of-range labels "
+                f"{sorted(set(bad.tolist()))[:10]}."
             )
         return array.astype(np.int32)
 

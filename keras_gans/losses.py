@@ -15,9 +15,8 @@ import keras
 import tensorflow as tf
 
 from keras_gans import distribute
-from keras_gans.validation import check_fraction
 from keras_gans.saving import register_serializable
-
+from keras_gans.validation import check_fraction
 
 
 def _per_example(x):
@@ -185,9 +184,7 @@ class WassersteinLoss(AdversarialLoss):
         self.gradient_penalty_weight = float(gradient_penalty_weight)
 
     def discriminator_loss(self, real_output, fake_output):
-        return _per_example(
-            tf.cast(fake_output, "float32") - tf.cast(real_output, "float32")
-        )
+        return _per_example(tf.cast(fake_output, "float32") - tf.cast(real_output, "float32"))
 
     def generator_loss(self, fake_output):
         return _per_example(-tf.cast(fake_output, "float32"))
@@ -253,12 +250,7 @@ def gradient_penalty(discriminator, real_images, fake_images, seed=None):
         output = discriminator(interpolated, training=True)
         output = tf.reduce_sum(tf.cast(output, "float32"))
     grads = tape.gradient(output, interpolated)
-    norms = tf.sqrt(
-        tf.reduce_sum(
-            tf.square(tf.reshape(grads, [batch, -1])), axis=1
-        )
-        + 1e-12
-    )
+    norms = tf.sqrt(tf.reduce_sum(tf.square(tf.reshape(grads, [batch, -1])), axis=1) + 1e-12)
     return tf.square(norms - 1.0)
 
 
@@ -306,7 +298,8 @@ def _options_for(key, options):
     """`options` if the loss `key` takes all of them, else a clear error."""
     for option in options:
         takers = sorted(
-            name for name, cls in _LOSSES.items()
+            name
+            for name, cls in _LOSSES.items()
             if option in inspect.signature(cls.__init__).parameters
         )
         if key not in takers:

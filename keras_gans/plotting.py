@@ -50,7 +50,7 @@ def image_grid(images, rows=None, cols=None, padding=2, pad_value=0):
     for i in range(min(n, rows * cols)):
         r, k = divmod(i, cols)
         top, left = padding + r * (h + padding), padding + k * (w + padding)
-        grid[top:top + h, left:left + w] = images[i]
+        grid[top : top + h, left : left + w] = images[i]
     return grid
 
 
@@ -79,8 +79,13 @@ def image_grid_figure(images, rows=None, cols=None, title=None, scale=3):
     dpi = 100
     fig = Figure(figsize=(width * scale / dpi, height * scale / dpi + extra), dpi=dpi)
     ax = fig.add_axes([0, 0, 1, height * scale / dpi / (height * scale / dpi + extra)])
-    ax.imshow(grid.squeeze(-1) if grid.shape[-1] == 1 else grid,
-              cmap="gray", vmin=0, vmax=255, interpolation="nearest")
+    ax.imshow(
+        grid.squeeze(-1) if grid.shape[-1] == 1 else grid,
+        cmap="gray",
+        vmin=0,
+        vmax=255,
+        interpolation="nearest",
+    )
     ax.axis("off")
     if title:
         fig.suptitle(title, fontsize=10, y=0.995)
@@ -144,8 +149,11 @@ def save_style_figure(content, style, generated, path, title=None):
 
 def style_figure(content, style, generated, title=None):
     """A `Figure` with one row per example: content | style | generated."""
-    columns = [("content", to_display_uint8(content)), ("style", to_display_uint8(style)),
-               ("generated", to_display_uint8(generated))]
+    columns = [
+        ("content", to_display_uint8(content)),
+        ("style", to_display_uint8(style)),
+        ("generated", to_display_uint8(generated)),
+    ]
     rows = len(columns[0][1])
     fig = Figure(figsize=(7.5, 2.5 * rows + (0.3 if title else 0)), dpi=100)
     axes = fig.subplots(rows, 3, squeeze=False)

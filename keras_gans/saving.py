@@ -16,6 +16,29 @@ def register_serializable(cls):
     return keras.saving.register_keras_serializable(package=PACKAGE)(cls)
 
 
+class SavesSeedState:
+    """Mixin: a layer's `seed_generator` state goes into `.keras` files too.
+
+    Keras saves a layer's own variables but not the state of its seed
+    generators; without this a loaded layer would replay the random draws
+    of step 0, and resumed training would differ from uninterrupted
+    training. The state is stored under `seed_state_key` beside the layer's
+    variables.
+    """
+
+    seed_state_key = "seed_state"
+
+    def save_own_variables(self, store):
+        super().save_own_variables(store)
+        store[self.seed_state_key] = self.seed_generator.state
+
+    def load_own_variables(self, store):
+        keys = list(store.keys())
+        if self.seed_state_key in keys:
+            self.seed_generator.state.assign(store[self.seed_state_key])
+        super().load_own_variables({k: store[k] for k in keys if k != self.seed_state_key})
+
+
 def save_atomically(model, path):
     """Saves `model` to `path` through a temporary file.
 

@@ -1,13 +1,11 @@
 """`StyleTransferGAN`: turns photos into paintings, trained on unpaired images."""
 
-import keras
 import tensorflow as tf
 
 from keras_gans.adversarial import AdversarialBatch
 from keras_gans.adversarial import AdversarialModel
-from keras_gans.validation import check_non_negative
 from keras_gans.saving import register_serializable
-
+from keras_gans.validation import check_non_negative
 
 
 def _per_example_mean(x):
@@ -69,8 +67,16 @@ class StyleTransferGAN(AdversarialModel):
 
     default_loss = "least_squares"
 
-    def __init__(self, generator, discriminator, content_weight=10.0, identity_weight=0.0,
-                 tv_weight=0.0, seed=None, **kwargs):
+    def __init__(
+        self,
+        generator,
+        discriminator,
+        content_weight=10.0,
+        identity_weight=0.0,
+        tv_weight=0.0,
+        seed=None,
+        **kwargs,
+    ):
         # Set before the base class builds the trackers these decide on.
         self.content_weight = check_non_negative("content_weight", content_weight)
         self.identity_weight = check_non_negative("identity_weight", identity_weight)

@@ -24,9 +24,7 @@ def check_positive_int(name, value):
 def check_int_at_least(name, value, minimum):
     """`value` if it is an int >= `minimum`."""
     if not _is_int(value) or value < minimum:
-        raise ValueError(
-            f"`{name}` must be an integer >= {minimum}. Received: {name}={value!r}"
-        )
+        raise ValueError(f"`{name}` must be an integer >= {minimum}. Received: {name}={value!r}")
     return value
 
 
@@ -47,21 +45,20 @@ def check_fraction(name, value):
 def check_choice(name, value, choices):
     """`value` if it is one of `choices`."""
     if value not in choices:
-        raise ValueError(
-            f"`{name}` must be one of {tuple(choices)}. Received: {name}={value!r}"
-        )
+        raise ValueError(f"`{name}` must be one of {tuple(choices)}. Received: {name}={value!r}")
     return value
 
 
 def check_units(name, values):
     """A non-empty list of positive ints, returned as a tuple."""
     values = tuple(values) if isinstance(values, (list, tuple)) else values
-    if not isinstance(values, tuple) or not values or not all(
-        _is_int(v) and v >= 1 for v in values
+    if (
+        not isinstance(values, tuple)
+        or not values
+        or not all(_is_int(v) and v >= 1 for v in values)
     ):
         raise ValueError(
-            f"`{name}` must be a non-empty list of positive integers. "
-            f"Received: {name}={values!r}"
+            f"`{name}` must be a non-empty list of positive integers. Received: {name}={values!r}"
         )
     return values
 

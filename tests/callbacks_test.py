@@ -1,5 +1,3 @@
-import math
-
 import keras
 import numpy as np
 import pytest
@@ -25,23 +23,72 @@ def test_stop_on_non_finite_loss_raises_clearly(real_batches):
     gan = kg.GAN(kg.models.mlp_generator(8), kg.models.mlp_discriminator(), seed=0)
     # A learning rate this large drives the weights to inf within a few steps.
     gan.compile(
-        g_optimizer=keras.optimizers.SGD(1e30), d_optimizer=keras.optimizers.SGD(1e30),
+        g_optimizer=keras.optimizers.SGD(1e30),
+        d_optimizer=keras.optimizers.SGD(1e30),
         loss="wasserstein",
     )
     with pytest.raises(kg.callbacks.NonFiniteLossError, match="diverged.*nothing was exported"):
         gan.fit(
-            tf.data.Dataset.from_tensor_slices(real_batches).repeat(), steps_per_epoch=50,
-            epochs=1, verbose=0, callbacks=[kg.callbacks.StopOnNonFiniteLoss()],
+            tf.data.Dataset.from_tensor_slices(real_batches).repeat(),
+            steps_per_epoch=50,
+            epochs=1,
+            verbose=0,
+            callbacks=[kg.callbacks.StopOnNonFiniteLoss()],
         )
 
 
-def test_sample_grid_writes_pngs(tmp_path, real_batches):
+def read_png(path):
+    return tf.io.decode_png(tf.io.read_file(str(path))).numpy()
+
+
+def test_sample_grid_writes_the_generators_images(tmp_path, real_batches):
     gan = kg.GAN(kg.models.mlp_generator(8), kg.models.mlp_discriminator(), seed=0)
     gan.compile()
-    cb = kg.callbacks.SampleGrid(str(tmp_path), noise=kg.callbacks.fixed_noise(16, 8), rows=4)
-    gan.fit(tf.data.Dataset.from_tensor_slices(real_batches[:2]), epochs=2, verbose=0, callbacks=[cb])
-    assert [p.split("/")[-1] for p in cb.paths] == ["samples_epoch_001.png", "samples_epoch_002.png"]
-    np.testing.assert_array_equal(kg.callbacks.fixed_noise(4, 8, seed=3), kg.callbacks.fixed_noise(4, 8, seed=3))
+    noise = kg.callbacks.fixed_noise(16, 8)
+    cb = kg.callbacks.SampleGrid(str(tmp_path), noise=noise, rows=4)
+    gan.fit(
+        tf.data.Dataset.from_tensor_slices(real_batches[:2]), epochs=2, verbose=0, callbacks=[cb]
+    )
+    assert [p.split("/")[-1] for p in cb.paths] == [
+        "samples_epoch_001.png",
+        "samples_epoch_002.png",
+    ]
+    np.testing.assert_array_equal(
+        kg.callbacks.fixed_noise(4, 8, seed=3), kg.callbacks.fixed_noise(4, 8, seed=3)
+    )
+    # The file holds the final generator's 4x4 grid at 3 pixels per pixel
+    # (plus the title band), not just any PNG.
+    expected = kg.plotting.image_grid(gan.generate(z=noise), rows=4)
+    png = read_png(cb.paths[-1])
+    assert png.shape[1] == expected.shape[1] * 3
+    bottom = png[-expected.shape[0] * 3 :, :, 0][::3, ::3]
+    assert np.abs(bottom.astype(int) - expected[..., 0].astype(int)).max() <= 1
+
+
+def test_plotting_makes_figures_without_pyplot_state(tmp_path):
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    backend = matplotlib.get_backend()
+    figures = plt.get_fignums()
+    kg.plotting.save_image_grid(np.zeros((4, 8, 8, 1)), str(tmp_path / "g.png"))
+    kg.plotting.plot_loss_curves({"d_loss": [1.0, 0.5]}, str(tmp_path / "c.png"))
+    assert plt.get_fignums() == figures and matplotlib.get_backend() == backend
+
+
+@pytest.mark.slow
+def test_importing_keras_gans_keeps_the_users_matplotlib_backend():
+    import subprocess
+    import sys
+
+    code = (
+        "import matplotlib; matplotlib.use('svg'); import keras_gans; "
+        "print(matplotlib.get_backend())"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
+    )
+    assert result.stdout.strip().splitlines()[-1] == "svg", result.stderr[-2000:]
 
 
 def test_image_grid_layout():
@@ -55,7 +102,14 @@ def test_image_grid_layout():
     np.testing.assert_array_equal(floats[..., 0], [[[0, 128, 255]]])
 
 
-def test_loss_curves_png(tmp_path):
-    path = kg.plotting.plot_loss_curves({"step": [1, 2, 3], "d_loss": [1, 0.9, 0.8], "g_loss": [0.7, 0.8, 0.9]}, str(tmp_path / "c.png"))
-    with open(path, "rb") as f:
-        assert f.read(4) == b"\x89PNG"
+def test_loss_curves_plot_the_given_values(tmp_path):
+    history = {"step": [1, 2, 3], "d_loss": [1, 0.9, 0.8], "g_loss": [0.7, 0.8, 0.9]}
+    fig = kg.plotting.loss_curves_figure(history, title="t")
+    (ax,) = fig.axes
+    assert [line.get_label() for line in ax.lines] == ["d_loss", "g_loss"]
+    np.testing.assert_array_equal(ax.lines[1].get_xdata(), [1, 2, 3])
+    np.testing.assert_array_equal(ax.lines[1].get_ydata(), [0.7, 0.8, 0.9])
+    assert ax.get_xlabel() == "training step"
+    path = kg.plotting.plot_loss_curves(history, str(tmp_path / "c.png"))
+    png = read_png(path)
+    assert png.shape[:2] == (350, 600) and png.std() > 10

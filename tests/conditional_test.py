@@ -25,8 +25,11 @@ def tiny_conditional_gan(seed=0, **compile_args):
 
 @pytest.fixture(scope="module")
 def labelled(mnist_dir):
-    return kg.data.mnist("train", batch_size=32, data_dir=mnist_dir, seed=0,
-                         with_labels=True).take(4).cache()
+    return (
+        kg.data.mnist("train", batch_size=32, data_dir=mnist_dir, seed=0, with_labels=True)
+        .take(4)
+        .cache()
+    )
 
 
 def test_networks_take_noise_and_label():
@@ -48,8 +51,9 @@ def test_trains_on_labelled_batches_and_round_trips(labelled, tmp_path):
     before = [w.numpy() for w in gan.generator.trainable_weights]
     history = gan.fit(labelled, epochs=1, verbose=0).history
     assert all(np.isfinite(history[k][-1]) for k in ("d_loss", "g_loss"))
-    assert any(not np.array_equal(a, b.numpy())
-               for a, b in zip(before, gan.generator.trainable_weights))
+    assert any(
+        not np.array_equal(a, b.numpy()) for a, b in zip(before, gan.generator.trainable_weights)
+    )
 
     z = np.random.default_rng(0).standard_normal((4, 8)).astype("float32")
     labels = [0, 1, 2, 9]
@@ -57,8 +61,9 @@ def test_trains_on_labelled_batches_and_round_trips(labelled, tmp_path):
     gan.save(path)
     loaded = keras.saving.load_model(path)
     assert isinstance(loaded, kg.ConditionalGAN) and loaded.num_classes == 10
-    np.testing.assert_allclose(loaded.generate(z=z, labels=labels),
-                               gan.generate(z=z, labels=labels), atol=1e-6)
+    np.testing.assert_allclose(
+        loaded.generate(z=z, labels=labels), gan.generate(z=z, labels=labels), atol=1e-6
+    )
     loaded.fit(labelled, epochs=1, verbose=0)
 
 
@@ -82,8 +87,9 @@ def test_unlabelled_data_is_a_clear_error(real_batches):
 
 def test_needs_two_input_networks():
     with pytest.raises(ValueError, match=r"two inputs, \[z, label\]"):
-        kg.ConditionalGAN(kg.models.dcgan_generator(),
-                          kg.models.conditional_dcgan_discriminator(), num_classes=10)
+        kg.ConditionalGAN(
+            kg.models.dcgan_generator(), kg.models.conditional_dcgan_discriminator(), num_classes=10
+        )
 
 
 def test_export_serves_z_and_label(labelled, tmp_path):
@@ -114,6 +120,7 @@ def test_export_serves_z_and_label(labelled, tmp_path):
     assert np.abs(lite.astype(int) - images.numpy().astype(int)).max() <= 1
 
 
+@pytest.mark.slow
 def test_evaluator_measures_label_accuracy(mnist_dir):
     evaluator = kg.evaluation.Evaluator(data_dir=mnist_dir)
     images, labels = kg.data.load_arrays("test", data_dir=mnist_dir)

@@ -28,9 +28,7 @@ def _first_dir(*candidates):
 @pytest.fixture(scope="session")
 def mnist_dir():
     """Directory with the four real MNIST IDX files."""
-    path = _first_dir(
-        os.environ.get("KERAS_GANS_MNIST_DIR"), os.path.join(SHARED, "mnist")
-    )
+    path = _first_dir(os.environ.get("KERAS_GANS_MNIST_DIR"), os.path.join(SHARED, "mnist"))
     if path is None:
         pytest.skip("real MNIST IDX files not found: set KERAS_GANS_MNIST_DIR")
     return path

@@ -7,7 +7,6 @@ import pytest
 import tensorflow as tf
 
 import keras_gans as kg
-from keras_gans.data import mnist as mnist_module
 
 
 def write_idx(path, array, compress=False):
@@ -24,7 +23,7 @@ def write_tiny_mnist(directory, n=10, compress=False):
     images = rng.integers(0, 256, (n, 28, 28), dtype=np.uint8)
     labels = (np.arange(n) % 10).astype(np.uint8)
     suffix = ".gz" if compress else ""
-    for split, prefix in (("train", "train"), ("test", "t10k")):
+    for _split, prefix in (("train", "train"), ("test", "t10k")):
         write_idx(os.path.join(directory, f"{prefix}-images-idx3-ubyte{suffix}"), images, compress)
         write_idx(os.path.join(directory, f"{prefix}-labels-idx1-ubyte{suffix}"), labels, compress)
     return images, labels
@@ -83,7 +82,7 @@ def test_pipeline_on_real_idx_files(mnist_dir):
     check_real_batch(next(iter(ds)), 64)
     test_images, test_labels = kg.data.load_idx(mnist_dir, "test")
     assert test_images.shape == (10000, 28, 28, 1)
-    assert sorted(np.bincount(test_labels)) [0] > 800  # all ten classes present
+    assert sorted(np.bincount(test_labels))[0] > 800  # all ten classes present
 
 
 def test_pipeline_from_tfds(tfds_dir):
@@ -102,15 +101,21 @@ def test_pipelines_run_without_the_autotune_thread(mnist_dir, tmp_path):
     for name in ("content", "style"):
         (tmp_path / name).mkdir()
         for i in range(2):
-            tf.io.write_file(str(tmp_path / name / f"{i}.png"),
-                             tf.io.encode_png(np.zeros((8, 8, 3), np.uint8)))
-    images = kg.data.unpaired_images(str(tmp_path / "content"), str(tmp_path / "style"),
-                                     image_size=8, batch_size=2)
+            tf.io.write_file(
+                str(tmp_path / name / f"{i}.png"), tf.io.encode_png(np.zeros((8, 8, 3), np.uint8))
+            )
+    images = kg.data.unpaired_images(
+        str(tmp_path / "content"), str(tmp_path / "style"), image_size=8, batch_size=2
+    )
     assert images.options().autotune.enabled is False
 
 
 def test_shuffle_is_seeded(mnist_dir):
-    first = lambda seed: next(iter(kg.data.mnist("train", batch_size=8, data_dir=mnist_dir, seed=seed))).numpy()
+    def first(seed):
+        return next(
+            iter(kg.data.mnist("train", batch_size=8, data_dir=mnist_dir, seed=seed))
+        ).numpy()
+
     np.testing.assert_array_equal(first(1), first(1))
     assert not np.array_equal(first(1), first(2))
 
@@ -148,7 +153,9 @@ FASHION_DIR = "/usr/share/datasets/fashion-mnist"  # Debian's dataset-fashion-mn
 
 @pytest.mark.skipif(not os.path.isdir(FASHION_DIR), reason="apt-get install dataset-fashion-mnist")
 def test_fashion_mnist_from_debian_idx_files(mnist_dir):
-    ds = kg.data.mnist("test", batch_size=500, dataset="fashion_mnist", data_dir=FASHION_DIR, with_labels=True)
+    ds = kg.data.mnist(
+        "test", batch_size=500, dataset="fashion_mnist", data_dir=FASHION_DIR, with_labels=True
+    )
     x, y = next(iter(ds))
     assert x.shape == (500, 28, 28, 1) and set(np.unique(y.numpy())) == set(range(10))
     digits = next(iter(kg.data.mnist("test", batch_size=500, data_dir=mnist_dir)))

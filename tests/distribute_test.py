@@ -14,10 +14,17 @@ LOSSES = ["minimax", "non_saturating", "least_squares", "wasserstein", "hinge"]
 def train(strategy, loss, batches, d_steps=1, seed=1):
     with strategy.scope():
         keras.utils.set_random_seed(0)
-        gan = kg.GAN(kg.models.mlp_generator(16, hidden_units=(32,)),
-                     kg.models.mlp_discriminator(hidden_units=(32,)), seed=seed)
-        gan.compile(g_optimizer=keras.optimizers.Adam(1e-2),
-                    d_optimizer=keras.optimizers.Adam(1e-2), loss=loss, d_steps=d_steps)
+        gan = kg.GAN(
+            kg.models.mlp_generator(16, hidden_units=(32,)),
+            kg.models.mlp_discriminator(hidden_units=(32,)),
+            seed=seed,
+        )
+        gan.compile(
+            g_optimizer=keras.optimizers.Adam(1e-2),
+            d_optimizer=keras.optimizers.Adam(1e-2),
+            loss=loss,
+            d_steps=d_steps,
+        )
     history = gan.fit(tf.data.Dataset.from_tensor_slices(batches), epochs=1, verbose=0)
     weights = {w.path: w.numpy() for w in gan.generator.weights + gan.discriminator.weights}
     return weights, history.history
@@ -71,29 +78,51 @@ def test_strategy_selection(monkeypatch):
         distribute.configure_cpu_replicas(3)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("loss", LOSSES)
 def test_xla_step_for_every_loss_is_finite_and_reproducible(loss, real_batches):
     def run():
         keras.utils.set_random_seed(0)
-        gan = kg.GAN(kg.models.dcgan_generator(16, filters=(16, 8)),
-                     kg.models.dcgan_discriminator(filters=(8, 16)), seed=0)
-        gan.compile(g_optimizer=keras.optimizers.Adam(1e-3), d_optimizer=keras.optimizers.Adam(1e-3),
-                    loss=loss, jit_compile=True)
+        gan = kg.GAN(
+            kg.models.dcgan_generator(16, filters=(16, 8)),
+            kg.models.dcgan_discriminator(filters=(8, 16)),
+            seed=0,
+        )
+        gan.compile(
+            g_optimizer=keras.optimizers.Adam(1e-3),
+            d_optimizer=keras.optimizers.Adam(1e-3),
+            loss=loss,
+            jit_compile=True,
+        )
         history = gan.fit(tf.data.Dataset.from_tensor_slices(real_batches[:2]), epochs=1, verbose=0)
         return history.history, gan.generator.get_weights()
 
-    (h1, w1), (h2, w2) = run(), run()
+    (h1, w1), (_h2, w2) = run(), run()
     assert all(np.isfinite(v[0]) for v in h1.values())
     for a, b in zip(w1, w2):
         np.testing.assert_array_equal(a, b)
 
 
 def recipe_args(tmp_path, mnist_dir, **extra):
-    return dict(arch="mlp", epochs=1, steps_per_epoch=4, batch_size=8, g_hidden=(32,), d_hidden=(32,),
-                latent_dim=16, data_dir=mnist_dir, output_dir=str(tmp_path / "run"),
-                export_dir=str(tmp_path / "export"), evaluate_every=0, tflite=False, verbose=0, **extra)
+    return dict(
+        arch="mlp",
+        epochs=1,
+        steps_per_epoch=4,
+        batch_size=8,
+        g_hidden=(32,),
+        d_hidden=(32,),
+        latent_dim=16,
+        data_dir=mnist_dir,
+        output_dir=str(tmp_path / "run"),
+        export_dir=str(tmp_path / "export"),
+        evaluate_every=0,
+        tflite=False,
+        verbose=0,
+        **extra,
+    )
 
 
+@pytest.mark.slow
 def test_mnist_recipe_on_two_replicas(tmp_path, mnist_dir):
     from keras_gans.recipes import mnist
 
@@ -113,12 +142,18 @@ def test_mnist_recipe_on_two_replicas(tmp_path, mnist_dir):
 def train_stabilized(strategy, batches, spectral_norm=False, augment=None):
     with strategy.scope():
         keras.utils.set_random_seed(0)
-        gan = kg.GAN(kg.models.mlp_generator(16, hidden_units=(32,)),
-                     kg.models.mlp_discriminator(hidden_units=(32,), spectral_norm=spectral_norm),
-                     seed=1)
-        gan.compile(g_optimizer=keras.optimizers.Adam(1e-2, use_ema=True, ema_momentum=0.5),
-                    d_optimizer=keras.optimizers.Adam(1e-2), r1_weight=1.0, augment=augment,
-                    loss=kg.losses.NonSaturatingLoss(label_smoothing=0.1))
+        gan = kg.GAN(
+            kg.models.mlp_generator(16, hidden_units=(32,)),
+            kg.models.mlp_discriminator(hidden_units=(32,), spectral_norm=spectral_norm),
+            seed=1,
+        )
+        gan.compile(
+            g_optimizer=keras.optimizers.Adam(1e-2, use_ema=True, ema_momentum=0.5),
+            d_optimizer=keras.optimizers.Adam(1e-2),
+            r1_weight=1.0,
+            augment=augment,
+            loss=kg.losses.NonSaturatingLoss(label_smoothing=0.1),
+        )
     history = gan.fit(tf.data.Dataset.from_tensor_slices(batches), epochs=1, verbose=0)
     z = np.random.default_rng(0).standard_normal((4, 16)).astype("float32")
     return gan.generate(z=z), history.history
@@ -132,9 +167,12 @@ def test_ema_r1_and_label_smoothing_on_two_replicas(real_batches):
         np.testing.assert_allclose(h2[key], h1[key], rtol=1e-4, atol=1e-5, err_msg=key)
 
 
+@pytest.mark.slow
 def test_spectral_norm_and_diff_augment_on_two_replicas(real_batches):
     images, history = train_stabilized(
-        distribute.get_strategy("mirrored"), real_batches[:3], spectral_norm=True,
+        distribute.get_strategy("mirrored"),
+        real_batches[:3],
+        spectral_norm=True,
         augment="translation,cutout,color",
     )
     assert np.all(np.isfinite(images)) and np.isfinite(history["d_loss"][-1])

@@ -10,9 +10,9 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
+from conftest import REPO
 
 import keras_gans as kg
-from conftest import REPO
 from keras_gans.evaluation import classifier as classifier_lib
 
 
@@ -39,6 +39,7 @@ def test_classifier_accuracy_is_real(evaluator, mnist_dir):
     assert (probs.argmax(1) == labels[:2000]).mean() >= 0.985
 
 
+@pytest.mark.slow
 def test_real_data_scores_near_the_floor_and_collapse_scores_badly(evaluator, real_train):
     images, _ = real_train
     real = evaluator.evaluate(images, kid_subsets=20)
@@ -70,13 +71,20 @@ def test_tampered_classifier_is_refused(tmp_path):
 
 def run_cli(*args):
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
-    return subprocess.run([sys.executable, "-m", "keras_gans.evaluate", *args],
-                          capture_output=True, text=True, env=env, cwd=REPO, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "keras_gans.evaluate", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        timeout=300,
+    )
 
 
 KEYS = {"fcd", "kid", "classifier_score", "precision", "recall", "coverage"}
 
 
+@pytest.mark.slow
 def test_cli_on_a_npy_file(tmp_path, real_train, mnist_dir):
     path = tmp_path / "real.npy"
     np.save(path, real_train[0][:500, ..., 0])  # uint8, N x 28 x 28
@@ -88,6 +96,7 @@ def test_cli_on_a_npy_file(tmp_path, real_train, mnist_dir):
     assert "FCD" in result.stdout
 
 
+@pytest.mark.slow
 def test_cli_on_a_tiny_saved_model(tmp_path, mnist_dir):
     generator = kg.models.dcgan_generator(latent_dim=8, filters=(8, 4))
     kg.export.saved_model(generator, str(tmp_path), "tiny")
@@ -99,6 +108,7 @@ def test_cli_on_a_tiny_saved_model(tmp_path, mnist_dir):
     assert summary["fcd"] > 10
 
 
+@pytest.mark.slow
 def test_cli_errors_are_clear(tmp_path):
     not_npy = tmp_path / "notes.npy"
     not_npy.write_text("hello")
@@ -114,13 +124,22 @@ def test_cli_errors_are_clear(tmp_path):
 
 
 def test_callback_logs_metrics_and_keeps_the_best(evaluator, real_batches):
-    gan = kg.GAN(kg.models.dcgan_generator(16, filters=(16, 8)),
-                 kg.models.dcgan_discriminator(filters=(8, 16)), seed=0)
-    gan.compile(g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
-                d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5))
+    gan = kg.GAN(
+        kg.models.dcgan_generator(16, filters=(16, 8)),
+        kg.models.dcgan_discriminator(filters=(8, 16)),
+        seed=0,
+    )
+    gan.compile(
+        g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
+        d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
+    )
     callback = kg.evaluation.EvaluateGenerator(evaluator, num_samples=300, verbose=0)
-    history = gan.fit(tf.data.Dataset.from_tensor_slices(real_batches[:2]), epochs=2,
-                      verbose=0, callbacks=[callback])
+    history = gan.fit(
+        tf.data.Dataset.from_tensor_slices(real_batches[:2]),
+        epochs=2,
+        verbose=0,
+        callbacks=[callback],
+    )
     for key in KEYS:
         assert len(history.history[key]) == 2
     assert [r["epoch"] for r in callback.history] == [1, 2]

@@ -93,8 +93,10 @@ def test_tflite_variants_match_the_saved_model(generator, tmp_path, quantization
 
 
 def test_tflite_sizes_shrink_with_quantization(generator, tmp_path):
-    sizes = {q: os.path.getsize(kg.export.tflite(generator, str(tmp_path), "g", q))
-             for q in ("float32", "float16", "dynamic_int8")}
+    sizes = {
+        q: os.path.getsize(kg.export.tflite(generator, str(tmp_path), "g", q))
+        for q in ("float32", "float16", "dynamic_int8")
+    }
     assert sizes["float16"] < 0.7 * sizes["float32"]
     assert sizes["dynamic_int8"] < 0.5 * sizes["float32"]
     with pytest.raises(ValueError, match="quantization"):

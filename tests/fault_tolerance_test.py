@@ -10,7 +10,6 @@ import time
 import keras
 import numpy as np
 import pytest
-
 from conftest import REPO
 
 pytestmark = pytest.mark.slow
@@ -18,17 +17,35 @@ pytestmark = pytest.mark.slow
 
 def command(mnist_dir, out, backup):
     return [
-        sys.executable, os.path.join(REPO, "examples", "mnist.py"), "--arch=mlp",
-        "--g_hidden=32", "--d_hidden=32", "--latent_dim=16", "--epochs=6", "--steps_per_epoch=20",
-        "--steps_per_execution=1", "--batch_size=16", f"--data_dir={mnist_dir}",
-        f"--output_dir={out}", f"--backup_dir={backup}", "--evaluate_every=0", "--noexport",
+        sys.executable,
+        os.path.join(REPO, "examples", "mnist.py"),
+        "--arch=mlp",
+        "--g_hidden=32",
+        "--d_hidden=32",
+        "--latent_dim=16",
+        "--epochs=6",
+        "--steps_per_epoch=20",
+        "--steps_per_execution=1",
+        "--batch_size=16",
+        f"--data_dir={mnist_dir}",
+        f"--output_dir={out}",
+        f"--backup_dir={backup}",
+        "--evaluate_every=0",
+        "--noexport",
     ]
 
 
 def run(args, **kwargs):
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
-    return subprocess.Popen(args, env=env, cwd=REPO, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, **kwargs)
+    return subprocess.Popen(
+        args,
+        env=env,
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        **kwargs,
+    )
 
 
 def test_killed_run_resumes_to_the_uninterrupted_result(mnist_dir, tmp_path):
@@ -64,6 +81,8 @@ def test_killed_run_resumes_to_the_uninterrupted_result(mnist_dir, tmp_path):
     ref = keras.saving.load_model(str(tmp_path / "ref" / "gan.keras"))
     got = keras.saving.load_model(str(tmp_path / "run" / "gan.keras"))
     assert int(got.g_optimizer.iterations) == int(ref.g_optimizer.iterations) == 120
-    for a, b in zip(ref.generator.weights + ref.discriminator.weights,
-                    got.generator.weights + got.discriminator.weights):
+    for a, b in zip(
+        ref.generator.weights + ref.discriminator.weights,
+        got.generator.weights + got.discriminator.weights,
+    ):
         np.testing.assert_allclose(b.numpy(), a.numpy(), atol=1e-6, err_msg=a.path)

@@ -1,5 +1,3 @@
-import os
-
 import keras
 import numpy as np
 import pytest
@@ -91,10 +89,39 @@ def test_compile_forwards_keras_arguments(real_batches):
 
 
 def test_labels_in_the_batch_are_ignored(mnist_dir):
-    ds = kg.data.mnist("train", batch_size=16, data_dir=mnist_dir, with_labels=True).take(2)
+    ds = kg.data.mnist("train", batch_size=16, data_dir=mnist_dir, with_labels=True).take(2).cache()
+
+    def train(data):
+        keras.utils.set_random_seed(0)
+        gan = compile_adam(tiny_gan())
+        gan.fit(data, epochs=1, verbose=0)
+        return gan.generator.get_weights()
+
+    with_labels = train(ds)
+    without = train(ds.map(lambda images, labels: images))
+    for a, b in zip(with_labels, without):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_fit_takes_a_dataset_as_shuffled_without_a_warning(real_batches):
+    import warnings
+
     gan = compile_adam(tiny_gan())
-    history = gan.fit(ds, epochs=1, verbose=0)
-    assert np.isfinite(history.history["g_loss"][0])
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*shuffle.*")
+        gan.fit(dataset(real_batches[:1]), epochs=1, verbose=0)
+
+
+def test_wrong_shapes_are_clear_on_a_second_fit_too(real_batches):
+    # Keras retraces with relaxed shapes once the input shapes change.
+    gan = compile_adam(tiny_gan())
+    gan.fit(dataset(real_batches[:1]), epochs=1, verbose=0)
+    flat = real_batches[:1].reshape(1, 32, 28, 28)
+    for data in (dataset(flat), flat[0]):
+        with pytest.raises(ValueError, match=r"Add the channel axis"):
+            gan.fit(data, epochs=1, verbose=0)
+    with pytest.raises(ValueError, match=r"Add the channel axis"):
+        gan.evaluate(dataset(flat), verbose=0)
 
 
 def test_evaluate_reports_losses_without_training(real_batches):

@@ -30,9 +30,7 @@ def test_every_loss_updates_both_networks_on_real_mnist(name, real_batches):
         loss=name,
     )
     g_before, d_before = _weights(gan.generator), _weights(gan.discriminator)
-    history = gan.fit(
-        tf.data.Dataset.from_tensor_slices(real_batches[:3]), epochs=1, verbose=0
-    )
+    history = gan.fit(tf.data.Dataset.from_tensor_slices(real_batches[:3]), epochs=1, verbose=0)
     assert _changed(g_before, _weights(gan.generator))
     assert _changed(d_before, _weights(gan.discriminator))
     for key in ("d_loss", "g_loss", "d_real", "d_fake"):
@@ -44,7 +42,10 @@ def test_every_loss_updates_both_networks_on_real_mnist(name, real_batches):
 def test_loss_values_match_their_formulas():
     real = tf.constant([[2.0], [-1.0]])
     fake = tf.constant([[0.5], [-3.0]])
-    sp = lambda x: np.log1p(np.exp(x))  # softplus
+
+    def sp(x):
+        return np.log1p(np.exp(x))  # softplus
+
     r, f = real.numpy()[:, 0], fake.numpy()[:, 0]
     np.testing.assert_allclose(
         losses.get("non_saturating").discriminator_loss(real, fake), sp(-r) + sp(f), rtol=1e-6
@@ -56,7 +57,8 @@ def test_loss_values_match_their_formulas():
     )
     np.testing.assert_allclose(
         losses.get("least_squares").discriminator_loss(real, fake),
-        0.5 * ((r - 1) ** 2 + f**2), rtol=1e-6,
+        0.5 * ((r - 1) ** 2 + f**2),
+        rtol=1e-6,
     )
     np.testing.assert_allclose(losses.get("least_squares").generator_loss(fake), 0.5 * (f - 1) ** 2)
     np.testing.assert_allclose(losses.get("wasserstein").discriminator_loss(real, fake), f - r)

@@ -15,20 +15,29 @@ def policy(request):
 
 
 def tiny_gan():
-    return kg.GAN(kg.models.dcgan_generator(16, filters=(16, 8)),
-                  kg.models.dcgan_discriminator(filters=(8, 16)), seed=0)
+    return kg.GAN(
+        kg.models.dcgan_generator(16, filters=(16, 8)),
+        kg.models.dcgan_discriminator(filters=(8, 16)),
+        seed=0,
+    )
 
 
 @pytest.mark.parametrize("policy", ["mixed_bfloat16", "mixed_float16"], indirect=True)
 @pytest.mark.parametrize("loss", ["non_saturating", "wasserstein"])
-def test_mixed_precision_trains_with_float32_outputs_and_losses(policy, loss, real_batches, tmp_path):
+def test_mixed_precision_trains_with_float32_outputs_and_losses(
+    policy, loss, real_batches, tmp_path
+):
     gan = tiny_gan()
-    gan.compile(g_optimizer=keras.optimizers.Adam(1e-3), d_optimizer=keras.optimizers.SGD(1e-2), loss=loss)
+    gan.compile(
+        g_optimizer=keras.optimizers.Adam(1e-3), d_optimizer=keras.optimizers.SGD(1e-2), loss=loss
+    )
     assert gan.generator.get_layer("up_0").compute_dtype == policy.split("_")[1]
     before = [w.numpy().copy() for w in gan.generator.trainable_weights]
     history = gan.fit(tf.data.Dataset.from_tensor_slices(real_batches[:3]), epochs=1, verbose=0)
     assert all(np.isfinite(v[0]) for v in history.history.values())
-    assert any(not np.allclose(a, b.numpy()) for a, b in zip(before, gan.generator.trainable_weights))
+    assert any(
+        not np.allclose(a, b.numpy()) for a, b in zip(before, gan.generator.trainable_weights)
+    )
     assert all(w.dtype == "float32" for w in gan.weights)
     assert gan.generator.output.dtype == "float32" and gan.discriminator.output.dtype == "float32"
     # float16 needs loss scaling, for both optimizers; bfloat16 has float32's range.
@@ -44,7 +53,9 @@ def test_mixed_precision_trains_with_float32_outputs_and_losses(policy, loss, re
     np.testing.assert_array_equal(loaded.generate(z=z), gan.generate(z=z))
 
     export_path = kg.export.saved_model(gan.generator, str(tmp_path), "g")
-    served = tf.saved_model.load(export_path).signatures["serving_default"](z=tf.constant(z))["images"]
+    served = tf.saved_model.load(export_path).signatures["serving_default"](z=tf.constant(z))[
+        "images"
+    ]
     expected = kg.data.to_uint8(gan.generator(z, training=False)).numpy()
     assert np.abs(served.numpy().astype(int) - expected.astype(int)).max() <= 1
 

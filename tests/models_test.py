@@ -7,8 +7,8 @@ def test_founding_mlp_shapes():
     g = kg.models.mlp_generator()
     d = kg.models.mlp_discriminator()
     assert g.input_shape == (None, 100) and g.output_shape == (None, 28, 28, 1)
-    assert [l.units for l in g.layers if hasattr(l, "units")] == [128, 256, 784]
-    assert [l.units for l in d.layers if hasattr(l, "units")] == [128, 64, 1]
+    assert [layer.units for layer in g.layers if hasattr(layer, "units")] == [128, 256, 784]
+    assert [layer.units for layer in d.layers if hasattr(layer, "units")] == [128, 64, 1]
     # (100*128+128) + (128*256+256) + (256*784+784); (784*128+128) + (128*64+64) + (64+1)
     assert g.count_params() == 247_440
     assert d.count_params() == 108_801
@@ -39,7 +39,11 @@ def test_dcgan_matches_the_peer_network():
 @pytest.mark.parametrize(
     "build, kwargs, message",
     [
-        (kg.models.mlp_generator, {"latent_dim": 0}, "latent_dim` must be a positive integer. Received: latent_dim=0"),
+        (
+            kg.models.mlp_generator,
+            {"latent_dim": 0},
+            "latent_dim` must be a positive integer. Received: latent_dim=0",
+        ),
         (kg.models.mlp_generator, {"hidden_units": []}, "hidden_units"),
         (kg.models.mlp_discriminator, {"image_shape": (28, 28)}, "image_shape` must be"),
         (kg.models.mlp_discriminator, {"dropout": 1.5}, "dropout"),

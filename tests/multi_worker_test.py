@@ -14,7 +14,6 @@ import sys
 import keras
 import numpy as np
 import pytest
-
 from conftest import REPO
 
 pytestmark = pytest.mark.slow
@@ -33,18 +32,31 @@ def free_ports(n):
 def test_two_workers_train_identically_and_only_the_chief_exports(mnist_dir, tmp_path):
     workers = [f"127.0.0.1:{port}" for port in free_ports(2)]
     args = [
-        sys.executable, os.path.join(REPO, "examples", "mnist.py"), "--strategy=multi_worker",
-        "--arch=mlp", "--g_hidden=32", "--d_hidden=32", "--latent_dim=16", "--epochs=2",
-        "--steps_per_epoch=3", "--batch_size=8", f"--data_dir={mnist_dir}",
-        f"--output_dir={tmp_path / 'run'}", f"--export_dir={tmp_path / 'export'}",
-        "--evaluate_every=0", "--notflite",
+        sys.executable,
+        os.path.join(REPO, "examples", "mnist.py"),
+        "--strategy=multi_worker",
+        "--arch=mlp",
+        "--g_hidden=32",
+        "--d_hidden=32",
+        "--latent_dim=16",
+        "--epochs=2",
+        "--steps_per_epoch=3",
+        "--batch_size=8",
+        f"--data_dir={mnist_dir}",
+        f"--output_dir={tmp_path / 'run'}",
+        f"--export_dir={tmp_path / 'export'}",
+        "--evaluate_every=0",
+        "--notflite",
     ]
     processes = []
     for index in range(2):
         tf_config = {"cluster": {"worker": workers}, "task": {"type": "worker", "index": index}}
         env = dict(os.environ, TF_CONFIG=json.dumps(tf_config), TF_CPP_MIN_LOG_LEVEL="3")
-        processes.append(subprocess.Popen(args, env=env, cwd=REPO, stdout=subprocess.PIPE,
-                                          stderr=subprocess.STDOUT, text=True))
+        processes.append(
+            subprocess.Popen(
+                args, env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+            )
+        )
     outputs = []
     for process in processes:
         try:

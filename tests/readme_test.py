@@ -4,7 +4,6 @@ import os
 import re
 
 import pytest
-
 from conftest import REPO
 
 
@@ -41,5 +40,5 @@ def test_readme_flag_tables_are_generated_from_the_configs(recipe):
     assert table in read("README.md"), (
         f"The README's {recipe} flag table is out of date; paste the output of\n"
         f"python -c 'from keras_gans.recipes import config, {recipe}; print(config.markdown_table("
-        f"{recipe}.{config_class.__name__}, {recipe}.PRESETS, skip=(\"verbose\",)))'"
+        f'{recipe}.{config_class.__name__}, {recipe}.PRESETS, skip=("verbose",)))\''
     )

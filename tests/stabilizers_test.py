@@ -47,8 +47,9 @@ def test_ema_weights_lag_the_raw_weights_and_drive_sampling(real_batches, tmp_pa
     assert 0 < moved_avg < 0.9 * moved_raw
     assert all(not np.array_equal(r, a) for r, a in zip(raw, averaged))
     # Non-trainable state (batch-norm statistics) is the raw generator's.
-    for r, a in zip(gan.generator.non_trainable_weights,
-                    gan.sampling_generator.non_trainable_weights):
+    for r, a in zip(
+        gan.generator.non_trainable_weights, gan.sampling_generator.non_trainable_weights
+    ):
         np.testing.assert_array_equal(r.numpy(), a.numpy())
 
     z = np.random.default_rng(0).standard_normal((4, 16)).astype("float32")
@@ -93,7 +94,8 @@ def test_spectral_norm_bounds_the_top_singular_value(real_batches):
     gan.compile(g_optimizer=adam(), d_optimizer=adam())
     gan.fit(dataset(np.concatenate([real_batches] * 3)), epochs=1, verbose=0)
     wrapped = [
-        layer for layer in gan.discriminator.layers
+        layer
+        for layer in gan.discriminator.layers
         if isinstance(layer, keras.layers.SpectralNormalization)
     ]
     assert len(wrapped) == 3  # two convolutions and the score layer
@@ -116,7 +118,8 @@ def test_spectral_norm_discriminators_save_and_load(tmp_path):
             inputs.append(np.array([1, 2], "int32"))
         np.testing.assert_allclose(
             loaded(inputs if len(inputs) > 1 else inputs[0]).numpy(),
-            model(inputs if len(inputs) > 1 else inputs[0]).numpy(), atol=1e-6,
+            model(inputs if len(inputs) > 1 else inputs[0]).numpy(),
+            atol=1e-6,
         )
 
 
@@ -132,7 +135,7 @@ def test_r1_penalty_is_the_squared_gradient_norm_on_real_images():
     linear.layers[-1].kernel.assign(w)
     real = np.random.default_rng(1).standard_normal((3, 12)).astype("float32")
     penalty = kg.losses.r1_penalty(linear, tf.constant(real)).numpy()
-    np.testing.assert_allclose(penalty, np.full(3, np.sum(w ** 2)), rtol=1e-5)
+    np.testing.assert_allclose(penalty, np.full(3, np.sum(w**2)), rtol=1e-5)
 
 
 def test_r1_flattens_the_discriminator_around_real_images(real_batches):
@@ -181,10 +184,13 @@ def test_translation_shifts_each_image_as_a_whole():
     shifted = 0
     for image, moved in zip(images, out):
         matches = [
-            (dy, dx) for dy in range(-pad, pad + 1) for dx in range(-pad, pad + 1)
+            (dy, dx)
+            for dy in range(-pad, pad + 1)
+            for dx in range(-pad, pad + 1)
             if np.array_equal(
                 np.pad(image, ((pad, pad), (pad, pad), (0, 0)))[
-                    pad + dy:pad + dy + 16, pad + dx:pad + dx + 16],
+                    pad + dy : pad + dy + 16, pad + dx : pad + dx + 16
+                ],
                 moved,
             )
         ]
@@ -215,10 +221,16 @@ def test_gan_shows_real_and_generated_images_through_the_augmentation(real_batch
     assert history["d_real"][-1] == pytest.approx(history["d_fake"][-1], abs=1e-6)
 
 
+@pytest.mark.slow
 def test_diff_augment_gan_trains_and_round_trips(real_batches, tmp_path):
     gan = tiny_gan()
-    gan.compile(g_optimizer=adam(), d_optimizer=adam(), augment="translation,cutout,color",
-                r1_weight=1.0, jit_compile=True)
+    gan.compile(
+        g_optimizer=adam(),
+        d_optimizer=adam(),
+        augment="translation,cutout,color",
+        r1_weight=1.0,
+        jit_compile=True,
+    )
     history = gan.fit(dataset(real_batches[:4]), epochs=1, verbose=0).history
     assert all(np.isfinite(history[k][-1]) for k in ("d_loss", "g_loss"))
     path = str(tmp_path / "gan.keras")

@@ -9,10 +9,10 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
-
-import keras_gans as kg
 from conftest import REPO
 from conftest import SHARED
+
+import keras_gans as kg
 
 STYLE = os.path.join(SHARED, "style", "photo2monet")
 
@@ -27,7 +27,10 @@ def style_dirs():
 def tiny_style_gan(**kwargs):
     return kg.StyleTransferGAN(
         kg.models.style_generator(filters=8, residual_blocks=1, input_skip=True),
-        kg.models.patchgan_discriminator(filters=(8, 16)), seed=0, **kwargs)
+        kg.models.patchgan_discriminator(filters=(8, 16)),
+        seed=0,
+        **kwargs,
+    )
 
 
 @pytest.mark.parametrize("size", [(36, 52), (64, 64), (100, 28)])
@@ -41,14 +44,22 @@ def test_generator_keeps_any_size_divisible_by_4(size):
 
 def test_founding_generator_and_patchgan_shapes():
     g = kg.models.style_generator()
-    convs = [layer for layer in g.layers
-             if isinstance(layer, (keras.layers.Conv2D, keras.layers.Conv2DTranspose))]
+    convs = [
+        layer
+        for layer in g.layers
+        if isinstance(layer, (keras.layers.Conv2D, keras.layers.Conv2DTranspose))
+    ]
     assert [(c.filters, c.kernel_size, c.strides) for c in convs] == [
-        (64, (9, 9), (1, 1)), (128, (3, 3), (2, 2)), (256, (3, 3), (2, 2)),
-        (128, (3, 3), (2, 2)), (64, (3, 3), (2, 2)), (3, (9, 9), (1, 1))]
+        (64, (9, 9), (1, 1)),
+        (128, (3, 3), (2, 2)),
+        (256, (3, 3), (2, 2)),
+        (128, (3, 3), (2, 2)),
+        (64, (3, 3), (2, 2)),
+        (3, (9, 9), (1, 1)),
+    ]
     d = kg.models.patchgan_discriminator()
     assert d(np.zeros((1, 256, 256, 3), "float32")).shape == (1, 32, 32, 1)
-    norms = [l for l in d.layers if isinstance(l, keras.layers.GroupNormalization)]
+    norms = [layer for layer in d.layers if isinstance(layer, keras.layers.GroupNormalization)]
     # Instance norm: one group per channel.
     assert len(norms) == 3 and all(n.groups == n.output.shape[-1] for n in norms)
     with pytest.raises(ValueError, match="norm"):
@@ -58,8 +69,9 @@ def test_founding_generator_and_patchgan_shapes():
 
 
 def test_unpaired_pipeline_on_real_images(style_dirs):
-    ds = kg.data.unpaired_images(style_dirs["trainA"], style_dirs["trainB"], image_size=48,
-                                 batch_size=3, seed=0)
+    ds = kg.data.unpaired_images(
+        style_dirs["trainA"], style_dirs["trainB"], image_size=48, batch_size=3, seed=0
+    )
     content, style = next(iter(ds))
     assert content.shape == style.shape == (3, 48, 48, 3) and content.dtype == tf.float32
     assert float(tf.reduce_min(content)) >= -1 and float(tf.reduce_max(content)) <= 1
@@ -89,22 +101,37 @@ def test_corrupt_and_missing_images(style_dirs, tmp_path, caplog):
 
 
 def test_training_steps_on_real_crops_update_both_networks(style_dirs, tmp_path):
-    ds = kg.data.unpaired_images(style_dirs["trainA"], style_dirs["trainB"], image_size=32,
-                                 batch_size=2, seed=0).take(3)
+    ds = kg.data.unpaired_images(
+        style_dirs["trainA"], style_dirs["trainB"], image_size=32, batch_size=2, seed=0
+    ).take(3)
     gan = tiny_style_gan(content_weight=2.0, identity_weight=0.5, tv_weight=0.1)
     gan.compile(g_optimizer=keras.optimizers.Adam(1e-3), d_optimizer=keras.optimizers.Adam(1e-3))
     assert isinstance(gan.adversarial_loss, kg.losses.LeastSquaresLoss)  # LSGAN by default
     g0 = [w.numpy().copy() for w in gan.generator.trainable_weights]
     d0 = [w.numpy().copy() for w in gan.discriminator.trainable_weights]
     history = gan.fit(ds, epochs=1, verbose=0).history
-    assert set(history) == {"d_loss", "g_loss", "adv_loss", "content_loss", "identity_loss",
-                            "tv_loss", "d_real", "d_fake"}
+    assert set(history) == {
+        "d_loss",
+        "g_loss",
+        "adv_loss",
+        "content_loss",
+        "identity_loss",
+        "tv_loss",
+        "d_real",
+        "d_fake",
+    }
     assert all(np.isfinite(v[0]) for v in history.values())
-    expected = (history["adv_loss"][0] + 2.0 * history["content_loss"][0]
-                + 0.5 * history["identity_loss"][0] + 0.1 * history["tv_loss"][0])
+    expected = (
+        history["adv_loss"][0]
+        + 2.0 * history["content_loss"][0]
+        + 0.5 * history["identity_loss"][0]
+        + 0.1 * history["tv_loss"][0]
+    )
     assert history["g_loss"][0] == pytest.approx(expected, rel=1e-4)
     assert any(not np.allclose(a, b.numpy()) for a, b in zip(g0, gan.generator.trainable_weights))
-    assert any(not np.allclose(a, b.numpy()) for a, b in zip(d0, gan.discriminator.trainable_weights))
+    assert any(
+        not np.allclose(a, b.numpy()) for a, b in zip(d0, gan.discriminator.trainable_weights)
+    )
 
     path = str(tmp_path / "style.keras")
     gan.save(path)
@@ -114,12 +141,18 @@ def test_training_steps_on_real_crops_update_both_networks(style_dirs, tmp_path)
     np.testing.assert_array_equal(loaded.stylize(x), gan.stylize(x))
 
 
+@pytest.mark.slow
 def test_xla_and_wasserstein_on_patches(style_dirs):
-    ds = kg.data.unpaired_images(style_dirs["testA"], style_dirs["testB"], image_size=32,
-                                 batch_size=2, seed=0).take(2)
+    ds = kg.data.unpaired_images(
+        style_dirs["testA"], style_dirs["testB"], image_size=32, batch_size=2, seed=0
+    ).take(2)
     gan = tiny_style_gan()
-    gan.compile(g_optimizer=keras.optimizers.Adam(1e-3), d_optimizer=keras.optimizers.Adam(1e-3),
-                loss="wasserstein", jit_compile=True)
+    gan.compile(
+        g_optimizer=keras.optimizers.Adam(1e-3),
+        d_optimizer=keras.optimizers.Adam(1e-3),
+        loss="wasserstein",
+        jit_compile=True,
+    )
     history = gan.fit(ds, epochs=1, verbose=0).history
     assert all(np.isfinite(v[0]) for v in history.values())
 
@@ -135,20 +168,26 @@ def test_bad_batches_are_clear_errors():
         gan.fit(gray, epochs=1, verbose=0)
 
 
-@pytest.mark.parametrize("quantization,tolerance", [("float32", 1), ("float16", 2), ("dynamic_int8", 40)])
+@pytest.mark.parametrize(
+    "quantization,tolerance", [("float32", 1), ("float16", 2), ("dynamic_int8", 40)]
+)
 def test_export_round_trip_at_two_sizes(tmp_path, quantization, tolerance):
     generator = kg.models.style_generator(filters=8, residual_blocks=1, input_skip=True)
     path = kg.export.style_saved_model(generator, str(tmp_path), "style_test")
     serve = tf.saved_model.load(path).signatures["serving_default"]
     spec = serve.structured_input_signature[1]["content"]
     assert spec.dtype == tf.uint8 and spec.shape.as_list() == [None, None, None, 3]
-    lite = kg.export.tflite_runner(kg.export.tflite(generator, str(tmp_path), "style_test", quantization))
+    lite = kg.export.tflite_runner(
+        kg.export.tflite(generator, str(tmp_path), "style_test", quantization)
+    )
     rng = np.random.default_rng(0)
     for height, width in ((37, 50), (64, 64)):  # 37x50 is padded to 40x52 inside
         content = rng.integers(0, 256, (2, height, width, 3), dtype=np.uint8)
         served = serve(content=tf.constant(content))["stylized"].numpy()
         assert served.dtype == np.uint8 and served.shape == content.shape
-        padded = np.pad(content, ((0, 0), (0, (-height) % 4), (0, (-width) % 4), (0, 0)), mode="symmetric")
+        padded = np.pad(
+            content, ((0, 0), (0, (-height) % 4), (0, (-width) % 4), (0, 0)), mode="symmetric"
+        )
         expected = kg.data.to_uint8(generator(kg.data.to_float(padded), training=False)).numpy()
         np.testing.assert_allclose(served, expected[:, :height, :width], atol=1)
         from_lite = lite(content=content)["stylized"]
@@ -156,16 +195,33 @@ def test_export_round_trip_at_two_sizes(tmp_path, quantization, tolerance):
         assert np.abs(from_lite.astype(int) - served.astype(int)).max() <= tolerance
 
 
+@pytest.mark.slow
 def test_style_example_and_stylize_end_to_end(style_dirs, tmp_path):
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
     result = subprocess.run(
-        [sys.executable, os.path.join(REPO, "examples", "style_transfer.py"),
-         f"--content_dir={style_dirs['trainA']}", f"--style_dir={style_dirs['trainB']}",
-         f"--test_content_dir={style_dirs['testA']}", "--image_size=32", "--batch_size=2",
-         "--epochs=2", "--steps_per_epoch=2", "--filters=8", "--residual_blocks=1",
-         "--d_filters=8,16", f"--output_dir={tmp_path / 'run'}", f"--export_dir={tmp_path / 'export'}",
-         "--notflite"],
-        capture_output=True, text=True, env=env, cwd=REPO, timeout=300)
+        [
+            sys.executable,
+            os.path.join(REPO, "examples", "style_transfer.py"),
+            f"--content_dir={style_dirs['trainA']}",
+            f"--style_dir={style_dirs['trainB']}",
+            f"--test_content_dir={style_dirs['testA']}",
+            "--image_size=32",
+            "--batch_size=2",
+            "--epochs=2",
+            "--steps_per_epoch=2",
+            "--filters=8",
+            "--residual_blocks=1",
+            "--d_filters=8,16",
+            f"--output_dir={tmp_path / 'run'}",
+            f"--export_dir={tmp_path / 'export'}",
+            "--notflite",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     for name in ("epoch_001.png", "epoch_002.png", "loss_curves.png", "gan.keras", "summary.json"):
         assert (tmp_path / "run" / name).is_file(), name
@@ -175,9 +231,20 @@ def test_style_example_and_stylize_end_to_end(style_dirs, tmp_path):
     photo = sorted(os.listdir(style_dirs["testA"]))[0]
     out = tmp_path / "stylized"
     result = subprocess.run(
-        [sys.executable, os.path.join(REPO, "examples", "stylize.py"), f"--model={model}",
-         f"--output_dir={out}", "--side_by_side", os.path.join(style_dirs["testA"], photo)],
-        capture_output=True, text=True, env=env, cwd=REPO, timeout=300)
+        [
+            sys.executable,
+            os.path.join(REPO, "examples", "stylize.py"),
+            f"--model={model}",
+            f"--output_dir={out}",
+            "--side_by_side",
+            os.path.join(style_dirs["testA"], photo),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     stylized = tf.io.decode_png(tf.io.read_file(str(out / (os.path.splitext(photo)[0] + ".png"))))
     assert stylized.shape == (256, 256, 3)
@@ -190,14 +257,24 @@ def test_missing_tfds_data_is_a_clear_error(tmp_path):
         kg.data.cycle_gan(data_dir=str(tmp_path), download=False)
 
 
+@pytest.mark.slow
 def test_example_reports_an_empty_folder_without_a_traceback(style_dirs, tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
     result = subprocess.run(
-        [sys.executable, os.path.join(REPO, "examples", "style_transfer.py"),
-         f"--content_dir={style_dirs['trainA']}", f"--style_dir={empty}",
-         f"--output_dir={tmp_path / 'run'}"],
-        capture_output=True, text=True, env=env, cwd=REPO, timeout=300)
+        [
+            sys.executable,
+            os.path.join(REPO, "examples", "style_transfer.py"),
+            f"--content_dir={style_dirs['trainA']}",
+            f"--style_dir={empty}",
+            f"--output_dir={tmp_path / 'run'}",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        timeout=300,
+    )
     assert result.returncode == 1
     assert str(empty) in result.stderr and "Traceback" not in result.stderr

@@ -35,8 +35,15 @@ class EvaluateGenerator(keras.callbacks.Callback):
         best: the best result dict so far, or `None`.
     """
 
-    def __init__(self, evaluator=None, every_n_epochs=1, num_samples=10_000, seed=0,
-                 keep_best=True, verbose=1):
+    def __init__(
+        self,
+        evaluator=None,
+        every_n_epochs=1,
+        num_samples=10_000,
+        seed=0,
+        keep_best=True,
+        verbose=1,
+    ):
         super().__init__()
         if every_n_epochs < 1:
             raise ValueError(f"`every_n_epochs` must be >= 1. Received: {every_n_epochs}")
@@ -59,7 +66,9 @@ class EvaluateGenerator(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         if (epoch + 1) % self.every_n_epochs:
             return
-        results = _evaluator_lib().evaluate_gan(self.evaluator, self.model, self._noise, seed=self.seed)
+        results = _evaluator_lib().evaluate_gan(
+            self.evaluator, self.model, self._noise, seed=self.seed
+        )
         results["epoch"] = epoch + 1
         previous = self.history[-1] if self.history else None
         self.history.append(results)
@@ -73,15 +82,23 @@ class EvaluateGenerator(keras.callbacks.Callback):
                 f"classifier score {results['classifier_score']:.2f}, precision "
                 f"{results['precision']:.3f}, recall {results['recall']:.3f}, "
                 f"coverage {results['coverage']:.2f}"
-                + (f", label accuracy {results['label_accuracy']:.4f}"
-                   if "label_accuracy" in results else ""), flush=True,
+                + (
+                    f", label accuracy {results['label_accuracy']:.4f}"
+                    if "label_accuracy" in results
+                    else ""
+                ),
+                flush=True,
             )
-        if results["coverage"] < 1.0 and (previous is None or results["coverage"] < previous["coverage"]):
+        if results["coverage"] < 1.0 and (
+            previous is None or results["coverage"] < previous["coverage"]
+        ):
             logger.warning(
                 "Class coverage fell to %.2f at epoch %d (class counts %s): the generator is "
                 "dropping digits, a sign of mode collapse. Try a lower learning rate, "
                 "Adam beta_1=0.5, or another loss.",
-                results["coverage"], epoch + 1, results["class_counts"],
+                results["coverage"],
+                epoch + 1,
+                results["class_counts"],
             )
         if self.keep_best and (self.best is None or results["fcd"] < self.best["fcd"]):
             self.best = results

@@ -75,9 +75,7 @@ class SampleGrid(keras.callbacks.Callback):
         extra = {} if self.labels is None else {"labels": self.labels}
         images = self.model.generate(z=self.noise, **extra)
         path = os.path.join(self.output_dir, self.filename.format(epoch=epoch + 1))
-        plotting.save_image_grid(
-            images, path, rows=self.rows, title=f"epoch {epoch + 1}"
-        )
+        plotting.save_image_grid(images, path, rows=self.rows, title=f"epoch {epoch + 1}")
         self.paths.append(path)
         if self._writer is not None:
             grid = plotting.image_grid(images, rows=self.rows)

@@ -34,6 +34,7 @@ class StyleFigure(keras.callbacks.Callback):
             return
         generated = self.model.stylize(to_float(self.content).numpy())
         path = os.path.join(self.output_dir, f"epoch_{epoch + 1:03d}.png")
-        plotting.save_style_figure(self.content, self.style, generated, path,
-                                   title=f"epoch {epoch + 1}")
+        plotting.save_style_figure(
+            self.content, self.style, generated, path, title=f"epoch {epoch + 1}"
+        )
         self.paths.append(path)

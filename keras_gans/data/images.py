@@ -110,8 +110,10 @@ def _image_stream(paths, image_size, mode, flip, shuffle, seed, repeat):
     if repeat:
         ds = ds.repeat()
     ds = ds.map(_load, num_parallel_calls=tf.data.AUTOTUNE)
-    return ds.map(lambda image: _fit_to_size(image, image_size, mode, flip, seed),
-                  num_parallel_calls=tf.data.AUTOTUNE)
+    return ds.map(
+        lambda image: _fit_to_size(image, image_size, mode, flip, seed),
+        num_parallel_calls=tf.data.AUTOTUNE,
+    )
 
 
 def unpaired_images(
@@ -164,8 +166,18 @@ def unpaired_images(
     return prefetch(ds)
 
 
-def cycle_gan(name="monet2photo", split="train", image_size=128, batch_size=4, mode="crop",
-              flip=True, shuffle=True, seed=None, data_dir=None, download=True):
+def cycle_gan(
+    name="monet2photo",
+    split="train",
+    image_size=128,
+    batch_size=4,
+    mode="crop",
+    flip=True,
+    shuffle=True,
+    seed=None,
+    data_dir=None,
+    download=True,
+):
     """`(photo, painting)` batches from TFDS `cycle_gan/<name>`.
 
     In TFDS's `cycle_gan` sets domain A is the painting style (e.g. Monet)
@@ -180,8 +192,13 @@ def cycle_gan(name="monet2photo", split="train", image_size=128, batch_size=4, m
 
     try:
         style, content = (
-            tfds.load(f"cycle_gan/{name}", split=f"{split}{domain}", data_dir=data_dir,
-                      as_supervised=True, download=download)
+            tfds.load(
+                f"cycle_gan/{name}",
+                split=f"{split}{domain}",
+                data_dir=data_dir,
+                as_supervised=True,
+                download=download,
+            )
             for domain in ("A", "B")
         )
     except Exception as e:  # TFDS raises many types for "not available".
@@ -197,11 +214,14 @@ def cycle_gan(name="monet2photo", split="train", image_size=128, batch_size=4, m
             ds = ds.shuffle(1000, seed=stream_seed, reshuffle_each_iteration=True)
         if repeat:
             ds = ds.repeat()
-        return ds.map(lambda image: _fit_to_size(image, image_size, mode, flip, stream_seed),
-                      num_parallel_calls=tf.data.AUTOTUNE)
+        return ds.map(
+            lambda image: _fit_to_size(image, image_size, mode, flip, stream_seed),
+            num_parallel_calls=tf.data.AUTOTUNE,
+        )
 
-    ds = tf.data.Dataset.zip((images(content, seed, False),
-                              images(style, None if seed is None else seed + 1, True)))
+    ds = tf.data.Dataset.zip(
+        (images(content, seed, False), images(style, None if seed is None else seed + 1, True))
+    )
     return prefetch(ds.batch(batch_size, drop_remainder=True))
 
 
@@ -216,9 +236,10 @@ def center_square(image, size):
     image = np.asarray(image)
     h, w = image.shape[:2]
     scale = size / min(h, w)
-    resized = tf.image.resize(image, [max(size, round(h * scale)), max(size, round(w * scale))],
-                              antialias=True)
+    resized = tf.image.resize(
+        image, [max(size, round(h * scale)), max(size, round(w * scale))], antialias=True
+    )
     top = (resized.shape[0] - size) // 2
     left = (resized.shape[1] - size) // 2
-    cropped = resized[top:top + size, left:left + size]
+    cropped = resized[top : top + size, left : left + size]
     return np.clip(np.round(cropped.numpy()), 0, 255).astype(np.uint8)

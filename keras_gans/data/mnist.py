@@ -27,8 +27,12 @@ DATASETS = ("mnist", "fashion_mnist")
 SPLITS = ("train", "test")
 _IDX_PREFIX = {"train": "train", "test": "t10k"}
 _IDX_DTYPES = {
-    0x08: np.uint8, 0x09: np.int8, 0x0B: ">i2", 0x0C: ">i4",
-    0x0D: ">f4", 0x0E: ">f8",
+    0x08: np.uint8,
+    0x09: np.int8,
+    0x0B: ">i2",
+    0x0C: ">i4",
+    0x0D: ">f4",
+    0x0E: ">f8",
 }
 
 
@@ -91,9 +95,7 @@ def _find_idx_file(data_dir, split, kind):
 
 def has_idx_files(data_dir, split="train"):
     """True if `data_dir` holds the IDX images and labels for `split`."""
-    return all(
-        _find_idx_file(data_dir, split, kind) for kind in ("images", "labels")
-    )
+    return all(_find_idx_file(data_dir, split, kind) for kind in ("images", "labels"))
 
 
 def load_idx(data_dir, split="train"):
@@ -130,7 +132,10 @@ def _load_tfds(name, split, data_dir, download):
 
     try:
         return tfds.load(
-            name, split=split, data_dir=data_dir, as_supervised=True,
+            name,
+            split=split,
+            data_dir=data_dir,
+            as_supervised=True,
             download=download,
         )
     except Exception as e:  # TFDS raises many types for "not available".
@@ -173,8 +178,9 @@ def load_arrays(split="train", dataset="mnist", data_dir=None, download=True):
     return images.numpy(), labels.numpy().astype(np.int64)
 
 
-def _index_batches(num_examples, batch_size, drop_remainder, shuffle, seed,
-                   first_epoch, steps_per_epoch):
+def _index_batches(
+    num_examples, batch_size, drop_remainder, shuffle, seed, first_epoch, steps_per_epoch
+):
     """Batches of example indices: one reshuffled epoch, or an epoch stream."""
     if first_epoch is None:
         indices = tf.data.Dataset.range(num_examples)
@@ -271,8 +277,9 @@ def mnist(
     # MNIST fits in memory: shuffle indices and gather whole batches, which
     # costs far less per step than shuffling and batching single examples.
     images, labels = tf.constant(images), tf.constant(labels)
-    ds = _index_batches(num_examples, batch_size, drop_remainder, shuffle, seed,
-                        first_epoch, steps_per_epoch)
+    ds = _index_batches(
+        num_examples, batch_size, drop_remainder, shuffle, seed, first_epoch, steps_per_epoch
+    )
 
     def gather(indices):
         return tf.gather(images, indices), tf.gather(labels, indices)

@@ -100,9 +100,13 @@ def save_classifier(model, directory, metadata):
     clean.set_weights(model.get_weights())
     clean.save_weights(tmp)
     os.replace(tmp, weights)
-    metadata = dict(metadata, sha256=sha256_of(weights), weights_file=WEIGHTS_FILE,
-                    feature_layer=FEATURE_LAYER,
-                    feature_dim=model.get_layer(FEATURE_LAYER).units)
+    metadata = dict(
+        metadata,
+        sha256=sha256_of(weights),
+        weights_file=WEIGHTS_FILE,
+        feature_layer=FEATURE_LAYER,
+        feature_dim=model.get_layer(FEATURE_LAYER).units,
+    )
     with open(os.path.join(directory, METADATA_FILE), "w") as f:
         json.dump(metadata, f, indent=1)
     return metadata

@@ -19,12 +19,19 @@ import sys
 from absl import app
 from absl import flags
 
-flags.DEFINE_integer("num_samples", None,
-                     "Samples to draw from a generator (default 10000), or to take "
-                     "from a .npy file (default: all of it).", lower_bound=2)
-flags.DEFINE_enum("reference", "mnist_test",
-                  ["mnist_test", "mnist_train", "fashion_mnist_test", "fashion_mnist_train"],
-                  "Real images to compare with.")
+flags.DEFINE_integer(
+    "num_samples",
+    None,
+    "Samples to draw from a generator (default 10000), or to take "
+    "from a .npy file (default: all of it).",
+    lower_bound=2,
+)
+flags.DEFINE_enum(
+    "reference",
+    "mnist_test",
+    ["mnist_test", "mnist_train", "fashion_mnist_test", "fashion_mnist_train"],
+    "Real images to compare with.",
+)
 flags.DEFINE_string("data_dir", None, "MNIST IDX directory or TFDS data dir for the reference.")
 flags.DEFINE_string("classifier_dir", None, "Evaluation classifier (default: saved_models/).")
 flags.DEFINE_integer("seed", 0, "Seed for the generator's noise and metric subsets.")

@@ -8,9 +8,12 @@ from keras_gans.evaluation import classifier as classifier_lib
 from keras_gans.evaluation import metrics
 from keras_gans.validation import check_choice
 
-REFERENCES = {"mnist_test": ("mnist", "test"), "mnist_train": ("mnist", "train"),
-              "fashion_mnist_test": ("fashion_mnist", "test"),
-              "fashion_mnist_train": ("fashion_mnist", "train")}
+REFERENCES = {
+    "mnist_test": ("mnist", "test"),
+    "mnist_train": ("mnist", "train"),
+    "fashion_mnist_test": ("fashion_mnist", "test"),
+    "fashion_mnist_train": ("fashion_mnist", "train"),
+}
 DEFAULT_NUM_SAMPLES = 10_000
 SUMMARY_KEYS = ("fcd", "kid", "classifier_score", "precision", "recall", "coverage")
 
@@ -102,12 +105,10 @@ class Evaluator:
         """Features and Gaussian statistics of the reference, computed once."""
         if self._reference is None:
             features, _ = self.features(self.reference_images())
-            self._reference = {"features": features,
-                               "stats": metrics.feature_statistics(features)}
+            self._reference = {"features": features, "stats": metrics.feature_statistics(features)}
         return self._reference
 
-    def evaluate(self, images, kid_subset_size=1000, kid_subsets=100, k=3, seed=0,
-                 labels=None):
+    def evaluate(self, images, kid_subset_size=1000, kid_subsets=100, k=3, seed=0, labels=None):
         """Computes every metric for `images`.
 
         Args:
@@ -145,9 +146,7 @@ class Evaluator:
         if labels is not None:
             labels = np.asarray(labels).reshape(-1)
             if labels.shape != predicted.shape:
-                raise ValueError(
-                    f"Got {labels.shape[0]} labels for {predicted.shape[0]} images."
-                )
+                raise ValueError(f"Got {labels.shape[0]} labels for {predicted.shape[0]} images.")
             extra["label_accuracy"] = float(np.mean(predicted == labels))
         return {
             "fcd": fcd,
@@ -171,14 +170,18 @@ def format_table(results, title=None):
     rows = [
         ("FCD (lower is better)", f"{results['fcd']:.3f}"),
         ("KID (lower is better)", f"{results['kid']:.5f} ± {results['kid_std']:.5f}"),
-        ("classifier score (max 10)",
-         f"{results['classifier_score']:.3f} ± {results['classifier_score_std']:.3f}"),
+        (
+            "classifier score (max 10)",
+            f"{results['classifier_score']:.3f} ± {results['classifier_score_std']:.3f}",
+        ),
         ("precision (k=3)", f"{results['precision']:.3f}"),
         ("recall (k=3)", f"{results['recall']:.3f}"),
         ("class coverage", f"{results['coverage']:.2f}"),
         ("class counts 0-9", " ".join(str(c) for c in results["class_counts"])),
-        ("samples / reference", f"{results['num_samples']} / {results['num_reference']} "
-                                f"({results['reference']})"),
+        (
+            "samples / reference",
+            f"{results['num_samples']} / {results['num_reference']} ({results['reference']})",
+        ),
     ]
     width = max(len(name) for name, _ in rows)
     lines = [title] if title else []

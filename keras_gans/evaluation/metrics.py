@@ -68,9 +68,7 @@ def _polynomial_kernel(x, y):
     return (x @ y.T / d + 1.0) ** 3
 
 
-def kernel_inception_distance(
-    features1, features2, subset_size=1000, num_subsets=100, seed=0
-):
+def kernel_inception_distance(features1, features2, subset_size=1000, num_subsets=100, seed=0):
     """KID: unbiased squared MMD with a cubic polynomial kernel.
 
     `k(x, y) = (x . y / d + 1)^3` (Bińkowski et al., 2018), averaged over
@@ -125,25 +123,23 @@ def classifier_score(probabilities, splits=10):
 
 
 def _pairwise_sq_distances(a, b):
-    return np.maximum(
-        (a * a).sum(1)[:, None] + (b * b).sum(1)[None, :] - 2.0 * a @ b.T, 0.0
-    )
+    return np.maximum((a * a).sum(1)[:, None] + (b * b).sum(1)[None, :] - 2.0 * a @ b.T, 0.0)
 
 
 def _kth_neighbour_radii(x, k, chunk):
     radii = np.empty(len(x))
     for start in range(0, len(x), chunk):
-        d = _pairwise_sq_distances(x[start:start + chunk], x)
+        d = _pairwise_sq_distances(x[start : start + chunk], x)
         # Index k, not k - 1: each point is its own nearest neighbour.
-        radii[start:start + chunk] = np.partition(d, k, axis=1)[:, k]
+        radii[start : start + chunk] = np.partition(d, k, axis=1)[:, k]
     return radii
 
 
 def _fraction_inside(queries, centres, radii, chunk):
     inside = np.zeros(len(queries), bool)
     for start in range(0, len(queries), chunk):
-        d = _pairwise_sq_distances(queries[start:start + chunk], centres)
-        inside[start:start + chunk] = (d <= radii[None, :]).any(axis=1)
+        d = _pairwise_sq_distances(queries[start : start + chunk], centres)
+        inside[start : start + chunk] = (d <= radii[None, :]).any(axis=1)
     return float(inside.mean())
 
 

@@ -26,8 +26,17 @@ flags.DEFINE_float("min_accuracy", 0.0, "Fail (exit 1, nothing saved) below this
 FLAGS = flags.FLAGS
 
 
-def train(dataset="mnist", data_dir=None, output_dir=None, epochs=4, batch_size=128,
-          learning_rate=1e-3, seed=0, min_accuracy=0.0, verbose="auto"):
+def train(
+    dataset="mnist",
+    data_dir=None,
+    output_dir=None,
+    epochs=4,
+    batch_size=128,
+    learning_rate=1e-3,
+    seed=0,
+    min_accuracy=0.0,
+    verbose="auto",
+):
     """Trains, tests and saves the classifier. Returns its metadata dict."""
     import keras
     import tensorflow as tf
@@ -36,14 +45,18 @@ def train(dataset="mnist", data_dir=None, output_dir=None, epochs=4, batch_size=
     from keras_gans.evaluation import classifier as classifier_lib
 
     keras.utils.set_random_seed(seed)
-    train_ds = data.mnist("train", batch_size, dataset=dataset, data_dir=data_dir,
-                          seed=seed, with_labels=True)
-    test_ds = data.mnist("test", 500, dataset=dataset, data_dir=data_dir,
-                         with_labels=True, drop_remainder=False)
+    train_ds = data.mnist(
+        "train", batch_size, dataset=dataset, data_dir=data_dir, seed=seed, with_labels=True
+    )
+    test_ds = data.mnist(
+        "test", 500, dataset=dataset, data_dir=data_dir, with_labels=True, drop_remainder=False
+    )
     model = classifier_lib.mnist_classifier()
     steps = int(train_ds.cardinality()) * epochs
     model.compile(
-        optimizer=keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(learning_rate, steps)),
+        optimizer=keras.optimizers.Adam(
+            keras.optimizers.schedules.CosineDecay(learning_rate, steps)
+        ),
         loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
         metrics=["accuracy"],
     )
@@ -74,8 +87,16 @@ def train(dataset="mnist", data_dir=None, output_dir=None, epochs=4, batch_size=
 def main(argv):
     del argv
     try:
-        metadata = train(FLAGS.dataset, FLAGS.data_dir, FLAGS.output_dir, FLAGS.epochs,
-                         FLAGS.batch_size, FLAGS.learning_rate, FLAGS.seed, FLAGS.min_accuracy)
+        metadata = train(
+            FLAGS.dataset,
+            FLAGS.data_dir,
+            FLAGS.output_dir,
+            FLAGS.epochs,
+            FLAGS.batch_size,
+            FLAGS.learning_rate,
+            FLAGS.seed,
+            FLAGS.min_accuracy,
+        )
     except (ValueError, FileNotFoundError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 1

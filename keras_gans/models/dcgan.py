@@ -103,15 +103,24 @@ def _generator_body(x, image_shape, filters, kernel_size):
     x = layers.Reshape((height // factor, width // factor, filters[0]))(x)
     for i, f in enumerate(filters[1:]):
         x = layers.Conv2DTranspose(
-            f, kernel_size, strides=2, padding="same", use_bias=False,
+            f,
+            kernel_size,
+            strides=2,
+            padding="same",
+            use_bias=False,
             name=f"up_{i}",
         )(x)
         x = layers.BatchNormalization(name=f"up_{i}_bn")(x)
         x = layers.LeakyReLU(0.2, name=f"up_{i}_act")(x)
     # float32 output under mixed precision: images and losses stay float32.
     images = layers.Conv2DTranspose(
-        channels, kernel_size, strides=2, padding="same", activation="tanh",
-        dtype="float32", name="images",
+        channels,
+        kernel_size,
+        strides=2,
+        padding="same",
+        activation="tanh",
+        dtype="float32",
+        name="images",
     )(x)
     return images
 
@@ -151,7 +160,9 @@ def dcgan_discriminator(
     """
     images = keras.Input(check_image_shape(image_shape), name="images")
     features = _discriminator_features(images, filters, kernel_size, dropout, spectral_norm)
-    score = maybe_spectral_norm(layers.Dense(1, name="score", dtype="float32"), spectral_norm)(features)
+    score = maybe_spectral_norm(layers.Dense(1, name="score", dtype="float32"), spectral_norm)(
+        features
+    )
     return keras.Model(images, score, name=name)
 
 
@@ -185,7 +196,9 @@ def conditional_dcgan_discriminator(
     images = keras.Input(check_image_shape(image_shape), name="images")
     label = keras.Input((), dtype="int32", name="label")
     features = _discriminator_features(images, filters, kernel_size, dropout, spectral_norm)
-    unconditional = maybe_spectral_norm(layers.Dense(1, name="score", dtype="float32"), spectral_norm)(features)
+    unconditional = maybe_spectral_norm(
+        layers.Dense(1, name="score", dtype="float32"), spectral_norm
+    )(features)
     embedded = layers.Embedding(num_classes, features.shape[-1], name="label_embedding")(label)
     projection = layers.Dot(axes=1, name="projection", dtype="float32")([embedded, features])
     score = layers.Add(name="conditional_score", dtype="float32")([unconditional, projection])

@@ -52,9 +52,9 @@ def mlp_generator(
     for i, units in enumerate(hidden_units):
         x = layers.Dense(units, activation=activation, name=f"dense_{i}")(x)
     # float32 output under mixed precision: images and losses stay float32.
-    x = layers.Dense(
-        math.prod(image_shape), activation="tanh", dtype="float32", name="dense_out"
-    )(x)
+    x = layers.Dense(math.prod(image_shape), activation="tanh", dtype="float32", name="dense_out")(
+        x
+    )
     images = layers.Reshape(image_shape, dtype="float32", name="images")(x)
     return keras.Model(z, images, name=name)
 

@@ -23,8 +23,9 @@ def _norm(kind, name):
 
 def _conv_block(x, filters, kernel_size, strides, norm, name, transpose=False):
     conv = layers.Conv2DTranspose if transpose else layers.Conv2D
-    x = conv(filters, kernel_size, strides=strides, padding="same",
-             use_bias=norm == "none", name=name)(x)
+    x = conv(
+        filters, kernel_size, strides=strides, padding="same", use_bias=norm == "none", name=name
+    )(x)
     normalization = _norm(norm, f"{name}_norm")
     if normalization is not None:
         x = normalization(x)
@@ -77,8 +78,9 @@ def style_generator(
     x = _conv_block(x, 4 * filters, 3, 2, norm, "enc_2")
     for i in range(residual_blocks):
         y = _conv_block(x, 4 * filters, 3, 1, norm, f"res_{i}_a")
-        y = layers.Conv2D(4 * filters, 3, padding="same", use_bias=norm == "none",
-                          name=f"res_{i}_b")(y)
+        y = layers.Conv2D(
+            4 * filters, 3, padding="same", use_bias=norm == "none", name=f"res_{i}_b"
+        )(y)
         normalization = _norm(norm, f"res_{i}_b_norm")
         if normalization is not None:
             y = normalization(y)
@@ -122,8 +124,14 @@ def patchgan_discriminator(
     x = images
     for i, f in enumerate(filters):
         strides = 1 if i == len(filters) - 1 else 2
-        x = layers.Conv2D(f, 4, strides=strides, padding="same",
-                          use_bias=i == 0 or norm == "none", name=f"conv_{i}")(x)
+        x = layers.Conv2D(
+            f,
+            4,
+            strides=strides,
+            padding="same",
+            use_bias=i == 0 or norm == "none",
+            name=f"conv_{i}",
+        )(x)
         normalization = _norm(norm, f"conv_{i}_norm") if i > 0 else None
         if normalization is not None:
             x = normalization(x)

@@ -17,6 +17,7 @@ import keras
 from keras_gans import export
 from keras_gans import plotting
 from keras_gans.saving import save_atomically
+from keras_gans.validation import check_choice
 
 MIXED_PRECISION = ("float32", "mixed_bfloat16", "mixed_float16")
 JIT_COMPILE = ("true", "false", "auto")
@@ -69,7 +70,7 @@ def parse_jit_compile(value):
         return False
     if text == "auto":
         return "auto"
-    raise ValueError(f"`jit_compile` must be one of {JIT_COMPILE}. Received: jit_compile={value!r}")
+    check_choice("jit_compile", value, JIT_COMPILE)
 
 
 @contextlib.contextmanager
@@ -79,10 +80,7 @@ def dtype_policy(name):
     Layers keep the policy they were built with, so training and export run
     in `name` while the rest of the process is unaffected.
     """
-    if name not in MIXED_PRECISION:
-        raise ValueError(
-            f"`mixed_precision` must be one of {MIXED_PRECISION}. Received: mixed_precision={name!r}"
-        )
+    check_choice("mixed_precision", name, MIXED_PRECISION)
     previous = keras.config.dtype_policy()
     keras.config.set_dtype_policy(name)
     try:
@@ -202,11 +200,15 @@ def print_result(result):
     print(f"loss curves: {result.loss_curves}")
     if result.evaluations:
         last = result.evaluations[-1]
-        print(f"quality:     FCD {last['fcd']:.3f}, KID {last['kid']:.4f}, coverage "
-              f"{last['coverage']:.2f} (epoch {last['epoch']}, {last['num_samples']} samples)")
+        print(
+            f"quality:     FCD {last['fcd']:.3f}, KID {last['kid']:.4f}, coverage "
+            f"{last['coverage']:.2f} (epoch {last['epoch']}, {last['num_samples']} samples)"
+        )
         if "label_accuracy" in last:
-            print(f"labels:      {100 * last['label_accuracy']:.2f}% of samples classified "
-                  "as the class they were drawn for")
+            print(
+                f"labels:      {100 * last['label_accuracy']:.2f}% of samples classified "
+                "as the class they were drawn for"
+            )
     print(f"keras model: {result.keras_path}")
     if result.export_path:
         print(f"SavedModel:  {result.export_path}")

@@ -15,14 +15,14 @@ from typing import Optional
 import keras
 import numpy as np
 
+from keras_gans import _compat
 from keras_gans import callbacks as callbacks_module
 from keras_gans import data
 from keras_gans import distribute
 from keras_gans import losses
-from keras_gans import _compat
 from keras_gans.data.mnist import DATASETS as MNIST_DATASETS
-from keras_gans.gan import ConditionalGAN
 from keras_gans.gan import GAN
+from keras_gans.gan import ConditionalGAN
 from keras_gans.models import dcgan
 from keras_gans.models import mlp
 from keras_gans.recipes import common
@@ -40,8 +40,11 @@ class MnistConfig(RecipeConfig):
     see the README's "Why these defaults"."""
 
     preset: str = setting(
-        "default", "`default`: the project's recipe for --arch; `founding`: the founding "
-        "document's MLP recipe (BCE, Adam 1e-3, batch 64).", ("default", "founding"))
+        "default",
+        "`default`: the project's recipe for --arch; `founding`: the founding "
+        "document's MLP recipe (BCE, Adam 1e-3, batch 64).",
+        ("default", "founding"),
+    )
     arch: str = setting("dcgan", "Network pair.", ("dcgan", "mlp"))
     loss: str = setting("non_saturating", "Adversarial loss.", tuple(losses.names()))
     epochs: int = setting(7, "Passes over the 60,000 training images.")
@@ -51,66 +54,94 @@ class MnistConfig(RecipeConfig):
     optimizer: str = setting("adam", "Optimizer of both networks.", ("adam", "sgd"))
     learning_rate: float = setting(4e-4, "Learning rate of both networks.")
     g_learning_rate: Optional[float] = setting(
-        None, "Generator learning rate. Unset: --learning_rate.")
+        None, "Generator learning rate. Unset: --learning_rate."
+    )
     d_learning_rate: Optional[float] = setting(
-        None, "Discriminator learning rate. Unset: --learning_rate.")
+        None, "Discriminator learning rate. Unset: --learning_rate."
+    )
     beta_1: float = setting(0.5, "Adam beta_1.")
     beta_2: float = setting(0.999, "Adam beta_2.")
     momentum: float = setting(0.0, "SGD momentum.")
     d_steps: int = setting(
-        1, "Discriminator updates per generator update (5 is usual for wasserstein).")
+        1, "Discriminator updates per generator update (5 is usual for wasserstein)."
+    )
     conditional: bool = setting(
-        False, "Class-conditional DCGAN: the generator and the export take (z, label int32); "
-        "10x10 grid, one row per digit.")
+        False,
+        "Class-conditional DCGAN: the generator and the export take (z, label int32); "
+        "10x10 grid, one row per digit.",
+    )
     ema: Optional[float] = setting(
-        None, "Sample and export from an exponential moving average of the generator "
-        "weights with this momentum, e.g. 0.999. Unset: off.")
+        None,
+        "Sample and export from an exponential moving average of the generator "
+        "weights with this momentum, e.g. 0.999. Unset: off.",
+    )
     spectral_norm: bool = setting(False, "Spectral normalization on every discriminator layer.")
     r1_weight: float = setting(0.0, "R1 gradient penalty gamma on real images.")
     augment: Optional[str] = setting(
-        None, "DiffAugment policy on every discriminator input, e.g. translation,cutout,color.")
+        None, "DiffAugment policy on every discriminator input, e.g. translation,cutout,color."
+    )
     label_smoothing: float = setting(
-        0.0, "One-sided label smoothing: the real target becomes 1 - e (cross-entropy losses).")
+        0.0, "One-sided label smoothing: the real target becomes 1 - e (cross-entropy losses)."
+    )
     seed: int = setting(0, "Seed of weights, noise and shuffling.")
     data_dir: Optional[str] = setting(
-        None, "Directory of the four MNIST IDX files, or a TFDS data dir. Unset: TFDS, "
-        "TFDS_DATA_DIR.")
+        None,
+        "Directory of the four MNIST IDX files, or a TFDS data dir. Unset: TFDS, TFDS_DATA_DIR.",
+    )
     dataset: str = setting("mnist", "Data set.", MNIST_DATASETS)
     output_dir: Optional[str] = setting(
-        None, "Grids, curves, gan.keras and summary.json. Unset: runs/<run name>, "
-        "e.g. runs/mnist_dcgan.")
+        None,
+        "Grids, curves, gan.keras and summary.json. Unset: runs/<run name>, e.g. runs/mnist_dcgan.",
+    )
     export_dir: str = setting("saved_models", "SavedModel base directory.")
-    export: bool = setting(True, "Export the generator (SavedModel, <export_dir>/<run name>/<version>/).")
+    export: bool = setting(
+        True, "Export the generator (SavedModel, <export_dir>/<run name>/<version>/)."
+    )
     tflite: bool = setting(
-        True, "Also write <export_dir>/<run name>.tflite and its _float16 and _int8 variants.")
+        True, "Also write <export_dir>/<run name>.tflite and its _float16 and _int8 variants."
+    )
     tensorboard: bool = setting(
-        False, "Log losses and sample grids for TensorBoard under <output_dir>/tensorboard.")
+        False, "Log losses and sample grids for TensorBoard under <output_dir>/tensorboard."
+    )
     steps_per_execution: int = setting(1, "Training steps per compiled call.")
     jit_compile: str = setting(
-        "auto", "XLA-compile the train step (auto: Keras decides; off on CPU).",
-        common.JIT_COMPILE)
+        "auto", "XLA-compile the train step (auto: Keras decides; off on CPU).", common.JIT_COMPILE
+    )
     g_hidden: tuple = setting((128, 64), "Generator widths (mlp: hidden units; dcgan: filters).")
-    d_hidden: tuple = setting((64, 128), "Discriminator widths (mlp: hidden units; dcgan: filters).")
+    d_hidden: tuple = setting(
+        (64, 128), "Discriminator widths (mlp: hidden units; dcgan: filters)."
+    )
     activation: str = setting("leaky_relu", "MLP hidden activation.")
     d_dropout: float = setting(0.0, "Dropout after each discriminator layer.")
     evaluate_every: Optional[int] = setting(
-        None, "Evaluate FCD, KID, classifier score, precision/recall and class coverage "
+        None,
+        "Evaluate FCD, KID, classifier score, precision/recall and class coverage "
         "every N epochs. Unset: after the last epoch, when the evaluation classifier is "
-        "there; 0: never.")
+        "there; 0: never.",
+    )
     eval_samples: int = setting(10_000, "Generated samples per evaluation.")
     export_best: bool = setting(
-        False, "Export the evaluated generator with the lowest FCD instead of the last one.")
+        False, "Export the evaluated generator with the lowest FCD instead of the last one."
+    )
     strategy: str = setting(
-        "auto", "tf.distribute strategy (see Scaling); --batch_size is per replica.",
-        distribute.STRATEGIES)
+        "auto",
+        "tf.distribute strategy (see Scaling); --batch_size is per replica.",
+        distribute.STRATEGIES,
+    )
     num_cpu_replicas: Optional[int] = setting(
-        None, "Split the CPU into N logical devices for mirrored (testing without GPUs).")
+        None, "Split the CPU into N logical devices for mirrored (testing without GPUs)."
+    )
     mixed_precision: str = setting(
-        "float32", "Compute dtype: mixed_bfloat16 (CPUs with bf16 units, TPUs) or "
-        "mixed_float16 (GPUs, with loss scaling).", common.MIXED_PRECISION)
+        "float32",
+        "Compute dtype: mixed_bfloat16 (CPUs with bf16 units, TPUs) or "
+        "mixed_float16 (GPUs, with loss scaling).",
+        common.MIXED_PRECISION,
+    )
     backup_dir: Optional[str] = setting(
-        None, "Back up every epoch (BackupAndRestore); run the same command again after a "
-        "crash to resume to the result of an uninterrupted run.")
+        None,
+        "Back up every epoch (BackupAndRestore); run the same command again after a "
+        "crash to resume to the result of an uninterrupted run.",
+    )
     verbose: str = setting("auto", "Keras progress output: auto, 0, 1 or 2.")
 
     @property
@@ -134,14 +165,25 @@ class MnistConfig(RecipeConfig):
 # overhead matters, so it runs many steps per call and lets XLA fuse them.
 DCGAN = MnistConfig()
 MLP = DCGAN.replace(
-    arch="mlp", batch_size=64, epochs=20, learning_rate=2e-4, steps_per_execution=100,
-    jit_compile="true", g_hidden=(256, 512), d_hidden=(512, 256),
+    arch="mlp",
+    batch_size=64,
+    epochs=20,
+    learning_rate=2e-4,
+    steps_per_execution=100,
+    jit_compile="true",
+    g_hidden=(256, 512),
+    d_hidden=(512, 256),
 )
 # Section 5.1 of the founding document: MLP 100-128-256-784 / 784-128-64-1
 # with ReLU, BCE, Adam(lr=1e-3) with PyTorch's default betas, batch 64.
 FOUNDING = MLP.replace(
-    preset="founding", epochs=5, learning_rate=1e-3, beta_1=0.9, g_hidden=(128, 256),
-    d_hidden=(128, 64), activation="relu",
+    preset="founding",
+    epochs=5,
+    learning_rate=1e-3,
+    beta_1=0.9,
+    g_hidden=(128, 256),
+    d_hidden=(128, 64),
+    activation="relu",
 )
 # Preset name -> config: the flags' defaults and the README table's columns.
 PRESETS = {"dcgan": DCGAN, "mlp": MLP, "founding": FOUNDING}
@@ -167,7 +209,9 @@ def resolve_config(config=None, **overrides):
         config = preset_config(overrides.get("preset", "default"), overrides.get("arch"))
     base = preset_config(config.preset, config.arch)
     explicit = set(overrides) | {
-        f.name for f in dataclasses.fields(config) if getattr(config, f.name) != getattr(base, f.name)
+        f.name
+        for f in dataclasses.fields(config)
+        if getattr(config, f.name) != getattr(base, f.name)
     }
     return config.replace(**overrides), explicit
 
@@ -179,23 +223,32 @@ def build_networks(config, num_classes=None):
             raise ValueError("`conditional=True` is built for arch='dcgan'.")
         return (
             dcgan.conditional_dcgan_generator(
-                config.latent_dim, num_classes, filters=config.g_hidden),
+                config.latent_dim, num_classes, filters=config.g_hidden
+            ),
             dcgan.conditional_dcgan_discriminator(
-                num_classes, filters=config.d_hidden, dropout=config.d_dropout,
-                spectral_norm=config.spectral_norm),
+                num_classes,
+                filters=config.d_hidden,
+                dropout=config.d_dropout,
+                spectral_norm=config.spectral_norm,
+            ),
         )
     if config.arch == "mlp":
         return (
             mlp.mlp_generator(
-                config.latent_dim, hidden_units=config.g_hidden, activation=config.activation),
+                config.latent_dim, hidden_units=config.g_hidden, activation=config.activation
+            ),
             mlp.mlp_discriminator(
-                hidden_units=config.d_hidden, activation=config.activation,
-                dropout=config.d_dropout, spectral_norm=config.spectral_norm),
+                hidden_units=config.d_hidden,
+                activation=config.activation,
+                dropout=config.d_dropout,
+                spectral_norm=config.spectral_norm,
+            ),
         )
     return (
         dcgan.dcgan_generator(config.latent_dim, filters=config.g_hidden),
         dcgan.dcgan_discriminator(
-            filters=config.d_hidden, dropout=config.d_dropout, spectral_norm=config.spectral_norm),
+            filters=config.d_hidden, dropout=config.d_dropout, spectral_norm=config.spectral_norm
+        ),
     )
 
 
@@ -238,8 +291,10 @@ def train(config=None, callbacks=(), **overrides):
         # Resumable runs read an endless stream whose epoch e depends only on
         # (seed, e), started at the epoch the backup reached.
         steps_per_epoch = steps_per_epoch or TRAIN_EXAMPLES // (config.batch_size * replicas)
-        data_args = {"first_epoch": _compat.backup_epoch(config.backup_dir),
-                     "steps_per_epoch": steps_per_epoch}
+        data_args = {
+            "first_epoch": _compat.backup_epoch(config.backup_dir),
+            "steps_per_epoch": steps_per_epoch,
+        }
     dataset = data.mnist(
         "train",
         batch_size=config.batch_size * replicas,
@@ -266,8 +321,11 @@ def train(config=None, callbacks=(), **overrides):
     if evaluation is not None:
         fit_callbacks.append(evaluation)
     if config.tensorboard:
-        fit_callbacks.append(keras.callbacks.TensorBoard(
-            log_dir=os.path.join(output_dir, "tensorboard"), update_freq="epoch"))
+        fit_callbacks.append(
+            keras.callbacks.TensorBoard(
+                log_dir=os.path.join(output_dir, "tensorboard"), update_freq="epoch"
+            )
+        )
 
     with timer.fit():
         history = gan.fit(
@@ -282,8 +340,16 @@ def train(config=None, callbacks=(), **overrides):
         best = evaluation.restore_best()
         print(f"restored the generator of epoch {best['epoch']} (FCD {best['fcd']:.3f})")
     return common.finish_run(
-        gan, config, config.run_name, output_dir, history, steps_log, timer,
-        images=samples.paths, evaluations=evaluations, chief=chief,
+        gan,
+        config,
+        config.run_name,
+        output_dir,
+        history,
+        steps_log,
+        timer,
+        images=samples.paths,
+        evaluations=evaluations,
+        chief=chief,
         summary={"replicas": replicas, "chief": chief},
     )
 
@@ -295,13 +361,17 @@ def _sample_grid(config, output_dir):
     if config.conditional:
         noise = callbacks_module.fixed_noise(NUM_CLASSES, config.latent_dim, seed=1234)
         return callbacks_module.SampleGrid(
-            output_dir, noise=np.tile(noise, (NUM_CLASSES, 1)),
-            labels=np.repeat(np.arange(NUM_CLASSES), NUM_CLASSES), rows=NUM_CLASSES,
+            output_dir,
+            noise=np.tile(noise, (NUM_CLASSES, 1)),
+            labels=np.repeat(np.arange(NUM_CLASSES), NUM_CLASSES),
+            rows=NUM_CLASSES,
             tensorboard_dir=tensorboard_dir,
         )
     return callbacks_module.SampleGrid(
-        output_dir, noise=callbacks_module.fixed_noise(64, config.latent_dim, seed=1234),
-        rows=8, tensorboard_dir=tensorboard_dir,
+        output_dir,
+        noise=callbacks_module.fixed_noise(64, config.latent_dim, seed=1234),
+        rows=8,
+        tensorboard_dir=tensorboard_dir,
     )
 
 
@@ -310,7 +380,8 @@ def _optimizer(config, learning_rate, ema=None):
     averaging = {"use_ema": True, "ema_momentum": ema} if ema else {}
     if config.optimizer == "adam":
         return keras.optimizers.Adam(
-            learning_rate, beta_1=config.beta_1, beta_2=config.beta_2, **averaging)
+            learning_rate, beta_1=config.beta_1, beta_2=config.beta_2, **averaging
+        )
     return keras.optimizers.SGD(learning_rate, momentum=config.momentum, **averaging)
 
 
@@ -346,8 +417,11 @@ def _adapt_to_replicas(config, explicit, strategy):
     if config.steps_per_execution != 1 and "steps_per_execution" not in explicit:
         print("note: steps_per_execution=1 on several replicas (keras-team/keras#19246).")
         config = config.replace(steps_per_execution=1)
-    if (common.parse_jit_compile(config.jit_compile) is True
-            and distribute.cpu_replicas(strategy) and "jit_compile" not in explicit):
+    if (
+        common.parse_jit_compile(config.jit_compile) is True
+        and distribute.cpu_replicas(strategy)
+        and "jit_compile" not in explicit
+    ):
         print("note: XLA is off: it cannot compile several replicas on CPU devices.")
         config = config.replace(jit_compile="false")
     return config

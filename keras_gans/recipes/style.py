@@ -32,15 +32,21 @@ class StyleConfig(RecipeConfig):
     """Every setting of the style-transfer recipe."""
 
     content_dir: Optional[str] = setting(
-        None, "Folder of content photos (JPEG/PNG, any size). Unset: with no --style_dir "
-        "either, TFDS cycle_gan/monet2photo.")
+        None,
+        "Folder of content photos (JPEG/PNG, any size). Unset: with no --style_dir "
+        "either, TFDS cycle_gan/monet2photo.",
+    )
     style_dir: Optional[str] = setting(None, "Folder of style images (paintings).")
     test_content_dir: Optional[str] = setting(
-        None, "Photos for the per-epoch figures, not trained on. Unset: the first images of "
-        "--content_dir.")
+        None,
+        "Photos for the per-epoch figures, not trained on. Unset: the first images of "
+        "--content_dir.",
+    )
     name: Optional[str] = setting(
-        None, "Style name: exports go to style_<name>. Unset: from --style_dir, "
-        "photo2monet/trainB -> monet.")
+        None,
+        "Style name: exports go to style_<name>. Unset: from --style_dir, "
+        "photo2monet/trainB -> monet.",
+    )
     image_size: int = setting(64, "Training crop size.")
     epochs: int = setting(90, "Epochs (passes over the content photos).")
     steps_per_epoch: Optional[int] = setting(None, "Optional cap on steps per epoch.")
@@ -54,24 +60,32 @@ class StyleConfig(RecipeConfig):
     input_skip: bool = setting(True, "The generator learns a change of the photo.")
     norm: str = setting("instance", "Normalization in both networks.", NORMALIZATIONS)
     d_norm: Optional[str] = setting(
-        None, "Normalization in the discriminator. Unset: --norm.", NORMALIZATIONS)
+        None, "Normalization in the discriminator. Unset: --norm.", NORMALIZATIONS
+    )
     loss: str = setting("least_squares", "Adversarial loss.", tuple(losses.names()))
     learning_rate: float = setting(2e-4, "Adam learning rate of the generator.")
     d_learning_rate_factor: float = setting(
-        4.0, "Discriminator learning rate as a multiple of --learning_rate (TTUR): at equal "
+        4.0,
+        "Discriminator learning rate as a multiple of --learning_rate (TTUR): at equal "
         "rates the generator fools the PatchGAN with faint high-frequency patterns instead "
-        "of changing the style.")
+        "of changing the style.",
+    )
     g_learning_rate: Optional[float] = setting(
-        None, "Generator learning rate. Unset: --learning_rate.")
+        None, "Generator learning rate. Unset: --learning_rate."
+    )
     d_learning_rate: Optional[float] = setting(
-        None, "Discriminator learning rate. Unset: --d_learning_rate_factor x --learning_rate.")
+        None, "Discriminator learning rate. Unset: --d_learning_rate_factor x --learning_rate."
+    )
     beta_1: float = setting(0.5, "Adam beta_1.")
     seed: int = setting(0, "Seed.")
     figure_size: int = setting(256, "Size of the test photos in the per-epoch figures.")
     figure_images: int = setting(4, "Test photos per figure.")
     max_minutes: Optional[float] = setting(
-        None, "Stop after the epoch that passes this many minutes.")
-    output_dir: Optional[str] = setting(None, "Where figures and gan.keras go. Unset: runs/style_<name>.")
+        None, "Stop after the epoch that passes this many minutes."
+    )
+    output_dir: Optional[str] = setting(
+        None, "Where figures and gan.keras go. Unset: runs/style_<name>."
+    )
     export_dir: str = setting("saved_models", "SavedModel base directory.")
     export: bool = setting(True, "Export the generator.")
     tflite: bool = setting(True, "Also write the LiteRT files.")
@@ -98,15 +112,20 @@ PRESETS = {"default": DEFAULT}
 def build_gan(config):
     """The compiled `StyleTransferGAN` of `config`."""
     generator = style_models.style_generator(
-        filters=config.filters, residual_blocks=config.residual_blocks,
-        norm=config.norm, input_skip=config.input_skip,
+        filters=config.filters,
+        residual_blocks=config.residual_blocks,
+        norm=config.norm,
+        input_skip=config.input_skip,
     )
     discriminator = style_models.patchgan_discriminator(
         filters=config.d_filters, norm=config.d_norm or config.norm
     )
     gan = StyleTransferGAN(
-        generator, discriminator, content_weight=config.content_weight,
-        identity_weight=config.identity_weight, tv_weight=config.tv_weight,
+        generator,
+        discriminator,
+        content_weight=config.content_weight,
+        identity_weight=config.identity_weight,
+        tv_weight=config.tv_weight,
         seed=config.seed,
     )
     gan.compile(
@@ -122,8 +141,10 @@ def figure_images(content_dir, style_dir, count, size):
     content, _ = data.load_folder(content_dir, limit=count)
     style, _ = data.load_folder(style_dir, limit=count)
     style = (style * count)[:count]
-    return (np.stack([data.center_square(image, size) for image in content]),
-            np.stack([data.center_square(image, size) for image in style]))
+    return (
+        np.stack([data.center_square(image, size) for image in content]),
+        np.stack([data.center_square(image, size) for image in style]),
+    )
 
 
 def train(config=None, callbacks=(), **overrides):
@@ -151,20 +172,36 @@ def train(config=None, callbacks=(), **overrides):
     keras.utils.set_random_seed(config.seed)
 
     if config.content_dir is None:
-        dataset = data.cycle_gan("monet2photo", image_size=config.image_size,
-                                 batch_size=config.batch_size, seed=config.seed)
-        fixed = data.cycle_gan("monet2photo", split="test", image_size=config.figure_size,
-                               batch_size=config.figure_images, mode="resize", flip=False,
-                               shuffle=False)
+        dataset = data.cycle_gan(
+            "monet2photo",
+            image_size=config.image_size,
+            batch_size=config.batch_size,
+            seed=config.seed,
+        )
+        fixed = data.cycle_gan(
+            "monet2photo",
+            split="test",
+            image_size=config.figure_size,
+            batch_size=config.figure_images,
+            mode="resize",
+            flip=False,
+            shuffle=False,
+        )
         content, style = (data.to_uint8(x).numpy() for x in next(iter(fixed)))
     else:
         dataset = data.unpaired_images(
-            config.content_dir, config.style_dir, image_size=config.image_size,
-            batch_size=config.batch_size, seed=config.seed,
+            config.content_dir,
+            config.style_dir,
+            image_size=config.image_size,
+            batch_size=config.batch_size,
+            seed=config.seed,
         )
-        content, style = figure_images(config.test_content_dir or config.content_dir,
-                                       config.style_dir, config.figure_images,
-                                       config.figure_size)
+        content, style = figure_images(
+            config.test_content_dir or config.content_dir,
+            config.style_dir,
+            config.figure_images,
+            config.figure_size,
+        )
     gan = build_gan(config)
 
     figure = callbacks_module.StyleFigure(content, style, output_dir)
@@ -176,11 +213,23 @@ def train(config=None, callbacks=(), **overrides):
         stopper = callbacks_module.StopAfterMinutes(config.max_minutes)
         fit_callbacks.append(stopper)
     with timer.fit():
-        history = gan.fit(dataset, epochs=config.epochs, steps_per_epoch=config.steps_per_epoch,
-                          callbacks=fit_callbacks, verbose=config.verbose)
+        history = gan.fit(
+            dataset,
+            epochs=config.epochs,
+            steps_per_epoch=config.steps_per_epoch,
+            callbacks=fit_callbacks,
+            verbose=config.verbose,
+        )
     return common.finish_run(
-        gan, config, name, output_dir, history, steps_log, timer,
-        loss_keys=("d_loss", "adv_loss", "content_loss"), images=figure.paths,
+        gan,
+        config,
+        name,
+        output_dir,
+        history,
+        steps_log,
+        timer,
+        loss_keys=("d_loss", "adv_loss", "content_loss"),
+        images=figure.paths,
         summary={
             "epochs_run": len(history.history.get("g_loss", [])),
             "stopped_by_time_limit": bool(stopper and stopper.stopped_at),
@@ -192,5 +241,7 @@ def _style_name(style_dir):
     if style_dir is None:
         return "monet"
     parent = os.path.basename(os.path.dirname(os.path.abspath(style_dir)))
-    name = parent.split("2", 1)[1] if "2" in parent else os.path.basename(os.path.abspath(style_dir))
+    name = (
+        parent.split("2", 1)[1] if "2" in parent else os.path.basename(os.path.abspath(style_dir))
+    )
     return "".join(c for c in name if c.isalnum() or c in "_-.") or "style"

@@ -1,0 +1,91 @@
+"""The shared Keras-contract test (`model_harness.run_model_test`) for every
+adversarial model class, on real data."""
+
+import os
+
+import numpy as np
+import pytest
+from conftest import SHARED
+from model_harness import run_model_test
+
+import keras_gans as kg
+
+
+def test_gan(real_batches, tmp_path):
+    run_model_test(
+        kg.GAN,
+        dict(
+            generator=kg.models.dcgan_generator(16, filters=(16, 8)),
+            discriminator=kg.models.dcgan_discriminator(filters=(8, 16)),
+            seed=1,
+        ),
+        real_batches[0],
+        tmp_path,
+        compile_kwargs=dict(r1_weight=0.5, augment="translation"),
+    )
+
+
+def test_conditional_gan(mnist_dir, tmp_path):
+    images, labels = next(
+        iter(kg.data.mnist("train", batch_size=16, data_dir=mnist_dir, seed=0, with_labels=True))
+    )
+    run_model_test(
+        kg.ConditionalGAN,
+        dict(
+            generator=kg.models.conditional_dcgan_generator(16, 10, filters=(16, 8)),
+            discriminator=kg.models.conditional_dcgan_discriminator(10, filters=(8, 16)),
+            num_classes=10,
+            seed=1,
+        ),
+        (images.numpy(), labels.numpy()),
+        tmp_path,
+        compile_kwargs=dict(loss="hinge"),
+    )
+
+
+def test_style_transfer_gan(tmp_path):
+    folder = os.path.join(SHARED, "style", "photo2monet")
+    if not os.path.isdir(folder):
+        pytest.skip("the shared photo2monet images are not available")
+    content, style = next(
+        iter(
+            kg.data.unpaired_images(
+                os.path.join(folder, "trainA"),
+                os.path.join(folder, "trainB"),
+                image_size=32,
+                batch_size=2,
+                seed=0,
+            )
+        )
+    )
+    run_model_test(
+        kg.StyleTransferGAN,
+        dict(
+            generator=kg.models.style_generator(filters=8, residual_blocks=1),
+            discriminator=kg.models.patchgan_discriminator(filters=(8, 16)),
+            identity_weight=0.5,
+            tv_weight=0.1,
+            seed=1,
+        ),
+        (content.numpy(), style.numpy()),
+        tmp_path,
+        compile_kwargs=dict(r1_weight=1.0),
+    )
+
+
+def test_harness_catches_a_model_that_loses_its_optimizer_state(
+    real_batches, tmp_path, monkeypatch
+):
+    # The harness must fail when a model does not restore its Adam moments.
+    monkeypatch.setattr(kg.GAN, "load_own_variables", lambda self, store: None)
+    with pytest.raises(AssertionError):
+        run_model_test(
+            kg.GAN,
+            dict(
+                generator=kg.models.mlp_generator(8, hidden_units=(16,)),
+                discriminator=kg.models.mlp_discriminator(hidden_units=(16,)),
+                seed=1,
+            ),
+            np.asarray(real_batches[0]),
+            tmp_path,
+        )
