@@ -50,9 +50,7 @@ flags.DEFINE_enum(
     "XLA. Defaults to the recipe's default for --arch.",
 )
 flags.DEFINE_string(
-    "data_dir",
-    None,
-    "MNIST IDX directory or TFDS data dir (default: TFDS / TFDS_DATA_DIR).",
+    "data_dir", None, "MNIST IDX directory or TFDS data dir (default: TFDS / TFDS_DATA_DIR)."
 )
 flags.DEFINE_enum(
     "mixed_precision",

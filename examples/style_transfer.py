@@ -14,10 +14,7 @@ loss_curves.png, gan.keras, summary.json; exports the generator to
 size) and <export_dir>/style_<name>[_float16|_int8].tflite.
 """
 
-import sys
-
 from absl import app
-from absl import flags
 
 from keras_gans.recipes import common
 from keras_gans.recipes import config
@@ -26,17 +23,5 @@ from keras_gans.recipes import style
 config.define_flags(style.StyleConfig, style.PRESETS, skip=("verbose",))
 
 
-def main(argv):
-    if len(argv) > 1:
-        raise app.UsageError(f"Unexpected arguments: {argv[1:]}")
-    try:
-        result = style.train(**config.overrides_from_flags(style.StyleConfig, flags.FLAGS))
-    except common.USER_ERRORS as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 1
-    common.print_result(result)
-    return 0
-
-
 if __name__ == "__main__":
-    app.run(main)
+    app.run(common.example_main(style.train, style.StyleConfig))

@@ -44,12 +44,7 @@ class DiffAugment(SavesSeedState, keras.layers.Layer):
     """
 
     def __init__(
-        self,
-        policy=POLICIES,
-        translation_ratio=0.125,
-        cutout_ratio=0.5,
-        seed=None,
-        **kwargs,
+        self, policy=POLICIES, translation_ratio=0.125, cutout_ratio=0.5, seed=None, **kwargs
     ):
         super().__init__(**kwargs)
         if isinstance(policy, str):

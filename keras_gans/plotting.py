@@ -43,9 +43,7 @@ def image_grid(images, rows=None, cols=None, padding=2, pad_value=0):
     rows = rows or max(1, math.ceil(math.sqrt(n)))
     cols = cols or max(1, math.ceil(n / rows))
     grid = np.full(
-        (rows * (h + padding) + padding, cols * (w + padding) + padding, c),
-        pad_value,
-        np.uint8,
+        (rows * (h + padding) + padding, cols * (w + padding) + padding, c), pad_value, np.uint8
     )
     for i in range(min(n, rows * cols)):
         r, k = divmod(i, cols)

@@ -78,16 +78,10 @@ def test_plotting_makes_figures_without_pyplot_state(tmp_path):
 
 @pytest.mark.slow
 def test_importing_keras_gans_keeps_the_users_matplotlib_backend():
-    import subprocess
-    import sys
+    from conftest import run_python
 
-    code = (
-        "import matplotlib; matplotlib.use('svg'); import keras_gans; "
-        "print(matplotlib.get_backend())"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
-    )
+    code = "import matplotlib; matplotlib.use('svg'); import keras_gans; "
+    result = run_python("-c", code + "print(matplotlib.get_backend())")
     assert result.stdout.strip().splitlines()[-1] == "svg", result.stderr[-2000:]
 
 

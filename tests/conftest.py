@@ -1,6 +1,8 @@
 """Shared fixtures: real MNIST from ../shared (or KERAS_GANS_MNIST_DIR)."""
 
 import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -16,6 +18,33 @@ def pytest_configure(config):
     from keras_gans import distribute
 
     distribute.configure_cpu_replicas(2)
+
+
+def run_python(*args, timeout=300):
+    """Runs `python *args` from the repository root; returns the finished process.
+
+    `args` start with a script path (e.g. `examples/mnist.py`) or `-m module`.
+    """
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+    return subprocess.run(
+        [sys.executable, *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+        cwd=REPO,
+    )
+
+
+def tiny_dcgan(seed=0, latent_dim=16, spectral_norm=False):
+    """A real DCGAN pair on 28x28x1, small enough for test steps (8/16 filters)."""
+    import keras_gans as kg
+
+    return kg.GAN(
+        kg.models.dcgan_generator(latent_dim=latent_dim, filters=(16, 8)),
+        kg.models.dcgan_discriminator(filters=(8, 16), spectral_norm=spectral_norm),
+        seed=seed,
+    )
 
 
 def _first_dir(*candidates):

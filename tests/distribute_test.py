@@ -4,6 +4,7 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
+from conftest import tiny_dcgan
 
 import keras_gans as kg
 from keras_gans import distribute
@@ -83,11 +84,7 @@ def test_strategy_selection(monkeypatch):
 def test_xla_step_for_every_loss_is_finite_and_reproducible(loss, real_batches):
     def run():
         keras.utils.set_random_seed(0)
-        gan = kg.GAN(
-            kg.models.dcgan_generator(16, filters=(16, 8)),
-            kg.models.dcgan_discriminator(filters=(8, 16)),
-            seed=0,
-        )
+        gan = tiny_dcgan(seed=0)
         gan.compile(
             g_optimizer=keras.optimizers.Adam(1e-3),
             d_optimizer=keras.optimizers.Adam(1e-3),

@@ -1,16 +1,14 @@
 """The evaluator, its classifier and the CLI, on real MNIST."""
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 
 import keras
 import numpy as np
 import pytest
 import tensorflow as tf
-from conftest import REPO
+from conftest import run_python
+from conftest import tiny_dcgan
 
 import keras_gans as kg
 from keras_gans.evaluation import classifier as classifier_lib
@@ -70,15 +68,7 @@ def test_tampered_classifier_is_refused(tmp_path):
 
 
 def run_cli(*args):
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
-    return subprocess.run(
-        [sys.executable, "-m", "keras_gans.evaluate", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=REPO,
-        timeout=300,
-    )
+    return run_python("-m", "keras_gans.evaluate", *args)
 
 
 KEYS = {"fcd", "kid", "classifier_score", "precision", "recall", "coverage"}
@@ -124,11 +114,7 @@ def test_cli_errors_are_clear(tmp_path):
 
 
 def test_callback_logs_metrics_and_keeps_the_best(evaluator, real_batches):
-    gan = kg.GAN(
-        kg.models.dcgan_generator(16, filters=(16, 8)),
-        kg.models.dcgan_discriminator(filters=(8, 16)),
-        seed=0,
-    )
+    gan = tiny_dcgan(seed=0)
     gan.compile(
         g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
         d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),

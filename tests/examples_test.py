@@ -2,13 +2,11 @@
 
 import json
 import os
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 import tensorflow as tf
-from conftest import REPO
+from conftest import run_python
 
 import keras_gans as kg
 
@@ -16,15 +14,7 @@ pytestmark = pytest.mark.slow
 
 
 def run(script, *args, timeout=300):
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
-    return subprocess.run(
-        [sys.executable, os.path.join(REPO, "examples", script), *args],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env=env,
-        cwd=REPO,
-    )
+    return run_python(os.path.join("examples", script), *args, timeout=timeout)
 
 
 @pytest.fixture(scope="module")

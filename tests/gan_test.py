@@ -2,16 +2,9 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
+from conftest import tiny_dcgan
 
 import keras_gans as kg
-
-
-def tiny_gan(seed=0, latent_dim=16):
-    return kg.GAN(
-        kg.models.dcgan_generator(latent_dim=latent_dim, filters=(16, 8)),
-        kg.models.dcgan_discriminator(filters=(8, 16)),
-        seed=seed,
-    )
 
 
 def compile_adam(gan, **kwargs):
@@ -28,7 +21,7 @@ def dataset(batches):
 
 
 def test_keras_round_trip_restores_outputs_and_optimizer_state(real_batches, tmp_path):
-    gan = compile_adam(tiny_gan())
+    gan = compile_adam(tiny_dcgan())
     gan.fit(dataset(real_batches[:4]), epochs=1, verbose=0)
     path = str(tmp_path / "gan.keras")
     gan.save(path)
@@ -61,7 +54,7 @@ def test_keras_round_trip_restores_outputs_and_optimizer_state(real_batches, tmp
 def test_same_seed_same_run(real_batches):
     def run():
         keras.utils.set_random_seed(7)
-        gan = compile_adam(tiny_gan(seed=3))
+        gan = compile_adam(tiny_dcgan(seed=3))
         gan.fit(dataset(real_batches[:3]), epochs=1, verbose=0)
         return [w.numpy() for w in gan.generator.weights]
 
@@ -70,19 +63,19 @@ def test_same_seed_same_run(real_batches):
 
 
 def test_d_steps_makes_several_discriminator_updates(real_batches):
-    gan = compile_adam(tiny_gan(), d_steps=3, loss="wasserstein")
+    gan = compile_adam(tiny_dcgan(), d_steps=3, loss="wasserstein")
     gan.fit(dataset(real_batches[:2]), epochs=1, verbose=0)
     assert int(gan.g_optimizer.iterations) == 2
     assert int(gan.d_optimizer.iterations) == 6
 
 
 def test_compile_forwards_keras_arguments(real_batches):
-    gan = compile_adam(tiny_gan(), steps_per_execution=2, jit_compile=False, run_eagerly=False)
+    gan = compile_adam(tiny_dcgan(), steps_per_execution=2, jit_compile=False, run_eagerly=False)
     assert gan.steps_per_execution == 2
     assert gan.jit_compile is False
     gan.fit(dataset(real_batches[:4]), epochs=1, verbose=0)
     assert int(gan.g_optimizer.iterations) == 4
-    eager = compile_adam(tiny_gan(), run_eagerly=True)
+    eager = compile_adam(tiny_dcgan(), run_eagerly=True)
     assert eager.run_eagerly
     eager.fit(dataset(real_batches[:1]), epochs=1, verbose=0)
     assert int(eager.d_optimizer.iterations) == 1
@@ -93,7 +86,7 @@ def test_labels_in_the_batch_are_ignored(mnist_dir):
 
     def train(data):
         keras.utils.set_random_seed(0)
-        gan = compile_adam(tiny_gan())
+        gan = compile_adam(tiny_dcgan())
         gan.fit(data, epochs=1, verbose=0)
         return gan.generator.get_weights()
 
@@ -106,7 +99,7 @@ def test_labels_in_the_batch_are_ignored(mnist_dir):
 def test_fit_takes_a_dataset_as_shuffled_without_a_warning(real_batches):
     import warnings
 
-    gan = compile_adam(tiny_gan())
+    gan = compile_adam(tiny_dcgan())
     with warnings.catch_warnings():
         warnings.filterwarnings("error", message=".*shuffle.*")
         gan.fit(dataset(real_batches[:1]), epochs=1, verbose=0)
@@ -114,7 +107,7 @@ def test_fit_takes_a_dataset_as_shuffled_without_a_warning(real_batches):
 
 def test_wrong_shapes_are_clear_on_a_second_fit_too(real_batches):
     # Keras retraces with relaxed shapes once the input shapes change.
-    gan = compile_adam(tiny_gan())
+    gan = compile_adam(tiny_dcgan())
     gan.fit(dataset(real_batches[:1]), epochs=1, verbose=0)
     flat = real_batches[:1].reshape(1, 32, 28, 28)
     for data in (dataset(flat), flat[0]):
@@ -125,7 +118,7 @@ def test_wrong_shapes_are_clear_on_a_second_fit_too(real_batches):
 
 
 def test_evaluate_reports_losses_without_training(real_batches):
-    gan = compile_adam(tiny_gan())
+    gan = compile_adam(tiny_dcgan())
     before = [w.numpy().copy() for w in gan.weights]
     results = gan.evaluate(dataset(real_batches[:2]), verbose=0, return_dict=True)
     assert set(results) >= {"d_loss", "g_loss", "d_real", "d_fake"}
@@ -134,7 +127,7 @@ def test_evaluate_reports_losses_without_training(real_batches):
 
 
 def test_wrong_image_shape_is_a_clear_error(real_batches):
-    gan = compile_adam(tiny_gan())
+    gan = compile_adam(tiny_dcgan())
     flat = real_batches[:1].reshape(1, 32, 28, 28)  # channel axis dropped
     with pytest.raises(ValueError, match=r"\(28, 28\).*\(28, 28, 1\).*images\[\.\.\., None\]"):
         gan.fit(dataset(flat), epochs=1, verbose=0)
@@ -144,7 +137,7 @@ def test_wrong_image_shape_is_a_clear_error(real_batches):
 
 
 def test_uint8_images_are_a_clear_error():
-    gan = compile_adam(tiny_gan())
+    gan = compile_adam(tiny_dcgan())
     raw = np.zeros((1, 4, 28, 28, 1), "uint8")
     with pytest.raises(ValueError, match="to_float"):
         gan.fit(dataset(raw), epochs=1, verbose=0)
@@ -155,7 +148,7 @@ def test_mismatched_networks_and_bad_arguments():
         kg.GAN(kg.models.dcgan_generator(image_shape=(32, 32, 3)), kg.models.dcgan_discriminator())
     with pytest.raises(TypeError, match="keras.Model"):
         kg.GAN(lambda z: z, kg.models.dcgan_discriminator())
-    gan = tiny_gan()
+    gan = tiny_dcgan()
     with pytest.raises(ValueError, match="d_steps"):
         gan.compile(d_steps=0)
     with pytest.raises(ValueError, match="g_optimizer"):
@@ -166,7 +159,7 @@ def test_mismatched_networks_and_bad_arguments():
 
 
 def test_config_round_trip():
-    gan = tiny_gan(seed=5)
+    gan = tiny_dcgan(seed=5)
     restored = kg.GAN.from_config(gan.get_config())
     assert restored.latent_dim == 16 and restored.seed == 5
     assert restored.image_shape == (28, 28, 1)
@@ -174,7 +167,7 @@ def test_config_round_trip():
 
 
 def test_generate_and_call():
-    gan = tiny_gan()
+    gan = tiny_dcgan()
     images = gan.generate(5)
     assert images.shape == (5, 28, 28, 1)
     assert images.min() >= -1 and images.max() <= 1

@@ -2,6 +2,7 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
+from conftest import tiny_dcgan
 
 import keras_gans as kg
 from keras_gans import losses
@@ -19,11 +20,7 @@ def _changed(before, after):
 
 @pytest.mark.parametrize("name", LOSS_NAMES)
 def test_every_loss_updates_both_networks_on_real_mnist(name, real_batches):
-    gan = kg.GAN(
-        kg.models.dcgan_generator(latent_dim=16, filters=(16, 8)),
-        kg.models.dcgan_discriminator(filters=(8, 16)),
-        seed=1,
-    )
+    gan = tiny_dcgan(seed=1)
     gan.compile(
         g_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5),
         d_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5),

@@ -2,6 +2,7 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
+from conftest import tiny_dcgan
 
 import keras_gans as kg
 
@@ -14,20 +15,12 @@ def policy(request):
     keras.config.set_dtype_policy(previous)
 
 
-def tiny_gan():
-    return kg.GAN(
-        kg.models.dcgan_generator(16, filters=(16, 8)),
-        kg.models.dcgan_discriminator(filters=(8, 16)),
-        seed=0,
-    )
-
-
 @pytest.mark.parametrize("policy", ["mixed_bfloat16", "mixed_float16"], indirect=True)
 @pytest.mark.parametrize("loss", ["non_saturating", "wasserstein"])
 def test_mixed_precision_trains_with_float32_outputs_and_losses(
     policy, loss, real_batches, tmp_path
 ):
-    gan = tiny_gan()
+    gan = tiny_dcgan()
     gan.compile(
         g_optimizer=keras.optimizers.Adam(1e-3), d_optimizer=keras.optimizers.SGD(1e-2), loss=loss
     )

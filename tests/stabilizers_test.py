@@ -4,16 +4,9 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
+from conftest import tiny_dcgan
 
 import keras_gans as kg
-
-
-def tiny_gan(seed=0, spectral_norm=False):
-    return kg.GAN(
-        kg.models.dcgan_generator(latent_dim=16, filters=(16, 8)),
-        kg.models.dcgan_discriminator(filters=(8, 16), spectral_norm=spectral_norm),
-        seed=seed,
-    )
 
 
 def adam(**kwargs):
@@ -33,7 +26,7 @@ def top_singular_value(kernel):
 
 
 def test_ema_weights_lag_the_raw_weights_and_drive_sampling(real_batches, tmp_path):
-    gan = tiny_gan()
+    gan = tiny_dcgan()
     gan.compile(g_optimizer=adam(use_ema=True, ema_momentum=0.9), d_optimizer=adam())
     start = [w.numpy() for w in gan.generator.trainable_weights]
     gan.fit(dataset(real_batches), epochs=1, verbose=0)
@@ -65,14 +58,14 @@ def test_ema_weights_lag_the_raw_weights_and_drive_sampling(real_batches, tmp_pa
 
 
 def test_without_ema_the_sampling_generator_is_the_generator():
-    gan = tiny_gan()
+    gan = tiny_dcgan()
     gan.compile(g_optimizer=adam(), d_optimizer=adam())
     assert not gan.uses_ema
     assert gan.sampling_generator is gan.generator
 
 
 def test_ema_export_serves_the_averaged_weights(real_batches, tmp_path):
-    gan = tiny_gan()
+    gan = tiny_dcgan()
     gan.compile(g_optimizer=adam(use_ema=True, ema_momentum=0.9), d_optimizer=adam())
     gan.fit(dataset(real_batches[:4]), epochs=1, verbose=0)
     z = np.random.default_rng(1).standard_normal((4, 16)).astype("float32")
@@ -90,7 +83,7 @@ def test_spectral_norm_bounds_the_top_singular_value(real_batches):
     # Without the constraint, the initial kernels are far from norm 1.
     assert max(top_singular_value(w) for w in plain.weights if w.ndim >= 2) > 1.3
 
-    gan = tiny_gan(spectral_norm=True)
+    gan = tiny_dcgan(spectral_norm=True)
     gan.compile(g_optimizer=adam(), d_optimizer=adam())
     gan.fit(dataset(np.concatenate([real_batches] * 3)), epochs=1, verbose=0)
     wrapped = [
@@ -146,7 +139,7 @@ def test_r1_flattens_the_discriminator_around_real_images(real_batches):
     norms = {}
     for weight in (0.0, 10.0):
         keras.utils.set_random_seed(0)  # the same initial weights for both
-        gan = tiny_gan(seed=3)
+        gan = tiny_dcgan(seed=3)
         gan.compile(g_optimizer=adam(), d_optimizer=adam(), r1_weight=weight)
         gan.fit(dataset(np.concatenate([real_batches] * 2)), epochs=1, verbose=0)
         norms[weight] = real_gradient_norm(gan)
@@ -155,7 +148,7 @@ def test_r1_flattens_the_discriminator_around_real_images(real_batches):
 
 def test_r1_weight_must_be_non_negative():
     with pytest.raises(ValueError, match="r1_weight"):
-        tiny_gan().compile(g_optimizer=adam(), d_optimizer=adam(), r1_weight=-1.0)
+        tiny_dcgan().compile(g_optimizer=adam(), d_optimizer=adam(), r1_weight=-1.0)
 
 
 # ----------------------------------------------------------- DiffAugment
@@ -213,7 +206,7 @@ def test_gan_shows_real_and_generated_images_through_the_augmentation(real_batch
         def call(self, images, training=False):
             return images * 0.0
 
-    gan = tiny_gan()
+    gan = tiny_dcgan()
     gan.compile(g_optimizer=adam(), d_optimizer=adam(), augment=Blank())
     history = gan.fit(dataset(real_batches[:2]), epochs=1, verbose=0).history
     # Both sides went through the layer, so the discriminator saw the same
@@ -223,7 +216,7 @@ def test_gan_shows_real_and_generated_images_through_the_augmentation(real_batch
 
 @pytest.mark.slow
 def test_diff_augment_gan_trains_and_round_trips(real_batches, tmp_path):
-    gan = tiny_gan()
+    gan = tiny_dcgan()
     gan.compile(
         g_optimizer=adam(),
         d_optimizer=adam(),

@@ -2,15 +2,13 @@
 
 import os
 import shutil
-import subprocess
-import sys
 
 import keras
 import numpy as np
 import pytest
 import tensorflow as tf
-from conftest import REPO
 from conftest import SHARED
+from conftest import run_python
 
 import keras_gans as kg
 
@@ -197,30 +195,21 @@ def test_export_round_trip_at_two_sizes(tmp_path, quantization, tolerance):
 
 @pytest.mark.slow
 def test_style_example_and_stylize_end_to_end(style_dirs, tmp_path):
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
-    result = subprocess.run(
-        [
-            sys.executable,
-            os.path.join(REPO, "examples", "style_transfer.py"),
-            f"--content_dir={style_dirs['trainA']}",
-            f"--style_dir={style_dirs['trainB']}",
-            f"--test_content_dir={style_dirs['testA']}",
-            "--image_size=32",
-            "--batch_size=2",
-            "--epochs=2",
-            "--steps_per_epoch=2",
-            "--filters=8",
-            "--residual_blocks=1",
-            "--d_filters=8,16",
-            f"--output_dir={tmp_path / 'run'}",
-            f"--export_dir={tmp_path / 'export'}",
-            "--notflite",
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=REPO,
-        timeout=300,
+    result = run_python(
+        "examples/style_transfer.py",
+        f"--content_dir={style_dirs['trainA']}",
+        f"--style_dir={style_dirs['trainB']}",
+        f"--test_content_dir={style_dirs['testA']}",
+        "--image_size=32",
+        "--batch_size=2",
+        "--epochs=2",
+        "--steps_per_epoch=2",
+        "--filters=8",
+        "--residual_blocks=1",
+        "--d_filters=8,16",
+        f"--output_dir={tmp_path / 'run'}",
+        f"--export_dir={tmp_path / 'export'}",
+        "--notflite",
     )
     assert result.returncode == 0, result.stderr[-3000:]
     for name in ("epoch_001.png", "epoch_002.png", "loss_curves.png", "gan.keras", "summary.json"):
@@ -230,20 +219,12 @@ def test_style_example_and_stylize_end_to_end(style_dirs, tmp_path):
 
     photo = sorted(os.listdir(style_dirs["testA"]))[0]
     out = tmp_path / "stylized"
-    result = subprocess.run(
-        [
-            sys.executable,
-            os.path.join(REPO, "examples", "stylize.py"),
-            f"--model={model}",
-            f"--output_dir={out}",
-            "--side_by_side",
-            os.path.join(style_dirs["testA"], photo),
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=REPO,
-        timeout=300,
+    result = run_python(
+        "examples/stylize.py",
+        f"--model={model}",
+        f"--output_dir={out}",
+        "--side_by_side",
+        os.path.join(style_dirs["testA"], photo),
     )
     assert result.returncode == 0, result.stderr[-3000:]
     stylized = tf.io.decode_png(tf.io.read_file(str(out / (os.path.splitext(photo)[0] + ".png"))))
@@ -261,20 +242,11 @@ def test_missing_tfds_data_is_a_clear_error(tmp_path):
 def test_example_reports_an_empty_folder_without_a_traceback(style_dirs, tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
-    result = subprocess.run(
-        [
-            sys.executable,
-            os.path.join(REPO, "examples", "style_transfer.py"),
-            f"--content_dir={style_dirs['trainA']}",
-            f"--style_dir={empty}",
-            f"--output_dir={tmp_path / 'run'}",
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=REPO,
-        timeout=300,
+    result = run_python(
+        "examples/style_transfer.py",
+        f"--content_dir={style_dirs['trainA']}",
+        f"--style_dir={empty}",
+        f"--output_dir={tmp_path / 'run'}",
     )
     assert result.returncode == 1
     assert str(empty) in result.stderr and "Traceback" not in result.stderr

@@ -26,14 +26,7 @@ from keras_gans.validation import check_positive_int
 DATASETS = ("mnist", "fashion_mnist")
 SPLITS = ("train", "test")
 _IDX_PREFIX = {"train": "train", "test": "t10k"}
-_IDX_DTYPES = {
-    0x08: np.uint8,
-    0x09: np.int8,
-    0x0B: ">i2",
-    0x0C: ">i4",
-    0x0D: ">f4",
-    0x0E: ">f8",
-}
+_IDX_DTYPES = {0x08: np.uint8, 0x09: np.int8, 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
 
 
 class DataNotFoundError(FileNotFoundError):
@@ -132,11 +125,7 @@ def _load_tfds(name, split, data_dir, download):
 
     try:
         return tfds.load(
-            name,
-            split=split,
-            data_dir=data_dir,
-            as_supervised=True,
-            download=download,
+            name, split=split, data_dir=data_dir, as_supervised=True, download=download
         )
     except Exception as e:  # TFDS raises many types for "not available".
         raise DataNotFoundError(

@@ -94,8 +94,7 @@ def save_classifier(model, directory, metadata):
     # A compiled model's weights file also holds its optimizer state; the
     # evaluator needs the network only (a third of the size).
     clean = mnist_classifier(
-        num_classes=model.output_shape[-1],
-        feature_dim=model.get_layer(FEATURE_LAYER).units,
+        num_classes=model.output_shape[-1], feature_dim=model.get_layer(FEATURE_LAYER).units
     )
     clean.set_weights(model.get_weights())
     clean.save_weights(tmp)
@@ -149,8 +148,7 @@ def load_classifier(directory=None, verify=True):
                 "`python -m keras_gans.evaluation.train_classifier`."
             )
     model = mnist_classifier(
-        num_classes=metadata.get("num_classes", 10),
-        feature_dim=metadata.get("feature_dim", 128),
+        num_classes=metadata.get("num_classes", 10), feature_dim=metadata.get("feature_dim", 128)
     )
     model.load_weights(weights)
     return Classifier(model, metadata)

@@ -94,21 +94,14 @@ def _generator_body(x, image_shape, filters, kernel_size):
     factor = 2 ** len(filters)
     height, width, channels = check_image_shape(image_shape, factor)
     x = layers.Dense(
-        (height // factor) * (width // factor) * filters[0],
-        use_bias=False,
-        name="project",
+        (height // factor) * (width // factor) * filters[0], use_bias=False, name="project"
     )(x)
     x = layers.BatchNormalization(name="project_bn")(x)
     x = layers.LeakyReLU(0.2, name="project_act")(x)
     x = layers.Reshape((height // factor, width // factor, filters[0]))(x)
     for i, f in enumerate(filters[1:]):
         x = layers.Conv2DTranspose(
-            f,
-            kernel_size,
-            strides=2,
-            padding="same",
-            use_bias=False,
-            name=f"up_{i}",
+            f, kernel_size, strides=2, padding="same", use_bias=False, name=f"up_{i}"
         )(x)
         x = layers.BatchNormalization(name=f"up_{i}_bn")(x)
         x = layers.LeakyReLU(0.2, name=f"up_{i}_act")(x)

@@ -33,11 +33,7 @@ def _conv_block(x, filters, kernel_size, strides, norm, name, transpose=False):
 
 
 def style_generator(
-    filters=64,
-    residual_blocks=0,
-    norm="instance",
-    input_skip=False,
-    name="style_generator",
+    filters=64, residual_blocks=0, norm="instance", input_skip=False, name="style_generator"
 ):
     """Builds the encoder-decoder style-transfer generator.
 
@@ -97,9 +93,7 @@ def style_generator(
 
 
 def patchgan_discriminator(
-    filters=(64, 128, 256, 512),
-    norm="instance",
-    name="patchgan_discriminator",
+    filters=(64, 128, 256, 512), norm="instance", name="patchgan_discriminator"
 ):
     """Builds a PatchGAN discriminator: images → a map of per-patch scores.
 

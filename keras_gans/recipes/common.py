@@ -1,21 +1,26 @@
-"""What every recipe does around `fit`: the result, the run's files, the exports.
+"""What every recipe does around `fit`: the run's files, the exports, the result.
 
-A recipe builds its data and its GAN, runs `fit` with its callbacks, and
-hands the rest to `finish_run`: loss curves, the `.keras` file (written
-atomically), the SavedModel and LiteRT exports (chief only), and
-`summary.json`. `print_result` is what the example scripts print.
+A recipe builds its data and its GAN, and a `Run` does the rest: `fit` with
+the NaN guard, the loss log and the time limit, then `finish`: loss curves,
+the `.keras` file (written atomically), the SavedModel and LiteRT exports
+(chief only), and `summary.json`. `example_main` is the whole `main` of an
+example script, and `print_result` what it prints.
 """
 
 import contextlib
 import dataclasses
 import json
 import os
+import sys
 import time
 
 import keras
 
 from keras_gans import export
 from keras_gans import plotting
+from keras_gans.callbacks import LossHistory
+from keras_gans.callbacks import StopAfterMinutes
+from keras_gans.callbacks import StopOnNonFiniteLoss
 from keras_gans.saving import save_atomically
 from keras_gans.validation import check_choice
 
@@ -89,87 +94,103 @@ def dtype_policy(name):
         keras.config.set_dtype_policy(previous)
 
 
-class Timer:
-    """Seconds since the job began, and since `fit` began."""
+class Run:
+    """One recipe run: its settings, name, folder, clock and loss log.
 
-    def __init__(self):
-        self.start = time.perf_counter()
-        self.fit_seconds = None
-
-    @contextlib.contextmanager
-    def fit(self):
-        began = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.fit_seconds = time.perf_counter() - began
-
-    @property
-    def total_seconds(self):
-        return time.perf_counter() - self.start
-
-
-def finish_run(
-    gan,
-    config,
-    name,
-    output_dir,
-    history,
-    steps_log,
-    timer,
-    loss_keys=("d_loss", "g_loss"),
-    images=(),
-    evaluations=(),
-    chief=True,
-    summary=None,
-):
-    """Writes a finished run's files and exports; returns its `TrainResult`.
+    A recipe makes a `Run` once it knows where the run's files go, calls
+    `fit` with its own callbacks and `finish` with what it produced.
 
     Args:
-        gan: the trained model; `gan.sampling_generator` is exported.
-        config: the run's settings; `config.export`, `config.tflite` and
-            `config.export_dir` decide the exports.
-        name: str. The run's name: the export's model name.
-        output_dir: str. Where `loss_curves.png`, `gan.keras` and
-            `summary.json` go.
-        history: the `keras.callbacks.History` of `fit`.
-        steps_log: the run's `LossHistory` callback.
-        timer: the run's `Timer`.
-        loss_keys: metrics on the loss-curve plot.
-        images: PNG paths the run's picture callback wrote.
-        evaluations: `EvaluateGenerator` results.
+        config: the run's settings (a `TrainingConfig`).
+        name: str. The run's name, which the export takes.
+        output_dir: str. Where the run's files go (created).
+        started: float. `time.perf_counter()` when the job began. Defaults
+            to now.
         chief: bool. Only the chief exports (multi-worker runs).
-        summary: dict of recipe-specific entries for `summary.json`.
+        loss_keys: metrics `LossHistory` records every few steps.
+        plot_keys: metrics on the loss-curve plot.
+        every_n_steps: int. `LossHistory` window; 25+ steps, since single-step
+            GAN losses are too noisy to read.
     """
-    loss_curves = plotting.plot_loss_curves(
-        steps_log.history if steps_log.history["step"] else history.history,
-        os.path.join(output_dir, "loss_curves.png"),
-        keys=loss_keys,
-        title=f"{name}: {config.loss} loss",
-    )
-    keras_path = save_atomically(gan, os.path.join(output_dir, "gan.keras"))
-    export_path, tflite_paths = None, []
-    if config.export and chief:
-        export_path, tflite_paths = export.export_generator(
-            gan.sampling_generator, config.export_dir, name, tflite_files=config.tflite
+
+    def __init__(
+        self,
+        config,
+        name,
+        output_dir,
+        started=None,
+        chief=True,
+        loss_keys=("d_loss", "g_loss", "d_real", "d_fake"),
+        plot_keys=("d_loss", "g_loss"),
+        every_n_steps=25,
+    ):
+        self.config = config
+        self.name = name
+        self.output_dir = output_dir
+        self.started = time.perf_counter() if started is None else started
+        self.chief = chief
+        self.plot_keys = plot_keys
+        self.steps_log = LossHistory(keys=loss_keys, every_n_steps=every_n_steps)
+        self.fit_seconds = None
+        self.summary = {}
+        os.makedirs(output_dir, exist_ok=True)
+
+    def fit(self, gan, dataset, callbacks, first=(), steps_per_epoch=None):
+        """`gan.fit` for `config.epochs`, timed, with the run's callbacks.
+
+        Callbacks run in this order: `first` (e.g. `BackupAndRestore`), the
+        NaN guard, `callbacks`, the loss log, and the `max_minutes` limit.
+        """
+        stopper = StopAfterMinutes(self.config.max_minutes) if self.config.max_minutes else None
+        all_callbacks = [*first, StopOnNonFiniteLoss(), *callbacks, self.steps_log]
+        began = time.perf_counter()
+        history = gan.fit(
+            dataset,
+            epochs=self.config.epochs,
+            steps_per_epoch=steps_per_epoch or self.config.steps_per_epoch,
+            callbacks=all_callbacks + ([stopper] if stopper else []),
+            verbose=self.config.verbose,
         )
-    result = TrainResult(
-        gan=gan,
-        config=config,
-        history=history.history,
-        steps_history=steps_log.history,
-        images=list(images),
-        loss_curves=loss_curves,
-        keras_path=keras_path,
-        export_path=export_path,
-        tflite_paths=tflite_paths,
-        train_seconds=timer.fit_seconds,
-        total_seconds=timer.total_seconds,
-        evaluations=list(evaluations),
-        output_dir=output_dir,
-    )
-    write_summary(result, summary)
-    return result
+        self.fit_seconds = time.perf_counter() - began
+        self.summary.update(
+            epochs_run=len(history.epoch),
+            stopped_by_time_limit=bool(stopper and stopper.stopped_at),
+        )
+        return history
+
+    def finish(self, gan, history, images=(), evaluations=(), summary=None):
+        """Writes the loss curves, `gan.keras`, the exports (chief only) and
+        `summary.json`; returns the run's `TrainResult`."""
+        config, steps = self.config, self.steps_log.history
+        loss_curves = plotting.plot_loss_curves(
+            steps if steps["step"] else history.history,
+            os.path.join(self.output_dir, "loss_curves.png"),
+            keys=self.plot_keys,
+            title=f"{self.name}: {config.loss} loss",
+        )
+        keras_path = save_atomically(gan, os.path.join(self.output_dir, "gan.keras"))
+        export_path, tflite_paths = None, []
+        if config.export and self.chief:
+            export_path, tflite_paths = export.export_generator(
+                gan.sampling_generator, config.export_dir, self.name, tflite_files=config.tflite
+            )
+        result = TrainResult(
+            gan=gan,
+            config=config,
+            history=history.history,
+            steps_history=steps,
+            images=list(images),
+            loss_curves=loss_curves,
+            keras_path=keras_path,
+            export_path=export_path,
+            tflite_paths=tflite_paths,
+            train_seconds=self.fit_seconds,
+            total_seconds=time.perf_counter() - self.started,
+            evaluations=list(evaluations),
+            output_dir=self.output_dir,
+        )
+        write_summary(result, {**self.summary, **(summary or {})})
+        return result
 
 
 def write_summary(result, extra=None):
@@ -218,3 +239,30 @@ def print_result(result):
 
 # Errors a recipe reports as one line: bad settings or data, a diverged run.
 USER_ERRORS = (ValueError, FileNotFoundError, FloatingPointError, RuntimeError)
+
+
+def example_main(train, config_class):
+    """The `main` of an example script whose flags come from `config_class`.
+
+    Trains with the settings given on the command line, prints where
+    everything went, and reports a bad setting or missing data as one
+    `error:` line (exit status 1) instead of a traceback.
+    """
+
+    def main(argv):
+        from absl import app
+        from absl import flags
+
+        from keras_gans.recipes import config
+
+        if len(argv) > 1:
+            raise app.UsageError(f"Unexpected arguments: {argv[1:]}")
+        try:
+            result = train(**config.overrides_from_flags(config_class, flags.FLAGS))
+        except USER_ERRORS as e:
+            print(f"error: {e}", file=sys.stderr)
+            return 1
+        print_result(result)
+        return 0
+
+    return main

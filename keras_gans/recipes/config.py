@@ -21,7 +21,9 @@ define_flags(Config, {"default": Config()})
 import dataclasses
 import sys
 import typing
+from typing import Optional
 
+from keras_gans import losses
 from keras_gans.validation import check_choice
 
 
@@ -67,6 +69,59 @@ class RecipeConfig:
             name: list(value) if isinstance(value, tuple) else value
             for name, value in dataclasses.asdict(self).items()
         }
+
+
+@dataclasses.dataclass(frozen=True)
+class TrainingConfig(RecipeConfig):
+    """The settings every GAN recipe shares, each defined here once.
+
+    A recipe's config subclasses this and adds its own fields; its presets
+    set the values (e.g. `MnistConfig(epochs=7, ...)`).
+    """
+
+    loss: str = setting("non_saturating", "Adversarial loss.", tuple(losses.names()))
+    epochs: int = setting(1, "Epochs (passes over the training images).")
+    steps_per_epoch: Optional[int] = setting(None, "Optional cap on steps per epoch.")
+    batch_size: int = setting(32, "Batch size (per replica under a strategy).")
+    learning_rate: float = setting(
+        2e-4,
+        "Learning rate of the generator, and of the discriminator times --d_learning_rate_factor.",
+    )
+    d_learning_rate_factor: float = setting(
+        1.0, "Discriminator learning rate as a multiple of --learning_rate (TTUR)."
+    )
+    g_learning_rate: Optional[float] = setting(
+        None, "Generator learning rate. Unset: --learning_rate."
+    )
+    d_learning_rate: Optional[float] = setting(
+        None, "Discriminator learning rate. Unset: --d_learning_rate_factor x --learning_rate."
+    )
+    beta_1: float = setting(0.5, "Adam beta_1.")
+    seed: int = setting(0, "Seed of weights, noise and shuffling.")
+    max_minutes: Optional[float] = setting(
+        None, "Stop after the epoch that passes this many minutes of training."
+    )
+    output_dir: Optional[str] = setting(
+        None, "Where the run's pictures, gan.keras and summary.json go. Unset: runs/<run name>."
+    )
+    export_dir: str = setting("saved_models", "SavedModel base directory.")
+    export: bool = setting(
+        True, "Export the generator as a SavedModel, <export_dir>/<run name>/<version>/."
+    )
+    tflite: bool = setting(
+        True, "Also write <export_dir>/<run name>.tflite and its _float16 and _int8 variants."
+    )
+    verbose: str = setting("auto", "Keras progress output: auto, 0, 1 or 2.")
+
+    @property
+    def g_lr(self):
+        """The generator's learning rate."""
+        return self.g_learning_rate or self.learning_rate
+
+    @property
+    def d_lr(self):
+        """The discriminator's learning rate."""
+        return self.d_learning_rate or self.d_learning_rate_factor * self.learning_rate
 
 
 def choices_of(config_class, name):

@@ -10,6 +10,7 @@ MLP recipe, `train(preset="founding")` the founding document's recipe, and
 import dataclasses
 import importlib.util
 import os
+import time
 from typing import Optional
 
 import keras
@@ -26,7 +27,7 @@ from keras_gans.gan import ConditionalGAN
 from keras_gans.models import dcgan
 from keras_gans.models import mlp
 from keras_gans.recipes import common
-from keras_gans.recipes.config import RecipeConfig
+from keras_gans.recipes.config import TrainingConfig
 from keras_gans.recipes.config import setting
 from keras_gans.validation import check_choice
 
@@ -35,9 +36,12 @@ NUM_CLASSES = 10
 
 
 @dataclasses.dataclass(frozen=True)
-class MnistConfig(RecipeConfig):
-    """Every setting of the MNIST recipe. The defaults are the DCGAN recipe;
-    see the README's "Why these defaults"."""
+class MnistConfig(TrainingConfig):
+    """Every setting of the MNIST recipe (`TrainingConfig`'s and its own).
+
+    Its own fields default to the DCGAN recipe, and `DCGAN` sets the shared
+    ones too. See the README's "Why these defaults".
+    """
 
     preset: str = setting(
         "default",
@@ -46,20 +50,8 @@ class MnistConfig(RecipeConfig):
         ("default", "founding"),
     )
     arch: str = setting("dcgan", "Network pair.", ("dcgan", "mlp"))
-    loss: str = setting("non_saturating", "Adversarial loss.", tuple(losses.names()))
-    epochs: int = setting(7, "Passes over the 60,000 training images.")
-    steps_per_epoch: Optional[int] = setting(None, "Optional cap on steps per epoch.")
-    batch_size: int = setting(32, "Batch size (per replica under a strategy).")
     latent_dim: int = setting(100, "Noise size.")
     optimizer: str = setting("adam", "Optimizer of both networks.", ("adam", "sgd"))
-    learning_rate: float = setting(4e-4, "Learning rate of both networks.")
-    g_learning_rate: Optional[float] = setting(
-        None, "Generator learning rate. Unset: --learning_rate."
-    )
-    d_learning_rate: Optional[float] = setting(
-        None, "Discriminator learning rate. Unset: --learning_rate."
-    )
-    beta_1: float = setting(0.5, "Adam beta_1.")
     beta_2: float = setting(0.999, "Adam beta_2.")
     momentum: float = setting(0.0, "SGD momentum.")
     d_steps: int = setting(
@@ -83,23 +75,11 @@ class MnistConfig(RecipeConfig):
     label_smoothing: float = setting(
         0.0, "One-sided label smoothing: the real target becomes 1 - e (cross-entropy losses)."
     )
-    seed: int = setting(0, "Seed of weights, noise and shuffling.")
     data_dir: Optional[str] = setting(
         None,
         "Directory of the four MNIST IDX files, or a TFDS data dir. Unset: TFDS, TFDS_DATA_DIR.",
     )
     dataset: str = setting("mnist", "Data set.", MNIST_DATASETS)
-    output_dir: Optional[str] = setting(
-        None,
-        "Grids, curves, gan.keras and summary.json. Unset: runs/<run name>, e.g. runs/mnist_dcgan.",
-    )
-    export_dir: str = setting("saved_models", "SavedModel base directory.")
-    export: bool = setting(
-        True, "Export the generator (SavedModel, <export_dir>/<run name>/<version>/)."
-    )
-    tflite: bool = setting(
-        True, "Also write <export_dir>/<run name>.tflite and its _float16 and _int8 variants."
-    )
     tensorboard: bool = setting(
         False, "Log losses and sample grids for TensorBoard under <output_dir>/tensorboard."
     )
@@ -142,15 +122,6 @@ class MnistConfig(RecipeConfig):
         "Back up every epoch (BackupAndRestore); run the same command again after a "
         "crash to resume to the result of an uninterrupted run.",
     )
-    verbose: str = setting("auto", "Keras progress output: auto, 0, 1 or 2.")
-
-    @property
-    def g_lr(self):
-        return self.g_learning_rate or self.learning_rate
-
-    @property
-    def d_lr(self):
-        return self.d_learning_rate or self.learning_rate
 
     @property
     def run_name(self):
@@ -163,7 +134,7 @@ class MnistConfig(RecipeConfig):
 # The DCGAN step is dominated by convolutions, which XLA makes slower on
 # this CPU, so it runs without it; the MLP step is small enough that per-step
 # overhead matters, so it runs many steps per call and lets XLA fuse them.
-DCGAN = MnistConfig()
+DCGAN = MnistConfig(loss="non_saturating", epochs=7, batch_size=32, learning_rate=4e-4)
 MLP = DCGAN.replace(
     arch="mlp",
     batch_size=64,
@@ -265,7 +236,7 @@ def train(config=None, callbacks=(), **overrides):
     Returns:
         A `keras_gans.recipes.common.TrainResult`.
     """
-    timer = common.Timer()
+    started = time.perf_counter()
     config, explicit = resolve_config(config, **overrides)
     if config.tensorboard and importlib.util.find_spec("tensorboard") is None:
         raise ValueError(
@@ -281,7 +252,6 @@ def train(config=None, callbacks=(), **overrides):
         # Other workers keep their grids and gan.keras apart from the chief's.
         output_dir = os.path.join(output_dir, f"worker_{strategy.cluster_resolver.task_id}")
     config = config.replace(output_dir=output_dir)
-    os.makedirs(output_dir, exist_ok=True)
     keras.utils.set_random_seed(config.seed)
 
     replicas = strategy.num_replicas_in_sync
@@ -308,49 +278,31 @@ def train(config=None, callbacks=(), **overrides):
     if steps_per_epoch:
         # Keras runs whole executions; keep the epoch length what was asked.
         execution = _largest_divisor(steps_per_epoch, execution)
+    run = common.Run(
+        config, config.run_name, output_dir, started, chief, every_n_steps=max(25, execution)
+    )
     with strategy.scope(), common.dtype_policy(config.mixed_precision):
         gan = _build_gan(config, execution)
 
     samples = _sample_grid(config, output_dir)
-    # Windows of 25+ steps: single-step GAN losses are too noisy to read.
-    steps_log = callbacks_module.LossHistory(every_n_steps=max(25, execution))
-    fit_callbacks = [*callbacks, callbacks_module.StopOnNonFiniteLoss(), samples, steps_log]
-    if config.backup_dir:
-        fit_callbacks.insert(0, keras.callbacks.BackupAndRestore(config.backup_dir))
+    recipe_callbacks = [samples]
     evaluation = _evaluation_callback(config)
     if evaluation is not None:
-        fit_callbacks.append(evaluation)
+        recipe_callbacks.append(evaluation)
     if config.tensorboard:
-        fit_callbacks.append(
+        recipe_callbacks.append(
             keras.callbacks.TensorBoard(
                 log_dir=os.path.join(output_dir, "tensorboard"), update_freq="epoch"
             )
         )
-
-    with timer.fit():
-        history = gan.fit(
-            dataset,
-            epochs=config.epochs,
-            steps_per_epoch=steps_per_epoch,
-            callbacks=fit_callbacks,
-            verbose=config.verbose,
-        )
+    backup = [keras.callbacks.BackupAndRestore(config.backup_dir)] if config.backup_dir else []
+    history = run.fit(gan, dataset, [*callbacks, *recipe_callbacks], backup, steps_per_epoch)
     evaluations = evaluation.history if evaluation is not None else []
     if config.export_best and evaluation is not None and evaluation.best:
         best = evaluation.restore_best()
         print(f"restored the generator of epoch {best['epoch']} (FCD {best['fcd']:.3f})")
-    return common.finish_run(
-        gan,
-        config,
-        config.run_name,
-        output_dir,
-        history,
-        steps_log,
-        timer,
-        images=samples.paths,
-        evaluations=evaluations,
-        chief=chief,
-        summary={"replicas": replicas, "chief": chief},
+    return run.finish(
+        gan, history, samples.paths, evaluations, {"replicas": replicas, "chief": chief}
     )
 
 
