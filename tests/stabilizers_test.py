@@ -215,7 +215,8 @@ def test_gan_shows_real_and_generated_images_through_the_augmentation(real_batch
 
 
 @pytest.mark.slow
-def test_diff_augment_gan_trains_and_round_trips(real_batches, tmp_path):
+def test_diff_augment_and_r1_train_under_xla(real_batches):
+    # Their `.keras` round trip is in adversarial_models_test (the harness).
     gan = tiny_dcgan()
     gan.compile(
         g_optimizer=adam(),
@@ -224,14 +225,15 @@ def test_diff_augment_gan_trains_and_round_trips(real_batches, tmp_path):
         r1_weight=1.0,
         jit_compile=True,
     )
+    before = [w.numpy().copy() for w in gan.discriminator.weights]
     history = gan.fit(dataset(real_batches[:4]), epochs=1, verbose=0).history
     assert all(np.isfinite(history[k][-1]) for k in ("d_loss", "g_loss"))
-    path = str(tmp_path / "gan.keras")
-    gan.save(path)
-    loaded = keras.saving.load_model(path)
-    assert loaded.augment.policy == ("translation", "cutout", "color")
-    assert loaded.r1_weight == 1.0
-    loaded.fit(dataset(real_batches[4:6]), epochs=1, verbose=0)
+    assert all(not np.array_equal(a, b.numpy()) for a, b in zip(before, gan.discriminator.weights))
+    assert gan.get_compile_config()["augment"]["config"]["policy"] == [
+        "translation",
+        "cutout",
+        "color",
+    ]
 
 
 def test_unknown_augment_policy_is_a_clear_error():
