@@ -6,6 +6,7 @@ generator to TF Serving.
 
 from keras_gans import augment
 from keras_gans import callbacks
+from keras_gans import clustering
 from keras_gans import data
 from keras_gans import distribute
 from keras_gans import evaluation
@@ -16,16 +17,19 @@ from keras_gans import plotting
 from keras_gans import recipes
 from keras_gans.gan import GAN
 from keras_gans.gan import ConditionalGAN
+from keras_gans.gan import SelfConditionedGAN
 from keras_gans.style_transfer import StyleTransferGAN
 from keras_gans.version import __version__
 
 __all__ = [
     "ConditionalGAN",
     "GAN",
+    "SelfConditionedGAN",
     "StyleTransferGAN",
     "__version__",
     "augment",
     "callbacks",
+    "clustering",
     "data",
     "distribute",
     "evaluation",

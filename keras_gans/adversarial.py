@@ -384,6 +384,9 @@ class AdversarialModel(_compat.SkipsSymbolicBuild, SavesSeedState, keras.Model):
         trainable weights (and the raw generator's other weights, e.g. batch
         normalization statistics), refreshed on every access.
         """
+        return self._averaged_generator()
+
+    def _averaged_generator(self):
         if not self.uses_ema:
             return self.generator
         copy = self._ema_copy.model

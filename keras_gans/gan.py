@@ -1,5 +1,8 @@
 """`GAN`: a Keras model that trains a noise-to-image generator."""
 
+import statistics
+import types
+
 import keras
 import numpy as np
 import tensorflow as tf
@@ -190,6 +193,8 @@ class ConditionalGAN(GAN):
     `[0, num_classes)`; generated images are drawn for the labels of the real
     batch, so both sides of every discriminator update see the same classes.
     Everything else (losses, stabilizers, EMA, strategies, export) is `GAN`.
+    Evaluation (`keras_gans.evaluation.evaluate_gan`) draws every class
+    equally often (`balanced_sampling`).
 
     Args:
         generator: `keras.Model` with inputs `[z, label]`.
@@ -213,6 +218,8 @@ class ConditionalGAN(GAN):
     sevens = gan.generate(labels=[7] * 16)
     ```
     """
+
+    balanced_sampling = True
 
     def __init__(self, generator, discriminator, num_classes, latent_dim=None, seed=None, **kwargs):
         for role, model in (("generator", generator), ("discriminator", discriminator)):
@@ -263,7 +270,7 @@ class ConditionalGAN(GAN):
         if z is None:
             check_positive_int("num_samples", count)
             z = keras.ops.convert_to_numpy(self.sample_noise(count))
-        return self._run_generator(self.sampling_generator, [z, labels], batch_size)
+        return self._run_generator(self._averaged_generator(), [z, labels], batch_size)
 
     def check_labels(self, labels):
         """Returns `labels` as int32 `(n,)`, or raises a clear error."""
@@ -307,3 +314,151 @@ class ConditionalGAN(GAN):
 
     def get_config(self):
         return {**super().get_config(), "num_classes": self.num_classes}
+
+
+@register_serializable
+class NoiseToCluster(keras.layers.Layer):
+    """Picks a cluster from the first noise coordinate, at given frequencies.
+
+    Cluster `c` is chosen when `z[:, 0]` falls in the `c`-th band of the
+    standard normal distribution, the bands having the clusters'
+    probabilities as their masses. So standard-normal noise draws each
+    cluster at its frequency, and the same `z` always gives the same
+    cluster (exports stay deterministic). Built-in LiteRT ops only.
+
+    Args:
+        probabilities: list of float. Each cluster's probability.
+    """
+
+    def __init__(self, probabilities, **kwargs):
+        super().__init__(**kwargs)
+        probabilities = np.asarray(probabilities, np.float64)
+        if probabilities.ndim != 1 or len(probabilities) < 1 or np.any(probabilities < 0):
+            raise ValueError(
+                "`probabilities` must be a non-empty list of numbers >= 0. "
+                f"Received: probabilities={probabilities.tolist()!r}"
+            )
+        self.probabilities = (probabilities / probabilities.sum()).tolist()
+        cumulative = np.cumsum(self.probabilities)[:-1]
+        normal = statistics.NormalDist()
+        self.thresholds = [normal.inv_cdf(min(max(c, 1e-12), 1 - 1e-12)) for c in cumulative]
+
+    def call(self, z):
+        first = z[:, :1]
+        if not self.thresholds:
+            return keras.ops.zeros_like(first[:, 0], dtype="int32")
+        above = keras.ops.cast(
+            first > keras.ops.convert_to_tensor(self.thresholds, first.dtype), "int32"
+        )
+        return keras.ops.sum(above, axis=1)
+
+    def labels(self, z):
+        """The clusters of NumPy noise `z`, as int32 `(n,)`."""
+        return (np.asarray(z)[:, :1] > np.asarray(self.thresholds)[None]).sum(1).astype(np.int32)
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0],)
+
+    def get_config(self):
+        return {**super().get_config(), "probabilities": self.probabilities}
+
+
+@register_serializable
+class SelfConditionedGAN(ConditionalGAN):
+    """An unconditional GAN trained as a conditional one on clusters of the data.
+
+    Liu et al., CVPR 2020, "Diverse Image Generation via Self-Conditioned
+    GANs": the training images are clustered without labels (e.g.
+    `keras_gans.clustering.cluster_images`), and the class-conditional
+    machinery learns to draw each cluster. Sampling draws the cluster from the
+    noise itself (`NoiseToCluster`: each cluster at its share of the data), so
+    to its users this is a noise-to-image GAN: `generate(n)`, sample grids,
+    evaluation and exports (`serving_default(z) -> images`) use
+    `sampling_generator`, a Functional `z -> images` model with the cluster
+    choice inside. A plain GAN can drop a whole mode of the data (a digit);
+    here every cluster is trained and sampled by construction.
+
+    Training batches are `(images, cluster_ids)`, e.g.
+    `keras_gans.data.mnist(..., labels=clusters.labels)`.
+
+    Args:
+        generator: `keras.Model` with inputs `[z, label]`.
+        discriminator: `keras.Model` with inputs `[images, label]`.
+        cluster_probabilities: list of float. Each cluster's share of the
+            training images (`Clusters.probabilities`); its length is the
+            number of clusters.
+        latent_dim: int. Noise size. Defaults to the generator's.
+        seed: int or `None`. Seed of the noise generator.
+        **kwargs: passed to `keras.Model`.
+
+    Example:
+
+    ```python
+    images, _ = kg.data.load_arrays("train")
+    clusters = kg.clustering.cluster_images(images, k=30)
+    gan = kg.SelfConditionedGAN(
+        kg.models.conditional_dcgan_generator(num_classes=30),
+        kg.models.conditional_dcgan_discriminator(num_classes=30),
+        cluster_probabilities=clusters.probabilities,
+    )
+    gan.compile(...)
+    gan.fit(kg.data.mnist("train", batch_size=32, labels=clusters.labels), epochs=5)
+    digits = gan.generate(64)
+    ```
+    """
+
+    balanced_sampling = False
+
+    def __init__(
+        self, generator, discriminator, cluster_probabilities, latent_dim=None, seed=None, **kwargs
+    ):
+        self.cluster_choice = NoiseToCluster(cluster_probabilities, name="noise_to_cluster")
+        super().__init__(
+            generator,
+            discriminator,
+            num_classes=len(self.cluster_choice.probabilities),
+            latent_dim=latent_dim,
+            seed=seed,
+            **kwargs,
+        )
+        self._sampler = types.SimpleNamespace(inner=None, model=None)
+
+    @property
+    def cluster_probabilities(self):
+        return self.cluster_choice.probabilities
+
+    @property
+    def sampling_generator(self):
+        """A Functional `z -> images` model: the cluster from `z`, then the
+        conditional generator (its EMA copy with `use_ema=True`)."""
+        inner = self._averaged_generator()
+        if self._sampler.inner is not inner:
+            z = keras.Input((self.latent_dim,), name="z")
+            images = inner([z, self.cluster_choice(z)])
+            self._sampler.inner = inner
+            self._sampler.model = keras.Model(z, images, name=f"{inner.name}_sampler")
+        return self._sampler.model
+
+    def generate(self, num_samples=None, z=None, labels=None, batch_size=256):
+        """Generates images, each from the cluster its noise picks.
+
+        Args:
+            num_samples: int. How many images to draw with fresh noise.
+            z: array `(n, latent_dim)`. Noise to use instead.
+            labels: int array `(n,)`. Clusters to draw from instead of the
+                ones the noise picks.
+            batch_size: int. Generator batch size. Defaults to `256`.
+        """
+        if labels is not None:
+            return super().generate(num_samples, z, labels, batch_size)
+        if (num_samples is None) == (z is None):
+            raise ValueError("Pass exactly one of `num_samples` or `z`.")
+        if z is None:
+            check_positive_int("num_samples", num_samples)
+            z = keras.ops.convert_to_numpy(self.sample_noise(num_samples))
+        return self._run_generator(self.sampling_generator, z, batch_size)
+
+    def get_config(self):
+        config = super().get_config()
+        del config["num_classes"]
+        return {**config, "cluster_probabilities": self.cluster_probabilities}

@@ -206,6 +206,7 @@ def mnist(
     download=True,
     first_epoch=None,
     steps_per_epoch=None,
+    labels=None,
 ):
     """Returns an MNIST-style `tf.data.Dataset` of images scaled to [-1, 1].
 
@@ -224,6 +225,9 @@ def mnist(
             otherwise.
         seed: int or `None`. Shuffle seed, for reproducible runs.
         with_labels: bool. Yield `(images, labels)` instead of images.
+        labels: int array `(n,)` or `None`. Labels to yield instead of the
+            data set's, one per example of the split (e.g. the cluster ids
+            of self-conditioning); implies `with_labels=True`.
             Defaults to `False`.
         drop_remainder: bool. Drop the last partial batch (GAN steps assume
             full batches). Defaults to `True`.
@@ -256,8 +260,18 @@ def mnist(
     check_positive_int("batch_size", batch_size)
     if shuffle is None:
         shuffle = split == "train"
-    images, labels = load_arrays(split, dataset, data_dir, download)
+    images, own_labels = load_arrays(split, dataset, data_dir, download)
     num_examples = len(images)
+    if labels is None:
+        labels = own_labels
+    else:
+        labels = np.asarray(labels)
+        if labels.shape != (num_examples,) or labels.dtype.kind not in "iu":
+            raise ValueError(
+                f"`labels` must be {num_examples} integers, one per example of split "
+                f"{split!r}. Received shape {labels.shape} and dtype {labels.dtype}."
+            )
+        with_labels = True
     if num_examples < batch_size and drop_remainder:
         raise ValueError(
             f"`batch_size`={batch_size} is larger than the {num_examples} "

@@ -192,12 +192,13 @@ def format_table(results, title=None):
 def evaluate_gan(evaluator, gan, noise, seed=0):
     """Evaluates `gan.generate(z=noise)` with `evaluator`.
 
-    A `ConditionalGAN` draws every class equally often, so the metrics
+    A `ConditionalGAN` draws every class equally often (a
+    `SelfConditionedGAN` samples as an unconditional GAN), so the metrics
     compare like with like, and the results add `label_accuracy`: how often
     a sample shows the class it was drawn for.
     """
     labels = None
-    if hasattr(gan, "num_classes"):
+    if getattr(gan, "balanced_sampling", False):
         labels = np.arange(len(noise)) % gan.num_classes
         images = gan.generate(z=noise, labels=labels)
     else:

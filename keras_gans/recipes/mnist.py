@@ -18,12 +18,14 @@ import numpy as np
 
 from keras_gans import _compat
 from keras_gans import callbacks as callbacks_module
+from keras_gans import clustering
 from keras_gans import data
 from keras_gans import distribute
 from keras_gans import losses
 from keras_gans.data.mnist import DATASETS as MNIST_DATASETS
 from keras_gans.gan import GAN
 from keras_gans.gan import ConditionalGAN
+from keras_gans.gan import SelfConditionedGAN
 from keras_gans.models import dcgan
 from keras_gans.models import mlp
 from keras_gans.recipes import common
@@ -61,6 +63,13 @@ class MnistConfig(TrainingConfig):
         False,
         "Class-conditional DCGAN: the generator and the export take (z, label int32); "
         "10x10 grid, one row per digit.",
+    )
+    clusters: int = setting(
+        0,
+        "Self-conditioning (Liu et al. 2020), no labels used: train the conditional DCGAN on "
+        "this many k-means clusters of the training images' pixels (PCA to 50 dimensions) and "
+        "sample each cluster at its share of the data; the export keeps serving_default(z). "
+        "0: a plain unconditional GAN.",
     )
     ema: Optional[float] = setting(
         None,
@@ -191,7 +200,7 @@ def build_networks(config, num_classes=None):
     """The generator and discriminator of `config` (conditional with `num_classes`)."""
     if num_classes:
         if config.arch != "dcgan":
-            raise ValueError("`conditional=True` is built for arch='dcgan'.")
+            raise ValueError("`conditional` and `clusters` are built for arch='dcgan'.")
         return (
             dcgan.conditional_dcgan_generator(
                 config.latent_dim, num_classes, filters=config.g_hidden
@@ -255,6 +264,7 @@ def train(config=None, callbacks=(), **overrides):
     keras.utils.set_random_seed(config.seed)
 
     replicas = strategy.num_replicas_in_sync
+    clusters = _clusters(config) if config.clusters and not config.conditional else None
     steps_per_epoch = config.steps_per_epoch
     data_args = {}
     if config.backup_dir:
@@ -272,6 +282,7 @@ def train(config=None, callbacks=(), **overrides):
         data_dir=config.data_dir,
         seed=config.seed,
         with_labels=config.conditional,
+        labels=None if clusters is None else clusters.labels,
         **data_args,
     )
     execution = config.steps_per_execution
@@ -282,7 +293,7 @@ def train(config=None, callbacks=(), **overrides):
         config, config.run_name, output_dir, started, chief, every_n_steps=max(25, execution)
     )
     with strategy.scope(), common.dtype_policy(config.mixed_precision):
-        gan = _build_gan(config, execution)
+        gan = _build_gan(config, execution, clusters)
 
     samples = _sample_grid(config, output_dir)
     recipe_callbacks = [samples]
@@ -337,11 +348,30 @@ def _optimizer(config, learning_rate, ema=None):
     return keras.optimizers.SGD(learning_rate, momentum=config.momentum, **averaging)
 
 
-def _build_gan(config, steps_per_execution):
+def _clusters(config):
+    """k-means clusters of the training images, the self-conditioning labels."""
+    images, _ = data.load_arrays("train", config.dataset, config.data_dir)
+    began = time.perf_counter()
+    clusters = clustering.cluster_images(images, config.clusters, seed=config.seed)
+    print(
+        f"self-conditioning: {config.clusters} clusters of {len(images)} images in "
+        f"{time.perf_counter() - began:.0f} s (sizes {clusters.counts.min()}-"
+        f"{clusters.counts.max()})"
+    )
+    return clusters
+
+
+def _build_gan(config, steps_per_execution, clusters=None):
     """Builds and compiles the GAN (call under the strategy's scope)."""
     num_classes = NUM_CLASSES if config.conditional else None
+    if clusters is not None:
+        num_classes = len(clusters.counts)
     generator, discriminator = build_networks(config, num_classes)
-    if num_classes:
+    if clusters is not None:
+        gan = SelfConditionedGAN(
+            generator, discriminator, clusters.probabilities.tolist(), seed=config.seed
+        )
+    elif num_classes:
         gan = ConditionalGAN(generator, discriminator, num_classes, seed=config.seed)
     else:
         gan = GAN(generator, discriminator, seed=config.seed)
