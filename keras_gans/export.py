@@ -72,8 +72,52 @@ def load_serving(path):
     return path, tf.saved_model.load(path).signatures.get(SERVING_SIGNATURE)
 
 
+def float32_copy(model):
+    """`model`, or a twin computing in float32 when it computes in 16 bits.
+
+    Networks trained under a mixed-precision policy (`mixed_bfloat16`,
+    `mixed_float16`) compute in 16 bits, which LiteRT's built-in ops cannot
+    convert and CPUs without bfloat16 units run slowly. Their variables are
+    float32, so a float32 twin built from the same config carries the very
+    same weights: that is what the exports hold, on every machine alike.
+    """
+    if not any(layer.compute_dtype in ("bfloat16", "float16") for layer in _layers(model)):
+        return model
+    config = _float32_policies(keras.saving.serialize_keras_object(model))
+    # Layers whose config names no policy take the global one.
+    previous = keras.config.dtype_policy()
+    keras.config.set_dtype_policy("float32")
+    try:
+        twin = keras.saving.deserialize_keras_object(config)
+    finally:
+        keras.config.set_dtype_policy(previous)
+    twin.set_weights(model.get_weights())
+    return twin
+
+
+def _layers(model):
+    for layer in model.layers:
+        yield layer
+        if isinstance(layer, keras.Model):
+            yield from _layers(layer)
+
+
+def _float32_policies(config):
+    """`config` with every mixed dtype policy replaced by float32."""
+    if isinstance(config, list):
+        return [_float32_policies(item) for item in config]
+    if not isinstance(config, dict):
+        return config
+    if config.get("class_name") == "DTypePolicy" and str(
+        config.get("config", {}).get("name", "")
+    ).startswith("mixed_"):
+        return {**config, "config": {**config["config"], "name": "float32"}}
+    return {key: _float32_policies(value) for key, value in config.items()}
+
+
 def _serving_archive(generator, with_sample):
     """An `ExportArchive` with the `z` (and `label`) -> `images` uint8 endpoints."""
+    generator = float32_copy(generator)
     if len(generator.inputs) == 2:
         return _conditional_archive(generator, with_sample)
     latent_dim = generator.input_shape[-1]
@@ -238,6 +282,7 @@ def _write_version(archive, export_dir, name, version):
 
 def _stylize_archive(generator, multiple=4):
     """An `ExportArchive` with `content` uint8 -> `stylized` uint8, any size."""
+    generator = float32_copy(generator)
 
     def serve(content):
         batch, height, width = tf.shape(content)[0], tf.shape(content)[1], tf.shape(content)[2]

@@ -58,3 +58,28 @@ def test_mlp_output_stays_float32(policy):
     generator = kg.models.mlp_generator(8)
     assert generator.get_layer("dense_0").compute_dtype == "bfloat16"
     assert generator.output.dtype == "float32"
+
+
+@pytest.mark.parametrize("policy", ["mixed_bfloat16"], indirect=True)
+def test_16_bit_generators_export_as_float32_twins(policy, tmp_path):
+    # LiteRT's built-in ops cannot convert bfloat16 compute; exports hold a
+    # float32 twin with the very same weights.
+    generator = kg.models.conditional_dcgan_generator(16, 5, filters=(16, 8))
+    assert generator.get_layer("up_0").compute_dtype == "bfloat16"
+    twin = kg.export.float32_copy(generator)
+    assert {layer.compute_dtype for layer in twin.layers} == {"float32"}
+    for a, b in zip(generator.weights, twin.weights):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
+    path, lite_paths = kg.export.export_generator(generator, str(tmp_path), "g")
+    z = kg.callbacks.fixed_noise(4, 16)
+    labels = np.array([0, 1, 2, 4], "int32")
+    served = (
+        tf.saved_model.load(path)
+        .signatures["serving_default"](z=tf.constant(z), label=tf.constant(labels))["images"]
+        .numpy()
+    )
+    expected = kg.data.to_uint8(twin([z, labels])).numpy()
+    np.testing.assert_array_equal(served, expected)
+    for lite_path in lite_paths[:2]:  # float32, float16
+        lite = kg.export.tflite_runner(lite_path)(z=z, label=labels)["images"]
+        assert np.abs(lite.astype(int) - served.astype(int)).max() <= 1

@@ -11,7 +11,12 @@ logger = logging.getLogger("keras_gans")
 
 
 class EvaluateGenerator(keras.callbacks.Callback):
-    """Evaluates the generator every few epochs on a fixed noise set.
+    """Evaluates the generator every few epochs and at the end of training.
+
+    The end of training counts too: a run stopped early (e.g. by
+    `StopAfterMinutes`) or whose last epoch is not a multiple of
+    `every_n_epochs` is evaluated once more, so the last result always
+    describes the generator training ended with.
 
     Adds `fcd`, `kid`, `classifier_score`, `precision`, `recall` and
     `coverage` to the epoch logs, so they appear in the `History`, the
@@ -22,7 +27,8 @@ class EvaluateGenerator(keras.callbacks.Callback):
 
     Args:
         evaluator: `Evaluator`. Defaults to `Evaluator()` (MNIST test set).
-        every_n_epochs: int. Defaults to `1`.
+        every_n_epochs: int, or `None` to evaluate only at the end of
+            training. Defaults to `1`.
         num_samples: int. Generated samples per evaluation. Defaults to
             `10000` (FCD depends on N; keep it fixed across runs you compare).
         seed: int. Seed of the fixed noise. Defaults to `0`.
@@ -45,7 +51,7 @@ class EvaluateGenerator(keras.callbacks.Callback):
         verbose=1,
     ):
         super().__init__()
-        if every_n_epochs < 1:
+        if every_n_epochs is not None and every_n_epochs < 1:
             raise ValueError(f"`every_n_epochs` must be >= 1. Received: {every_n_epochs}")
         self.evaluator = evaluator
         self.every_n_epochs = every_n_epochs
@@ -62,10 +68,19 @@ class EvaluateGenerator(keras.callbacks.Callback):
         if self.evaluator is None:
             self.evaluator = _evaluator_lib().Evaluator()
         self._noise = fixed_noise(self.num_samples, self.model.latent_dim, self.seed)
+        self._epochs_done = None
 
     def on_epoch_end(self, epoch, logs=None):
-        if (epoch + 1) % self.every_n_epochs:
-            return
+        self._epochs_done = epoch + 1
+        if self.every_n_epochs is not None and not (epoch + 1) % self.every_n_epochs:
+            self._evaluate(epoch, logs)
+
+    def on_train_end(self, logs=None):
+        last = self.history[-1]["epoch"] if self.history else None
+        if self._epochs_done is not None and last != self._epochs_done:
+            self._evaluate(self._epochs_done - 1, None)
+
+    def _evaluate(self, epoch, logs):
         results = _evaluator_lib().evaluate_gan(
             self.evaluator, self.model, self._noise, seed=self.seed
         )

@@ -6,13 +6,17 @@ import keras
 
 
 class StopAfterMinutes(keras.callbacks.Callback):
-    """Ends training after the epoch during which `minutes` have passed.
+    """Ends training once `minutes` of wall-clock time have passed.
+
+    The clock is checked after every training step, so `fit` ends within a
+    step of the budget; Keras still runs the epoch-end callbacks (sample
+    grids, evaluation) for the epoch it stopped in.
 
     Args:
-        minutes: float. Wall-clock budget of `fit`, checked at epoch ends.
+        minutes: float. Wall-clock budget of `fit`.
 
     Attributes:
-        stopped_at: int or `None`. The epoch (1-based) after which the budget
+        stopped_at: int or `None`. The epoch (1-based) in which the budget
             stopped training; `None` if training ended on its own.
     """
 
@@ -23,8 +27,12 @@ class StopAfterMinutes(keras.callbacks.Callback):
 
     def on_train_begin(self, logs=None):
         self._start = time.perf_counter()
+        self._epoch = 0
 
-    def on_epoch_end(self, epoch, logs=None):
-        if time.perf_counter() - self._start >= self.seconds:
+    def on_epoch_begin(self, epoch, logs=None):
+        self._epoch = epoch
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.stopped_at is None and time.perf_counter() - self._start >= self.seconds:
             self.model.stop_training = True
-            self.stopped_at = epoch + 1
+            self.stopped_at = self._epoch + 1

@@ -24,7 +24,7 @@ from keras_gans.callbacks import StopOnNonFiniteLoss
 from keras_gans.saving import save_atomically
 from keras_gans.validation import check_choice
 
-MIXED_PRECISION = ("float32", "mixed_bfloat16", "mixed_float16")
+MIXED_PRECISION = ("auto", "float32", "mixed_bfloat16", "mixed_float16")
 JIT_COMPILE = ("true", "false", "auto")
 
 
@@ -78,6 +78,32 @@ def parse_jit_compile(value):
     check_choice("jit_compile", value, JIT_COMPILE)
 
 
+def native_bfloat16_cpu(cpuinfo="/proc/cpuinfo"):
+    """True when the CPU has bfloat16 matrix units (AVX512-BF16 or AMX-BF16).
+
+    Read from the Linux CPU flags; anywhere else the answer is `False`.
+    """
+    try:
+        with open(cpuinfo) as f:
+            flags = set(f.read().split())
+    except OSError:
+        return False
+    return bool(flags & {"avx512_bf16", "amx_bf16"})
+
+
+def resolve_mixed_precision(name):
+    """`"auto"` -> `"mixed_bfloat16"` on a CPU-only machine whose CPU has
+    bfloat16 units, else `"float32"`; any other name is returned as it is."""
+    check_choice("mixed_precision", name, MIXED_PRECISION)
+    if name != "auto":
+        return name
+    import tensorflow as tf
+
+    if tf.config.list_physical_devices("GPU") or not native_bfloat16_cpu():
+        return "float32"
+    return "mixed_bfloat16"
+
+
 @contextlib.contextmanager
 def dtype_policy(name):
     """Builds networks under a Keras dtype policy, then restores the old one.
@@ -85,7 +111,7 @@ def dtype_policy(name):
     Layers keep the policy they were built with, so training and export run
     in `name` while the rest of the process is unaffected.
     """
-    check_choice("mixed_precision", name, MIXED_PRECISION)
+    name = resolve_mixed_precision(name)
     previous = keras.config.dtype_policy()
     keras.config.set_dtype_policy(name)
     try:

@@ -65,7 +65,7 @@ class MnistConfig(TrainingConfig):
         "10x10 grid, one row per digit.",
     )
     clusters: int = setting(
-        0,
+        30,
         "Self-conditioning (Liu et al. 2020), no labels used: train the conditional DCGAN on "
         "this many k-means clusters of the training images' pixels (PCA to 50 dimensions) and "
         "sample each cluster at its share of the data; the export keeps serving_default(z). "
@@ -121,9 +121,10 @@ class MnistConfig(TrainingConfig):
         None, "Split the CPU into N logical devices for mirrored (testing without GPUs)."
     )
     mixed_precision: str = setting(
-        "float32",
-        "Compute dtype: mixed_bfloat16 (CPUs with bf16 units, TPUs) or "
-        "mixed_float16 (GPUs, with loss scaling).",
+        "auto",
+        "Compute dtype: auto (mixed_bfloat16 on a CPU with bfloat16 units, AVX512-BF16 or "
+        "AMX, else float32), mixed_bfloat16 (also TPUs) or mixed_float16 (GPUs, with loss "
+        "scaling).",
         common.MIXED_PRECISION,
     )
     backup_dir: Optional[str] = setting(
@@ -143,9 +144,14 @@ class MnistConfig(TrainingConfig):
 # The DCGAN step is dominated by convolutions, which XLA makes slower on
 # this CPU, so it runs without it; the MLP step is small enough that per-step
 # overhead matters, so it runs many steps per call and lets XLA fuse them.
-DCGAN = MnistConfig(loss="non_saturating", epochs=7, batch_size=32, learning_rate=4e-4)
+DCGAN = MnistConfig(
+    loss="non_saturating", epochs=7, batch_size=32, learning_rate=4e-4, max_minutes=8.5
+)
 MLP = DCGAN.replace(
     arch="mlp",
+    clusters=0,
+    max_minutes=None,
+    mixed_precision="float32",
     batch_size=64,
     epochs=20,
     learning_rate=2e-4,
@@ -255,6 +261,7 @@ def train(config=None, callbacks=(), **overrides):
     # creates any tensor.
     strategy = distribute.get_strategy(config.strategy, config.num_cpu_replicas)
     config = _adapt_to_replicas(config, explicit, strategy)
+    config = config.replace(mixed_precision=common.resolve_mixed_precision(config.mixed_precision))
     chief = distribute.is_chief(strategy)
     output_dir = config.output_dir or os.path.join("runs", config.run_name)
     if not chief:
@@ -429,7 +436,7 @@ def _evaluation_callback(config):
         raise
     return callbacks_module.EvaluateGenerator(
         evaluator,
-        every_n_epochs=every or config.epochs,
+        every_n_epochs=every or None,
         num_samples=config.eval_samples,
         keep_best=config.export_best,
     )
