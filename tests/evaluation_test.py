@@ -133,3 +133,24 @@ def test_callback_logs_metrics_and_keeps_the_best(evaluator, real_batches):
     assert callback.restore_best()["epoch"] == best["epoch"]
     images = gan.generate(z=kg.callbacks.fixed_noise(300, 16, seed=0))
     assert evaluator.evaluate(images)["fcd"] == pytest.approx(best["fcd"], rel=1e-4)
+
+
+def test_a_time_limit_stops_mid_epoch_and_the_final_generator_is_evaluated(evaluator, real_batches):
+    gan = tiny_dcgan(seed=0)
+    gan.compile(keras.optimizers.Adam(2e-4), keras.optimizers.Adam(2e-4))
+    limit = kg.callbacks.StopAfterMinutes(0.0)  # stops after the first step
+    evaluate = kg.evaluation.EvaluateGenerator(
+        evaluator, every_n_epochs=None, num_samples=300, verbose=0
+    )
+    history = gan.fit(
+        tf.data.Dataset.from_tensor_slices(real_batches[:6]),
+        epochs=3,
+        verbose=0,
+        callbacks=[limit, evaluate],
+    )
+    assert int(gan.g_optimizer.iterations) == 1 and limit.stopped_at == 1
+    assert len(history.epoch) == 1
+    # Evaluated once, at the end, on the generator training ended with.
+    assert [r["epoch"] for r in evaluate.history] == [1]
+    images = gan.generate(z=kg.callbacks.fixed_noise(300, 16, seed=0))
+    assert evaluator.evaluate(images)["fcd"] == pytest.approx(evaluate.history[0]["fcd"], rel=1e-4)

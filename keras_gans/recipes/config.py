@@ -99,7 +99,9 @@ class TrainingConfig(RecipeConfig):
     beta_1: float = setting(0.5, "Adam beta_1.")
     seed: int = setting(0, "Seed of weights, noise and shuffling.")
     max_minutes: Optional[float] = setting(
-        None, "Stop after the epoch that passes this many minutes of training."
+        None,
+        "Training budget: stop once this many minutes of training have passed (checked every "
+        "step; epoch-end pictures and the evaluation still run).",
     )
     output_dir: Optional[str] = setting(
         None, "Where the run's pictures, gan.keras and summary.json go. Unset: runs/<run name>."

@@ -253,6 +253,7 @@ def train(config=None, callbacks=(), **overrides):
     """
     started = time.perf_counter()
     config, explicit = resolve_config(config, **overrides)
+    _loss(config)  # a bad loss option fails now, not after data and clustering
     if config.tensorboard and importlib.util.find_spec("tensorboard") is None:
         raise ValueError(
             "`tensorboard=True` needs the tensorboard package: `pip install tensorboard`."
@@ -382,11 +383,10 @@ def _build_gan(config, steps_per_execution, clusters=None):
         gan = ConditionalGAN(generator, discriminator, num_classes, seed=config.seed)
     else:
         gan = GAN(generator, discriminator, seed=config.seed)
-    options = {"label_smoothing": config.label_smoothing} if config.label_smoothing else {}
     gan.compile(
         g_optimizer=_optimizer(config, config.g_lr, ema=config.ema),
         d_optimizer=_optimizer(config, config.d_lr),
-        loss=losses.get(config.loss, **options),
+        loss=_loss(config),
         d_steps=config.d_steps,
         r1_weight=config.r1_weight,
         augment=config.augment or None,
@@ -394,6 +394,11 @@ def _build_gan(config, steps_per_execution, clusters=None):
         jit_compile=common.parse_jit_compile(config.jit_compile),
     )
     return gan
+
+
+def _loss(config):
+    options = {"label_smoothing": config.label_smoothing} if config.label_smoothing else {}
+    return losses.get(config.loss, **options)
 
 
 def _adapt_to_replicas(config, explicit, strategy):
