@@ -64,9 +64,10 @@ FLAGS = flags.FLAGS
 def main(argv):
     del argv
     import keras
-    from peer_networks import peer_networks
 
     import keras_gans as kg
+
+    from peer_networks import peer_networks
 
     keras.config.set_dtype_policy(FLAGS.mixed_precision)
     defaults = recipe.preset_config(arch=FLAGS.arch)

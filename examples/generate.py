@@ -21,7 +21,12 @@ flags.DEFINE_integer("num", 64, "Number of images.", lower_bound=1)
 flags.DEFINE_integer("seed", 0, "Noise seed; the same seed draws the same images.")
 flags.DEFINE_string("out", "grid.png", "Output PNG path.")
 flags.DEFINE_integer("label", None, "Conditional exports: draw only this class.")
-flags.DEFINE_integer("num_classes", 10, "Conditional exports: classes, one grid row each.")
+flags.DEFINE_integer(
+    "num_classes",
+    None,
+    "Conditional exports: classes, one grid row each (at most 10 rows). Default: the "
+    "export's assets/class_names.json, else 10.",
+)
 FLAGS = flags.FLAGS
 
 
@@ -48,10 +53,10 @@ def main(argv):
     else:
         if FLAGS.label is None:
             # One row per class, the same noise down each column.
-            cols = FLAGS.num_classes
-            z = np.tile(rng.standard_normal((cols, latent_dim)), (FLAGS.num_classes, 1))
-            labels = np.repeat(np.arange(FLAGS.num_classes), cols)
-            rows = FLAGS.num_classes
+            rows = min(10, FLAGS.num_classes or _num_classes(path))
+            cols = 10
+            z = np.tile(rng.standard_normal((cols, latent_dim)), (rows, 1))
+            labels = np.repeat(np.arange(rows), cols)
         else:
             z = rng.standard_normal((FLAGS.num, latent_dim))
             labels = np.full(FLAGS.num, FLAGS.label)
@@ -68,6 +73,18 @@ def main(argv):
     plotting.save_image_grid(images, FLAGS.out, rows=rows)
     print(f"wrote {len(images)} images from {path} to {FLAGS.out}")
     return 0
+
+
+def _num_classes(path):
+    """Classes of a conditional export: its class_names.json asset, else 10."""
+    import json
+    import os
+
+    names = os.path.join(path, "assets", "class_names.json")
+    if os.path.isfile(names):
+        with open(names) as f:
+            return len(json.load(f))
+    return 10
 
 
 if __name__ == "__main__":

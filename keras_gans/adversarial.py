@@ -212,6 +212,8 @@ class AdversarialModel(_compat.SkipsSymbolicBuild, SavesSeedState, keras.Model):
                 d_loss = self._global_mean(per_example)
                 scaled_loss = self.d_optimizer.scale_loss(d_loss)
             self._apply(self.d_optimizer, tape, scaled_loss, self.discriminator)
+            if hasattr(self.augment, "observe"):  # adaptive augmentation (ADA)
+                self.augment.observe(real_output)
         return d_loss, real_output, fake_output
 
     def _critic(self, images, conditions=None, training=True):
@@ -281,6 +283,8 @@ class AdversarialModel(_compat.SkipsSymbolicBuild, SavesSeedState, keras.Model):
 
     def _metric_results(self):
         results = {m.name: m.result() for m in self.metrics}
+        if hasattr(self.augment, "probability"):
+            results["augment_p"] = tf.convert_to_tensor(self.augment.probability)
         if distribute.is_multi_worker(self.distribute_strategy):
             # Keras reduces step outputs across workers with
             # `strategy.reduce("MEAN", value, axis=0)`, which fails on scalars;

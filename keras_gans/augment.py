@@ -12,6 +12,8 @@ import tensorflow as tf
 
 from keras_gans.saving import SavesSeedState
 from keras_gans.saving import register_serializable
+from keras_gans.validation import check_fraction
+from keras_gans.validation import check_positive_int
 
 POLICIES = ("translation", "cutout", "color")
 
@@ -138,12 +140,128 @@ class DiffAugment(SavesSeedState, keras.layers.Layer):
         return config
 
 
+@register_serializable
+class AdaptiveAugment(DiffAugment):
+    """DiffAugment applied with an adaptive probability (ADA, Karras et al., 2020).
+
+    Each image gets each augmentation with probability `p`. `p` starts at
+    `initial_probability` and follows the discriminator's overfitting: the
+    model reports its outputs on real images through `observe`, and every
+    `interval` reports the mean of `sign(D(real))`, `r_t`, moves `p` up when
+    it exceeds `target` (the discriminator is too sure of the real images:
+    it memorizes them) and down otherwise, by `images / speed_images` for the
+    images seen since the last adjustment. `p` is a layer weight: `.keras`
+    files and `BackupAndRestore` keep it, so a resumed run goes on from the
+    `p` it had (StyleGAN2-ADA issue #106). Models log it as `augment_p`.
+
+    Args:
+        policy: as in `DiffAugment`. Defaults to all three.
+        target: float. The `r_t` to hold. Defaults to `0.6` (the paper's).
+        interval: int. Discriminator updates between adjustments.
+            Defaults to `4` (the paper's).
+        speed_images: int. Images over which `p` can go from 0 to 1.
+            Defaults to `20_000`: the paper's 500,000 suits runs of millions
+            of images; CPU runs here see about a hundred thousand.
+        initial_probability: float. Defaults to `0.0`.
+        translation_ratio, cutout_ratio, seed, **kwargs: as in `DiffAugment`.
+
+    Example:
+
+    >>> gan.compile(..., augment="ada")  # or AdaptiveAugment(target=0.6)
+    """
+
+    def __init__(
+        self,
+        policy=POLICIES,
+        target=0.6,
+        interval=4,
+        speed_images=20_000,
+        initial_probability=0.0,
+        translation_ratio=0.125,
+        cutout_ratio=0.5,
+        seed=None,
+        **kwargs,
+    ):
+        super().__init__(policy, translation_ratio, cutout_ratio, seed, **kwargs)
+        if not 0.0 < target < 1.0:
+            raise ValueError(f"`target` must be in (0, 1). Received: target={target!r}")
+        check_positive_int("interval", interval)
+        check_positive_int("speed_images", speed_images)
+        self.target = float(target)
+        self.interval = interval
+        self.speed_images = speed_images
+        self.initial_probability = check_fraction("initial_probability", initial_probability)
+        state = dict(shape=(), trainable=False, aggregation="mean")
+        self.probability = self.add_weight(
+            initializer=keras.initializers.Constant(self.initial_probability),
+            name="probability",
+            **state,
+        )
+        self.sign_sum = self.add_weight(initializer="zeros", name="sign_sum", **state)
+        self.images_seen = self.add_weight(initializer="zeros", name="images_seen", **state)
+        self.observations = self.add_weight(initializer="zeros", name="observations", **state)
+
+    def call(self, images, training=False):
+        if not training:
+            return images
+        x = tf.convert_to_tensor(images)
+        p = tf.cast(self.probability, "float32")
+        for name in self.policy:
+            apply = self._uniform(tf.stack([tf.shape(x)[0], 1, 1, 1])) < p
+            x = tf.where(apply, getattr(self, f"_{name}")(x), x)
+        return x
+
+    def observe(self, real_output):
+        """Takes the discriminator's outputs on (augmented) real images; every
+        `interval` calls, moves `probability` toward holding `target`."""
+        output = tf.cast(real_output, "float32")
+        per_image = tf.reshape(output, [tf.shape(output)[0], -1])
+        signs = tf.reduce_mean(tf.sign(per_image), axis=1)
+        self.sign_sum.assign_add(tf.reduce_sum(signs))
+        self.images_seen.assign_add(tf.cast(tf.size(signs), "float32"))
+        self.observations.assign_add(1.0)
+
+        def adjust():
+            overfit = self.sign_sum / tf.maximum(self.images_seen, 1.0)
+            step = tf.sign(overfit - self.target) * self.images_seen / self.speed_images
+            self.probability.assign(tf.clip_by_value(self.probability + step, 0.0, 1.0))
+            self.sign_sum.assign(0.0)
+            self.images_seen.assign(0.0)
+            return tf.constant(True)
+
+        tf.cond(
+            tf.equal(tf.math.floormod(self.observations, self.interval), 0.0),
+            adjust,
+            lambda: tf.constant(False),
+        )
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            {
+                "target": self.target,
+                "interval": self.interval,
+                "speed_images": self.speed_images,
+                "initial_probability": self.initial_probability,
+            }
+        )
+        return config
+
+
 def get(identifier):
-    """Returns a `DiffAugment` from `None`, a policy string, a config or a layer."""
+    """Returns an augmentation layer from `None`, a name, a config or a layer.
+
+    Strings: `"ada"` (`AdaptiveAugment` with every policy), `"ada:<policy>"`
+    (e.g. `"ada:translation,cutout"`), or a DiffAugment policy such as
+    `"translation,cutout,color"`.
+    """
     if identifier is None or isinstance(identifier, keras.layers.Layer):
         return identifier
     if isinstance(identifier, dict):
         return keras.saving.deserialize_keras_object(identifier)
+    if isinstance(identifier, str) and identifier.strip().lower().split(":")[0] == "ada":
+        policy = identifier.partition(":")[2].strip()
+        return AdaptiveAugment(policy or POLICIES)
     if isinstance(identifier, (str, list, tuple)):
         return DiffAugment(identifier)
     raise TypeError(

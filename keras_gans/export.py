@@ -255,7 +255,7 @@ def saved_model(generator, export_dir, name, version=None):
     return _write_version(_serving_archive(generator, with_sample=True), export_dir, name, version)
 
 
-def _write_version(archive, export_dir, name, version):
+def _write_version(archive, export_dir, name, version, assets=None):
     """Writes `archive` as `<export_dir>/<name>/<version>/`, atomically."""
     _check_name(name)
     model_dir = os.path.join(os.path.expanduser(str(export_dir)), name)
@@ -272,6 +272,10 @@ def _write_version(archive, export_dir, name, version):
     staging = tempfile.mkdtemp(prefix=f".tmp-{version}-", dir=model_dir)
     try:
         archive.write_out(staging, verbose=False)
+        for filename, text in (assets or {}).items():
+            os.makedirs(os.path.join(staging, "assets"), exist_ok=True)
+            with open(os.path.join(staging, "assets", filename), "w") as f:
+                f.write(text)
         os.chmod(staging, 0o755)  # mkdtemp's 0700 would hide it from a server
         os.rename(staging, target)
     except BaseException:
@@ -392,7 +396,7 @@ def tflite(generator, export_dir, name, quantization="float32"):
     return path
 
 
-def export_generator(generator, export_dir, name, tflite_files=True, version=None):
+def export_generator(generator, export_dir, name, tflite_files=True, version=None, assets=None):
     """Exports any generator kind: the SavedModel and, by default, LiteRT files.
 
     Noise-to-image (`z`), class-conditional (`z`, `label`) and image-to-image
@@ -408,14 +412,17 @@ def export_generator(generator, export_dir, name, tflite_files=True, version=Non
         tflite_files: bool. Also write the three LiteRT files. Defaults to
             `True`.
         version: int or `None`. See `saved_model`.
+        assets: dict of file name -> text, written to the SavedModel's
+            `assets/` folder (e.g. `class_names.json`), or `None`.
 
     Returns:
         `(saved_model_path, tflite_paths)`.
     """
     if _is_image_to_image(generator):
-        path = style_saved_model(generator, export_dir, name, version)
+        archive = _stylize_archive(generator)
     else:
-        path = saved_model(generator, export_dir, name, version)
+        archive = _serving_archive(generator, with_sample=True)
+    path = _write_version(archive, export_dir, name, version, assets)
     tflite_paths = []
     if tflite_files:
         tflite_paths = [tflite(generator, export_dir, name, q) for q in TFLITE_VARIANTS]

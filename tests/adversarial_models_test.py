@@ -5,10 +5,11 @@ import os
 
 import numpy as np
 import pytest
-from conftest import SHARED
-from model_harness import run_model_test
 
 import keras_gans as kg
+
+from conftest import SHARED
+from model_harness import run_model_test
 
 
 def test_gan(real_batches, tmp_path):
@@ -89,3 +90,21 @@ def test_harness_catches_a_model_that_loses_its_optimizer_state(
             np.asarray(real_batches[0]),
             tmp_path,
         )
+
+
+def test_gan_with_resnet_networks_and_hinge_loss(tmp_path):
+    folder = os.path.join(SHARED, "style", "photo2monet", "trainA")
+    if not os.path.isdir(folder):
+        pytest.skip("the shared photos are not available")
+    images = kg.data.load_image_folder(folder, image_size=(16, 24)).images[:8]
+    run_model_test(
+        kg.GAN,
+        dict(
+            generator=kg.models.resnet_generator(16, (16, 24, 3), width=8),
+            discriminator=kg.models.resnet_discriminator((16, 24, 3), width=8),
+            seed=1,
+        ),
+        kg.data.to_float(images).numpy(),
+        tmp_path,
+        compile_kwargs=dict(loss="hinge"),
+    )

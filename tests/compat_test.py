@@ -8,9 +8,10 @@ import os
 import keras
 import numpy as np
 import tensorflow as tf
-from conftest import REPO
 
 from keras_gans import _compat
+
+from conftest import REPO
 
 
 def test_installed_keras_is_within_the_tested_range():

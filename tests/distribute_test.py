@@ -4,10 +4,11 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
-from conftest import tiny_dcgan
 
 import keras_gans as kg
 from keras_gans import distribute
+
+from conftest import tiny_dcgan
 
 LOSSES = ["minimax", "non_saturating", "least_squares", "wasserstein", "hinge"]
 

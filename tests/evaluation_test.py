@@ -7,11 +7,12 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
-from conftest import run_python
-from conftest import tiny_dcgan
 
 import keras_gans as kg
 from keras_gans.evaluation import classifier as classifier_lib
+
+from conftest import run_python
+from conftest import tiny_dcgan
 
 
 @pytest.fixture(scope="module")

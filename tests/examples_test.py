@@ -6,9 +6,10 @@ import os
 import numpy as np
 import pytest
 import tensorflow as tf
-from conftest import run_python
 
 import keras_gans as kg
+
+from conftest import run_python
 
 pytestmark = pytest.mark.slow
 

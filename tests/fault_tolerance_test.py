@@ -10,6 +10,7 @@ import time
 import keras
 import numpy as np
 import pytest
+
 from conftest import REPO
 
 pytestmark = pytest.mark.slow

@@ -2,10 +2,11 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
-from conftest import tiny_dcgan
 
 import keras_gans as kg
 from keras_gans import losses
+
+from conftest import tiny_dcgan
 
 LOSS_NAMES = ["minimax", "non_saturating", "least_squares", "wasserstein", "hinge"]
 

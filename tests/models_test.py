@@ -1,4 +1,7 @@
+import keras
+import numpy as np
 import pytest
+import tensorflow as tf
 
 import keras_gans as kg
 
@@ -47,8 +50,17 @@ def test_dcgan_matches_the_peer_network():
         (kg.models.mlp_generator, {"hidden_units": []}, "hidden_units"),
         (kg.models.mlp_discriminator, {"image_shape": (28, 28)}, "image_shape` must be"),
         (kg.models.mlp_discriminator, {"dropout": 1.5}, "dropout"),
-        (kg.models.dcgan_generator, {"image_shape": (30, 30, 1)}, "divisible by 4"),
-        (kg.models.dcgan_discriminator, {"image_shape": (28, 26, 1)}, "divisible by 4"),
+        (
+            kg.models.dcgan_generator,
+            {"image_shape": (30, 30, 1), "filters": (128, 64)},
+            "divisible by 4",
+        ),
+        (
+            kg.models.dcgan_discriminator,
+            {"image_shape": (28, 26, 1), "filters": (64, 128)},
+            "divisible by 4",
+        ),
+        (kg.models.dcgan_discriminator, {"image_shape": (27, 27, 1)}, "even height and width"),
         (kg.models.dcgan_generator, {"filters": (64, -1)}, "filters"),
         (kg.models.dcgan_discriminator, {"kernel_size": 0}, "kernel_size"),
     ],
@@ -56,3 +68,23 @@ def test_dcgan_matches_the_peer_network():
 def test_builders_validate_arguments(build, kwargs, message):
     with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
         build(**kwargs)
+
+
+@pytest.mark.parametrize("shape", [(32, 32, 3), (64, 64, 3), (48, 80, 1)])
+def test_resnet_builders_follow_the_image_size(shape):
+    g = kg.models.resnet_generator(16, shape, width=8)
+    d = kg.models.resnet_discriminator(shape, width=8)
+    images = g(np.zeros((2, 16), "float32"))
+    assert images.shape == (2, *shape) and d(images).shape == (2, 1)
+    # Spectral norm on every discriminator convolution and the score.
+    wrapped = [layer for layer in d.layers if isinstance(layer, keras.layers.SpectralNormalization)]
+    assert (
+        len(wrapped)
+        == sum(isinstance(layer, keras.layers.Conv2D) for layer in [w.layer for w in wrapped]) + 1
+    )
+    cg = kg.models.conditional_resnet_generator(16, 3, shape, width=8)
+    cd = kg.models.conditional_resnet_discriminator(3, shape, width=8)
+    labels = tf.constant([0, 2], "int32")
+    assert cd([cg([tf.zeros((2, 16)), labels]), labels]).shape == (2, 1)
+    with pytest.raises(ValueError, match="even height and width"):
+        kg.models.resnet_generator(16, (20, 21, 3))

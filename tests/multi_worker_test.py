@@ -14,6 +14,7 @@ import sys
 import keras
 import numpy as np
 import pytest
+
 from conftest import REPO
 
 pytestmark = pytest.mark.slow

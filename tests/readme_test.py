@@ -4,6 +4,7 @@ import os
 import re
 
 import pytest
+
 from conftest import REPO
 
 
@@ -27,14 +28,19 @@ def test_ci_runs_the_readme_test_command():
     assert test_command in lines
 
 
-@pytest.mark.parametrize("recipe", ["mnist", "style"])
+@pytest.mark.parametrize("recipe", ["mnist", "style", "images"])
 def test_readme_flag_tables_are_generated_from_the_configs(recipe):
     from keras_gans.recipes import config
+    from keras_gans.recipes import images
     from keras_gans.recipes import mnist
     from keras_gans.recipes import style
 
-    module = {"mnist": mnist, "style": style}[recipe]
-    config_class = {"mnist": mnist.MnistConfig, "style": style.StyleConfig}[recipe]
+    module = {"mnist": mnist, "style": style, "images": images}[recipe]
+    config_class = {
+        "mnist": mnist.MnistConfig,
+        "style": style.StyleConfig,
+        "images": images.ImagesConfig,
+    }[recipe]
     table = config.markdown_table(config_class, module.PRESETS, skip=("verbose",))
     assert table.count("\n| `--") > 25
     assert table in read("README.md"), (

@@ -5,9 +5,10 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
-from model_harness import run_model_test
 
 import keras_gans as kg
+
+from model_harness import run_model_test
 
 
 def test_kmeans_recovers_separated_blobs():

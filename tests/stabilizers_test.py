@@ -4,9 +4,10 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
-from conftest import tiny_dcgan
 
 import keras_gans as kg
+
+from conftest import tiny_dcgan
 
 
 def adam(**kwargs):

@@ -7,10 +7,11 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
-from conftest import SHARED
-from conftest import run_python
 
 import keras_gans as kg
+
+from conftest import SHARED
+from conftest import run_python
 
 STYLE = os.path.join(SHARED, "style", "photo2monet")
 

@@ -1,5 +1,8 @@
 """tf.data input pipelines."""
 
+from keras_gans.data.image_folder import ImageFolder
+from keras_gans.data.image_folder import image_folder
+from keras_gans.data.image_folder import load_image_folder
 from keras_gans.data.images import center_square
 from keras_gans.data.images import cycle_gan
 from keras_gans.data.images import list_images
@@ -15,6 +18,9 @@ from keras_gans.data.transforms import to_uint8
 
 __all__ = [
     "DataNotFoundError",
+    "ImageFolder",
+    "image_folder",
+    "load_image_folder",
     "center_square",
     "cycle_gan",
     "list_images",

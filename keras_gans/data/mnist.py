@@ -18,6 +18,7 @@ import struct
 import numpy as np
 import tensorflow as tf
 
+from keras_gans.data.pipeline import index_batches
 from keras_gans.data.pipeline import prefetch
 from keras_gans.data.transforms import to_float
 from keras_gans.validation import check_choice
@@ -167,33 +168,6 @@ def load_arrays(split="train", dataset="mnist", data_dir=None, download=True):
     return images.numpy(), labels.numpy().astype(np.int64)
 
 
-def _index_batches(
-    num_examples, batch_size, drop_remainder, shuffle, seed, first_epoch, steps_per_epoch
-):
-    """Batches of example indices: one reshuffled epoch, or an epoch stream."""
-    if first_epoch is None:
-        indices = tf.data.Dataset.range(num_examples)
-        if shuffle:
-            indices = indices.shuffle(num_examples, seed=seed, reshuffle_each_iteration=True)
-        return indices.batch(batch_size, drop_remainder=drop_remainder)
-
-    base_seed = 0 if seed is None else int(seed)
-
-    def one_epoch(epoch):
-        order = tf.range(num_examples, dtype=tf.int64)
-        if shuffle:
-            # Stateless: epoch e's order depends on (seed, e) only.
-            order = tf.random.experimental.stateless_shuffle(
-                order, seed=tf.stack([tf.constant(base_seed, tf.int64), epoch])
-            )
-        batches = tf.data.Dataset.from_tensor_slices(order).batch(
-            batch_size, drop_remainder=drop_remainder
-        )
-        return batches.take(steps_per_epoch) if steps_per_epoch else batches
-
-    return tf.data.Dataset.range(first_epoch, 2**62).flat_map(one_epoch)
-
-
 def mnist(
     split="train",
     batch_size=64,
@@ -280,7 +254,7 @@ def mnist(
     # MNIST fits in memory: shuffle indices and gather whole batches, which
     # costs far less per step than shuffling and batching single examples.
     images, labels = tf.constant(images), tf.constant(labels)
-    ds = _index_batches(
+    ds = index_batches(
         num_examples, batch_size, drop_remainder, shuffle, seed, first_epoch, steps_per_epoch
     )
 

@@ -17,3 +17,38 @@ def prefetch(dataset):
     options = tf.data.Options()
     options.autotune.enabled = False
     return dataset.prefetch(tf.data.AUTOTUNE).with_options(options)
+
+
+def index_batches(
+    num_examples, batch_size, drop_remainder, shuffle, seed, first_epoch, steps_per_epoch
+):
+    """Batches of example indices for in-memory data sets.
+
+    With `first_epoch=None`: one epoch, reshuffled on every iteration.
+    Otherwise an endless stream from `first_epoch` on, whose epoch `e` is a
+    stateless shuffle of `(seed, e)` cut to `steps_per_epoch` batches: a run
+    resumed at epoch `e` (BackupAndRestore) sees the same batches as an
+    uninterrupted one. Gathering whole batches by index costs far less per
+    step than shuffling and batching single examples.
+    """
+    if first_epoch is None:
+        indices = tf.data.Dataset.range(num_examples)
+        if shuffle:
+            indices = indices.shuffle(num_examples, seed=seed, reshuffle_each_iteration=True)
+        return indices.batch(batch_size, drop_remainder=drop_remainder)
+
+    base_seed = 0 if seed is None else int(seed)
+
+    def one_epoch(epoch):
+        order = tf.range(num_examples, dtype=tf.int64)
+        if shuffle:
+            # Stateless: epoch e's order depends on (seed, e) only.
+            order = tf.random.experimental.stateless_shuffle(
+                order, seed=tf.stack([tf.constant(base_seed, tf.int64), epoch])
+            )
+        batches = tf.data.Dataset.from_tensor_slices(order).batch(
+            batch_size, drop_remainder=drop_remainder
+        )
+        return batches.take(steps_per_epoch) if steps_per_epoch else batches
+
+    return tf.data.Dataset.range(first_epoch, 2**62).flat_map(one_epoch)

@@ -1,4 +1,11 @@
-"""DCGAN generator and discriminator (Radford et al., 2016) for small images."""
+"""DCGAN generator and discriminator (Radford et al., 2016) for images of any size.
+
+The depth follows the image size: one stride-2 stage per halving of the
+height and width, from a base grid of at least 4x4 (28x28 -> 7x7 in 2
+stages, 64x64 -> 4x4 in 4, 48x80 -> 6x10 in 3). Widths double toward the
+base grid from `width` (see `dcgan_filters`); with the defaults at 28x28
+these are the networks of the PyTorch peer in `../shared/bench`.
+"""
 
 import keras
 from keras import layers
@@ -13,13 +20,14 @@ from keras_gans.validation import check_units
 def dcgan_generator(
     latent_dim=100,
     image_shape=(28, 28, 1),
-    filters=(128, 64),
+    filters=None,
     kernel_size=4,
+    width=64,
     name="dcgan_generator",
 ):
     """Builds a DCGAN generator: noise -> images in [-1, 1].
 
-    `Dense -> (H/4, W/4, filters[0])`, then one stride-2 transposed
+    `Dense -> (H/2^n, W/2^n, filters[0])` for `n = len(filters)`, then one stride-2 transposed
     convolution per entry of `filters[1:]` and a final stride-2 transposed
     convolution to `channels` with tanh; batch normalization and
     LeakyReLU(0.2) after every hidden layer. With the defaults this is the
@@ -27,12 +35,17 @@ def dcgan_generator(
 
     Args:
         latent_dim: int. Size of the noise vector. Defaults to `100`.
-        image_shape: tuple `(height, width, channels)`; height and width must
-            be divisible by `2 ** len(filters)`. Defaults to `(28, 28, 1)`.
-        filters: list of int. Channels of the first feature map and of each
-            upsampling stage before the output. Defaults to `(128, 64)`.
+        image_shape: tuple `(height, width, channels)`, any channels; height
+            and width must be divisible by `2 ** len(filters)`. Defaults to
+            `(28, 28, 1)`.
+        filters: list of int, or `None` for `dcgan_filters(image_shape,
+            width)[0]`. Channels of the base feature map and of each
+            upsampling stage before the output. At 28x28 the default is
+            `(128, 64)`.
         kernel_size: int. Transposed-convolution kernel size. Defaults to
             `4`.
+        width: int. Channels of the last hidden stage when `filters` is
+            `None`. Defaults to `64`.
         name: str. Model name.
 
     Returns:
@@ -47,6 +60,7 @@ def dcgan_generator(
     """
     check_positive_int("latent_dim", latent_dim)
     z = keras.Input((latent_dim,), name="z")
+    filters = dcgan_filters(image_shape, width)[0] if filters is None else filters
     images = _generator_body(z, image_shape, filters, kernel_size)
     return keras.Model(z, images, name=name)
 
@@ -55,8 +69,9 @@ def conditional_dcgan_generator(
     latent_dim=100,
     num_classes=10,
     image_shape=(28, 28, 1),
-    filters=(128, 64),
+    filters=None,
     kernel_size=4,
+    width=64,
     embedding_dim=50,
     name="conditional_dcgan_generator",
 ):
@@ -84,8 +99,45 @@ def conditional_dcgan_generator(
     label = keras.Input((), dtype="int32", name="label")
     embedded = layers.Embedding(num_classes, embedding_dim, name="label_embedding")(label)
     x = layers.Concatenate(name="z_and_label")([z, embedded])
+    filters = dcgan_filters(image_shape, width)[0] if filters is None else filters
     images = _generator_body(x, image_shape, filters, kernel_size)
     return keras.Model([z, label], images, name=name)
+
+
+def upsampling_stages(height, width, min_side=4):
+    """How often `(height, width)` halve evenly with both sides staying >= `min_side`."""
+    stages = 0
+    while height % 2 == 0 and width % 2 == 0 and min(height, width) // 2 >= min_side:
+        height, width, stages = height // 2, width // 2, stages + 1
+    return stages
+
+
+def dcgan_filters(image_shape, width=64, max_width=512):
+    """Generator and discriminator widths for an image size.
+
+    One stage per halving (`upsampling_stages`); widths double from `width`
+    at the full-resolution end toward the base grid, at most `max_width`.
+
+    Returns:
+        `(generator_filters, discriminator_filters)`, e.g. `((128, 64),
+        (64, 128))` for `(28, 28, 1)` and `((512, 256, 128, 64), (64, 128,
+        256, 512))` for `(64, 64, 3)`.
+
+    Raises:
+        ValueError: when the size cannot be halved once (e.g. 25x25, or a side
+            under 8): the message says to pick an even size.
+    """
+    check_positive_int("width", width)
+    height, width_px, _ = check_image_shape(image_shape)
+    stages = upsampling_stages(height, width_px)
+    if stages == 0:
+        raise ValueError(
+            f"A DCGAN upsamples by 2 per stage, so `image_shape` needs an even height and "
+            f"width of at least 8. Received: image_shape={tuple(image_shape)!r}; pick e.g. "
+            f"{max(8, height // 2 * 2)}x{max(8, width_px // 2 * 2)}."
+        )
+    generator = tuple(min(width * 2 ** (stages - 1 - i), max_width) for i in range(stages))
+    return generator, generator[::-1]
 
 
 def _generator_body(x, image_shape, filters, kernel_size):
@@ -120,10 +172,11 @@ def _generator_body(x, image_shape, filters, kernel_size):
 
 def dcgan_discriminator(
     image_shape=(28, 28, 1),
-    filters=(64, 128),
+    filters=None,
     kernel_size=4,
     dropout=0.0,
     spectral_norm=False,
+    width=64,
     name="dcgan_discriminator",
 ):
     """Builds a DCGAN discriminator: images -> one raw score.
@@ -136,8 +189,9 @@ def dcgan_discriminator(
     Args:
         image_shape: tuple `(height, width, channels)`; height and width must
             be divisible by `2 ** len(filters)`. Defaults to `(28, 28, 1)`.
-        filters: list of int. Channels of each convolution. Defaults to
-            `(64, 128)`.
+        filters: list of int, or `None` for `dcgan_filters(image_shape,
+            width)[1]`. Channels of each convolution; at 28x28 the default
+            is `(64, 128)`.
         kernel_size: int. Convolution kernel size. Defaults to `4`.
         dropout: float. Dropout rate after each convolution. Defaults to
             `0.0`.
@@ -145,6 +199,8 @@ def dcgan_discriminator(
             `keras.layers.SpectralNormalization` (Miyato et al., 2018), which
             keeps each layer's largest singular value near 1. Defaults to
             `False`.
+        width: int. Channels of the first convolution when `filters` is
+            `None`. Defaults to `64`.
         name: str. Model name.
 
     Returns:
@@ -152,6 +208,7 @@ def dcgan_discriminator(
         `(batch, 1)`.
     """
     images = keras.Input(check_image_shape(image_shape), name="images")
+    filters = dcgan_filters(image_shape, width)[1] if filters is None else filters
     features = _discriminator_features(images, filters, kernel_size, dropout, spectral_norm)
     score = maybe_spectral_norm(layers.Dense(1, name="score", dtype="float32"), spectral_norm)(
         features
@@ -162,10 +219,11 @@ def dcgan_discriminator(
 def conditional_dcgan_discriminator(
     num_classes=10,
     image_shape=(28, 28, 1),
-    filters=(64, 128),
+    filters=None,
     kernel_size=4,
     dropout=0.0,
     spectral_norm=False,
+    width=64,
     name="conditional_dcgan_discriminator",
 ):
     """Builds a projection discriminator: (images, label) -> one raw score.
@@ -188,6 +246,7 @@ def conditional_dcgan_discriminator(
     check_positive_int("num_classes", num_classes)
     images = keras.Input(check_image_shape(image_shape), name="images")
     label = keras.Input((), dtype="int32", name="label")
+    filters = dcgan_filters(image_shape, width)[1] if filters is None else filters
     features = _discriminator_features(images, filters, kernel_size, dropout, spectral_norm)
     unconditional = maybe_spectral_norm(
         layers.Dense(1, name="score", dtype="float32"), spectral_norm

@@ -184,9 +184,10 @@ class Run:
         )
         return history
 
-    def finish(self, gan, history, images=(), evaluations=(), summary=None):
-        """Writes the loss curves, `gan.keras`, the exports (chief only) and
-        `summary.json`; returns the run's `TrainResult`."""
+    def finish(self, gan, history, images=(), evaluations=(), summary=None, assets=None):
+        """Writes the loss curves, `gan.keras`, the exports (chief only; with
+        `assets`, a dict of file name -> text, in the SavedModel's `assets/`)
+        and `summary.json`; returns the run's `TrainResult`."""
         config, steps = self.config, self.steps_log.history
         loss_curves = plotting.plot_loss_curves(
             steps if steps["step"] else history.history,
@@ -198,7 +199,11 @@ class Run:
         export_path, tflite_paths = None, []
         if config.export and self.chief:
             export_path, tflite_paths = export.export_generator(
-                gan.sampling_generator, config.export_dir, self.name, tflite_files=config.tflite
+                gan.sampling_generator,
+                config.export_dir,
+                self.name,
+                tflite_files=config.tflite,
+                assets=assets,
             )
         result = TrainResult(
             gan=gan,

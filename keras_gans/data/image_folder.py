@@ -1,0 +1,310 @@
+"""Your own images: a folder of pictures as a GAN's training data.
+
+A flat folder gives images; a folder with one subfolder per class gives
+`(images, labels)`. Every file is decoded, converted and resized once, up
+front, and kept in memory as uint8 (a few thousand 64x64 images are a few
+megabytes), so an unreadable file is named before training starts instead of
+failing an epoch with a bare decoding error, and an epoch costs no decoding.
+"""
+
+import dataclasses
+import logging
+import os
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from keras_gans.data.mnist import DataNotFoundError
+from keras_gans.data.pipeline import index_batches
+from keras_gans.data.pipeline import prefetch
+from keras_gans.data.transforms import to_float
+from keras_gans.validation import check_choice
+from keras_gans.validation import check_positive_int
+
+logger = logging.getLogger("keras_gans")
+
+# What `tf.io.decode_image` reads (GIF: the first frame).
+FOLDER_IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".bmp", ".gif")
+FITS = ("crop", "pad", "resize")
+
+
+@dataclasses.dataclass
+class ImageFolder:
+    """A folder of images, decoded into memory.
+
+    Attributes:
+        images: uint8 `(n, height, width, channels)`.
+        labels: int32 `(n,)`, or `None` for a flat folder.
+        class_names: list of str: the subfolder of each label (empty when
+            flat).
+        paths: list of str: the file each image came from.
+        skipped: list of `(path, reason)`: the files that could not be read.
+    """
+
+    images: np.ndarray
+    labels: np.ndarray
+    class_names: list
+    paths: list
+    skipped: list
+
+    @property
+    def image_shape(self):
+        return tuple(self.images.shape[1:])
+
+
+def _image_files(directory):
+    return sorted(
+        os.path.join(directory, name)
+        for name in os.listdir(directory)
+        if name.lower().endswith(FOLDER_IMAGE_EXTENSIONS) and not name.startswith(".")
+    )
+
+
+def find_images(directory, labels="inferred"):
+    """The image files of a folder and, for class subfolders, their labels.
+
+    Args:
+        directory: str. A folder of images, or of one subfolder per class.
+        labels: `"inferred"` (class subfolders give labels, a flat folder
+            none) or `None` (ignore subfolder names: every image of the
+            folder and its subfolders, unlabelled).
+
+    Returns:
+        `(paths, labels or None, class_names)`.
+
+    Raises:
+        DataNotFoundError: the folder is missing or has no images, or a class
+            subfolder is empty; the message names it.
+    """
+    check_choice("labels", labels, ("inferred", None))
+    directory = os.path.expanduser(str(directory))
+    if not os.path.isdir(directory):
+        raise DataNotFoundError(f"Image folder {directory} does not exist.")
+    top = _image_files(directory)
+    subfolders = sorted(
+        name
+        for name in os.listdir(directory)
+        if os.path.isdir(os.path.join(directory, name)) and not name.startswith(".")
+    )
+    if top or not subfolders:
+        if not top:
+            raise DataNotFoundError(
+                f"Image folder {directory} holds no image files "
+                f"({'/'.join(FOLDER_IMAGE_EXTENSIONS)}) and no class subfolders."
+            )
+        if subfolders and labels == "inferred":
+            logger.warning(
+                "%s holds images and subfolders; training on its %d images, unlabelled "
+                "(subfolders %s are ignored).",
+                directory,
+                len(top),
+                subfolders[:5],
+            )
+        return top, None, []
+    paths, label_list = [], []
+    for index, name in enumerate(subfolders):
+        files = _image_files(os.path.join(directory, name))
+        if not files:
+            raise DataNotFoundError(
+                f"Class folder {os.path.join(directory, name)} holds no image files "
+                f"({'/'.join(FOLDER_IMAGE_EXTENSIONS)}). Remove it or add its images."
+            )
+        paths += files
+        label_list += [index] * len(files)
+    if labels is None:
+        return paths, None, []
+    return paths, np.asarray(label_list, np.int32), subfolders
+
+
+def _decode(path):
+    """uint8 `(h, w, c)` with the file's own channels (1-4), or a reason."""
+    try:
+        image = tf.io.decode_image(
+            tf.io.read_file(path), channels=0, expand_animations=False
+        ).numpy()
+    except (tf.errors.OpError, ValueError) as e:
+        return None, str(e).splitlines()[0][:120] or type(e).__name__
+    if image.ndim != 3 or min(image.shape[:2]) < 1:
+        return None, f"not a 2-D image (shape {image.shape})"
+    return image, None
+
+
+def _to_channels(image, channels):
+    """Drops alpha; converts grey <-> RGB."""
+    if image.shape[-1] in (2, 4):  # grey + alpha, RGBA
+        image = image[..., :-1]
+    if channels == 3 and image.shape[-1] == 1:
+        return np.repeat(image, 3, axis=-1)
+    if channels == 1 and image.shape[-1] == 3:
+        return tf.image.rgb_to_grayscale(image).numpy()
+    return image
+
+
+def _fit(image, size, fit):
+    """Resizes to `size` = (h, w): center crop, pad or stretch to its aspect ratio."""
+    resized = keras.ops.image.resize(
+        image.astype(np.float32),
+        size,
+        antialias=True,
+        crop_to_aspect_ratio=fit == "crop",
+        pad_to_aspect_ratio=fit == "pad",
+    )
+    return np.clip(np.round(keras.ops.convert_to_numpy(resized)), 0, 255).astype(np.uint8)
+
+
+def default_image_size(shapes):
+    """A size for a folder of images of `shapes` (h, w): the median shorter
+    side, at most 64 (what a CPU trains in minutes), a multiple of 4."""
+    side = int(np.median([min(h, w) for h, w in shapes]))
+    return max(8, min(64, side) // 4 * 4)
+
+
+def load_image_folder(
+    directory, image_size=None, channels=None, fit="crop", labels="inferred", on_error="skip"
+):
+    """Decodes a folder of images into memory, all at one size and channel count.
+
+    Args:
+        directory: str. A folder of images, or of one subfolder per class.
+        image_size: int, `(height, width)` or `None`. `None`: see
+            `default_image_size`.
+        channels: `1`, `3` or `None` (1 when every image is grayscale, else 3).
+            Alpha is dropped; grey and RGB are converted as needed.
+        fit: `"crop"` (center crop to the aspect ratio, then resize; the
+            default), `"pad"` (pad with black, then resize) or `"resize"`
+            (stretch).
+        labels: `"inferred"` or `None`; see `find_images`.
+        on_error: `"skip"` (warn, naming each unreadable file) or `"raise"`.
+
+    Returns:
+        An `ImageFolder`.
+    """
+    check_choice("fit", fit, FITS)
+    check_choice("on_error", on_error, ("skip", "raise"))
+    if channels is not None:
+        check_choice("channels", channels, (1, 3))
+    paths, label_array, class_names = find_images(directory, labels)
+    decoded, kept, skipped = [], [], []
+    for index, path in enumerate(paths):
+        image, reason = _decode(path)
+        if image is None:
+            skipped.append((path, reason))
+        else:
+            decoded.append(image)
+            kept.append(index)
+    if skipped:
+        listing = "; ".join(f"{p} ({why})" for p, why in skipped)
+        if on_error == "raise":
+            raise ValueError(f"{len(skipped)} unreadable image file(s): {listing}")
+        logger.warning("Skipping %d unreadable image file(s): %s", len(skipped), listing)
+    if not decoded:
+        raise DataNotFoundError(
+            f"None of the {len(paths)} image files in {directory} could be read."
+        )
+    if channels is None:
+        channels = 1 if all(image.shape[-1] in (1, 2) for image in decoded) else 3
+    size = _check_size(image_size) if image_size is not None else None
+    if size is None:
+        side = default_image_size([image.shape[:2] for image in decoded])
+        size = (side, side)
+    images = np.stack([_fit(_to_channels(image, channels), size, fit) for image in decoded])
+    if label_array is not None:
+        label_array = label_array[kept]
+    return ImageFolder(
+        images=images,
+        labels=label_array,
+        class_names=class_names,
+        paths=[paths[i] for i in kept],
+        skipped=skipped,
+    )
+
+
+def _check_size(image_size):
+    size = (image_size, image_size) if isinstance(image_size, int) else tuple(image_size)
+    if len(size) != 2:
+        raise ValueError(
+            f"`image_size` must be an int or (height, width). Received: image_size={image_size!r}"
+        )
+    for side in size:
+        check_positive_int("image_size", side)
+    return size
+
+
+def image_folder(
+    directory,
+    image_size=None,
+    batch_size=32,
+    channels=None,
+    fit="crop",
+    labels="inferred",
+    flip=False,
+    shuffle=True,
+    seed=None,
+    on_error="skip",
+    drop_remainder=True,
+    folder=None,
+    first_epoch=None,
+    steps_per_epoch=None,
+):
+    """A `tf.data.Dataset` of image batches (and labels) from a folder.
+
+    Images are float32 in [-1, 1] (`keras_gans.data.to_uint8` maps back);
+    a folder of class subfolders yields `(images, labels)` batches with int32
+    labels numbered in the sorted order of the subfolder names.
+
+    Args:
+        directory: str. A folder of images (JPEG, PNG, BMP, GIF), or of one
+            subfolder per class.
+        image_size: int, `(height, width)` or `None` (chosen from the data:
+            see `default_image_size`).
+        batch_size: int. Defaults to `32`.
+        channels: `1`, `3` or `None` (follow the data).
+        fit: `"crop"`, `"pad"` or `"resize"`; see `load_image_folder`.
+        labels: `"inferred"` or `None`.
+        flip: bool. Random horizontal flips. Defaults to `False`.
+        shuffle: bool. Reshuffle every epoch. Defaults to `True`.
+        seed: int or `None`. Seed of the shuffle and the flips.
+        on_error: `"skip"` or `"raise"` for unreadable files.
+        drop_remainder: bool. Defaults to `True` (every batch full).
+        folder: `ImageFolder` or `None`. Already loaded images (e.g. to
+            read the class names and train from one load).
+        first_epoch, steps_per_epoch: int or `None`. An endless stream from
+            `first_epoch` on whose epoch `e` depends only on `(seed, e)`, for
+            runs resumed from a backup (see
+            `keras_gans.data.pipeline.index_batches`).
+
+    Returns:
+        A `tf.data.Dataset`.
+
+    Example:
+
+    >>> ds = keras_gans.data.image_folder("photos/", image_size=64, batch_size=16)
+    >>> next(iter(ds)).shape
+    TensorShape([16, 64, 64, 3])
+    """
+    check_positive_int("batch_size", batch_size)
+    if folder is None:
+        folder = load_image_folder(directory, image_size, channels, fit, labels, on_error)
+    count = len(folder.images)
+    if count < batch_size and drop_remainder:
+        raise ValueError(
+            f"{directory} has {count} readable images, fewer than one batch "
+            f"(batch_size={batch_size}). Use a smaller --batch_size or add images."
+        )
+    images = tf.constant(folder.images)
+    label_tensor = None if folder.labels is None else tf.constant(folder.labels)
+    ds = index_batches(
+        count, batch_size, drop_remainder, shuffle, seed, first_epoch, steps_per_epoch
+    )
+    flip_seed = None if seed is None else seed + 1
+
+    def gather(indices):
+        batch = to_float(tf.gather(images, indices))
+        if flip:
+            batch = tf.image.random_flip_left_right(batch, seed=flip_seed)
+        if label_tensor is None:
+            return batch
+        return batch, tf.gather(label_tensor, indices)
+
+    return prefetch(ds.map(gather, num_parallel_calls=tf.data.AUTOTUNE))

@@ -1,0 +1,192 @@
+"""Your own images: the recipe behind `examples/images.py`.
+
+A folder of pictures in (flat, or one subfolder per class), a trained,
+exported generator out: `train(data_dir="photos/")`. The images are decoded
+once into memory (`keras_gans.data.load_image_folder`), the DCGAN's depth
+follows the image size (`keras_gans.models.dcgan_filters`), and the export
+is `serving_default(z) -> images uint8 [b, H, W, C]` (`(z, label)` with
+`conditional=True`), with `C` following the data.
+"""
+
+import dataclasses
+import os
+import re
+from typing import Optional
+
+from keras_gans import data
+from keras_gans.data.image_folder import FITS
+from keras_gans.models import dcgan
+from keras_gans.models import resnet
+from keras_gans.recipes import noise_gan
+from keras_gans.recipes.config import setting
+from keras_gans.recipes.noise_gan import NoiseGANConfig
+
+
+@dataclasses.dataclass(frozen=True)
+class ImagesConfig(NoiseGANConfig):
+    """Every setting of the own-images recipe (`NoiseGANConfig`'s and its own)."""
+
+    data_dir: Optional[str] = setting(
+        None, "Folder of images (JPEG, PNG, BMP, GIF; any sizes), or of one subfolder per class."
+    )
+    name: Optional[str] = setting(
+        None, "Model name of the export (<export_dir>/<name>/<version>/). Unset: the folder's name."
+    )
+    image_size: Optional[str] = setting(
+        None,
+        "Training size: N (square) or HxW, e.g. 48x80; height and width must halve at least "
+        "once. Unset: the median shorter side of the images, at most 64, a multiple of 4.",
+    )
+    channels: Optional[int] = setting(
+        None, "1 (grey) or 3 (RGB). Unset: 1 if every image is grey, else 3.", (1, 3)
+    )
+    fit: str = setting(
+        "crop",
+        "How an image of another aspect ratio becomes the training size: center crop, pad "
+        "with black, or stretch.",
+        FITS,
+    )
+    flip: bool = setting(True, "Random horizontal flips of the training images.")
+    arch: str = setting(
+        "dcgan",
+        "Network pair: dcgan (strided convolutions) or resnet (SNGAN-style residual blocks, "
+        "spectral norm in D; use with --loss=hinge).",
+        ("dcgan", "resnet"),
+    )
+    width: int = setting(
+        32, "Network width: channels at full resolution, doubling toward the base grid."
+    )
+
+    @property
+    def run_name(self):
+        """The export's model name: `name`, or the data folder's name."""
+        if self.name:
+            return self.name
+        base = os.path.basename(os.path.normpath(os.path.abspath(self.data_dir or "images")))
+        return re.sub(r"[^A-Za-z0-9_.-]+", "_", base).strip("_.") or "images"
+
+
+DEFAULT = ImagesConfig(
+    loss="non_saturating", epochs=50, batch_size=32, learning_rate=2e-4, max_minutes=10.0
+)
+PRESETS = {"default": DEFAULT}
+
+
+def parse_image_size(value):
+    """`"64"` -> `(64, 64)`, `"48x80"` -> `(48, 80)`, `None` -> `None`."""
+    if value is None:
+        return None
+    match = re.fullmatch(r"\s*(\d+)\s*(?:[xX]\s*(\d+)\s*)?", str(value))
+    if not match:
+        raise ValueError(
+            f"`image_size` must be N or HxW, e.g. 64 or 48x80. Received: image_size={value!r}"
+        )
+    height = int(match.group(1))
+    return height, int(match.group(2) or height)
+
+
+class ImageFolderSource(noise_gan.Source):
+    """A folder of images for `noise_gan.train`."""
+
+    def __init__(self, config, folder):
+        self.config = config
+        self.folder = folder
+        self.num_examples = len(folder.images)
+        self.num_classes = len(folder.class_names) or None
+
+    def images_for_clustering(self):
+        return self.folder.images
+
+    def dataset(self, batch_size, labels=None, first_epoch=None, steps_per_epoch=None):
+        folder = self.folder
+        if labels is not None:
+            folder = dataclasses.replace(folder, labels=labels)
+        elif not self.config.conditional:
+            folder = dataclasses.replace(folder, labels=None)
+        return data.image_folder(
+            self.config.data_dir,
+            batch_size=batch_size,
+            flip=self.config.flip,
+            seed=self.config.seed,
+            folder=folder,
+            first_epoch=first_epoch,
+            steps_per_epoch=steps_per_epoch,
+        )
+
+    def networks(self, config, num_classes=None):
+        shape = self.folder.image_shape
+        if config.arch == "resnet":
+            if num_classes:
+                return (
+                    resnet.conditional_resnet_generator(
+                        config.latent_dim, num_classes, shape, width=config.width
+                    ),
+                    resnet.conditional_resnet_discriminator(num_classes, shape, width=config.width),
+                )
+            return (
+                resnet.resnet_generator(config.latent_dim, shape, width=config.width),
+                resnet.resnet_discriminator(shape, width=config.width),
+            )
+        if num_classes:
+            return (
+                dcgan.conditional_dcgan_generator(
+                    config.latent_dim, num_classes, shape, width=config.width
+                ),
+                dcgan.conditional_dcgan_discriminator(
+                    num_classes,
+                    shape,
+                    width=config.width,
+                    dropout=config.d_dropout,
+                    spectral_norm=config.spectral_norm,
+                ),
+            )
+        return (
+            dcgan.dcgan_generator(config.latent_dim, shape, width=config.width),
+            dcgan.dcgan_discriminator(
+                shape,
+                width=config.width,
+                dropout=config.d_dropout,
+                spectral_norm=config.spectral_norm,
+            ),
+        )
+
+
+def train(config=None, callbacks=(), **overrides):
+    """Trains a GAN on a folder of images, draws, plots and exports it.
+
+    Args:
+        config: `ImagesConfig`. Defaults to `DEFAULT`.
+        callbacks: extra Keras callbacks, run before the recipe's own.
+        **overrides: fields of `ImagesConfig` to change (`data_dir` at
+            least); `None` keeps the config's value.
+
+    Returns:
+        A `keras_gans.recipes.common.TrainResult`. The class names of a
+        labelled folder are in its `summary.json`, and a conditional export
+        holds them as `assets/class_names.json` (label `i` is class `i`).
+    """
+    overrides = {k: v for k, v in overrides.items() if v is not None}
+    config = (config or DEFAULT).replace(**overrides)
+    if not config.data_dir:
+        raise ValueError("Pass `data_dir`: a folder of images, or of one subfolder per class.")
+    folder = data.load_image_folder(
+        config.data_dir,
+        image_size=parse_image_size(config.image_size),
+        channels=config.channels,
+        fit=config.fit,
+    )
+    height, width, channels = folder.image_shape
+    config = config.replace(image_size=f"{height}x{width}", channels=channels)
+    dcgan.dcgan_filters(folder.image_shape)  # a size the DCGAN cannot build fails here
+    print(
+        f"{config.data_dir}: {len(folder.images)} images at {height}x{width}x{channels}"
+        + (f", {len(folder.class_names)} classes" if folder.class_names else "")
+        + (f" ({len(folder.skipped)} unreadable files skipped)" if folder.skipped else "")
+    )
+    summary = {
+        "class_names": folder.class_names,
+        "num_images": len(folder.images),
+        "skipped_files": [path for path, _ in folder.skipped],
+    }
+    source = ImageFolderSource(config, folder)
+    return noise_gan.train(config, set(overrides), source, callbacks, summary)

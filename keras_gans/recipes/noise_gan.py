@@ -1,0 +1,358 @@
+"""Training a noise-to-image GAN from a recipe config: what the MNIST and
+own-images recipes share.
+
+A recipe describes its data and networks with a `Source` and calls `train`,
+which does the rest: the strategy, the dtype policy, self-conditioning
+clusters, the GAN class (`GAN`, `ConditionalGAN` or `SelfConditionedGAN`),
+its optimizers and loss, the sample grid, evaluation, backups, and the
+`Run` around `fit` (curves, `.keras`, exports, `summary.json`).
+"""
+
+import dataclasses
+import importlib.util
+import json
+import os
+import time
+from typing import Optional
+
+import keras
+import numpy as np
+
+from keras_gans import _compat
+from keras_gans import callbacks as callbacks_module
+from keras_gans import clustering
+from keras_gans import distribute
+from keras_gans import losses
+from keras_gans.gan import GAN
+from keras_gans.gan import ConditionalGAN
+from keras_gans.gan import SelfConditionedGAN
+from keras_gans.recipes import common
+from keras_gans.recipes.config import TrainingConfig
+from keras_gans.recipes.config import setting
+
+
+@dataclasses.dataclass(frozen=True)
+class NoiseGANConfig(TrainingConfig):
+    """The settings of every noise-to-image recipe, on top of `TrainingConfig`'s."""
+
+    latent_dim: int = setting(100, "Noise size.")
+    optimizer: str = setting("adam", "Optimizer of both networks.", ("adam", "sgd"))
+    beta_2: float = setting(0.999, "Adam beta_2.")
+    momentum: float = setting(0.0, "SGD momentum.")
+    d_steps: int = setting(
+        1, "Discriminator updates per generator update (5 is usual for wasserstein)."
+    )
+    conditional: bool = setting(
+        False,
+        "Class-conditional: train on the data's labels; the generator and the export take "
+        "(z, label int32); one grid row per class.",
+    )
+    clusters: int = setting(
+        0,
+        "Self-conditioning (Liu et al. 2020), no labels used: train the conditional networks "
+        "on this many k-means clusters of the training images' pixels (PCA to 50 dimensions) "
+        "and sample each cluster at its share of the data; the export keeps "
+        "serving_default(z). 0: a plain unconditional GAN.",
+    )
+    ema: Optional[float] = setting(
+        None,
+        "Sample and export from an exponential moving average of the generator "
+        "weights with this momentum, e.g. 0.999. Unset: off.",
+    )
+    spectral_norm: bool = setting(False, "Spectral normalization on every discriminator layer.")
+    r1_weight: float = setting(0.0, "R1 gradient penalty gamma on real images.")
+    augment: Optional[str] = setting(
+        None, "DiffAugment policy on every discriminator input, e.g. translation,cutout,color."
+    )
+    label_smoothing: float = setting(
+        0.0, "One-sided label smoothing: the real target becomes 1 - e (cross-entropy losses)."
+    )
+    d_dropout: float = setting(0.0, "Dropout after each discriminator layer.")
+    tensorboard: bool = setting(
+        False, "Log losses and sample grids for TensorBoard under <output_dir>/tensorboard."
+    )
+    steps_per_execution: int = setting(1, "Training steps per compiled call.")
+    jit_compile: str = setting(
+        "auto", "XLA-compile the train step (auto: Keras decides; off on CPU).", common.JIT_COMPILE
+    )
+    evaluate_every: Optional[int] = setting(
+        None,
+        "Evaluate FCD, KID, classifier score, precision/recall and class coverage "
+        "every N epochs and at the end. Unset: at the end of training, when an evaluator "
+        "applies; 0: never.",
+    )
+    eval_samples: int = setting(10_000, "Generated samples per evaluation.")
+    export_best: bool = setting(
+        False, "Export the evaluated generator with the lowest FCD instead of the last one."
+    )
+    strategy: str = setting(
+        "auto",
+        "tf.distribute strategy (see Scaling); --batch_size is per replica.",
+        distribute.STRATEGIES,
+    )
+    num_cpu_replicas: Optional[int] = setting(
+        None, "Split the CPU into N logical devices for mirrored (testing without GPUs)."
+    )
+    mixed_precision: str = setting(
+        "auto",
+        "Compute dtype: auto (mixed_bfloat16 on a CPU with bfloat16 units, AVX512-BF16 or "
+        "AMX, else float32), mixed_bfloat16 (also TPUs) or mixed_float16 (GPUs, with loss "
+        "scaling).",
+        common.MIXED_PRECISION,
+    )
+    backup_dir: Optional[str] = setting(
+        None,
+        "Back up every epoch (BackupAndRestore); run the same command again after a "
+        "crash to resume to the result of an uninterrupted run.",
+    )
+
+
+class Source:
+    """What a noise-to-image recipe trains on, and with which networks.
+
+    Subclasses implement every method; `train` calls them.
+    """
+
+    num_classes = None  # classes of the data's own labels, or `None`
+    num_examples = 0
+
+    def images_for_clustering(self):
+        """uint8 images `(n, h, w, c)` of the training set, in dataset order."""
+        raise NotImplementedError
+
+    def dataset(self, batch_size, labels=None, first_epoch=None, steps_per_epoch=None):
+        """Batches of images (or `(images, labels)` for conditional runs).
+
+        `labels` replaces the data's labels (self-conditioning clusters);
+        `first_epoch` / `steps_per_epoch` ask for a resumable epoch stream
+        (see `keras_gans.data.pipeline.index_batches`).
+        """
+        raise NotImplementedError
+
+    def networks(self, config, num_classes=None):
+        """`(generator, discriminator)`; conditional ones for `num_classes`."""
+        raise NotImplementedError
+
+    def evaluator(self, config):
+        """An `Evaluator` for the data, or `None` (no evaluation applies)."""
+        return None
+
+
+def train(config, explicit, source, callbacks=(), summary=None):
+    """Trains, draws, evaluates and exports the noise-to-image GAN of `config`.
+
+    Args:
+        config: a `NoiseGANConfig` with a `run_name`.
+        explicit: names of the settings the user chose (left for `compile`
+            to refuse on several replicas rather than adapted).
+        source: the recipe's `Source`.
+        callbacks: extra Keras callbacks, run before the recipe's own.
+        summary: dict of recipe entries for `summary.json`; its
+            `class_names` also go into a conditional export's assets.
+
+    Returns:
+        A `keras_gans.recipes.common.TrainResult`.
+    """
+    started = time.perf_counter()
+    loss_of(config)  # a bad loss option fails now, not after data and clustering
+    if config.tensorboard and importlib.util.find_spec("tensorboard") is None:
+        raise ValueError(
+            "`tensorboard=True` needs the tensorboard package: `pip install tensorboard`."
+        )
+    # The strategy comes first: CPU replicas must be set up before TensorFlow
+    # creates any tensor.
+    strategy = distribute.get_strategy(config.strategy, config.num_cpu_replicas)
+    config = _adapt_to_replicas(config, explicit, strategy)
+    config = config.replace(mixed_precision=common.resolve_mixed_precision(config.mixed_precision))
+    chief = distribute.is_chief(strategy)
+    output_dir = config.output_dir or os.path.join("runs", config.run_name)
+    if not chief:
+        # Other workers keep their grids and gan.keras apart from the chief's.
+        output_dir = os.path.join(output_dir, f"worker_{strategy.cluster_resolver.task_id}")
+    config = config.replace(output_dir=output_dir)
+    keras.utils.set_random_seed(config.seed)
+
+    if config.conditional and not source.num_classes:
+        raise ValueError(
+            "`conditional=True` needs labelled data (e.g. one subfolder per class); use "
+            "`clusters` for self-conditioning on unlabelled images."
+        )
+    clusters = _clusters(config, source) if config.clusters and not config.conditional else None
+    replicas = strategy.num_replicas_in_sync
+    steps_per_epoch = config.steps_per_epoch
+    stream = {}
+    if config.backup_dir:
+        # Resumable runs read an endless stream whose epoch e depends only on
+        # (seed, e), started at the epoch the backup reached.
+        steps_per_epoch = steps_per_epoch or source.num_examples // (config.batch_size * replicas)
+        stream = {
+            "first_epoch": _compat.backup_epoch(config.backup_dir),
+            "steps_per_epoch": steps_per_epoch,
+        }
+    dataset = source.dataset(
+        config.batch_size * replicas, labels=None if clusters is None else clusters.labels, **stream
+    )
+    execution = config.steps_per_execution
+    if steps_per_epoch:
+        # Keras runs whole executions; keep the epoch length what was asked.
+        execution = _largest_divisor(steps_per_epoch, execution)
+    run = common.Run(
+        config, config.run_name, output_dir, started, chief, every_n_steps=max(25, execution)
+    )
+    with strategy.scope(), common.dtype_policy(config.mixed_precision):
+        gan = build_gan(config, source, execution, clusters)
+
+    samples = sample_grid(config, output_dir, source.num_classes if config.conditional else None)
+    recipe_callbacks = [samples]
+    evaluation = _evaluation_callback(config, source)
+    if evaluation is not None:
+        recipe_callbacks.append(evaluation)
+    if config.tensorboard:
+        recipe_callbacks.append(
+            keras.callbacks.TensorBoard(
+                log_dir=os.path.join(output_dir, "tensorboard"), update_freq="epoch"
+            )
+        )
+    backup = [keras.callbacks.BackupAndRestore(config.backup_dir)] if config.backup_dir else []
+    history = run.fit(gan, dataset, [*callbacks, *recipe_callbacks], backup, steps_per_epoch)
+    evaluations = evaluation.history if evaluation is not None else []
+    if config.export_best and evaluation is not None and evaluation.best:
+        best = evaluation.restore_best()
+        print(f"restored the generator of epoch {best['epoch']} (FCD {best['fcd']:.3f})")
+    summary = {**(summary or {}), "replicas": replicas, "chief": chief}
+    if clusters is not None:
+        summary["cluster_sizes"] = clusters.counts.tolist()
+    assets = {}
+    if config.conditional and summary.get("class_names"):
+        assets["class_names.json"] = json.dumps(summary["class_names"])
+    return run.finish(gan, history, samples.paths, evaluations, summary, assets)
+
+
+def sample_grid(config, output_dir, num_classes=None):
+    """8x8 grid from fixed noise; conditional: one row per class (at most
+    10), the same noise in every column."""
+    tensorboard_dir = os.path.join(output_dir, "tensorboard") if config.tensorboard else None
+    if num_classes:
+        rows = min(num_classes, 10)
+        noise = callbacks_module.fixed_noise(10, config.latent_dim, seed=1234)
+        return callbacks_module.SampleGrid(
+            output_dir,
+            noise=np.tile(noise, (rows, 1)),
+            labels=np.repeat(np.arange(rows), 10),
+            rows=rows,
+            tensorboard_dir=tensorboard_dir,
+        )
+    return callbacks_module.SampleGrid(
+        output_dir,
+        noise=callbacks_module.fixed_noise(64, config.latent_dim, seed=1234),
+        rows=8,
+        tensorboard_dir=tensorboard_dir,
+    )
+
+
+def optimizer(config, learning_rate, ema=None):
+    """The optimizer `config` names, at `learning_rate` (with an EMA)."""
+    # Keras's own weight averaging: the GAN samples from the averages.
+    averaging = {"use_ema": True, "ema_momentum": ema} if ema else {}
+    if config.optimizer == "adam":
+        return keras.optimizers.Adam(
+            learning_rate, beta_1=config.beta_1, beta_2=config.beta_2, **averaging
+        )
+    return keras.optimizers.SGD(learning_rate, momentum=config.momentum, **averaging)
+
+
+def loss_of(config):
+    """The adversarial loss of `config` (with its label smoothing)."""
+    options = {"label_smoothing": config.label_smoothing} if config.label_smoothing else {}
+    return losses.get(config.loss, **options)
+
+
+def build_gan(config, source, steps_per_execution=1, clusters=None):
+    """Builds and compiles the GAN (call under the strategy's scope)."""
+    num_classes = source.num_classes if config.conditional else None
+    if clusters is not None:
+        num_classes = len(clusters.counts)
+    generator, discriminator = source.networks(config, num_classes)
+    if clusters is not None:
+        gan = SelfConditionedGAN(
+            generator, discriminator, clusters.probabilities.tolist(), seed=config.seed
+        )
+    elif num_classes:
+        gan = ConditionalGAN(generator, discriminator, num_classes, seed=config.seed)
+    else:
+        gan = GAN(generator, discriminator, seed=config.seed)
+    gan.compile(
+        g_optimizer=optimizer(config, config.g_lr, ema=config.ema),
+        d_optimizer=optimizer(config, config.d_lr),
+        loss=loss_of(config),
+        d_steps=config.d_steps,
+        r1_weight=config.r1_weight,
+        augment=config.augment or None,
+        steps_per_execution=steps_per_execution,
+        jit_compile=common.parse_jit_compile(config.jit_compile),
+    )
+    return gan
+
+
+def _clusters(config, source):
+    """k-means clusters of the training images, the self-conditioning labels."""
+    images = source.images_for_clustering()
+    began = time.perf_counter()
+    clusters = clustering.cluster_images(images, config.clusters, seed=config.seed)
+    print(
+        f"self-conditioning: {config.clusters} clusters of {len(images)} images in "
+        f"{time.perf_counter() - began:.0f} s (sizes {clusters.counts.min()}-"
+        f"{clusters.counts.max()})"
+    )
+    return clusters
+
+
+def _adapt_to_replicas(config, explicit, strategy):
+    """Turns off what this Keras cannot do on several replicas (see
+    `AdversarialModel.compile`): XLA on CPU replicas, and several steps per
+    call. Settings chosen explicitly are left for `compile` to refuse.
+    """
+    if strategy.num_replicas_in_sync == 1:
+        return config
+    if config.steps_per_execution != 1 and "steps_per_execution" not in explicit:
+        print("note: steps_per_execution=1 on several replicas (keras-team/keras#19246).")
+        config = config.replace(steps_per_execution=1)
+    if (
+        common.parse_jit_compile(config.jit_compile) is True
+        and distribute.cpu_replicas(strategy)
+        and "jit_compile" not in explicit
+    ):
+        print("note: XLA is off: it cannot compile several replicas on CPU devices.")
+        config = config.replace(jit_compile="false")
+    return config
+
+
+def _evaluation_callback(config, source):
+    """`EvaluateGenerator` per `evaluate_every`, or `None` when off."""
+    every = config.evaluate_every
+    if every == 0:
+        return None
+    try:
+        evaluator = source.evaluator(config)
+    except FileNotFoundError as e:
+        if every is None:  # default: evaluate only when the evaluator is there
+            print(f"note: skipping evaluation ({e})")
+            return None
+        raise
+    if evaluator is None:
+        if every is None:
+            return None
+        raise ValueError("`evaluate_every` is set, but no evaluator applies to this data.")
+    return callbacks_module.EvaluateGenerator(
+        evaluator,
+        every_n_epochs=every or None,
+        num_samples=config.eval_samples,
+        keep_best=config.export_best,
+    )
+
+
+def _largest_divisor(n, at_most):
+    for d in range(min(n, at_most), 0, -1):
+        if n % d == 0:
+            return d
+    return 1
