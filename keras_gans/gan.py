@@ -451,12 +451,8 @@ class SelfConditionedGAN(ConditionalGAN):
         """
         if labels is not None:
             return super().generate(num_samples, z, labels, batch_size)
-        if (num_samples is None) == (z is None):
-            raise ValueError("Pass exactly one of `num_samples` or `z`.")
-        if z is None:
-            check_positive_int("num_samples", num_samples)
-            z = keras.ops.convert_to_numpy(self.sample_noise(num_samples))
-        return self._run_generator(self.sampling_generator, z, batch_size)
+        # Unconditional sampling, through the `z -> images` sampler.
+        return GAN.generate(self, num_samples, z, batch_size)
 
     def get_config(self):
         config = super().get_config()

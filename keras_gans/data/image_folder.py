@@ -130,6 +130,37 @@ def _decode(path):
     return image, None
 
 
+def decode_files(paths, on_error="skip"):
+    """Decodes every file once, with its own channels.
+
+    Returns:
+        `(images, kept, skipped)`: the uint8 arrays, the indices of the
+        readable paths, and `(path, reason)` for each unreadable one.
+
+    Raises:
+        ValueError: with `on_error="raise"`, naming every unreadable file
+            (with `"skip"`, a warning names them).
+        DataNotFoundError: when no file could be read.
+    """
+    check_choice("on_error", on_error, ("skip", "raise"))
+    decoded, kept, skipped = [], [], []
+    for index, path in enumerate(paths):
+        image, reason = _decode(path)
+        if image is None:
+            skipped.append((path, reason))
+        else:
+            decoded.append(image)
+            kept.append(index)
+    if skipped:
+        listing = "; ".join(f"{p} ({why})" for p, why in skipped)
+        if on_error == "raise":
+            raise ValueError(f"{len(skipped)} unreadable image file(s): {listing}")
+        logger.warning("Skipping %d unreadable image file(s): %s", len(skipped), listing)
+    if not decoded:
+        raise DataNotFoundError(f"None of the {len(paths)} image files could be read.")
+    return decoded, kept, skipped
+
+
 def _to_channels(image, channels):
     """Drops alpha; converts grey <-> RGB."""
     if image.shape[-1] in (2, 4):  # grey + alpha, RGBA
@@ -181,27 +212,10 @@ def load_image_folder(
         An `ImageFolder`.
     """
     check_choice("fit", fit, FITS)
-    check_choice("on_error", on_error, ("skip", "raise"))
     if channels is not None:
         check_choice("channels", channels, (1, 3))
     paths, label_array, class_names = find_images(directory, labels)
-    decoded, kept, skipped = [], [], []
-    for index, path in enumerate(paths):
-        image, reason = _decode(path)
-        if image is None:
-            skipped.append((path, reason))
-        else:
-            decoded.append(image)
-            kept.append(index)
-    if skipped:
-        listing = "; ".join(f"{p} ({why})" for p, why in skipped)
-        if on_error == "raise":
-            raise ValueError(f"{len(skipped)} unreadable image file(s): {listing}")
-        logger.warning("Skipping %d unreadable image file(s): %s", len(skipped), listing)
-    if not decoded:
-        raise DataNotFoundError(
-            f"None of the {len(paths)} image files in {directory} could be read."
-        )
+    decoded, kept, skipped = decode_files(paths, on_error)
     if channels is None:
         channels = 1 if all(image.shape[-1] in (1, 2) for image in decoded) else 3
     size = _check_size(image_size) if image_size is not None else None

@@ -5,19 +5,17 @@ From two folders of images (JPEG/PNG, any sizes), or from TFDS
 images repeat as often as needed, in their own shuffled order.
 """
 
-import logging
 import os
 
 import numpy as np
 import tensorflow as tf
 
+from keras_gans.data.image_folder import decode_files
 from keras_gans.data.mnist import DataNotFoundError
 from keras_gans.data.pipeline import prefetch
 from keras_gans.data.transforms import to_float
 from keras_gans.validation import check_choice
 from keras_gans.validation import check_int_at_least
-
-logger = logging.getLogger("keras_gans")
 
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png")
 MODES = ("crop", "resize")
@@ -56,26 +54,8 @@ def readable_images(paths, on_error="skip"):
         on_error: `"skip"` (log a warning naming each unreadable file and
             leave it out) or `"raise"` (a `ValueError` naming them).
     """
-    if on_error not in ("skip", "raise"):
-        raise ValueError(f"`on_error` must be 'skip' or 'raise'. Received: {on_error!r}")
-    good, bad = [], []
-    for path in paths:
-        try:
-            data = tf.io.read_file(path)
-            image = tf.io.decode_image(data, channels=3, expand_animations=False)
-            if min(image.shape[:2]) < 1:
-                raise ValueError("empty image")
-            good.append(path)
-        except (tf.errors.OpError, ValueError) as e:
-            bad.append((path, str(e).splitlines()[0][:120]))
-    if bad:
-        listing = "; ".join(f"{p} ({why})" for p, why in bad)
-        if on_error == "raise":
-            raise ValueError(f"{len(bad)} unreadable image file(s): {listing}")
-        logger.warning("Skipping %d unreadable image file(s): %s", len(bad), listing)
-    if not good:
-        raise DataNotFoundError("None of the image files could be read: " + listing)
-    return good
+    _, kept, _ = decode_files(paths, on_error)
+    return [paths[i] for i in kept]
 
 
 def _load(path):
