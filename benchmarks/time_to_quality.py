@@ -17,10 +17,10 @@ Recipes (see README, "Quality per CPU-minute"):
 - `founding`: the founding document's MLP recipe.
 - `mlp`: the project's MLP defaults.
 - `dcgan`: the DCGAN defaults (`python examples/mnist.py`: self-conditioned
-  on 30 pixel clusters, bfloat16 where the CPU has bf16 units).
+  on 50 pixel clusters, bfloat16 where the CPU has bf16 units).
 - `dcgan_plain`: the default before self-conditioning (a plain unconditional
-  DCGAN, float32); `dcgan_plain_bf16`, `dcgan_float32`, `dcgan_sc10`,
-  `dcgan_sc50`: one lever changed at a time.
+  DCGAN, float32); `dcgan_plain_bf16`, `dcgan_sc10`, `dcgan_sc30`,
+  `dcgan_sc30_float32`, `dcgan_sc50`: one lever changed at a time.
 - `dcgan_stabilized`: DCGAN with the stabilizers that did best when
   measured one at a time (`--recipes=dcgan_ema,dcgan_sn,...` runs those):
   label smoothing and an EMA of the generator; the CSV also gets the same
@@ -62,8 +62,9 @@ RECIPES = {
     # The default before self-conditioning: a plain unconditional DCGAN.
     "dcgan_plain": {"clusters": 0, "mixed_precision": "float32"},
     "dcgan_plain_bf16": {"clusters": 0},
-    "dcgan_float32": {"mixed_precision": "float32"},
     "dcgan_sc10": {"clusters": 10},
+    "dcgan_sc30": {"clusters": 30},
+    "dcgan_sc30_float32": {"clusters": 30, "mixed_precision": "float32"},
     "dcgan_sc50": {"clusters": 50},
     "dcgan_ema": {"ema": 0.999},
     "dcgan_sn": {"spectral_norm": True},

@@ -61,7 +61,7 @@ class MnistConfig(NoiseGANConfig):
 # this CPU, so it runs without it; the MLP step is small enough that per-step
 # overhead matters, so it runs many steps per call and lets XLA fuse them.
 DCGAN = MnistConfig(
-    loss="non_saturating", epochs=7, batch_size=32, learning_rate=4e-4, max_minutes=8.5, clusters=30
+    loss="non_saturating", epochs=7, batch_size=32, learning_rate=4e-4, max_minutes=8.5, clusters=50
 )
 MLP = DCGAN.replace(
     arch="mlp",
