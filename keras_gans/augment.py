@@ -252,11 +252,13 @@ def get(identifier):
     """Returns an augmentation layer from `None`, a name, a config or a layer.
 
     Strings: `"ada"` (`AdaptiveAugment` with every policy), `"ada:<policy>"`
-    (e.g. `"ada:translation,cutout"`), or a DiffAugment policy such as
-    `"translation,cutout,color"`.
+    (e.g. `"ada:translation,cutout"`), a DiffAugment policy such as
+    `"translation,cutout,color"`, or `"none"` (no augmentation, `None`).
     """
     if identifier is None or isinstance(identifier, keras.layers.Layer):
         return identifier
+    if isinstance(identifier, str) and identifier.strip().lower() in ("", "none"):
+        return None
     if isinstance(identifier, dict):
         return keras.saving.deserialize_keras_object(identifier)
     if isinstance(identifier, str) and identifier.strip().lower().split(":")[0] == "ada":

@@ -96,5 +96,6 @@ def test_a_resumed_run_goes_on_from_its_p(real_batches, tmp_path):
 def test_ada_by_name():
     assert isinstance(kg.augment.get("ada"), kg.augment.AdaptiveAugment)
     assert kg.augment.get("ada:translation,cutout").policy == ("translation", "cutout")
+    assert kg.augment.get("none") is None
     with pytest.raises(ValueError, match="target"):
         kg.augment.AdaptiveAugment(target=1.5)

@@ -194,6 +194,13 @@ def test_dcgan_depth_follows_the_image_size(shape):
     assert g_filters[-1] == 8 and d_filters == g_filters[::-1]
 
 
+def test_a_reference_needs_28x28_grey_images(photos):
+    from keras_gans.recipes import images
+
+    with pytest.raises(ValueError, match="28x28 grey"):
+        images.train(data_dir=PHOTOS, image_size="32", reference="fashion_mnist_test", epochs=1)
+
+
 def test_dcgan_sizes_that_cannot_halve_are_a_clear_error():
     assert kg.models.dcgan_filters((28, 28, 1)) == ((128, 64), (64, 128))  # MNIST unchanged
     with pytest.raises(ValueError, match="even height and width"):
@@ -213,7 +220,7 @@ def test_images_example_trains_and_exports_a_non_square_generator(tmp_path, phot
         "--image_size=16x24",
         "--batch_size=4",
         "--epochs=2",
-        "--steps_per_epoch=2",
+        "--steps_per_epoch=4",  # more than the 3 batches the 12 images make
         "--width=8",
         "--latent_dim=16",
         f"--output_dir={tmp_path / 'run'}",
@@ -222,6 +229,7 @@ def test_images_example_trains_and_exports_a_non_square_generator(tmp_path, phot
     assert result.returncode == 0, result.stderr[-3000:]
     summary = json.loads((tmp_path / "run" / "summary.json").read_text())
     assert summary["num_images"] == 12 and summary["config"]["image_size"] == "16x24"
+    assert len(summary["history"]["d_loss"]) == 2  # epochs run on past the data
     grid = tf.io.decode_png(tf.io.read_file(str(tmp_path / "run" / "samples_epoch_002.png")))
     assert grid.shape[1] == (8 * 26 + 2) * 3  # 8 columns of 24-px images
     serve = tf.saved_model.load(str(export_dir / "photos" / "1")).signatures["serving_default"]
@@ -245,11 +253,17 @@ def test_images_example_conditional_on_class_folders(tmp_path, fashion_folder):
         "--width=8",
         "--latent_dim=16",
         "--name=fashion",
+        "--reference=fashion_mnist_test",
+        f"--reference_dir={FASHION}",
+        "--eval_samples=300",
         f"--output_dir={tmp_path / 'run'}",
         f"--export_dir={export_dir}",
         "--notflite",
     )
     assert result.returncode == 0, result.stderr[-3000:]
+    (evaluation,) = json.loads((tmp_path / "run" / "summary.json").read_text())["evaluations"]
+    assert evaluation["num_samples"] == 300 and evaluation["reference"] == "fashion_mnist_test"
+    assert evaluation["fcd"] > 0 and 0 <= evaluation["label_accuracy"] <= 1
     version = export_dir / "fashion" / "1"
     names = json.loads((version / "assets" / "class_names.json").read_text())
     assert names == ["pullover", "trouser", "tshirt"]

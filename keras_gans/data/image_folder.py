@@ -117,21 +117,11 @@ def find_images(directory, labels="inferred"):
     return paths, np.asarray(label_list, np.int32), subfolders
 
 
-def _decode(path):
-    """uint8 `(h, w, c)` with the file's own channels (1-4), or a reason."""
-    try:
-        image = tf.io.decode_image(
-            tf.io.read_file(path), channels=0, expand_animations=False
-        ).numpy()
-    except (tf.errors.OpError, ValueError) as e:
-        return None, str(e).splitlines()[0][:120] or type(e).__name__
-    if image.ndim != 3 or min(image.shape[:2]) < 1:
-        return None, f"not a 2-D image (shape {image.shape})"
-    return image, None
-
-
 def decode_files(paths, on_error="skip"):
     """Decodes every file once, with its own channels.
+
+    Files are read and decoded in parallel by `tf.data`; a file that fails is
+    decoded once more on its own to name the reason.
 
     Returns:
         `(images, kept, skipped)`: the uint8 arrays, the indices of the
@@ -143,14 +133,25 @@ def decode_files(paths, on_error="skip"):
         DataNotFoundError: when no file could be read.
     """
     check_choice("on_error", on_error, ("skip", "raise"))
-    decoded, kept, skipped = [], [], []
-    for index, path in enumerate(paths):
-        image, reason = _decode(path)
-        if image is None:
-            skipped.append((path, reason))
-        else:
+
+    def decode(index, path):
+        image = tf.io.decode_image(tf.io.read_file(path), channels=0, expand_animations=False)
+        return index, image
+
+    files = tf.data.Dataset.from_tensor_slices((tf.range(len(paths)), tf.constant(paths)))
+    files = files.map(decode, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
+    decoded, kept = [], []
+    progress = keras.utils.Progbar(len(paths), unit_name="file") if len(paths) >= 5000 else None
+    for index, image in files.ignore_errors().as_numpy_iterator():
+        if min(image.shape[:2]) >= 1:
             decoded.append(image)
-            kept.append(index)
+            kept.append(int(index))
+        if progress is not None and len(kept) % 1000 == 0 and index + 1 < len(paths):
+            progress.update(int(index) + 1)
+    if progress is not None:
+        progress.update(len(paths))
+    readable = set(kept)
+    skipped = [(path, _reason(path)) for i, path in enumerate(paths) if i not in readable]
     if skipped:
         listing = "; ".join(f"{p} ({why})" for p, why in skipped)
         if on_error == "raise":
@@ -159,6 +160,15 @@ def decode_files(paths, on_error="skip"):
     if not decoded:
         raise DataNotFoundError(f"None of the {len(paths)} image files could be read.")
     return decoded, kept, skipped
+
+
+def _reason(path):
+    """Why `path` does not decode to an image."""
+    try:
+        image = tf.io.decode_image(tf.io.read_file(path), channels=0, expand_animations=False)
+    except (tf.errors.OpError, ValueError) as e:
+        return str(e).splitlines()[0][:120] or type(e).__name__
+    return f"an empty image (shape {tuple(image.shape)})"
 
 
 def _to_channels(image, channels):
@@ -172,16 +182,32 @@ def _to_channels(image, channels):
     return image
 
 
-def _fit(image, size, fit):
-    """Resizes to `size` = (h, w): center crop, pad or stretch to its aspect ratio."""
-    resized = keras.ops.image.resize(
-        image.astype(np.float32),
-        size,
-        antialias=True,
-        crop_to_aspect_ratio=fit == "crop",
-        pad_to_aspect_ratio=fit == "pad",
-    )
-    return np.clip(np.round(keras.ops.convert_to_numpy(resized)), 0, 255).astype(np.uint8)
+def _fit_all(images, size, fit, chunk=256):
+    """Resizes every image to `size` = (h, w): center crop, pad or stretch to
+    its aspect ratio. Images of one shape are resized together; images
+    already at `size` are kept as they are."""
+    out = [None] * len(images)
+    by_shape = {}
+    for i, image in enumerate(images):
+        by_shape.setdefault(image.shape, []).append(i)
+    for shape, indices in by_shape.items():
+        if shape[:2] == tuple(size):
+            for i in indices:
+                out[i] = images[i]
+            continue
+        for start in range(0, len(indices), chunk):
+            group = indices[start : start + chunk]
+            resized = keras.ops.image.resize(
+                np.stack([images[i] for i in group]).astype(np.float32),
+                size,
+                antialias=True,
+                crop_to_aspect_ratio=fit == "crop",
+                pad_to_aspect_ratio=fit == "pad",
+            )
+            resized = np.clip(np.round(keras.ops.convert_to_numpy(resized)), 0, 255)
+            for i, image in zip(group, resized.astype(np.uint8)):
+                out[i] = image
+    return np.stack(out)
 
 
 def default_image_size(shapes):
@@ -222,7 +248,7 @@ def load_image_folder(
     if size is None:
         side = default_image_size([image.shape[:2] for image in decoded])
         size = (side, side)
-    images = np.stack([_fit(_to_channels(image, channels), size, fit) for image in decoded])
+    images = _fit_all([_to_channels(image, channels) for image in decoded], size, fit)
     if label_array is not None:
         label_array = label_array[kept]
     return ImageFolder(

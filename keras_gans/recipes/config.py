@@ -81,7 +81,11 @@ class TrainingConfig(RecipeConfig):
 
     loss: str = setting("non_saturating", "Adversarial loss.", tuple(losses.names()))
     epochs: int = setting(1, "Epochs (passes over the training images).")
-    steps_per_epoch: Optional[int] = setting(None, "Optional cap on steps per epoch.")
+    steps_per_epoch: Optional[int] = setting(
+        None,
+        "Steps per epoch (a sample grid each); noise-to-image epochs may run past the data. "
+        "Unset: one pass over the data (image folders: at least 100 steps).",
+    )
     batch_size: int = setting(32, "Batch size (per replica under a strategy).")
     learning_rate: float = setting(
         2e-4,

@@ -15,6 +15,7 @@ from typing import Optional
 
 from keras_gans import data
 from keras_gans.data.image_folder import FITS
+from keras_gans.evaluation.evaluator import REFERENCES
 from keras_gans.models import dcgan
 from keras_gans.models import resnet
 from keras_gans.recipes import noise_gan
@@ -56,6 +57,15 @@ class ImagesConfig(NoiseGANConfig):
     width: int = setting(
         32, "Network width: channels at full resolution, doubling toward the base grid."
     )
+    reference: Optional[str] = setting(
+        None,
+        "Evaluate against these real images with the project's classifier (28x28 grey "
+        "folders; class folder i must be the classifier's class i). Unset: no evaluation.",
+        tuple(REFERENCES),
+    )
+    reference_dir: Optional[str] = setting(
+        None, "IDX or TFDS directory of the reference images (e.g. Debian's fashion-mnist)."
+    )
 
     @property
     def run_name(self):
@@ -70,6 +80,7 @@ DEFAULT = ImagesConfig(
     loss="non_saturating", epochs=50, batch_size=32, learning_rate=2e-4, max_minutes=10.0
 )
 PRESETS = {"default": DEFAULT}
+MIN_STEPS_PER_EPOCH = 100
 
 
 def parse_image_size(value):
@@ -112,6 +123,13 @@ class ImageFolderSource(noise_gan.Source):
             first_epoch=first_epoch,
             steps_per_epoch=steps_per_epoch,
         )
+
+    def evaluator(self, config):
+        if not config.reference:
+            return None
+        from keras_gans import evaluation
+
+        return evaluation.Evaluator(config.reference, data_dir=config.reference_dir)
 
     def networks(self, config, num_classes=None):
         shape = self.folder.image_shape
@@ -177,7 +195,20 @@ def train(config=None, callbacks=(), **overrides):
     )
     height, width, channels = folder.image_shape
     config = config.replace(image_size=f"{height}x{width}", channels=channels)
+    if (
+        config.steps_per_epoch is None
+        and len(folder.images) < MIN_STEPS_PER_EPOCH * config.batch_size
+    ):
+        # A few hundred images would make epochs of a few steps: a grid, a
+        # log line and a backup every second or two.
+        config = config.replace(steps_per_epoch=MIN_STEPS_PER_EPOCH)
     dcgan.dcgan_filters(folder.image_shape)  # a size the DCGAN cannot build fails here
+    if config.reference and folder.image_shape != (28, 28, 1):
+        raise ValueError(
+            f"`reference={config.reference}` scores 28x28 grey images with the project's "
+            f"classifier; this folder trains at {height}x{width}x{channels}. Pass "
+            "`image_size=28` and `channels=1`, or leave `reference` unset."
+        )
     print(
         f"{config.data_dir}: {len(folder.images)} images at {height}x{width}x{channels}"
         + (f", {len(folder.class_names)} classes" if folder.class_names else "")

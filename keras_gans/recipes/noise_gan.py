@@ -62,7 +62,9 @@ class NoiseGANConfig(TrainingConfig):
     spectral_norm: bool = setting(False, "Spectral normalization on every discriminator layer.")
     r1_weight: float = setting(0.0, "R1 gradient penalty gamma on real images.")
     augment: Optional[str] = setting(
-        None, "DiffAugment policy on every discriminator input, e.g. translation,cutout,color."
+        None,
+        "Discriminator augmentation: ada (adaptive, for small data sets), ada:<policy>, a "
+        "DiffAugment policy such as translation,cutout,color, or none.",
     )
     label_smoothing: float = setting(
         0.0, "One-sided label smoothing: the real target becomes 1 - e (cross-entropy losses)."
@@ -181,14 +183,13 @@ def train(config, explicit, source, callbacks=(), summary=None):
     replicas = strategy.num_replicas_in_sync
     steps_per_epoch = config.steps_per_epoch
     stream = {}
-    if config.backup_dir:
-        # Resumable runs read an endless stream whose epoch e depends only on
-        # (seed, e), started at the epoch the backup reached.
+    if config.backup_dir or steps_per_epoch:
+        # An endless stream whose epoch e depends only on (seed, e): resumable
+        # runs start it at the epoch the backup reached, and an epoch may be
+        # longer than the data.
         steps_per_epoch = steps_per_epoch or source.num_examples // (config.batch_size * replicas)
-        stream = {
-            "first_epoch": _compat.backup_epoch(config.backup_dir),
-            "steps_per_epoch": steps_per_epoch,
-        }
+        first_epoch = _compat.backup_epoch(config.backup_dir) if config.backup_dir else 0
+        stream = {"first_epoch": first_epoch, "steps_per_epoch": steps_per_epoch}
     dataset = source.dataset(
         config.batch_size * replicas, labels=None if clusters is None else clusters.labels, **stream
     )
