@@ -284,7 +284,9 @@ class AdversarialModel(_compat.SkipsSymbolicBuild, SavesSeedState, keras.Model):
     def _metric_results(self):
         results = {m.name: m.result() for m in self.metrics}
         if hasattr(self.augment, "probability"):
-            results["augment_p"] = tf.convert_to_tensor(self.augment.probability)
+            results[augment_module.PROBABILITY_METRIC] = tf.convert_to_tensor(
+                self.augment.probability
+            )
         if distribute.is_multi_worker(self.distribute_strategy):
             # Keras reduces step outputs across workers with
             # `strategy.reduce("MEAN", value, axis=0)`, which fails on scalars;

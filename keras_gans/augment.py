@@ -15,6 +15,8 @@ from keras_gans.saving import register_serializable
 from keras_gans.validation import check_fraction
 from keras_gans.validation import check_positive_int
 
+# The metric name under which models log the ADA probability `p`.
+PROBABILITY_METRIC = "augment_p"
 POLICIES = ("translation", "cutout", "color")
 
 

@@ -90,7 +90,7 @@ def image_grid_figure(images, rows=None, cols=None, title=None, scale=3):
     return fig
 
 
-def plot_loss_curves(history, path, keys=("d_loss", "g_loss"), title=None):
+def plot_loss_curves(history, path, keys=("d_loss", "g_loss"), title=None, right_keys=()):
     """Plots loss curves from a `History`, a dict, or `LossHistory.history`.
 
     Args:
@@ -101,14 +101,16 @@ def plot_loss_curves(history, path, keys=("d_loss", "g_loss"), title=None):
         keys: names to plot; missing ones are skipped. Defaults to
             `("d_loss", "g_loss")`.
         title: str. Optional title.
+        right_keys: values in [0, 1] drawn dashed against a right-hand axis
+            (ADA's `"augment_p"`); missing ones are skipped.
 
     Returns:
         `path`.
     """
-    return save_figure(loss_curves_figure(history, keys, title), path)
+    return save_figure(loss_curves_figure(history, keys, title, right_keys), path)
 
 
-def loss_curves_figure(history, keys=("d_loss", "g_loss"), title=None):
+def loss_curves_figure(history, keys=("d_loss", "g_loss"), title=None, right_keys=()):
     """A `Figure` of loss curves; arguments as in `plot_loss_curves`."""
     values = getattr(history, "history", history)
     steps = values.get("step")
@@ -123,7 +125,18 @@ def loss_curves_figure(history, keys=("d_loss", "g_loss"), title=None):
     ax.set_xlabel("training step" if steps else "epoch")
     ax.set_ylabel("loss")
     ax.grid(alpha=0.3)
-    ax.legend()
+    lines = ax.get_lines()
+    right = [key for key in right_keys if values.get(key)]
+    if right:
+        twin = ax.twinx()
+        for key in right:
+            series = values[key]
+            x = steps if steps else range(1, len(series) + 1)
+            twin.plot(x, series, color="black", linestyle="--", linewidth=1.0, label=key)
+        twin.set_ylim(0, 1)
+        twin.set_ylabel(", ".join(right))
+        lines = lines + twin.get_lines()
+    ax.legend(lines, [line.get_label() for line in lines])
     if title:
         ax.set_title(title)
     fig.tight_layout()

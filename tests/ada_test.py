@@ -50,6 +50,14 @@ def test_training_logs_p_and_keras_files_keep_it(real_batches, tmp_path):
     history = gan.fit(tf.data.Dataset.from_tensor_slices(real_batches[:4]), epochs=1, verbose=0)
     assert "augment_p" in history.history
     assert float(gan.augment.probability) == pytest.approx(history.history["augment_p"][-1])
+    steps = kg.callbacks.LossHistory(every_n_steps=2, levels=("augment_p",))
+    gan.fit(tf.data.Dataset.from_tensor_slices(real_batches[:4]), callbacks=[steps], verbose=0)
+    # Recorded as the value at each window's end, not as a running mean.
+    assert steps.history["augment_p"][-1] == pytest.approx(float(gan.augment.probability))
+    figure = kg.plotting.loss_curves_figure(steps.history, right_keys=("augment_p",))
+    twin = figure.axes[1]
+    np.testing.assert_allclose(twin.get_lines()[0].get_ydata(), steps.history["augment_p"])
+    assert twin.get_ylim() == (0, 1)
     gan.augment.probability.assign(0.37)
     path = str(tmp_path / "gan.keras")
     gan.save(path)

@@ -16,17 +16,21 @@ class LossHistory(keras.callbacks.Callback):
         keys: metric names to record. Defaults to `("d_loss", "g_loss",
             "d_real", "d_fake")`.
         every_n_steps: int. Window length. Defaults to `50`.
+        levels: names of values the model logs as they are (not as running
+            means), recorded at each window's end, e.g. ADA's `"augment_p"`.
+            Defaults to `()`.
 
     Attributes:
         history: dict with a `"step"` list (global step at each window's end)
             and one list per key; pass it to `plotting.plot_loss_curves`.
     """
 
-    def __init__(self, keys=("d_loss", "g_loss", "d_real", "d_fake"), every_n_steps=50):
+    def __init__(self, keys=("d_loss", "g_loss", "d_real", "d_fake"), every_n_steps=50, levels=()):
         super().__init__()
         self.keys = tuple(keys)
+        self.levels = tuple(levels)
         self.every_n_steps = every_n_steps
-        self.history = {"step": [], **{k: [] for k in self.keys}}
+        self.history = {"step": [], **{k: [] for k in self.keys + self.levels}}
         self._global_step = 0
 
     def on_epoch_begin(self, epoch, logs=None):
@@ -53,6 +57,8 @@ class LossHistory(keras.callbacks.Callback):
             values[key] = (b * mean_b - a * mean_a) / (b - a)
             self._start_means[key] = mean_b
         self.history["step"].append(self._global_step + b)
-        for key in self.keys:
+        for key in self.levels:
+            values[key] = float(logs[key]) if key in logs else math.nan
+        for key in self.keys + self.levels:
             self.history[key].append(values.get(key, math.nan))
         self._window_start = b

@@ -18,6 +18,7 @@ import keras
 
 from keras_gans import export
 from keras_gans import plotting
+from keras_gans.augment import PROBABILITY_METRIC as AUGMENT_PROBABILITY
 from keras_gans.callbacks import LossHistory
 from keras_gans.callbacks import StopAfterMinutes
 from keras_gans.callbacks import StopOnNonFiniteLoss
@@ -156,7 +157,9 @@ class Run:
         self.started = time.perf_counter() if started is None else started
         self.chief = chief
         self.plot_keys = plot_keys
-        self.steps_log = LossHistory(keys=loss_keys, every_n_steps=every_n_steps)
+        self.steps_log = LossHistory(
+            keys=loss_keys, every_n_steps=every_n_steps, levels=(AUGMENT_PROBABILITY,)
+        )
         self.fit_seconds = None
         self.summary = {}
         os.makedirs(output_dir, exist_ok=True)
@@ -194,6 +197,7 @@ class Run:
             os.path.join(self.output_dir, "loss_curves.png"),
             keys=self.plot_keys,
             title=f"{self.name}: {config.loss} loss",
+            right_keys=(AUGMENT_PROBABILITY,),
         )
         keras_path = save_atomically(gan, os.path.join(self.output_dir, "gan.keras"))
         export_path, tflite_paths = None, []
