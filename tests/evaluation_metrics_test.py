@@ -61,6 +61,26 @@ def test_precision_and_recall():
     assert p < 0.05 and r < 0.05
 
 
+def test_density_and_manifold_coverage():
+    rng = np.random.default_rng(3)
+    real = rng.standard_normal((1500, 8))
+    same = rng.standard_normal((1500, 8))
+    density, coverage = ev.density_coverage(real, same, k=5)
+    assert 0.85 < density < 1.15 and coverage > 0.9
+    # A collapse onto a few modes: samples sit where data is, but cover little.
+    collapsed = real[:5][rng.integers(0, 5, 1500)] + 0.01 * rng.standard_normal((1500, 8))
+    density, coverage = ev.density_coverage(real, collapsed, k=5)
+    assert coverage < 0.02
+    # Outliers far from the data add no density and cover nothing.
+    density, coverage = ev.density_coverage(real, rng.standard_normal((1500, 8)) + 6.0, k=5)
+    assert density < 0.01 and coverage < 0.01
+    # By hand: real points on a line with k = 1 balls of radius 1.
+    line = np.arange(5.0)[:, None]
+    density, coverage = ev.density_coverage(line, np.array([[0.5], [0.6], [10.0]]), k=1)
+    # 0.5 and 0.6 each lie in the balls of 0 and 1; 10 in none.
+    assert density == pytest.approx(4 / 3) and coverage == pytest.approx(2 / 5)
+
+
 def test_coverage_on_collapsed_and_healthy_sets():
     assert ev.class_coverage(np.full(1000, 3))[0] == pytest.approx(0.1)
     assert ev.class_coverage(np.arange(1000) % 10)[0] == 1.0

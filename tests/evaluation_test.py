@@ -48,11 +48,13 @@ def test_real_data_scores_near_the_floor_and_collapse_scores_badly(evaluator, re
     assert real["fcd"] < 5.0 and abs(real["kid"]) < 3 * real["kid_std"]
     assert real["classifier_score"] > 9.0
     assert real["precision"] > 0.6 and real["recall"] > 0.6
+    assert 0.7 < real["density"] < 1.3 and real["manifold_coverage"] > 0.8
     collapsed = evaluator.evaluate(np.repeat(images[:1], 2000, axis=0), kid_subsets=20)
     assert collapsed["coverage"] == pytest.approx(0.1)
     assert collapsed["fcd"] > 50 * real["fcd"]
     assert collapsed["kid"] > 10 * real["kid_std"]
     assert collapsed["classifier_score"] < 1.5 and collapsed["recall"] < 0.05
+    assert collapsed["manifold_coverage"] < 0.05
 
 
 def test_tampered_classifier_is_refused(tmp_path):

@@ -14,6 +14,7 @@ from keras_gans.evaluation.evaluator import format_table
 from keras_gans.evaluation.evaluator import to_model_range
 from keras_gans.evaluation.metrics import class_coverage
 from keras_gans.evaluation.metrics import classifier_score
+from keras_gans.evaluation.metrics import density_coverage
 from keras_gans.evaluation.metrics import frechet_distance
 from keras_gans.evaluation.metrics import frechet_distance_from_statistics
 from keras_gans.evaluation.metrics import kernel_inception_distance
@@ -25,6 +26,7 @@ __all__ = [
     "Evaluator",
     "class_coverage",
     "classifier_score",
+    "density_coverage",
     "evaluate_gan",
     "format_table",
     "frechet_distance",

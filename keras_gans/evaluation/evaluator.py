@@ -118,7 +118,8 @@ class Evaluator:
 
         Returns:
             dict with `fcd`, `kid`, `kid_std`, `classifier_score`,
-            `classifier_score_std`, `precision`, `recall`, `coverage`,
+            `classifier_score_std`, `precision`, `recall`, `density` and
+            `manifold_coverage` (Naeem et al. 2020; k = 5), `coverage`,
             `class_counts`, `num_samples`, `num_reference`, `reference`.
             FCD depends on the number of samples (it is biased upwards for
             small N): compare only numbers computed with the same N.
@@ -140,6 +141,7 @@ class Evaluator:
         real_subset = ref_features[rng.choice(len(ref_features), n, replace=False)]
         fake_subset = features[rng.choice(len(features), n, replace=False)]
         precision, recall = metrics.precision_recall(real_subset, fake_subset, k=k)
+        density, manifold_coverage = metrics.density_coverage(real_subset, fake_subset)
         predicted = probs.argmax(axis=1)
         coverage, counts = metrics.class_coverage(predicted, probs.shape[1])
         extra = {}
@@ -156,6 +158,8 @@ class Evaluator:
             "classifier_score_std": score_std,
             "precision": precision,
             "recall": recall,
+            "density": density,
+            "manifold_coverage": manifold_coverage,
             "coverage": coverage,
             "class_counts": counts.tolist(),
             "num_samples": int(len(features)),
@@ -176,6 +180,7 @@ def format_table(results, title=None):
         ),
         ("precision (k=3)", f"{results['precision']:.3f}"),
         ("recall (k=3)", f"{results['recall']:.3f}"),
+        ("density / manifold coverage (k=5)", _density_coverage(results)),
         ("class coverage", f"{results['coverage']:.2f}"),
         ("class counts 0-9", " ".join(str(c) for c in results["class_counts"])),
         (
@@ -187,6 +192,12 @@ def format_table(results, title=None):
     lines = [title] if title else []
     lines += [f"{name.ljust(width)}  {value}" for name, value in rows]
     return os.linesep.join(lines)
+
+
+def _density_coverage(results):
+    if "density" not in results:  # results saved before these metrics existed
+        return "–"
+    return f"{results['density']:.3f} / {results['manifold_coverage']:.3f}"
 
 
 def evaluate_gan(evaluator, gan, noise, seed=0):

@@ -166,6 +166,36 @@ def precision_recall(real_features, fake_features, k=3, chunk=1000):
     return precision, recall
 
 
+def density_coverage(real_features, fake_features, k=5, chunk=1000):
+    """Density and coverage (Naeem et al., 2020).
+
+    Each real sample has a ball of radius the distance to its `k`-th nearest
+    real neighbour. Density: how many real balls hold a generated sample, on
+    average, divided by `k` (about 1 when the two sets match, above 1 when
+    samples crowd where the data is dense). Coverage (here
+    `manifold_coverage`, to keep it apart from class coverage): the fraction
+    of real balls that hold at least one generated sample. Unlike recall,
+    neither inflates when a generator scatters a few outliers.
+
+    Returns:
+        `(density, coverage)`.
+    """
+    real = _as_features(real_features, "real_features")
+    fake = _as_features(fake_features, "fake_features")
+    if len(real) <= k:
+        raise ValueError(f"density/coverage with k={k} needs more than {k} real samples.")
+    radii = _kth_neighbour_radii(real, k, chunk)
+    hits = np.zeros(len(fake))
+    nearest_fake = np.full(len(real), np.inf)
+    for start in range(0, len(fake), chunk):
+        d = _pairwise_sq_distances(fake[start : start + chunk], real)
+        hits[start : start + chunk] = (d <= radii[None, :]).sum(axis=1)
+        nearest_fake = np.minimum(nearest_fake, d.min(axis=0))
+    density = float(hits.sum() / (k * len(fake)))
+    coverage = float((nearest_fake <= radii).mean())
+    return density, coverage
+
+
 def class_coverage(predicted_labels, num_classes=10, min_share=0.5):
     """Fraction of classes that get at least `min_share` of their expected count.
 
