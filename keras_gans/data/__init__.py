@@ -1,6 +1,7 @@
 """tf.data input pipelines."""
 
 from keras_gans.data.image_folder import ImageFolder
+from keras_gans.data.image_folder import find_images
 from keras_gans.data.image_folder import image_folder
 from keras_gans.data.image_folder import load_image_folder
 from keras_gans.data.images import center_square
@@ -19,6 +20,7 @@ from keras_gans.data.transforms import to_uint8
 __all__ = [
     "DataNotFoundError",
     "ImageFolder",
+    "find_images",
     "image_folder",
     "load_image_folder",
     "center_square",

@@ -1,8 +1,9 @@
-"""The MNIST classifier whose features the evaluator measures.
+"""The classifiers whose features the evaluator measures.
 
-The project trains it itself (`python -m keras_gans.evaluation.train_classifier`)
-from the same data pipeline the GANs use, so evaluation needs no download.
-It is saved as `<dir>/classifier.weights.h5` beside `<dir>/metadata.json`,
+The project trains them itself (`python -m keras_gans.evaluation.train_classifier`):
+on MNIST or Fashion-MNIST from the same pipeline the GANs use, or on any
+folder with one subfolder per class, so evaluation needs no download. One is
+saved as `<dir>/classifier.weights.h5` beside `<dir>/metadata.json`,
 which records its test accuracy and the SHA-256 of the weights file;
 `load_classifier` refuses a weights file whose hash does not match.
 """
@@ -27,28 +28,42 @@ def default_classifier_dir(dataset="mnist"):
     )
 
 
-def mnist_classifier(num_classes=10, feature_dim=128, dropout=0.3, name="mnist_classifier"):
-    """Builds the evaluation CNN for 28×28×1 images in [-1, 1].
+def image_classifier(
+    input_shape=(28, 28, 1), num_classes=10, feature_dim=128, dropout=0.3, name="image_classifier"
+):
+    """Builds an evaluation CNN for images in [-1, 1] of any size.
 
-    Two blocks of two 3×3 convolutions (32, then 64 filters) with max
-    pooling, then a dense ReLU layer named `"features"` (the penultimate
-    layer, `feature_dim` wide) whose activations FCD, KID and precision/recall
-    use, then `num_classes` logits.
+    Blocks of two 3×3 convolutions and 2×2 max pooling (32 filters, doubling
+    per block up to 256), one block per halving until the shorter side is at
+    most 7 (28×28: two blocks, 64×64: four), then a dense ReLU layer named
+    `"features"` (`feature_dim` wide) whose activations the Fréchet distance,
+    KID, precision/recall and density/coverage use, then `num_classes`
+    logits. At 28×28×1 this is exactly the committed MNIST and
+    Fashion-MNIST classifiers' network.
     """
-    images = keras.Input((28, 28, 1), name="images")
+    height, width, _ = input_shape
+    images = keras.Input(tuple(input_shape), name="images")
     x = images
-    for block, filters in enumerate((32, 64)):
+    block = 0
+    while min(height, width) > 7 and min(height, width) % 2 == 0 or block == 0:
+        filters = min(32 * 2**block, 256)
         for i in range(2):
             x = layers.Conv2D(
                 filters, 3, padding="same", activation="relu", name=f"conv{block}_{i}"
             )(x)
         x = layers.MaxPooling2D(name=f"pool{block}")(x)
+        height, width, block = height // 2, width // 2, block + 1
     x = layers.Flatten(name="flatten")(x)
     x = layers.Dropout(dropout, name="dropout_0")(x)
     features = layers.Dense(feature_dim, activation="relu", name=FEATURE_LAYER)(x)
     x = layers.Dropout(dropout, name="dropout_1")(features)
     logits = layers.Dense(num_classes, name="logits")(x)
     return keras.Model(images, logits, name=name)
+
+
+def mnist_classifier(num_classes=10, feature_dim=128, dropout=0.3, name="mnist_classifier"):
+    """The evaluation CNN for 28×28×1 images: `image_classifier` at that size."""
+    return image_classifier((28, 28, 1), num_classes, feature_dim, dropout, name)
 
 
 def sha256_of(path):
@@ -80,6 +95,17 @@ class Classifier:
     def feature_dim(self):
         return self.model.get_layer(FEATURE_LAYER).units
 
+    @property
+    def input_shape(self):
+        """`(height, width, channels)` the network takes."""
+        return tuple(self.model.input_shape[1:])
+
+    @property
+    def name(self):
+        """What produced the features: the training data and the weights' hash."""
+        dataset, digest = self.metadata.get("dataset", "?"), self.metadata.get("sha256", "?")
+        return f"classifier:{dataset}:{digest[:12]}"
+
     def predict(self, images, batch_size=500):
         """Returns `(features, probabilities)` as NumPy arrays."""
         features, probs = self.feature_model.predict(images, batch_size=batch_size, verbose=0)
@@ -93,8 +119,10 @@ def save_classifier(model, directory, metadata):
     tmp = os.path.join(directory, "tmp." + WEIGHTS_FILE)
     # A compiled model's weights file also holds its optimizer state; the
     # evaluator needs the network only (a third of the size).
-    clean = mnist_classifier(
-        num_classes=model.output_shape[-1], feature_dim=model.get_layer(FEATURE_LAYER).units
+    clean = image_classifier(
+        model.input_shape[1:],
+        num_classes=model.output_shape[-1],
+        feature_dim=model.get_layer(FEATURE_LAYER).units,
     )
     clean.set_weights(model.get_weights())
     clean.save_weights(tmp)
@@ -105,6 +133,7 @@ def save_classifier(model, directory, metadata):
         weights_file=WEIGHTS_FILE,
         feature_layer=FEATURE_LAYER,
         feature_dim=model.get_layer(FEATURE_LAYER).units,
+        input_shape=list(model.input_shape[1:]),
     )
     with open(os.path.join(directory, METADATA_FILE), "w") as f:
         json.dump(metadata, f, indent=1)
@@ -147,8 +176,10 @@ def load_classifier(directory=None, verify=True):
                 "file (git checkout) or retrain with "
                 "`python -m keras_gans.evaluation.train_classifier`."
             )
-    model = mnist_classifier(
-        num_classes=metadata.get("num_classes", 10), feature_dim=metadata.get("feature_dim", 128)
+    model = image_classifier(
+        tuple(metadata.get("input_shape", (28, 28, 1))),
+        num_classes=metadata.get("num_classes", 10),
+        feature_dim=metadata.get("feature_dim", 128),
     )
     model.load_weights(weights)
     return Classifier(model, metadata)

@@ -5,11 +5,18 @@ Run as `python -m keras_gans.evaluate` (or `python -m keras_gans.evaluation`):
     python -m keras_gans.evaluate saved_models/mnist_dcgan
     python -m keras_gans.evaluate samples.npy --reference mnist_test
 
-SOURCE is a `.npy` file of images (N×28×28 or N×28×28×1; uint8, or floats in
-[0, 1] or [-1, 1], detected) or an exported generator (a SavedModel directory
-or a model directory with numbered versions, with the `z` -> `images`
-signature). Prints a table, then as its last line a JSON object with the keys
-fcd, kid, classifier_score, precision, recall, coverage (and more).
+    python -m keras_gans.evaluate saved_models/photos --reference photos/ \
+        --classifier_dir my_classifier
+
+SOURCE is a `.npy` file of images ((n, h, w) or (n, h, w, c); uint8, or floats
+in [0, 1] or [-1, 1], detected), a folder of images, or an exported generator
+(a SavedModel directory or a model directory with numbered versions, with the
+`z` -> `images` signature). REFERENCE is a named split, a folder of images or a
+`.npy` file; for the last two pass the classifier trained on such images
+(`python -m keras_gans.evaluation.train_classifier --data_dir=...`). Prints a
+table, then as its last line a JSON object with the keys fcd, kid,
+classifier_score, precision, recall, density, manifold_coverage, coverage,
+num_samples, extractor (and more).
 """
 
 import json
@@ -26,11 +33,11 @@ flags.DEFINE_integer(
     "from a .npy file (default: all of it).",
     lower_bound=2,
 )
-flags.DEFINE_enum(
+flags.DEFINE_string(
     "reference",
     "mnist_test",
-    ["mnist_test", "mnist_train", "fashion_mnist_test", "fashion_mnist_train"],
-    "Real images to compare with.",
+    "Real images to compare with: mnist_test, mnist_train, fashion_mnist_test, "
+    "fashion_mnist_train, a folder of images or a .npy file.",
 )
 flags.DEFINE_string("data_dir", None, "MNIST IDX directory or TFDS data dir for the reference.")
 flags.DEFINE_string("classifier_dir", None, "Evaluation classifier (default: saved_models/).")
@@ -38,8 +45,10 @@ flags.DEFINE_integer("seed", 0, "Seed for the generator's noise and metric subse
 FLAGS = flags.FLAGS
 
 
-def load_images(source, num_samples=None, seed=0):
-    """Returns images from a `.npy` file or an exported generator.
+def load_images(source, num_samples=None, seed=0, image_shape=None):
+    """Returns images from a `.npy` file, a folder of images or an exported generator.
+
+    A folder of images is read at `image_shape` (the classifier's size).
 
     Raises:
         FileNotFoundError / ValueError: with a message naming the problem.
@@ -56,6 +65,14 @@ def load_images(source, num_samples=None, seed=0):
                 f"Could not read {source} as a .npy array of images ({e}). Save "
                 "samples with `numpy.save(path, images)`."
             ) from e
+        return images[:num_samples] if num_samples else images
+    if not _is_saved_model(source):
+        from keras_gans import data
+
+        height, width, channels = image_shape or (28, 28, 1)
+        images = data.load_image_folder(
+            source, image_size=(height, width), channels=channels, labels=None
+        ).images
         return images[:num_samples] if num_samples else images
 
     import tensorflow as tf
@@ -79,6 +96,16 @@ def load_images(source, num_samples=None, seed=0):
     return np.concatenate(chunks)
 
 
+def _is_saved_model(directory):
+    """A SavedModel, or a model directory of numbered SavedModel versions."""
+    if os.path.isfile(os.path.join(directory, "saved_model.pb")):
+        return True
+    return any(
+        name.isdigit() and os.path.isfile(os.path.join(directory, name, "saved_model.pb"))
+        for name in os.listdir(directory)
+    )
+
+
 def main(argv):
     if len(argv) != 2:
         raise app.UsageError("Usage: python -m keras_gans.evaluate SOURCE [flags]")
@@ -86,9 +113,14 @@ def main(argv):
     from keras_gans.evaluation import evaluator as evaluator_lib
 
     try:
-        images = load_images(source, FLAGS.num_samples, FLAGS.seed)
         evaluator = evaluator_lib.Evaluator(FLAGS.reference, FLAGS.data_dir, FLAGS.classifier_dir)
+        images = load_images(
+            source, FLAGS.num_samples, FLAGS.seed, evaluator.classifier.input_shape
+        )
         results = evaluator.evaluate(images, seed=FLAGS.seed)
+        if os.path.isdir(source) and not _is_saved_model(source):
+            height, width, _ = evaluator.classifier.input_shape
+            results["input_resize"] = f"folder read at {height}x{width} (center crop, antialiased)"
     except (FileNotFoundError, ValueError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 1

@@ -1,8 +1,9 @@
-"""`Evaluator`: every quality metric for a set of MNIST-like samples at once."""
+"""`Evaluator`: every quality metric for a set of generated images at once."""
 
 import os
 
 import numpy as np
+import tensorflow as tf
 
 from keras_gans.evaluation import classifier as classifier_lib
 from keras_gans.evaluation import metrics
@@ -18,88 +19,134 @@ DEFAULT_NUM_SAMPLES = 10_000
 SUMMARY_KEYS = ("fcd", "kid", "classifier_score", "precision", "recall", "coverage")
 
 
-def to_model_range(images):
-    """Returns float32 `(n, 28, 28, 1)` images in [-1, 1].
+def to_model_range(images, input_shape=(28, 28, 1)):
+    """Returns float32 images in [-1, 1] at `input_shape` = (h, w, c).
 
-    Accepts `(n, 28, 28)` or `(n, 28, 28, 1)`; uint8 pixels, or floats in
+    Accepts `(n, h, w)` (grey) or `(n, h, w, c)`; uint8 pixels, or floats in
     [0, 1] or in [-1, 1]. Floats with no negative value are read as [0, 1]
     (a generator with a tanh output always produces some negative pixels).
+    Images of another height and width are resized (bilinear, antialiased);
+    the channel count must match.
     """
     images = np.asarray(images)
     if images.ndim == 3:
         images = images[..., None]
-    if images.ndim != 4 or images.shape[1:] != (28, 28, 1):
+    height, width, channels = input_shape
+    if images.ndim != 4 or images.shape[-1] != channels:
         raise ValueError(
-            "Expected MNIST-sized images of shape (n, 28, 28) or (n, 28, 28, 1). "
-            f"Received shape {images.shape}."
+            f"Expected images of shape (n, {height}, {width}, {channels})"
+            + (f" or (n, {height}, {width})" if channels == 1 else "")
+            + f" (other heights and widths are resized). Received shape {images.shape}."
         )
     if len(images) < 2:
         raise ValueError(f"Need at least 2 images to evaluate; received {len(images)}.")
     if images.dtype == np.uint8:
-        return images.astype(np.float32) / 127.5 - 1.0
-    if not np.issubdtype(images.dtype, np.floating):
+        images = images.astype(np.float32) / 127.5 - 1.0
+    elif not np.issubdtype(images.dtype, np.floating):
         raise ValueError(
             f"Images must be uint8 or floats in [0, 1] or [-1, 1]; received dtype {images.dtype}."
         )
-    images = images.astype(np.float32)
-    if not np.isfinite(images).all():
-        raise ValueError("Images contain NaN or infinite values.")
-    low, high = float(images.min()), float(images.max())
-    if low >= 0.0 and high <= 1.0:
-        return images * 2.0 - 1.0
-    if low >= -1.0 and high <= 1.0:
-        return images
-    raise ValueError(
-        f"Float images must lie in [0, 1] or [-1, 1]; received values in [{low:.3g}, {high:.3g}]."
-    )
+    else:
+        images = images.astype(np.float32)
+        if not np.isfinite(images).all():
+            raise ValueError("Images contain NaN or infinite values.")
+        low, high = float(images.min()), float(images.max())
+        if low >= 0.0 and high <= 1.0:
+            images = images * 2.0 - 1.0
+        elif not (low >= -1.0 and high <= 1.0):
+            raise ValueError(
+                "Float images must lie in [0, 1] or [-1, 1]; received values in "
+                f"[{low:.3g}, {high:.3g}]."
+            )
+    if images.shape[1:3] != (height, width):
+        images = np.concatenate(
+            [
+                tf.image.resize(images[i : i + 1000], (height, width), antialias=True).numpy()
+                for i in range(0, len(images), 1000)
+            ]
+        )
+    return images
+
+
+def input_resize(images_shape, input_shape):
+    """How `to_model_range` brings images of `images_shape` to `input_shape`."""
+    size = tuple(images_shape[1:3])
+    if size == tuple(input_shape[:2]):
+        return "none"
+    return f"bilinear {size[0]}x{size[1]} -> {input_shape[0]}x{input_shape[1]}"
 
 
 class Evaluator:
-    """Scores generated MNIST-like images against real ones, offline.
+    """Scores generated images against real ones, offline, with a classifier's features.
 
-    Uses the project's own MNIST classifier (`saved_models/mnist_classifier`,
-    hash-checked) as the feature extractor: its penultimate layer
-    (`"features"`, 128 ReLU units) for FCD, KID and precision/recall, its
-    softmax for the classifier score and class coverage.
+    The feature extractor is one of the project's own classifiers
+    (hash-checked): its penultimate layer (`"features"`) for the Fréchet
+    distance (FCD), KID, precision/recall and density/coverage, its softmax
+    for the classifier score and class coverage. The committed MNIST and
+    Fashion-MNIST classifiers serve the named references; a classifier
+    trained on a folder of class subfolders
+    (`python -m keras_gans.evaluation.train_classifier --data_dir=...`)
+    serves images of any size and channel count.
 
     Args:
         reference: str. Real images to compare with: `"mnist_test"` (10,000
-            images, the default), `"mnist_train"` (60,000) or the
-            `fashion_mnist_*` equivalents (with a Fashion classifier).
-        data_dir: str. MNIST IDX directory or TFDS data dir for the reference.
-        classifier_dir: str. Defaults to `saved_models/mnist_classifier`.
+            images, the default), `"mnist_train"` (60,000), the
+            `fashion_mnist_*` equivalents, a folder of images (flat or class
+            subfolders), or a `.npy` file of images.
+        data_dir: str. MNIST IDX directory or TFDS data dir for a named
+            reference.
+        classifier_dir: str. Defaults to `saved_models/<dataset>_classifier`
+            for a named reference; required for a folder or `.npy` reference.
         batch_size: int. Classifier batch size. Defaults to `500`.
 
     Example:
 
     >>> evaluator = keras_gans.evaluation.Evaluator()
     >>> results = evaluator.evaluate(gan.generate(10_000))
-    >>> results["fcd"], results["coverage"]
+    >>> results["fcd"], results["coverage"], results["extractor"]
     """
 
     def __init__(self, reference="mnist_test", data_dir=None, classifier_dir=None, batch_size=500):
-        check_choice("reference", reference, tuple(REFERENCES))
-        self.reference = reference
+        self.reference = str(reference)
         self.data_dir = data_dir
         self.batch_size = batch_size
-        dataset = REFERENCES[reference][0]
-        self.classifier = classifier_lib.load_classifier(
-            classifier_dir or classifier_lib.default_classifier_dir(dataset)
-        )
+        if self.reference in REFERENCES:
+            dataset = REFERENCES[self.reference][0]
+            classifier_dir = classifier_dir or classifier_lib.default_classifier_dir(dataset)
+        elif not (os.path.isdir(self.reference) or self.reference.endswith(".npy")):
+            check_choice("reference", reference, tuple(REFERENCES))  # names the choices
+        elif classifier_dir is None:
+            raise ValueError(
+                f"Evaluating against {self.reference} needs `classifier_dir`: a classifier "
+                "trained on images like these (python -m keras_gans.evaluation."
+                "train_classifier --data_dir=<class folders> --output_dir=<dir>)."
+            )
+        elif not os.path.exists(self.reference):
+            raise FileNotFoundError(f"The reference {self.reference} does not exist.")
+        self.classifier = classifier_lib.load_classifier(classifier_dir)
         self._reference = None
 
     def features(self, images):
         """Returns `(features, probabilities)` float64 for any accepted images."""
-        features, probs = self.classifier.predict(to_model_range(images), self.batch_size)
+        images = to_model_range(images, self.classifier.input_shape)
+        features, probs = self.classifier.predict(images, self.batch_size)
         return features.astype(np.float64), probs.astype(np.float64)
 
     def reference_images(self):
-        """The real reference images as float32 in [-1, 1]."""
+        """The real reference images, float32 in [-1, 1] at the classifier's size."""
         from keras_gans import data
 
-        dataset, split = REFERENCES[self.reference]
-        images, _ = data.load_arrays(split, dataset, self.data_dir)
-        return data.to_float(images).numpy()
+        if self.reference in REFERENCES:
+            dataset, split = REFERENCES[self.reference]
+            images, _ = data.load_arrays(split, dataset, self.data_dir)
+        elif self.reference.endswith(".npy"):
+            images = np.load(self.reference, allow_pickle=False)
+        else:
+            height, width, channels = self.classifier.input_shape
+            images = data.load_image_folder(
+                self.reference, image_size=(height, width), channels=channels
+            ).images
+        return to_model_range(images, self.classifier.input_shape)
 
     def reference_statistics(self):
         """Features and Gaussian statistics of the reference, computed once."""
@@ -124,6 +171,7 @@ class Evaluator:
             FCD depends on the number of samples (it is biased upwards for
             small N): compare only numbers computed with the same N.
         """
+        resize = input_resize(np.shape(images), self.classifier.input_shape)
         features, probs = self.features(images)
         ref = self.reference_statistics()
         ref_features = ref["features"]
@@ -151,6 +199,7 @@ class Evaluator:
                 raise ValueError(f"Got {labels.shape[0]} labels for {predicted.shape[0]} images.")
             extra["label_accuracy"] = float(np.mean(predicted == labels))
         return {
+            "fd": fcd,  # the Fréchet distance, named for any extractor
             "fcd": fcd,
             "kid": kid,
             "kid_std": kid_std,
@@ -165,6 +214,8 @@ class Evaluator:
             "num_samples": int(len(features)),
             "num_reference": int(len(ref_features)),
             "reference": self.reference,
+            "extractor": self.classifier.name,
+            "input_resize": resize,
             **extra,
         }
 
@@ -175,18 +226,20 @@ def format_table(results, title=None):
         ("FCD (lower is better)", f"{results['fcd']:.3f}"),
         ("KID (lower is better)", f"{results['kid']:.5f} ± {results['kid_std']:.5f}"),
         (
-            "classifier score (max 10)",
+            f"classifier score (max {len(results['class_counts'])})",
             f"{results['classifier_score']:.3f} ± {results['classifier_score_std']:.3f}",
         ),
         ("precision (k=3)", f"{results['precision']:.3f}"),
         ("recall (k=3)", f"{results['recall']:.3f}"),
         ("density / manifold coverage (k=5)", _density_coverage(results)),
         ("class coverage", f"{results['coverage']:.2f}"),
-        ("class counts 0-9", " ".join(str(c) for c in results["class_counts"])),
+        ("class counts", " ".join(str(c) for c in results["class_counts"])),
         (
             "samples / reference",
             f"{results['num_samples']} / {results['num_reference']} ({results['reference']})",
         ),
+        ("features", results.get("extractor", "classifier")),
+        ("input resize", results.get("input_resize", "none")),
     ]
     width = max(len(name) for name, _ in rows)
     lines = [title] if title else []

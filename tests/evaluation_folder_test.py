@@ -1,0 +1,131 @@
+"""Evaluation beyond MNIST: classifiers trained on folders of class subfolders
+(real Fashion-MNIST PNGs, real photos vs paintings), folder references, the
+provenance of every number, and the command line."""
+
+import json
+import os
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from keras_gans import data
+from keras_gans import evaluation
+from keras_gans.evaluation import classifier as classifier_lib
+from keras_gans.evaluation import train_classifier
+
+from conftest import SHARED
+from conftest import run_python
+
+FASHION = "/usr/share/datasets/fashion-mnist"
+MONET = os.path.join(SHARED, "style", "photo2monet")
+
+
+@pytest.fixture(scope="module")
+def fashion_classes(tmp_path_factory):
+    """120 real Fashion-MNIST test images of each of three classes, as PNG folders."""
+    if not os.path.isdir(FASHION):
+        pytest.skip("Debian's dataset-fashion-mnist is not installed")
+    images, labels = data.load_arrays("test", "fashion_mnist", FASHION)
+    root = tmp_path_factory.mktemp("fashion_classes")
+    for label, name in ((0, "a_tshirt"), (1, "b_trouser"), (7, "c_sneaker")):
+        (root / name).mkdir()
+        for i, image in enumerate(images[labels == label][:120]):
+            tf.io.write_file(str(root / name / f"{i}.png"), tf.io.encode_png(image))
+    return root
+
+
+@pytest.fixture(scope="module")
+def fashion_classifier(fashion_classes, tmp_path_factory):
+    directory = tmp_path_factory.mktemp("fashion_classifier")
+    metadata = train_classifier.train_on_folder(
+        str(fashion_classes), str(directory), epochs=4, batch_size=32, verbose=0
+    )
+    return directory, metadata
+
+
+def test_a_folder_classifier_learns_the_classes_and_records_what_taught_it(
+    fashion_classes, fashion_classifier
+):
+    directory, metadata = fashion_classifier
+    assert metadata["test_accuracy"] > 0.85  # 36 held-out images of 3 classes
+    assert metadata["class_names"] == ["a_tshirt", "b_trouser", "c_sneaker"]
+    assert metadata["input_shape"] == [28, 28, 1] and metadata["num_test_images"] == 36
+    paths = data.find_images(str(fashion_classes))[0]
+    assert metadata["data_fingerprint"] == train_classifier.files_fingerprint(paths)
+    classifier = classifier_lib.load_classifier(str(directory))
+    assert classifier.name == f"classifier:folder:{metadata['sha256'][:12]}"
+    # The features separate the classes: nearest class mean is right.
+    folder = data.load_image_folder(str(fashion_classes))
+    features, _ = classifier.predict(data.to_float(folder.images).numpy())
+    means = np.stack([features[folder.labels == c].mean(0) for c in range(3)])
+    nearest = np.argmin(((features[:, None] - means[None]) ** 2).sum(-1), axis=1)
+    assert np.mean(nearest == folder.labels) > 0.9
+
+
+def test_folder_reference_scores_real_images_well_and_a_collapse_badly(
+    fashion_classes, fashion_classifier
+):
+    directory, metadata = fashion_classifier
+    evaluator = evaluation.Evaluator(str(fashion_classes), classifier_dir=str(directory))
+    images = data.load_image_folder(str(fashion_classes)).images
+    real = evaluator.evaluate(images[::2], kid_subsets=10)
+    collapsed = evaluator.evaluate(np.repeat(images[:1], 180, axis=0), kid_subsets=10)
+    assert real["fd"] == real["fcd"] and real["coverage"] == 1.0
+    assert collapsed["fd"] > 20 * real["fd"]
+    assert collapsed["manifold_coverage"] < 0.05 < 0.6 < real["manifold_coverage"]
+    assert collapsed["coverage"] == pytest.approx(1 / 3)
+    assert real["extractor"] == f"classifier:folder:{metadata['sha256'][:12]}"
+    assert real["input_resize"] == "none" and real["num_reference"] == 360
+    # Other sizes are resized to the classifier's, and the result says so.
+    bigger = tf.image.resize(images[::2], (32, 32)).numpy().astype(np.uint8)
+    resized = evaluator.evaluate(bigger, kid_subsets=10)
+    assert resized["input_resize"] == "bilinear 32x32 -> 28x28"
+    assert resized["fd"] < 5 * real["fd"] + 1.0
+
+
+def test_a_folder_reference_needs_a_classifier(fashion_classes):
+    with pytest.raises(ValueError, match="classifier_dir"):
+        evaluation.Evaluator(str(fashion_classes))
+    with pytest.raises(ValueError, match="reference"):
+        evaluation.Evaluator("imagenet_test")
+
+
+@pytest.mark.slow
+def test_colour_photos_against_paintings_on_the_command_line(tmp_path):
+    """A 32x32 RGB classifier of real photos vs Monet paintings, then the CLI
+    scoring a folder of photos against the photos, with a JSON last line."""
+    if not os.path.isdir(MONET):
+        pytest.skip("the shared photo/Monet sets are not available")
+    classes = tmp_path / "classes"
+    for name, split in (("monet", "trainB"), ("photo", "trainA")):
+        (classes / name).mkdir(parents=True)
+        for file in sorted(os.listdir(os.path.join(MONET, split)))[:100]:
+            os.symlink(os.path.join(MONET, split, file), classes / name / file)
+    trained = run_python(
+        "-m",
+        "keras_gans.evaluation.train_classifier",
+        f"--data_dir={classes}",
+        "--image_size=32",
+        "--epochs=6",
+        "--batch_size=32",
+        f"--output_dir={tmp_path / 'clf'}",
+    )
+    assert trained.returncode == 0, trained.stderr[-3000:]
+    metadata = json.loads((tmp_path / "clf" / "metadata.json").read_text())
+    assert metadata["input_shape"] == [32, 32, 3] and metadata["test_accuracy"] >= 0.75
+    scored = run_python(
+        "-m",
+        "keras_gans.evaluate",
+        os.path.join(MONET, "testA"),
+        f"--reference={classes / 'photo'}",
+        f"--classifier_dir={tmp_path / 'clf'}",
+    )
+    assert scored.returncode == 0, scored.stderr[-3000:]
+    results = json.loads(scored.stdout.strip().splitlines()[-1])
+    for key in ("fd", "kid", "precision", "recall", "density", "manifold_coverage"):
+        assert np.isfinite(results[key]), key
+    assert results["extractor"].startswith("classifier:folder:")
+    assert results["num_reference"] == 100 and results["num_samples"] > 50
+    assert results["input_resize"] == "folder read at 32x32 (center crop, antialiased)"
+    assert "input resize" in scored.stdout
