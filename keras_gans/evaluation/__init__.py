@@ -1,11 +1,14 @@
-"""Offline evaluation of generated MNIST-like images.
+"""Offline evaluation of generated images.
 
-FCD (Fréchet distance on the project's own MNIST classifier features), KID,
-classifier score, precision/recall and class coverage; no download needed.
+FCD (Fréchet distance on the features of one of the project's own
+classifiers: MNIST, Fashion-MNIST, or one trained on a folder of classes),
+KID, classifier score, precision/recall, density/coverage and class
+coverage; no download needed, and every result names its extractor.
 """
 
 from keras_gans.callbacks.evaluate_generator import EvaluateGenerator
 from keras_gans.evaluation.classifier import Classifier
+from keras_gans.evaluation.classifier import image_classifier
 from keras_gans.evaluation.classifier import load_classifier
 from keras_gans.evaluation.classifier import mnist_classifier
 from keras_gans.evaluation.evaluator import Evaluator
@@ -29,6 +32,7 @@ __all__ = [
     "density_coverage",
     "evaluate_gan",
     "format_table",
+    "image_classifier",
     "frechet_distance",
     "frechet_distance_from_statistics",
     "kernel_inception_distance",

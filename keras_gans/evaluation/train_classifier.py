@@ -77,18 +77,9 @@ def train(
     )
     metadata = {"dataset": dataset, "num_classes": 10}
     directory = output_dir or classifier_lib.default_classifier_dir(dataset)
+    settings = dict(epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, seed=seed)
     return _fit_and_save(
-        (28, 28, 1),
-        train_ds,
-        test_ds,
-        directory,
-        metadata,
-        epochs,
-        batch_size,
-        learning_rate,
-        seed,
-        min_accuracy,
-        verbose,
+        (28, 28, 1), train_ds, test_ds, directory, metadata, settings, min_accuracy, verbose
     )
 
 
@@ -147,16 +138,14 @@ def train_on_folder(
         "num_images": len(folder.images),
         "num_test_images": int(test.sum()),
     }
+    settings = dict(epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, seed=seed)
     return _fit_and_save(
         folder.image_shape,
         batches(~test, True),
         batches(test, False),
         output_dir,
         metadata,
-        epochs,
-        batch_size,
-        learning_rate,
-        seed,
+        settings,
         min_accuracy,
         verbose,
     )
@@ -171,24 +160,16 @@ def files_fingerprint(paths):
 
 
 def _fit_and_save(
-    input_shape,
-    train_ds,
-    test_ds,
-    directory,
-    metadata,
-    epochs,
-    batch_size,
-    learning_rate,
-    seed,
-    min_accuracy,
-    verbose,
+    input_shape, train_ds, test_ds, directory, metadata, settings, min_accuracy, verbose
 ):
+    """Trains with `settings` (epochs, batch_size, learning_rate, seed), tests, saves."""
     import keras
     import tensorflow as tf
 
     from keras_gans.evaluation import classifier as classifier_lib
 
-    keras.utils.set_random_seed(seed)
+    epochs, learning_rate = settings["epochs"], settings["learning_rate"]
+    keras.utils.set_random_seed(settings["seed"])
     model = classifier_lib.image_classifier(input_shape, num_classes=metadata["num_classes"])
     steps = int(train_ds.cardinality()) * epochs
     model.compile(
@@ -211,8 +192,8 @@ def _fit_and_save(
         **metadata,
         "test_accuracy": round(float(accuracy), 5),
         "epochs": epochs,
-        "batch_size": batch_size,
-        "seed": seed,
+        "batch_size": settings["batch_size"],
+        "seed": settings["seed"],
         "train_seconds": round(seconds, 1),
         "keras_version": keras.__version__,
         "tensorflow_version": tf.__version__,
