@@ -4,6 +4,7 @@ provenance of every number, and the command line."""
 
 import json
 import os
+import shutil
 
 import numpy as np
 import pytest
@@ -11,6 +12,7 @@ import tensorflow as tf
 
 from keras_gans import data
 from keras_gans import evaluation
+from keras_gans.data.image_folder import fingerprint_files
 from keras_gans.evaluation import classifier as classifier_lib
 from keras_gans.evaluation import train_classifier
 
@@ -52,7 +54,7 @@ def test_a_folder_classifier_learns_the_classes_and_records_what_taught_it(
     assert metadata["class_names"] == ["a_tshirt", "b_trouser", "c_sneaker"]
     assert metadata["input_shape"] == [28, 28, 1] and metadata["num_test_images"] == 36
     paths = data.find_images(str(fashion_classes))[0]
-    assert metadata["data_fingerprint"] == train_classifier.files_fingerprint(paths)
+    assert metadata["data_fingerprint"] == fingerprint_files(paths)
     classifier = classifier_lib.load_classifier(str(directory))
     assert classifier.name == f"classifier:folder:{metadata['sha256'][:12]}"
     # The features separate the classes: nearest class mean is right.
@@ -82,6 +84,41 @@ def test_folder_reference_scores_real_images_well_and_a_collapse_badly(
     resized = evaluator.evaluate(bigger, kid_subsets=10)
     assert resized["input_resize"] == "bilinear 32x32 -> 28x28"
     assert resized["fd"] < 5 * real["fd"] + 1.0
+
+
+def test_the_reference_cache_is_read_back_and_rebuilt_when_stale(
+    fashion_classes, fashion_classifier, tmp_path
+):
+    directory, _ = fashion_classifier
+    reference = tmp_path / "reference"
+    reference.mkdir()
+    for path in data.find_images(str(fashion_classes), labels=None)[0][::4]:
+        shutil.copy(
+            path, reference / f"{os.path.basename(os.path.dirname(path))}_{os.path.basename(path)}"
+        )
+    images = data.load_image_folder(str(fashion_classes)).images[1::4]
+    cache = tmp_path / "cache"
+
+    def evaluate():
+        evaluator = evaluation.Evaluator(
+            str(reference), classifier_dir=str(directory), cache_dir=str(cache)
+        )
+        return evaluator.evaluate(images, kid_subsets=5)
+
+    first, second = evaluate(), evaluate()
+    assert first["reference_cache"] == "written" and second["reference_cache"] == "read"
+    assert second["fd"] == first["fd"] and second["num_reference"] == 90
+    # Other data under the same folder name: the fingerprint differs, rebuilt.
+    shutil.copy(next(reference.iterdir()), reference / "extra.png")
+    third = evaluate()
+    assert third["reference_cache"] == "written" and third["num_reference"] == 91
+    # A cache written with other features is not used either.
+    (path,) = cache.iterdir()
+    with np.load(path) as stored:
+        about = json.loads(str(stored["about"]))
+        np.savez(path, features=stored["features"], about=json.dumps({**about, "extractor": "x"}))
+    assert evaluate()["reference_cache"] == "written"
+    assert evaluate()["reference_cache"] == "read"
 
 
 def test_a_folder_reference_needs_a_classifier(fashion_classes):

@@ -42,6 +42,12 @@ flags.DEFINE_string(
 flags.DEFINE_string("data_dir", None, "MNIST IDX directory or TFDS data dir for the reference.")
 flags.DEFINE_string("classifier_dir", None, "Evaluation classifier (default: saved_models/).")
 flags.DEFINE_integer("seed", 0, "Seed for the generator's noise and metric subsets.")
+flags.DEFINE_string(
+    "cache_dir",
+    None,
+    "Where the reference's features are cached (default: $KERAS_GANS_CACHE_DIR or "
+    "~/.cache/keras_gans); none: no cache.",
+)
 FLAGS = flags.FLAGS
 
 
@@ -113,7 +119,13 @@ def main(argv):
     from keras_gans.evaluation import evaluator as evaluator_lib
 
     try:
-        evaluator = evaluator_lib.Evaluator(FLAGS.reference, FLAGS.data_dir, FLAGS.classifier_dir)
+        cache_dir = FLAGS.cache_dir or "default"
+        evaluator = evaluator_lib.Evaluator(
+            FLAGS.reference,
+            FLAGS.data_dir,
+            FLAGS.classifier_dir,
+            cache_dir=None if cache_dir.lower() == "none" else cache_dir,
+        )
         images = load_images(
             source, FLAGS.num_samples, FLAGS.seed, evaluator.classifier.input_shape
         )

@@ -1,5 +1,7 @@
 """`Evaluator`: every quality metric for a set of generated images at once."""
 
+import hashlib
+import json
 import os
 
 import numpy as np
@@ -98,6 +100,9 @@ class Evaluator:
         classifier_dir: str. Defaults to `saved_models/<dataset>_classifier`
             for a named reference; required for a folder or `.npy` reference.
         batch_size: int. Classifier batch size. Defaults to `500`.
+        cache_dir: str or `None`. Where the reference's features are cached
+            (see `reference_statistics`); `None` turns the cache off.
+            Defaults to `$KERAS_GANS_CACHE_DIR` or `~/.cache/keras_gans`.
 
     Example:
 
@@ -106,10 +111,19 @@ class Evaluator:
     >>> results["fcd"], results["coverage"], results["extractor"]
     """
 
-    def __init__(self, reference="mnist_test", data_dir=None, classifier_dir=None, batch_size=500):
+    def __init__(
+        self,
+        reference="mnist_test",
+        data_dir=None,
+        classifier_dir=None,
+        batch_size=500,
+        cache_dir="default",
+    ):
         self.reference = str(reference)
         self.data_dir = data_dir
         self.batch_size = batch_size
+        self.cache_dir = default_cache_dir() if cache_dir == "default" else cache_dir
+        self.cache_status = None
         if self.reference in REFERENCES:
             dataset = REFERENCES[self.reference][0]
             classifier_dir = classifier_dir or classifier_lib.default_classifier_dir(dataset)
@@ -149,11 +163,46 @@ class Evaluator:
         return to_model_range(images, self.classifier.input_shape)
 
     def reference_statistics(self):
-        """Features and Gaussian statistics of the reference, computed once."""
-        if self._reference is None:
-            features, _ = self.features(self.reference_images())
-            self._reference = {"features": features, "stats": metrics.feature_statistics(features)}
+        """Features and Gaussian statistics of the reference, computed once.
+
+        With a `cache_dir`, they are stored in a file with the extractor's
+        name and a fingerprint of the reference data, read back by later
+        evaluations, and rebuilt when either differs (a stale cache).
+        """
+        if self._reference is not None:
+            return self._reference
+        fingerprint, load = self._reference_source()
+        path = self._cache_path()
+        cached = _read_cache(path, self.classifier.name, fingerprint) if path else None
+        if cached is not None:
+            features, self.cache_status = cached, "read"
+        else:
+            features, _ = self.features(load())
+            if path:
+                _write_cache(path, features, self.classifier.name, fingerprint, self.reference)
+            self.cache_status = "written" if path else "off"
+        self._reference = {"features": features, "stats": metrics.feature_statistics(features)}
         return self._reference
+
+    def _reference_source(self):
+        """`(fingerprint, load)`: what the reference data is, and how to read it."""
+        from keras_gans.data.image_folder import find_images
+        from keras_gans.data.image_folder import fingerprint_files
+
+        if self.reference in REFERENCES:
+            images = self.reference_images()
+            return hashlib.sha256(images.tobytes()).hexdigest(), lambda: images
+        if self.reference.endswith(".npy"):
+            return classifier_lib.sha256_of(self.reference), self.reference_images
+        paths = find_images(self.reference, labels=None)[0]
+        return fingerprint_files(paths), self.reference_images
+
+    def _cache_path(self):
+        if not self.cache_dir:
+            return None
+        where = self.reference if self.reference in REFERENCES else os.path.abspath(self.reference)
+        key = hashlib.sha256(f"{where}|{self.classifier.input_shape}".encode()).hexdigest()
+        return os.path.join(self.cache_dir, f"reference_{key[:16]}.npz")
 
     def evaluate(self, images, kid_subset_size=1000, kid_subsets=100, k=3, seed=0, labels=None):
         """Computes every metric for `images`.
@@ -216,6 +265,7 @@ class Evaluator:
             "reference": self.reference,
             "extractor": self.classifier.name,
             "input_resize": resize,
+            "reference_cache": self.cache_status,
             **extra,
         }
 
@@ -268,3 +318,32 @@ def evaluate_gan(evaluator, gan, noise, seed=0):
     else:
         images = gan.generate(z=noise)
     return evaluator.evaluate(images, seed=seed, labels=labels)
+
+
+def default_cache_dir():
+    """`$KERAS_GANS_CACHE_DIR`, else `~/.cache/keras_gans`."""
+    return os.environ.get("KERAS_GANS_CACHE_DIR") or os.path.join(
+        os.path.expanduser("~"), ".cache", "keras_gans"
+    )
+
+
+def _read_cache(path, extractor, fingerprint):
+    """The cached reference features, or `None` when missing or stale."""
+    if not os.path.isfile(path):
+        return None
+    try:
+        with np.load(path, allow_pickle=False) as cache:
+            about = json.loads(str(cache["about"]))
+            if about.get("extractor") != extractor or about.get("fingerprint") != fingerprint:
+                return None
+            return cache["features"].astype(np.float64)
+    except (OSError, ValueError, KeyError):
+        return None  # unreadable: rebuilt and overwritten
+
+
+def _write_cache(path, features, extractor, fingerprint, reference):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    about = {"extractor": extractor, "fingerprint": fingerprint, "reference": reference}
+    tmp = f"{path}.tmp.npz"
+    np.savez(tmp, features=features.astype(np.float32), about=json.dumps(about))
+    os.replace(tmp, path)

@@ -13,7 +13,6 @@ the GANs; a folder is read with `keras_gans.data.load_image_folder`, a tenth
 of each class held out to measure the accuracy.
 """
 
-import hashlib
 import os
 import sys
 import time
@@ -108,6 +107,7 @@ def train_on_folder(
     import tensorflow as tf
 
     from keras_gans import data
+    from keras_gans.data.image_folder import fingerprint_files
 
     folder = data.load_image_folder(data_dir, image_size=image_size)
     if not folder.class_names or len(folder.class_names) < 2:
@@ -132,7 +132,7 @@ def train_on_folder(
     metadata = {
         "dataset": "folder",
         "data_dir": os.path.abspath(data_dir),
-        "data_fingerprint": files_fingerprint(folder.paths),
+        "data_fingerprint": fingerprint_files(folder.paths),
         "class_names": folder.class_names,
         "num_classes": len(folder.class_names),
         "num_images": len(folder.images),
@@ -149,14 +149,6 @@ def train_on_folder(
         min_accuracy,
         verbose,
     )
-
-
-def files_fingerprint(paths):
-    """SHA-256 of the files' base names and sizes, in order: which data this was."""
-    digest = hashlib.sha256()
-    for path in paths:
-        digest.update(f"{os.path.basename(path)}\t{os.path.getsize(path)}\n".encode())
-    return digest.hexdigest()
 
 
 def _fit_and_save(
