@@ -166,3 +166,58 @@ def test_colour_photos_against_paintings_on_the_command_line(tmp_path):
     assert results["num_reference"] == 100 and results["num_samples"] > 50
     assert results["input_resize"] == "folder read at 32x32 (center crop, antialiased)"
     assert "input resize" in scored.stdout
+
+
+def test_inception_extractor_mechanics_with_random_weights(fashion_classes, fashion_classifier):
+    """Mechanics only: random weights, so the numbers mean nothing (and say so)."""
+    from keras_gans.evaluation.inception import InceptionExtractor
+
+    extractor = InceptionExtractor(random_weights=True)
+    rng = np.random.default_rng(0)
+    for shape in [(3, 32, 32, 3), (3, 64, 48, 1)]:
+        images = rng.integers(0, 256, shape, dtype=np.uint8)
+        prepared = extractor.prepare(images)
+        assert prepared.shape == shape[:3] + (3,) and prepared.min() >= -1
+        features, probs = extractor.predict(prepared)
+        assert features.shape == (3, 2048) and probs is None
+    # Through the evaluator: no class metrics, and the numbers name their extractor.
+    evaluator = evaluation.Evaluator(
+        str(fashion_classes), classifier_dir=str(fashion_classifier[0]), cache_dir=None
+    )
+    evaluator.extractor = extractor
+    images = data.load_image_folder(str(fashion_classes)).images[::12]
+    results = evaluator.evaluate(images, kid_subset_size=20, kid_subsets=3)
+    assert results["extractor"] == "inception_v3:random-weights"
+    assert results["input_resize"] == "bilinear 28x28 -> 299x299"
+    assert "coverage" not in results and np.isfinite(results["fd"])
+    table = evaluation.format_table(results)
+    assert "FD (lower is better)" in table and "class coverage" not in table
+
+
+def test_no_evaluation_path_reaches_the_network(
+    monkeypatch, tmp_path, fashion_classes, fashion_classifier, mnist_dir
+):
+    import socket
+
+    import keras
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("an evaluation tried to reach the network")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(keras.utils, "get_file", refuse)
+    monkeypatch.setattr("keras.src.utils.file_utils.get_file", refuse)
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))  # no cached Inception weights here
+    with pytest.raises(FileNotFoundError, match="never downloads"):
+        evaluation.Evaluator(extractor="inception")
+    with pytest.raises(FileNotFoundError, match="never downloads"):
+        evaluation.Evaluator(extractor="inception", inception_weights=str(tmp_path / "w.h5"))
+    evaluator = evaluation.Evaluator(
+        str(fashion_classes), classifier_dir=str(fashion_classifier[0]), cache_dir=str(tmp_path)
+    )
+    images = data.load_image_folder(str(fashion_classes)).images[::3]
+    assert np.isfinite(evaluator.evaluate(images, kid_subsets=3)["fd"])
+    # The committed MNIST classifier and reference.
+    mnist = evaluation.Evaluator(data_dir=mnist_dir, cache_dir=str(tmp_path))
+    digits, _ = data.load_arrays("test", "mnist", mnist_dir)
+    assert mnist.evaluate(digits[:200], kid_subsets=3)["coverage"] > 0.5

@@ -106,6 +106,12 @@ class Classifier:
         dataset, digest = self.metadata.get("dataset", "?"), self.metadata.get("sha256", "?")
         return f"classifier:{dataset}:{digest[:12]}"
 
+    def prepare(self, images):
+        """Images in [-1, 1] at the network's size (see `evaluator.to_model_range`)."""
+        from keras_gans.evaluation.evaluator import to_model_range
+
+        return to_model_range(images, self.input_shape)
+
     def predict(self, images, batch_size=500):
         """Returns `(features, probabilities)` as NumPy arrays."""
         features, probs = self.feature_model.predict(images, batch_size=batch_size, verbose=0)

@@ -41,6 +41,16 @@ flags.DEFINE_string(
 )
 flags.DEFINE_string("data_dir", None, "MNIST IDX directory or TFDS data dir for the reference.")
 flags.DEFINE_string("classifier_dir", None, "Evaluation classifier (default: saved_models/).")
+flags.DEFINE_enum(
+    "extractor",
+    "classifier",
+    ["classifier", "inception"],
+    "Features: a project classifier (--classifier_dir), or InceptionV3 (FID; needs "
+    "--inception_weights or the file Keras caches).",
+)
+flags.DEFINE_string(
+    "inception_weights", None, "The no-top InceptionV3 weights file (never downloaded)."
+)
 flags.DEFINE_integer("seed", 0, "Seed for the generator's noise and metric subsets.")
 flags.DEFINE_string(
     "cache_dir",
@@ -125,13 +135,13 @@ def main(argv):
             FLAGS.data_dir,
             FLAGS.classifier_dir,
             cache_dir=None if cache_dir.lower() == "none" else cache_dir,
+            extractor=FLAGS.extractor,
+            inception_weights=FLAGS.inception_weights,
         )
-        images = load_images(
-            source, FLAGS.num_samples, FLAGS.seed, evaluator.classifier.input_shape
-        )
+        images = load_images(source, FLAGS.num_samples, FLAGS.seed, evaluator.extractor.input_shape)
         results = evaluator.evaluate(images, seed=FLAGS.seed)
         if os.path.isdir(source) and not _is_saved_model(source):
-            height, width, _ = evaluator.classifier.input_shape
+            height, width, _ = evaluator.extractor.input_shape
             results["input_resize"] = f"folder read at {height}x{width} (center crop, antialiased)"
     except (FileNotFoundError, ValueError) as e:
         print(f"error: {e}", file=sys.stderr)

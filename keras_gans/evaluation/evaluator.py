@@ -118,7 +118,10 @@ class Evaluator:
         classifier_dir=None,
         batch_size=500,
         cache_dir="default",
+        extractor="classifier",
+        inception_weights=None,
     ):
+        check_choice("extractor", extractor, ("classifier", "inception"))
         self.reference = str(reference)
         self.data_dir = data_dir
         self.batch_size = batch_size
@@ -129,7 +132,7 @@ class Evaluator:
             classifier_dir = classifier_dir or classifier_lib.default_classifier_dir(dataset)
         elif not (os.path.isdir(self.reference) or self.reference.endswith(".npy")):
             check_choice("reference", reference, tuple(REFERENCES))  # names the choices
-        elif classifier_dir is None:
+        elif classifier_dir is None and extractor == "classifier":
             raise ValueError(
                 f"Evaluating against {self.reference} needs `classifier_dir`: a classifier "
                 "trained on images like these (python -m keras_gans.evaluation."
@@ -137,14 +140,19 @@ class Evaluator:
             )
         elif not os.path.exists(self.reference):
             raise FileNotFoundError(f"The reference {self.reference} does not exist.")
-        self.classifier = classifier_lib.load_classifier(classifier_dir)
+        if extractor == "inception":
+            from keras_gans.evaluation.inception import InceptionExtractor
+
+            self.extractor = InceptionExtractor(inception_weights)
+        else:
+            self.extractor = classifier_lib.load_classifier(classifier_dir)
+        self.classifier = self.extractor  # the name before other extractors existed
         self._reference = None
 
     def features(self, images):
-        """Returns `(features, probabilities)` float64 for any accepted images."""
-        images = to_model_range(images, self.classifier.input_shape)
-        features, probs = self.classifier.predict(images, self.batch_size)
-        return features.astype(np.float64), probs.astype(np.float64)
+        """Returns `(features, probabilities or None)` float64 for any accepted images."""
+        features, probs = self.extractor.predict(self.extractor.prepare(images), self.batch_size)
+        return features.astype(np.float64), None if probs is None else probs.astype(np.float64)
 
     def reference_images(self):
         """The real reference images, float32 in [-1, 1] at the classifier's size."""
@@ -156,11 +164,11 @@ class Evaluator:
         elif self.reference.endswith(".npy"):
             images = np.load(self.reference, allow_pickle=False)
         else:
-            height, width, channels = self.classifier.input_shape
+            height, width, channels = self.extractor.input_shape
             images = data.load_image_folder(
                 self.reference, image_size=(height, width), channels=channels
             ).images
-        return to_model_range(images, self.classifier.input_shape)
+        return to_model_range(images, self.extractor.input_shape)
 
     def reference_statistics(self):
         """Features and Gaussian statistics of the reference, computed once.
@@ -173,13 +181,13 @@ class Evaluator:
             return self._reference
         fingerprint, load = self._reference_source()
         path = self._cache_path()
-        cached = _read_cache(path, self.classifier.name, fingerprint) if path else None
+        cached = _read_cache(path, self.extractor.name, fingerprint) if path else None
         if cached is not None:
             features, self.cache_status = cached, "read"
         else:
             features, _ = self.features(load())
             if path:
-                _write_cache(path, features, self.classifier.name, fingerprint, self.reference)
+                _write_cache(path, features, self.extractor.name, fingerprint, self.reference)
             self.cache_status = "written" if path else "off"
         self._reference = {"features": features, "stats": metrics.feature_statistics(features)}
         return self._reference
@@ -201,7 +209,7 @@ class Evaluator:
         if not self.cache_dir:
             return None
         where = self.reference if self.reference in REFERENCES else os.path.abspath(self.reference)
-        key = hashlib.sha256(f"{where}|{self.classifier.input_shape}".encode()).hexdigest()
+        key = hashlib.sha256(f"{where}|{self.extractor.input_shape}".encode()).hexdigest()
         return os.path.join(self.cache_dir, f"reference_{key[:16]}.npz")
 
     def evaluate(self, images, kid_subset_size=1000, kid_subsets=100, k=3, seed=0, labels=None):
@@ -220,7 +228,7 @@ class Evaluator:
             FCD depends on the number of samples (it is biased upwards for
             small N): compare only numbers computed with the same N.
         """
-        resize = input_resize(np.shape(images), self.classifier.input_shape)
+        resize = input_resize(np.shape(images), self.extractor.input_shape)
         features, probs = self.features(images)
         ref = self.reference_statistics()
         ref_features = ref["features"]
@@ -230,7 +238,6 @@ class Evaluator:
         kid, kid_std = metrics.kernel_inception_distance(
             features, ref_features, kid_subset_size, kid_subsets, seed
         )
-        score, score_std = metrics.classifier_score(probs, splits=min(10, len(probs)))
         # Precision/recall compare equal-sized sets: the k-NN radii shrink as
         # a set grows, so a larger reference would inflate precision.
         rng = np.random.default_rng(seed)
@@ -239,51 +246,74 @@ class Evaluator:
         fake_subset = features[rng.choice(len(features), n, replace=False)]
         precision, recall = metrics.precision_recall(real_subset, fake_subset, k=k)
         density, manifold_coverage = metrics.density_coverage(real_subset, fake_subset)
-        predicted = probs.argmax(axis=1)
-        coverage, counts = metrics.class_coverage(predicted, probs.shape[1])
-        extra = {}
-        if labels is not None:
-            labels = np.asarray(labels).reshape(-1)
-            if labels.shape != predicted.shape:
-                raise ValueError(f"Got {labels.shape[0]} labels for {predicted.shape[0]} images.")
-            extra["label_accuracy"] = float(np.mean(predicted == labels))
-        return {
+        results = {
             "fd": fcd,  # the Fréchet distance, named for any extractor
             "fcd": fcd,
             "kid": kid,
             "kid_std": kid_std,
-            "classifier_score": score,
-            "classifier_score_std": score_std,
             "precision": precision,
             "recall": recall,
             "density": density,
             "manifold_coverage": manifold_coverage,
-            "coverage": coverage,
-            "class_counts": counts.tolist(),
             "num_samples": int(len(features)),
             "num_reference": int(len(ref_features)),
             "reference": self.reference,
-            "extractor": self.classifier.name,
+            "extractor": self.extractor.name,
             "input_resize": resize,
             "reference_cache": self.cache_status,
-            **extra,
         }
+        if probs is not None:  # a classifier: scores on its predicted classes
+            results.update(_class_metrics(probs, labels))
+        return results
+
+
+def _class_metrics(probs, labels):
+    """Classifier score, class coverage and counts, and label accuracy."""
+    score, score_std = metrics.classifier_score(probs, splits=min(10, len(probs)))
+    predicted = probs.argmax(axis=1)
+    coverage, counts = metrics.class_coverage(predicted, probs.shape[1])
+    results = {
+        "classifier_score": score,
+        "classifier_score_std": score_std,
+        "coverage": coverage,
+        "class_counts": counts.tolist(),
+    }
+    if labels is not None:
+        labels = np.asarray(labels).reshape(-1)
+        if labels.shape != predicted.shape:
+            raise ValueError(f"Got {labels.shape[0]} labels for {predicted.shape[0]} images.")
+        results["label_accuracy"] = float(np.mean(predicted == labels))
+    return results
 
 
 def format_table(results, title=None):
     """Renders `Evaluator.evaluate` results as a readable text table."""
+    classifier = "class_counts" in results
+    distance = "FCD" if classifier else "FD"
     rows = [
-        ("FCD (lower is better)", f"{results['fcd']:.3f}"),
+        (f"{distance} (lower is better)", f"{results['fcd']:.3f}"),
         ("KID (lower is better)", f"{results['kid']:.5f} ± {results['kid_std']:.5f}"),
-        (
-            f"classifier score (max {len(results['class_counts'])})",
-            f"{results['classifier_score']:.3f} ± {results['classifier_score_std']:.3f}",
-        ),
+    ]
+    if classifier:
+        rows.append(
+            (
+                f"classifier score (max {len(results['class_counts'])})",
+                f"{results['classifier_score']:.3f} ± {results['classifier_score_std']:.3f}",
+            )
+        )
+    rows += [
         ("precision (k=3)", f"{results['precision']:.3f}"),
         ("recall (k=3)", f"{results['recall']:.3f}"),
         ("density / manifold coverage (k=5)", _density_coverage(results)),
-        ("class coverage", f"{results['coverage']:.2f}"),
-        ("class counts", " ".join(str(c) for c in results["class_counts"])),
+    ]
+    if classifier:
+        rows += [
+            ("class coverage", f"{results['coverage']:.2f}"),
+            ("class counts", " ".join(str(c) for c in results["class_counts"])),
+        ]
+    if "label_accuracy" in results:
+        rows.append(("label accuracy", f"{results['label_accuracy']:.4f}"))
+    rows += [
         (
             "samples / reference",
             f"{results['num_samples']} / {results['num_reference']} ({results['reference']})",
