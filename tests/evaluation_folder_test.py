@@ -221,3 +221,28 @@ def test_no_evaluation_path_reaches_the_network(
     mnist = evaluation.Evaluator(data_dir=mnist_dir, cache_dir=str(tmp_path))
     digits, _ = data.load_arrays("test", "mnist", mnist_dir)
     assert mnist.evaluate(digits[:200], kid_subsets=3)["coverage"] > 0.5
+
+
+@pytest.mark.slow
+def test_the_images_recipe_evaluates_every_epoch_with_a_folder_classifier(
+    fashion_classes, fashion_classifier, tmp_path
+):
+    from keras_gans.recipes import images as images_recipe
+
+    result = images_recipe.train(
+        data_dir=str(fashion_classes),
+        reference=str(fashion_classes),
+        classifier_dir=str(fashion_classifier[0]),
+        evaluate_every=1,
+        eval_samples=120,
+        epochs=2,
+        steps_per_epoch=3,
+        batch_size=8,
+        width=8,
+        latent_dim=16,
+        output_dir=str(tmp_path / "run"),
+        export=False,
+    )
+    assert [e["epoch"] for e in result.evaluations] == [1, 2]
+    assert all(e["extractor"].startswith("classifier:folder:") for e in result.evaluations)
+    assert result.evaluations[-1]["num_reference"] == 360

@@ -59,12 +59,17 @@ class ImagesConfig(NoiseGANConfig):
     )
     reference: Optional[str] = setting(
         None,
-        "Evaluate against these real images with the project's classifier (28x28 grey "
-        "folders; class folder i must be the classifier's class i). Unset: no evaluation.",
-        tuple(REFERENCES),
+        "Evaluate against these real images: mnist_test, fashion_mnist_test, ... (28x28 grey "
+        "folders, the committed classifiers; class folder i must be class i), or a folder of "
+        "images with --classifier_dir. Unset: no evaluation.",
     )
     reference_dir: Optional[str] = setting(
-        None, "IDX or TFDS directory of the reference images (e.g. Debian's fashion-mnist)."
+        None, "IDX or TFDS directory of a named reference (e.g. Debian's fashion-mnist)."
+    )
+    classifier_dir: Optional[str] = setting(
+        None,
+        "Evaluation classifier for a folder reference (python -m "
+        "keras_gans.evaluation.train_classifier --data_dir=...).",
     )
 
     @property
@@ -129,7 +134,9 @@ class ImageFolderSource(noise_gan.Source):
             return None
         from keras_gans import evaluation
 
-        return evaluation.Evaluator(config.reference, data_dir=config.reference_dir)
+        return evaluation.Evaluator(
+            config.reference, data_dir=config.reference_dir, classifier_dir=config.classifier_dir
+        )
 
     def networks(self, config, num_classes=None):
         shape = self.folder.image_shape
@@ -203,7 +210,7 @@ def train(config=None, callbacks=(), **overrides):
         # log line and a backup every second or two.
         config = config.replace(steps_per_epoch=MIN_STEPS_PER_EPOCH)
     dcgan.dcgan_filters(folder.image_shape)  # a size the DCGAN cannot build fails here
-    if config.reference and folder.image_shape != (28, 28, 1):
+    if config.reference in REFERENCES and folder.image_shape != (28, 28, 1):
         raise ValueError(
             f"`reference={config.reference}` scores 28x28 grey images with the project's "
             f"classifier; this folder trains at {height}x{width}x{channels}. Pass "
