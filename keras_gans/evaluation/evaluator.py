@@ -343,7 +343,7 @@ def evaluate_gan(evaluator, gan, noise, seed=0):
     """
     labels = None
     if getattr(gan, "balanced_sampling", False):
-        labels = np.arange(len(noise)) % gan.num_classes
+        labels = balanced_labels(len(noise), gan.num_classes)
         images = gan.generate(z=noise, labels=labels)
     else:
         images = gan.generate(z=noise)
@@ -377,3 +377,8 @@ def _write_cache(path, features, extractor, fingerprint, reference):
     tmp = f"{path}.tmp.npz"
     np.savez(tmp, features=features.astype(np.float32), about=json.dumps(about))
     os.replace(tmp, path)
+
+
+def balanced_labels(num_samples, num_classes):
+    """Labels `0, 1, ..., num_classes - 1, 0, 1, ...`: every class equally often."""
+    return np.arange(num_samples) % num_classes
