@@ -131,17 +131,17 @@ def test_evaluator_measures_label_accuracy(mnist_dir):
 
 
 def test_the_evaluation_command_samples_a_conditional_keras_file_class_balanced(tmp_path):
-    from keras_gans.evaluation import cli
+    from keras_gans.evaluation import sources
 
     gan = tiny_conditional_gan()
     gan.generate(z=np.zeros((1, 8), "float32"), labels=np.zeros(1, "int32"))  # built
     path = str(tmp_path / "gan.keras")
     gan.save(path)
-    images, labels = cli.load_samples(path, num_samples=25, seed=3)
+    images, labels = sources.load_samples(path, num_samples=25, seed=3)
     assert images.shape == (25, 28, 28, 1)
     np.testing.assert_array_equal(labels, np.arange(25) % 10)
     z = np.random.default_rng(3).standard_normal((25, 8)).astype("float32")
     np.testing.assert_allclose(images, gan.generate(z=z, labels=labels), atol=1e-5)
     with pytest.raises(ValueError, match="not a keras_gans GAN"):
         keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)]).save(str(tmp_path / "m.keras"))
-        cli.load_samples(str(tmp_path / "m.keras"))
+        sources.load_samples(str(tmp_path / "m.keras"))

@@ -11,6 +11,7 @@ import dataclasses
 import hashlib
 import logging
 import os
+import re
 
 import keras
 import numpy as np
@@ -168,7 +169,9 @@ def _reason(path):
     try:
         image = tf.io.decode_image(tf.io.read_file(path), channels=0, expand_animations=False)
     except (tf.errors.OpError, ValueError) as e:
-        return str(e).splitlines()[0][:120] or type(e).__name__
+        # TF prefixes its op errors with "{{function_node ...}}": not the reason.
+        message = re.sub(r"\{\{.*?\}\}\s*", "", str(e)).splitlines()
+        return (message[0][:120] if message else "") or type(e).__name__
     return f"an empty image (shape {tuple(image.shape)})"
 
 

@@ -1,0 +1,116 @@
+"""What an evaluation scores: images from files, folders, exports and `.keras` GANs."""
+
+import os
+
+
+def load_images(source, num_samples=None, seed=0, image_shape=None):
+    """Returns the images of `load_samples` (without the labels)."""
+    return load_samples(source, num_samples, seed, image_shape)[0]
+
+
+def load_samples(source, num_samples=None, seed=0, image_shape=None):
+    """Images (and, from conditional generators, the labels they were drawn for).
+
+    `source` is a `.npy` file, a folder of images (read at `image_shape`, the
+    extractor's size), a `.keras` GAN or an exported generator. Conditional
+    generators draw every class equally often.
+
+    Returns:
+        `(images, labels or None)`.
+
+    Raises:
+        FileNotFoundError / ValueError: with a message naming the problem.
+    """
+    import numpy as np
+
+    if not os.path.exists(source):
+        raise FileNotFoundError(f"{source} does not exist.")
+    if source.endswith(".keras"):
+        return _sample_keras_gan(source, num_samples or 10_000, seed)
+    if os.path.isfile(source):
+        try:
+            images = np.load(source, allow_pickle=False)
+        except (ValueError, OSError) as e:
+            raise ValueError(
+                f"Could not read {source} as a .npy array of images ({e}). Save "
+                "samples with `numpy.save(path, images)`."
+            ) from e
+        return (images[:num_samples] if num_samples else images), None
+    if not is_saved_model(source):
+        from keras_gans import data
+
+        height, width, channels = image_shape or (28, 28, 1)
+        images = data.load_image_folder(
+            source, image_size=(height, width), channels=channels, labels=None
+        ).images
+        return (images[:num_samples] if num_samples else images), None
+    return _sample_export(source, num_samples or 10_000, seed)
+
+
+def _sample_keras_gan(path, num_samples, seed):
+    import keras
+    import numpy as np
+
+    import keras_gans  # noqa: F401  (registers the models for loading)
+    from keras_gans.evaluation.evaluator import balanced_labels
+
+    try:
+        gan = keras.saving.load_model(path)
+    except (ValueError, OSError, TypeError) as e:
+        raise ValueError(f"Could not load {path} as a keras_gans model ({e}).") from e
+    if not hasattr(gan, "generate"):
+        raise ValueError(f"{path} holds a {type(gan).__name__}, not a keras_gans GAN.")
+    noise = np.random.default_rng(seed).standard_normal((num_samples, gan.latent_dim))
+    noise = noise.astype("float32")
+    if getattr(gan, "balanced_sampling", False):
+        labels = balanced_labels(num_samples, gan.num_classes)
+        return gan.generate(z=noise, labels=labels), labels
+    return gan.generate(z=noise), None
+
+
+def _sample_export(source, num_samples, seed):
+    import json as json_lib
+
+    import numpy as np
+    import tensorflow as tf
+
+    from keras_gans import export
+    from keras_gans.evaluation.evaluator import balanced_labels
+
+    path, serve = export.load_serving(source)
+    inputs = serve.structured_input_signature[1] if serve is not None else {}
+    if "z" not in inputs or "images" not in serve.structured_outputs:
+        raise ValueError(
+            f"{path} has no `serving_default` signature taking `z` and returning `images`; "
+            "export generators with keras_gans.export.saved_model."
+        )
+    labels = None
+    if "label" in inputs:
+        names = os.path.join(path, "assets", "class_names.json")
+        if not os.path.isfile(names):
+            raise ValueError(
+                f"{path} is conditional but holds no assets/class_names.json to say how many "
+                "classes it draws; evaluate its .keras file instead."
+            )
+        with open(names) as f:
+            labels = balanced_labels(num_samples, len(json_lib.load(f)))
+    latent_dim = inputs["z"].shape[-1]
+    rng = np.random.default_rng(seed)
+    chunks = []
+    for start in range(0, num_samples, 1000):
+        z = rng.standard_normal((min(1000, num_samples - start), latent_dim)).astype("float32")
+        feed = {"z": tf.constant(z)}
+        if labels is not None:
+            feed["label"] = tf.constant(labels[start : start + len(z)], tf.int32)
+        chunks.append(serve(**feed)["images"].numpy())
+    return np.concatenate(chunks), labels
+
+
+def is_saved_model(directory):
+    """A SavedModel, or a model directory of numbered SavedModel versions."""
+    if os.path.isfile(os.path.join(directory, "saved_model.pb")):
+        return True
+    return any(
+        name.isdigit() and os.path.isfile(os.path.join(directory, name, "saved_model.pb"))
+        for name in os.listdir(directory)
+    )
