@@ -26,6 +26,7 @@ def test_frechet_distance_from_statistics_with_non_commuting_covariances():
     exact = 5.0 + np.trace(s1) + np.trace(s2) - 2 * tr_sqrt
     assert ev.frechet_distance_from_statistics(mu1, s1, mu2, s2) == pytest.approx(exact, rel=1e-10)
     assert ev.frechet_distance_from_statistics(mu1, s1, mu1, s1) == pytest.approx(0.0, abs=1e-9)
+    assert ev.frechet_distance_from_statistics(mu2, s2, mu1, s1) == pytest.approx(exact, rel=1e-10)
 
 
 def test_kid_is_near_zero_for_one_distribution_and_positive_for_two():
@@ -36,6 +37,11 @@ def test_kid_is_near_zero_for_one_distribution_and_positive_for_two():
     diff, diff_std = ev.kernel_inception_distance(a, shifted, subset_size=500, num_subsets=50)
     assert abs(same) < 3 * same_std + 1e-3
     assert diff > 10 * diff_std and diff > 50 * abs(same)
+    # Unbiased: small subsets average to 0 as well, where the Fréchet distance
+    # of the same small samples is clearly above 0.
+    small, small_std = ev.kernel_inception_distance(a, b, subset_size=50, num_subsets=200)
+    assert abs(small) < 3 * small_std / np.sqrt(200) + 1e-3
+    assert ev.frechet_distance(a[:50], b[:50]) > 1.0
 
 
 def test_classifier_score_bounds():
