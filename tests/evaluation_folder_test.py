@@ -14,7 +14,7 @@ from keras_gans import data
 from keras_gans import evaluation
 from keras_gans.data.image_folder import fingerprint_files
 from keras_gans.evaluation import classifier as classifier_lib
-from keras_gans.evaluation import train_classifier
+from keras_gans.evaluation import classifier_training
 
 from conftest import SHARED
 from conftest import run_python
@@ -40,7 +40,7 @@ def fashion_classes(tmp_path_factory):
 @pytest.fixture(scope="module")
 def fashion_classifier(fashion_classes, tmp_path_factory):
     directory = tmp_path_factory.mktemp("fashion_classifier")
-    metadata = train_classifier.train_on_folder(
+    metadata = classifier_training.train_on_folder(
         str(fashion_classes), str(directory), epochs=4, batch_size=32, verbose=0
     )
     return directory, metadata
