@@ -171,7 +171,9 @@ def test_colour_photos_against_paintings_on_the_command_line(tmp_path):
     assert "input resize" in scored.stdout
 
 
-def test_inception_extractor_mechanics_with_random_weights(fashion_classes, fashion_classifier):
+def test_inception_extractor_mechanics_with_random_weights(
+    fashion_classes, fashion_classifier, tmp_path
+):
     """Mechanics only: random weights, so the numbers mean nothing (and say so)."""
     from keras_gans.evaluation.inception import InceptionExtractor
 
@@ -195,6 +197,14 @@ def test_inception_extractor_mechanics_with_random_weights(fashion_classes, fash
     assert "coverage" not in results and np.isfinite(results["fd"])
     table = evaluation.format_table(results)
     assert "FD (lower is better)" in table and "class coverage" not in table
+    # A grey reference is prepared the way the samples are (repeated to RGB).
+    np.save(tmp_path / "grey.npy", images[:12])
+    evaluator = evaluation.Evaluator(
+        str(tmp_path / "grey.npy"), classifier_dir=str(fashion_classifier[0]), cache_dir=None
+    )
+    evaluator.extractor = extractor
+    grey = evaluator.evaluate(images[12:], kid_subset_size=8, kid_subsets=2)
+    assert grey["num_reference"] == 12 and np.isfinite(grey["fd"])
 
 
 def test_no_evaluation_path_reaches_the_network(

@@ -155,20 +155,22 @@ class Evaluator:
         return features.astype(np.float64), None if probs is None else probs.astype(np.float64)
 
     def reference_images(self):
-        """The real reference images, float32 in [-1, 1] at the classifier's size."""
+        """The real reference images as the extractor takes them (in [-1, 1])."""
+        return self.extractor.prepare(self._stored_reference())
+
+    def _stored_reference(self):
+        """The reference images as stored: uint8 arrays, or a `.npy` file's values."""
         from keras_gans import data
 
         if self.reference in REFERENCES:
             dataset, split = REFERENCES[self.reference]
-            images, _ = data.load_arrays(split, dataset, self.data_dir)
-        elif self.reference.endswith(".npy"):
-            images = np.load(self.reference, allow_pickle=False)
-        else:
-            height, width, channels = self.extractor.input_shape
-            images = data.load_image_folder(
-                self.reference, image_size=(height, width), channels=channels
-            ).images
-        return to_model_range(images, self.extractor.input_shape)
+            return data.load_arrays(split, dataset, self.data_dir)[0]
+        if self.reference.endswith(".npy"):
+            return np.load(self.reference, allow_pickle=False)
+        height, width, channels = self.extractor.input_shape
+        return data.load_image_folder(
+            self.reference, image_size=(height, width), channels=channels
+        ).images
 
     def reference_statistics(self):
         """Features and Gaussian statistics of the reference, computed once.
@@ -198,12 +200,12 @@ class Evaluator:
         from keras_gans.data.image_folder import fingerprint_files
 
         if self.reference in REFERENCES:
-            images = self.reference_images()
+            images = self._stored_reference()
             return hashlib.sha256(images.tobytes()).hexdigest(), lambda: images
         if self.reference.endswith(".npy"):
-            return classifier_lib.sha256_of(self.reference), self.reference_images
+            return classifier_lib.sha256_of(self.reference), self._stored_reference
         paths = find_images(self.reference, labels=None)[0]
-        return fingerprint_files(paths), self.reference_images
+        return fingerprint_files(paths), self._stored_reference
 
     def _cache_path(self):
         if not self.cache_dir:
