@@ -76,15 +76,11 @@ def main(argv):
 
 
 def _num_classes(path):
-    """Classes of a conditional export: its class_names.json asset, else 10."""
-    import json
-    import os
+    """Classes of a conditional export: its class names asset, else 10."""
+    from keras_gans import export
 
-    names = os.path.join(path, "assets", "class_names.json")
-    if os.path.isfile(names):
-        with open(names) as f:
-            return len(json.load(f))
-    return 10
+    names = export.class_names(path)
+    return len(names) if names else 10
 
 
 if __name__ == "__main__":

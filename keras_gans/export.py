@@ -7,6 +7,7 @@ renames it into place, so a failed export never leaves a half-written version
 for a server to load and never touches the versions already there.
 """
 
+import json
 import os
 import re
 import shutil
@@ -22,6 +23,7 @@ from keras_gans.validation import check_positive_int
 
 SERVING_SIGNATURE = "serving_default"
 SAMPLE_SIGNATURE = "sample"
+CLASS_NAMES_ASSET = "class_names.json"  # a conditional export's class names, label order
 _VERSION = re.compile(r"^\d+$")
 
 
@@ -70,6 +72,20 @@ def load_serving(path):
     """
     path = resolve_saved_model(path)
     return path, tf.saved_model.load(path).signatures.get(SERVING_SIGNATURE)
+
+
+def class_names(path):
+    """The class names a conditional export holds in `assets/`, or `None`.
+
+    Args:
+        path: a SavedModel directory or a model directory with numbered
+            versions (see `resolve_saved_model`).
+    """
+    file = os.path.join(resolve_saved_model(path), "assets", CLASS_NAMES_ASSET)
+    if not os.path.isfile(file):
+        return None
+    with open(file) as f:
+        return json.load(f)
 
 
 def float32_copy(model):

@@ -23,10 +23,14 @@ def load_samples(source, num_samples=None, seed=0, image_shape=None):
     """
     import numpy as np
 
+    from keras_gans.evaluation.evaluator import DEFAULT_NUM_SAMPLES
+
     if not os.path.exists(source):
         raise FileNotFoundError(f"{source} does not exist.")
     if source.endswith(".keras"):
-        return _sample_keras_gan(source, num_samples or 10_000, seed)
+        return _sample_keras_gan(source, num_samples or DEFAULT_NUM_SAMPLES, seed)
+    if os.path.isdir(source) and is_saved_model(source):
+        return _sample_export(source, num_samples or DEFAULT_NUM_SAMPLES, seed)
     if os.path.isfile(source):
         try:
             images = np.load(source, allow_pickle=False)
@@ -35,16 +39,14 @@ def load_samples(source, num_samples=None, seed=0, image_shape=None):
                 f"Could not read {source} as a .npy array of images ({e}). Save "
                 "samples with `numpy.save(path, images)`."
             ) from e
-        return (images[:num_samples] if num_samples else images), None
-    if not is_saved_model(source):
+    else:
         from keras_gans import data
 
         height, width, channels = image_shape or (28, 28, 1)
         images = data.load_image_folder(
             source, image_size=(height, width), channels=channels, labels=None
         ).images
-        return (images[:num_samples] if num_samples else images), None
-    return _sample_export(source, num_samples or 10_000, seed)
+    return (images[:num_samples] if num_samples else images), None
 
 
 def _sample_keras_gan(path, num_samples, seed):
@@ -69,8 +71,6 @@ def _sample_keras_gan(path, num_samples, seed):
 
 
 def _sample_export(source, num_samples, seed):
-    import json as json_lib
-
     import numpy as np
     import tensorflow as tf
 
@@ -86,14 +86,13 @@ def _sample_export(source, num_samples, seed):
         )
     labels = None
     if "label" in inputs:
-        names = os.path.join(path, "assets", "class_names.json")
-        if not os.path.isfile(names):
+        names = export.class_names(path)
+        if not names:
             raise ValueError(
-                f"{path} is conditional but holds no assets/class_names.json to say how many "
-                "classes it draws; evaluate its .keras file instead."
+                f"{path} is conditional but holds no assets/{export.CLASS_NAMES_ASSET} to say "
+                "how many classes it draws; evaluate its .keras file instead."
             )
-        with open(names) as f:
-            labels = balanced_labels(num_samples, len(json_lib.load(f)))
+        labels = balanced_labels(num_samples, len(names))
     latent_dim = inputs["z"].shape[-1]
     rng = np.random.default_rng(seed)
     chunks = []
@@ -108,9 +107,8 @@ def _sample_export(source, num_samples, seed):
 
 def is_saved_model(directory):
     """A SavedModel, or a model directory of numbered SavedModel versions."""
-    if os.path.isfile(os.path.join(directory, "saved_model.pb")):
-        return True
-    return any(
-        name.isdigit() and os.path.isfile(os.path.join(directory, name, "saved_model.pb"))
-        for name in os.listdir(directory)
+    from keras_gans import export
+
+    return os.path.isfile(os.path.join(directory, "saved_model.pb")) or bool(
+        export.versions(directory)
     )

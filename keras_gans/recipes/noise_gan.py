@@ -22,6 +22,7 @@ from keras_gans import _compat
 from keras_gans import callbacks as callbacks_module
 from keras_gans import clustering
 from keras_gans import distribute
+from keras_gans import export
 from keras_gans import losses
 from keras_gans.gan import GAN
 from keras_gans.gan import ConditionalGAN
@@ -225,7 +226,7 @@ def train(config, explicit, source, callbacks=(), summary=None):
         summary["cluster_sizes"] = clusters.counts.tolist()
     assets = {}
     if config.conditional and summary.get("class_names"):
-        assets["class_names.json"] = json.dumps(summary["class_names"])
+        assets[export.CLASS_NAMES_ASSET] = json.dumps(summary["class_names"])
     return run.finish(gan, history, samples.paths, evaluations, summary, assets)
 
 
