@@ -19,11 +19,13 @@ from keras_gans.gan import GAN
 from keras_gans.gan import ConditionalGAN
 from keras_gans.gan import SelfConditionedGAN
 from keras_gans.style_transfer import StyleTransferGAN
+from keras_gans.translation import Pix2Pix
 from keras_gans.version import __version__
 
 __all__ = [
     "ConditionalGAN",
     "GAN",
+    "Pix2Pix",
     "SelfConditionedGAN",
     "StyleTransferGAN",
     "__version__",

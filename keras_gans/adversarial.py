@@ -482,6 +482,11 @@ class AdversarialModel(_compat.SkipsSymbolicBuild, SavesSeedState, keras.Model):
         )
 
 
+def per_example_mean(x):
+    """Mean over every axis but the batch axis, in float32."""
+    return tf.reduce_mean(tf.cast(x, "float32"), axis=list(range(1, x.shape.rank)))
+
+
 def _spec_of(array):
     return tf.TensorSpec(np.shape(array), tf.as_dtype(array.dtype))
 

@@ -300,9 +300,8 @@ def _write_version(archive, export_dir, name, version, assets=None):
     return target
 
 
-def _stylize_archive(generator, multiple=4):
-    """An `ExportArchive` with `content` uint8 -> `stylized` uint8, any size."""
-    generator = float32_copy(generator)
+def _stylize_function(generator, multiple=4):
+    """`content` uint8 -> `stylized` uint8, any size."""
 
     def serve(content):
         batch, height, width = tf.shape(content)[0], tf.shape(content)[1], tf.shape(content)[2]
@@ -320,13 +319,79 @@ def _stylize_archive(generator, multiple=4):
         stylized = generator(images, training=False)[:, :height, :width, :]
         return {"stylized": to_uint8(stylized)}
 
+    return serve, [tf.TensorSpec([None, None, None, 3], tf.uint8, name="content")]
+
+
+def _upscale_function(generator):
+    """`image` uint8 -> `upscaled` uint8 (any size)."""
+
+    def serve(image):
+        return {"upscaled": to_uint8(generator(to_float(image), training=False))}
+
+    return serve, [tf.TensorSpec([None, None, None, 3], tf.uint8, name="image")]
+
+
+def _inpaint_function(generator):
+    """`image`, `mask` uint8 -> `inpainted` uint8 (any size)."""
+
+    def serve(image, mask):
+        check = tf.debugging.assert_equal(
+            tf.shape(mask)[:3],
+            tf.shape(image)[:3],
+            message="mask must be uint8 [batch, height, width, 1], the image's size (255 = hole)",
+        )
+        with tf.control_dependencies([check]):
+            holes = tf.cast(mask >= 128, tf.float32)
+        inpainted = generator(tf.concat([to_float(image), holes], axis=-1), training=False)
+        return {"inpainted": to_uint8(inpainted)}
+
+    return serve, [
+        tf.TensorSpec([None, None, None, 3], tf.uint8, name="image"),
+        tf.TensorSpec([None, None, None, 1], tf.uint8, name="mask"),
+    ]
+
+
+# image contract -> its `serving_default` builder
+IMAGE_CONTRACTS = {
+    "style": _stylize_function,
+    "super_resolution": _upscale_function,
+    "inpainting": _inpaint_function,
+}
+CONTRACTS = ("noise", *IMAGE_CONTRACTS)
+
+
+def serving_function(generator, contract):
+    """The `serving_default` of an image contract as an in-memory function.
+
+    Called like the exported signature (keyword inputs, a dict of uint8
+    outputs), it lets a recipe draw and score the model it is about to
+    export, or a test compare an export with its source.
+
+    Args:
+        generator: `keras.Model` (run as a float32 copy, as exported).
+        contract: `"style"`, `"super_resolution"` or `"inpainting"`.
+    """
+    check_choice("contract", contract, tuple(IMAGE_CONTRACTS))
+    serve, signature = IMAGE_CONTRACTS[contract](float32_copy(generator))
+    return tf.function(serve, input_signature=signature)
+
+
+def _image_archive(generator, contract):
+    serve, signature = IMAGE_CONTRACTS[contract](float32_copy(generator))
     archive = keras.export.ExportArchive()
-    archive.add_endpoint(
-        SERVING_SIGNATURE,
-        serve,
-        input_signature=[tf.TensorSpec([None, None, None, 3], tf.uint8, name="content")],
-    )
+    archive.add_endpoint(SERVING_SIGNATURE, serve, input_signature=signature)
     return archive
+
+
+def _archive(generator, contract):
+    """The export archive of `generator` under `contract` (`"auto"`: noise
+    or conditional for noise inputs, style for one image input)."""
+    if contract == "auto":
+        contract = "style" if _is_image_to_image(generator) else "noise"
+    check_choice("contract", contract, ("auto", *CONTRACTS))
+    if contract == "noise":
+        return _serving_archive(generator, with_sample=True)
+    return _image_archive(generator, contract)
 
 
 def style_saved_model(generator, export_dir, name, version=None):
@@ -347,7 +412,7 @@ def style_saved_model(generator, export_dir, name, version=None):
     Returns:
         The path of the written version directory.
     """
-    return _write_version(_stylize_archive(generator), export_dir, name, version)
+    return _write_version(_image_archive(generator, "style"), export_dir, name, version)
 
 
 # quantization -> file name suffix
@@ -361,7 +426,7 @@ def tflite_path(export_dir, name, quantization="float32"):
     return os.path.join(os.path.expanduser(str(export_dir)), filename)
 
 
-def tflite(generator, export_dir, name, quantization="float32"):
+def tflite(generator, export_dir, name, quantization="float32", contract="auto"):
     """Converts a noise-to-image generator to a LiteRT (TFLite) flatbuffer.
 
     The file has one signature, `serving_default`, with the SavedModel's
@@ -378,6 +443,8 @@ def tflite(generator, export_dir, name, quantization="float32"):
             stored as float16, half the size) or `"dynamic_int8"`
             (dynamic-range quantization: int8 weights, a quarter of the size,
             activations quantized on the fly). Defaults to `"float32"`.
+        contract: the signature, as in `export_generator`. Defaults to
+            `"auto"`.
 
     Returns:
         The path of the written file (written to a temporary file first, so
@@ -390,10 +457,10 @@ def tflite(generator, export_dir, name, quantization="float32"):
     """
     _check_name(name)
     path = tflite_path(export_dir, name, quantization)
-    if _is_image_to_image(generator):
-        archive = _stylize_archive(generator)
+    if contract == "noise" or (contract == "auto" and not _is_image_to_image(generator)):
+        archive = _serving_archive(generator, with_sample=False)  # no `sample` in LiteRT
     else:
-        archive = _serving_archive(generator, with_sample=False)
+        archive = _archive(generator, contract)
     with tempfile.TemporaryDirectory() as staging:
         archive.write_out(staging, verbose=False)
         converter = tf.lite.TFLiteConverter.from_saved_model(
@@ -412,13 +479,23 @@ def tflite(generator, export_dir, name, quantization="float32"):
     return path
 
 
-def export_generator(generator, export_dir, name, tflite_files=True, version=None, assets=None):
+def export_generator(
+    generator, export_dir, name, tflite_files=True, version=None, assets=None, contract="auto"
+):
     """Exports any generator kind: the SavedModel and, by default, LiteRT files.
 
-    Noise-to-image (`z`), class-conditional (`z`, `label`) and image-to-image
-    (`content`) generators each get their contract (see `saved_model` and
-    `style_saved_model`); the LiteRT files (`float32`, `float16`,
-    `dynamic_int8`) keep it.
+    Each contract is a `serving_default` signature; the LiteRT files
+    (`float32`, `float16`, `dynamic_int8`) keep it:
+
+    - `"noise"`: `z` float32 -> `images` uint8, plus `sample` (see
+      `saved_model`); `(z, label)` for a class-conditional generator.
+    - `"style"`: `content` uint8 `[b, h, w, 3]` -> `stylized` uint8, any size
+      (see `style_saved_model`).
+    - `"super_resolution"`: `image` uint8 `[b, h, w, 3]` -> `upscaled` uint8
+      `[b, s·h, s·w, 3]`.
+    - `"inpainting"`: `image` uint8 `[b, h, w, 3]` and `mask` uint8
+      `[b, h, w, 1]` (255 = hole; pixels under it are ignored) ->
+      `inpainted` uint8 `[b, h, w, 3]`, equal to `image` outside the holes.
 
     Args:
         generator: `keras.Model`, e.g. `gan.sampling_generator`.
@@ -430,18 +507,19 @@ def export_generator(generator, export_dir, name, tflite_files=True, version=Non
         version: int or `None`. See `saved_model`.
         assets: dict of file name -> text, written to the SavedModel's
             `assets/` folder (e.g. `class_names.json`), or `None`.
+        contract: one of the contracts above, or `"auto"`: `"noise"` for a
+            generator of noise (and labels), `"style"` for one of images.
+            Defaults to `"auto"`.
 
     Returns:
         `(saved_model_path, tflite_paths)`.
     """
-    if _is_image_to_image(generator):
-        archive = _stylize_archive(generator)
-    else:
-        archive = _serving_archive(generator, with_sample=True)
-    path = _write_version(archive, export_dir, name, version, assets)
+    path = _write_version(_archive(generator, contract), export_dir, name, version, assets)
     tflite_paths = []
     if tflite_files:
-        tflite_paths = [tflite(generator, export_dir, name, q) for q in TFLITE_VARIANTS]
+        tflite_paths = [
+            tflite(generator, export_dir, name, q, contract=contract) for q in TFLITE_VARIANTS
+        ]
     return path, tflite_paths
 
 

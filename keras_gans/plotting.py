@@ -160,18 +160,39 @@ def save_style_figure(content, style, generated, path, title=None):
 
 def style_figure(content, style, generated, title=None):
     """A `Figure` with one row per example: content | style | generated."""
-    columns = [
-        ("content", to_display_uint8(content)),
-        ("style", to_display_uint8(style)),
-        ("generated", to_display_uint8(generated)),
-    ]
-    rows = len(columns[0][1])
-    fig = Figure(figsize=(7.5, 2.5 * rows + (0.3 if title else 0)), dpi=100)
-    axes = fig.subplots(rows, 3, squeeze=False)
+    return comparison_figure(
+        [("content", content), ("style", style), ("generated", generated)], title
+    )
+
+
+def save_comparison_figure(columns, path, title=None):
+    """Writes one row per example and one column per `(label, images)`.
+
+    Args:
+        columns: list of `(label, images)`; images `(n, h, w, c)`, uint8 or
+            floats in `[-1, 1]`, the same `n` in every column (sizes may
+            differ between columns: each is drawn at the same width).
+        path: str. Output `.png` path.
+        title: str. Optional title.
+
+    Returns:
+        `path`.
+    """
+    return save_figure(comparison_figure(columns, title), path)
+
+
+def comparison_figure(columns, title=None):
+    """A `Figure` with one row per example and one column per `(label, images)`."""
+    columns = [(label, to_display_uint8(images)) for label, images in columns]
+    rows, cols = len(columns[0][1]), len(columns)
+    fig = Figure(figsize=(2.5 * cols, 2.5 * rows + (0.3 if title else 0)), dpi=100)
+    axes = fig.subplots(rows, cols, squeeze=False)
     for r in range(rows):
         for c, (label, images) in enumerate(columns):
             ax = axes[r][c]
-            ax.imshow(images[r], interpolation="nearest")
+            ax.imshow(
+                images[r], interpolation="nearest", cmap="gray" if images.shape[-1] == 1 else None
+            )
             ax.set_xticks([])
             ax.set_yticks([])
             if r == 0:

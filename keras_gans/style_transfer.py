@@ -4,12 +4,9 @@ import tensorflow as tf
 
 from keras_gans.adversarial import AdversarialBatch
 from keras_gans.adversarial import AdversarialModel
+from keras_gans.adversarial import per_example_mean as _per_example_mean
 from keras_gans.saving import register_serializable
 from keras_gans.validation import check_non_negative
-
-
-def _per_example_mean(x):
-    return tf.reduce_mean(tf.cast(x, "float32"), axis=list(range(1, x.shape.rank)))
 
 
 def total_variation(images):

@@ -4,6 +4,7 @@ Sample grids, loss curves, NaN guard, time limit, style figures and
 evaluation during training.
 """
 
+from keras_gans.callbacks.comparison_figure import ComparisonFigure
 from keras_gans.callbacks.evaluate_generator import EvaluateGenerator
 from keras_gans.callbacks.loss_history import LossHistory
 from keras_gans.callbacks.sample_grid import SampleGrid
@@ -14,6 +15,7 @@ from keras_gans.callbacks.stop_on_non_finite_loss import StopOnNonFiniteLoss
 from keras_gans.callbacks.style_figure import StyleFigure
 
 __all__ = [
+    "ComparisonFigure",
     "EvaluateGenerator",
     "LossHistory",
     "NonFiniteLossError",

@@ -1,5 +1,6 @@
 """tf.data input pipelines."""
 
+from keras_gans.data import degradations
 from keras_gans.data.image_folder import ImageFolder
 from keras_gans.data.image_folder import find_images
 from keras_gans.data.image_folder import image_folder
@@ -14,11 +15,16 @@ from keras_gans.data.mnist import load_arrays
 from keras_gans.data.mnist import load_idx
 from keras_gans.data.mnist import mnist
 from keras_gans.data.mnist import read_idx
+from keras_gans.data.paired import degraded_images
+from keras_gans.data.paired import paired_images
 from keras_gans.data.transforms import to_float
 from keras_gans.data.transforms import to_uint8
 
 __all__ = [
     "DataNotFoundError",
+    "degradations",
+    "degraded_images",
+    "paired_images",
     "ImageFolder",
     "find_images",
     "image_folder",

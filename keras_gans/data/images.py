@@ -65,8 +65,8 @@ def _load(path):
     return image
 
 
-def _fit_to_size(image, image_size, mode, flip, seed):
-    """uint8 image of any size -> float32 (image_size, image_size, 3) in [-1, 1]."""
+def _fit_to_size(image, image_size, mode, flip, seed, channels=3):
+    """uint8 image of any size -> float32 (image_size, image_size, channels) in [-1, 1]."""
     if mode == "resize":
         image = tf.image.resize(image, [image_size, image_size], antialias=True)
     else:
@@ -76,7 +76,7 @@ def _fit_to_size(image, image_size, mode, flip, seed):
         scale = tf.maximum(image_size / tf.cast(tf.reduce_min(shape), tf.float32), 1.0)
         new_shape = tf.cast(tf.math.ceil(tf.cast(shape, tf.float32) * scale), tf.int32)
         image = tf.image.resize(image, new_shape, antialias=True)
-        image = tf.image.random_crop(image, [image_size, image_size, 3], seed=seed)
+        image = tf.image.random_crop(image, [image_size, image_size, channels], seed=seed)
     if flip:
         image = tf.image.random_flip_left_right(image, seed=seed)
     image = tf.clip_by_value(image, 0.0, 255.0)

@@ -13,6 +13,9 @@ from keras_gans.models.resnet import resnet_discriminator
 from keras_gans.models.resnet import resnet_generator
 from keras_gans.models.style import patchgan_discriminator
 from keras_gans.models.style import style_generator
+from keras_gans.models.super_resolution import super_resolution_generator
+from keras_gans.models.unet import inpainting_generator
+from keras_gans.models.unet import unet_generator
 
 __all__ = [
     "conditional_dcgan_discriminator",
@@ -28,4 +31,7 @@ __all__ = [
     "conditional_resnet_discriminator",
     "conditional_resnet_generator",
     "style_generator",
+    "super_resolution_generator",
+    "inpainting_generator",
+    "unet_generator",
 ]

@@ -22,3 +22,139 @@ class GlobalSumPooling2D(layers.Layer):
 
     def compute_output_shape(self, input_shape):
         return (input_shape[0], input_shape[-1])
+
+
+@register_serializable
+class PadToMultiple(layers.Layer):
+    """Pads height and width up to multiples of `multiple` (zeros, bottom right).
+
+    Lets a network that halves its input `n` times take any size: pad here,
+    run, and crop back with `CropLike`.
+
+    Args:
+        multiple: int. The multiple (e.g. `2**n`).
+    """
+
+    def __init__(self, multiple, **kwargs):
+        super().__init__(**kwargs)
+        self.multiple = multiple
+
+    def call(self, inputs):
+        import tensorflow as tf
+
+        shape = tf.shape(inputs)
+        batch, height, width = shape[0], shape[1], shape[2]
+        pad_h = (-height) % self.multiple
+        pad_w = (-width) % self.multiple
+        # Zeros rather than mirrored edges: mirroring fails on images smaller
+        # than the padding.
+        padded = tf.pad(inputs, [[0, 0], [0, pad_h], [0, pad_w], [0, 0]])
+        # A Pad with computed paddings loses even the channel count, which
+        # the LiteRT converter needs to lower the next convolution; this
+        # reshape (a no-op) restores it.
+        channels = inputs.shape[-1]
+        return tf.reshape(padded, tf.stack([batch, height + pad_h, width + pad_w, channels]))
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], None, None, input_shape[-1])
+
+    def get_config(self):
+        return {**super().get_config(), "multiple": self.multiple}
+
+
+@register_serializable
+class CropLike(layers.Layer):
+    """Crops `inputs[0]` to the height and width of `inputs[1]` (top left)."""
+
+    def call(self, inputs):
+        import tensorflow as tf
+
+        images, reference = inputs
+        shape = tf.shape(reference)
+        return images[:, : shape[1], : shape[2], :]
+
+    def compute_output_shape(self, input_shape):
+        images, reference = input_shape
+        return (images[0], reference[1], reference[2], images[-1])
+
+
+@register_serializable
+class PixelShuffle(layers.Layer):
+    """Depth to space: `(b, h, w, c·f²)` -> `(b, h·f, w·f, c)` (Shi et al., 2016)."""
+
+    def __init__(self, factor, **kwargs):
+        super().__init__(**kwargs)
+        self.factor = factor
+
+    def call(self, inputs):
+        import tensorflow as tf
+
+        return tf.nn.depth_to_space(inputs, self.factor)
+
+    def compute_output_shape(self, input_shape):
+        b, h, w, c = input_shape
+        f = self.factor
+        return (b, None if h is None else h * f, None if w is None else w * f, c // (f * f))
+
+    def get_config(self):
+        return {**super().get_config(), "factor": self.factor}
+
+
+def _split_mask(inputs):
+    """`(b, h, w, c+1)` image and hole mask -> (image, mask)."""
+    return inputs[..., :-1], inputs[..., -1:]
+
+
+@register_serializable
+class ZeroHoles(layers.Layer):
+    """`[image, mask]` channels -> the same with the image zeroed in the holes.
+
+    Whatever the pixels under a hole (`mask` = 1) hold, the network never
+    sees them.
+    """
+
+    def call(self, inputs):
+        image, mask = _split_mask(inputs)
+        return keras.ops.concatenate([image * (1.0 - mask), mask], axis=-1)
+
+
+@register_serializable
+class KeepKnownPixels(layers.Layer):
+    """`[inputs, generated]` -> `generated` in the holes, the input elsewhere."""
+
+    def call(self, inputs):
+        known, generated = inputs
+        image, mask = _split_mask(known)
+        generated = keras.ops.cast(generated, image.dtype)
+        return mask * generated + (1.0 - mask) * image
+
+    def compute_output_shape(self, input_shape):
+        known, _ = input_shape
+        return (*known[:-1], known[-1] - 1)
+
+
+@register_serializable
+class BilinearUpscale(layers.Layer):
+    """Bilinear upscaling by an integer `factor`, for inputs of any size.
+
+    (`keras.layers.UpSampling2D`'s bilinear mode needs the height and width
+    known when the graph is built.)
+    """
+
+    def __init__(self, factor, **kwargs):
+        super().__init__(**kwargs)
+        self.factor = factor
+
+    def call(self, inputs):
+        import tensorflow as tf
+
+        size = tf.shape(inputs)[1:3] * self.factor
+        return tf.cast(tf.image.resize(inputs, size, "bilinear"), self.compute_dtype)
+
+    def compute_output_shape(self, input_shape):
+        b, h, w, c = input_shape
+        f = self.factor
+        return (b, None if h is None else h * f, None if w is None else w * f, c)
+
+    def get_config(self):
+        return {**super().get_config(), "factor": self.factor}

@@ -93,7 +93,7 @@ def style_generator(
 
 
 def patchgan_discriminator(
-    filters=(64, 128, 256, 512), norm="instance", name="patchgan_discriminator"
+    filters=(64, 128, 256, 512), norm="instance", input_channels=3, name="patchgan_discriminator"
 ):
     """Builds a PatchGAN discriminator: images → a map of per-patch scores.
 
@@ -106,15 +106,19 @@ def patchgan_discriminator(
     Args:
         filters: list of int. Defaults to `(64, 128, 256, 512)`.
         norm: `"instance"`, `"batch"` or `"none"`. Defaults to `"instance"`.
+        input_channels: int. Channels it sees: `3` for images, more for a
+            conditional PatchGAN that sees the generator's input beside the
+            image (pix2pix: `3 + 3`). Defaults to `3`.
         name: str. Model name.
 
     Returns:
-        A Functional `keras.Model` from `(batch, h, w, 3)` to
+        A Functional `keras.Model` from `(batch, h, w, input_channels)` to
         `(batch, h', w', 1)`.
     """
     filters = check_units("filters", filters)
     check_choice("norm", norm, NORMALIZATIONS)
-    images = keras.Input((None, None, 3), name="images")
+    check_positive_int("input_channels", input_channels)
+    images = keras.Input((None, None, input_channels), name="images")
     x = images
     for i, f in enumerate(filters):
         strides = 1 if i == len(filters) - 1 else 2

@@ -48,6 +48,9 @@ class TrainResult:
         total_seconds: wall-clock seconds of the whole job.
         evaluations: list of `EvaluateGenerator` result dicts (may be empty).
         output_dir: where the run's files went.
+        scores: dict of an image-editing run's scores against its baseline,
+            or `None`.
+        report: list of str: the scores as the lines of a table.
     """
 
     gan: keras.Model
@@ -63,6 +66,8 @@ class TrainResult:
     total_seconds: float
     evaluations: list = dataclasses.field(default_factory=list)
     output_dir: str = None
+    scores: dict = None
+    report: list = dataclasses.field(default_factory=list)
 
 
 def parse_jit_compile(value):
@@ -187,10 +192,13 @@ class Run:
         )
         return history
 
-    def finish(self, gan, history, images=(), evaluations=(), summary=None, assets=None):
+    def finish(
+        self, gan, history, images=(), evaluations=(), summary=None, assets=None, contract="auto"
+    ):
         """Writes the loss curves, `gan.keras`, the exports (chief only; with
-        `assets`, a dict of file name -> text, in the SavedModel's `assets/`)
-        and `summary.json`; returns the run's `TrainResult`."""
+        `assets`, a dict of file name -> text, in the SavedModel's `assets/`;
+        `contract` as in `export.export_generator`) and `summary.json`;
+        returns the run's `TrainResult`."""
         config, steps = self.config, self.steps_log.history
         loss_curves = plotting.plot_loss_curves(
             steps if steps["step"] else history.history,
@@ -208,6 +216,7 @@ class Run:
                 self.name,
                 tflite_files=config.tflite,
                 assets=assets,
+                contract=contract,
             )
         result = TrainResult(
             gan=gan,
@@ -265,6 +274,8 @@ def print_result(result):
                 f"labels:      {100 * last['label_accuracy']:.2f}% of samples classified "
                 "as the class they were drawn for"
             )
+    for line in result.report:
+        print(line)
     print(f"keras model: {result.keras_path}")
     if result.export_path:
         print(f"SavedModel:  {result.export_path}")

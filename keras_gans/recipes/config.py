@@ -24,6 +24,7 @@ import typing
 from typing import Optional
 
 from keras_gans import losses
+from keras_gans.recipes.common import MIXED_PRECISION
 from keras_gans.validation import check_choice
 
 
@@ -102,6 +103,13 @@ class TrainingConfig(RecipeConfig):
     )
     beta_1: float = setting(0.5, "Adam beta_1.")
     seed: int = setting(0, "Seed of weights, noise and shuffling.")
+    mixed_precision: str = setting(
+        "auto",
+        "Compute dtype: auto (mixed_bfloat16 on a CPU with bfloat16 units, AVX512-BF16 or "
+        "AMX, else float32), mixed_bfloat16 (also TPUs) or mixed_float16 (GPUs, with loss "
+        "scaling).",
+        MIXED_PRECISION,
+    )
     max_minutes: Optional[float] = setting(
         None,
         "Training budget: stop once this many minutes of training have passed (checked every "
@@ -143,6 +151,14 @@ def _base_type(annotation):
     if origin is typing.Union:
         return _base_type(args[0])
     return origin or annotation
+
+
+def _holds_strings(annotation):
+    """True for `tuple[str, ...]` (and `Optional` of it): a repeatable flag."""
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    if typing.get_origin(annotation) is typing.Union:
+        return _holds_strings(args[0])
+    return typing.get_origin(annotation) is tuple and args[:1] == [str]
 
 
 def _format(value):
@@ -201,6 +217,8 @@ def define_flags(config_class, presets, flag_values=None, skip=()):
             flags.DEFINE_integer(default=value, **args)
         elif kind is float:
             flags.DEFINE_float(default=value, **args)
+        elif kind is tuple and _holds_strings(field.type):
+            flags.DEFINE_multi_string(default=None if value is None else list(value), **args)
         elif kind is tuple:
             flags.DEFINE_list(default=None if value is None else [str(v) for v in value], **args)
         elif choices is not None:
@@ -222,7 +240,9 @@ def overrides_from_flags(config_class, flag_values=None):
         if field.name not in flag_values or not flag_values[field.name].present:
             continue
         value = flag_values[field.name].value
-        if _base_type(field.type) is tuple and value is not None:
+        if _holds_strings(field.type) and value is not None:
+            value = tuple(value)
+        elif _base_type(field.type) is tuple and value is not None:
             try:
                 value = tuple(int(v) for v in value)
             except ValueError as e:

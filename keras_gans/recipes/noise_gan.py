@@ -96,13 +96,6 @@ class NoiseGANConfig(TrainingConfig):
     num_cpu_replicas: Optional[int] = setting(
         None, "Split the CPU into N logical devices for mirrored (testing without GPUs)."
     )
-    mixed_precision: str = setting(
-        "auto",
-        "Compute dtype: auto (mixed_bfloat16 on a CPU with bfloat16 units, AVX512-BF16 or "
-        "AMX, else float32), mixed_bfloat16 (also TPUs) or mixed_float16 (GPUs, with loss "
-        "scaling).",
-        common.MIXED_PRECISION,
-    )
     backup_dir: Optional[str] = setting(
         None,
         "Back up every epoch (BackupAndRestore); run the same command again after a "

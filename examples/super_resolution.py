@@ -1,0 +1,32 @@
+r"""Train a x4 super-resolution GAN on real images, score it against bicubic
+upscaling, and export it.
+
+    python examples/super_resolution.py \
+        --data_dir='../shared/data/style/*/train*' \
+        --test_dir='../shared/data/style/*/testA' \
+        --output_dir=runs/super_resolution --export_dir=saved_models
+
+Every flag is a field of
+`keras_gans.recipes.super_resolution.SuperResolutionConfig`. Trains on
+pairs made on the fly (bicubic, antialiased x4 downscales of random crops),
+for at most --max_minutes. Writes to --output_dir: epoch_NNN.png and
+comparison.png ("bicubic | GAN | original" crops of test images),
+loss_curves.png, gan.keras, summary.json (with the scores); exports
+<export_dir>/super_resolution/<version>/ (image uint8 [b, h, w, 3] ->
+upscaled uint8 [b, 4h, 4w, 3]) and its LiteRT files; prints PSNR and SSIM of
+the export and of bicubic upscaling on the --test_dir images at full size.
+"""
+
+from absl import app
+
+from keras_gans.recipes import common
+from keras_gans.recipes import config
+from keras_gans.recipes import super_resolution
+
+config.define_flags(
+    super_resolution.SuperResolutionConfig, super_resolution.PRESETS, skip=("verbose",)
+)
+
+
+if __name__ == "__main__":
+    app.run(common.example_main(super_resolution.train, super_resolution.SuperResolutionConfig))

@@ -1,0 +1,145 @@
+"""U-Net generators for paired image-to-image translation (pix2pix) and
+inpainting."""
+
+import keras
+from keras import layers
+
+from keras_gans.models._layers import CropLike
+from keras_gans.models._layers import KeepKnownPixels
+from keras_gans.models._layers import PadToMultiple
+from keras_gans.models._layers import ZeroHoles
+from keras_gans.models.style import NORMALIZATIONS
+from keras_gans.models.style import _norm
+from keras_gans.validation import check_choice
+from keras_gans.validation import check_fraction
+from keras_gans.validation import check_positive_int
+
+
+def _check_unet_args(filters, depth, max_filters, norm, dropout):
+    check_positive_int("filters", filters)
+    check_positive_int("depth", depth)
+    check_positive_int("max_filters", max_filters)
+    check_choice("norm", norm, NORMALIZATIONS)
+    check_fraction("dropout", dropout)
+
+
+def _unet_body(x, output_channels, filters, depth, max_filters, norm, dropout):
+    """Encoder-decoder with skips on `x` (height, width divisible by 2**depth)."""
+    skips = []
+    for i in range(depth):
+        # pix2pix: no normalization on the first layer (raw pixels) nor on
+        # the innermost one (a 1x1 map at 256 px, where statistics are void).
+        width = min(filters * 2**i, max_filters)
+        x = layers.Conv2D(width, 4, strides=2, padding="same", name=f"down_{i}")(x)
+        normalization = _norm(norm, f"down_{i}_norm") if 0 < i < depth - 1 else None
+        if normalization is not None:
+            x = normalization(x)
+        x = layers.LeakyReLU(0.2, name=f"down_{i}_act")(x)
+        skips.append(x)
+    for i in reversed(range(depth - 1)):
+        width = min(filters * 2**i, max_filters)
+        x = layers.Conv2DTranspose(width, 4, strides=2, padding="same", name=f"up_{i}")(x)
+        normalization = _norm(norm, f"up_{i}_norm")
+        if normalization is not None:
+            x = normalization(x)
+        if dropout and i >= depth - 4:  # the three innermost, as in pix2pix
+            x = layers.Dropout(dropout, name=f"up_{i}_dropout")(x)
+        x = layers.ReLU(name=f"up_{i}_act")(x)
+        x = layers.Concatenate(name=f"skip_{i}")([x, skips[i]])
+    x = layers.Conv2DTranspose(
+        output_channels, 4, strides=2, padding="same", dtype="float32", name="out_conv"
+    )(x)
+    return layers.Activation("tanh", dtype="float32", name="out_tanh")(x)
+
+
+def unet_generator(
+    input_channels=3,
+    output_channels=3,
+    filters=64,
+    depth=8,
+    max_filters=512,
+    norm="instance",
+    dropout=0.0,
+    name="unet_generator",
+):
+    """Builds the pix2pix U-Net generator (Isola et al., 2017).
+
+    `depth` stride-2 4×4 convolutions (widths `filters`, `2·filters`, ...
+    capped at `max_filters`, LeakyReLU 0.2), then as many stride-2
+    transposed convolutions back up (ReLU), each concatenated with the
+    encoder layer of the same size, and tanh. With the defaults it is the
+    256×256 pix2pix network. Takes images of any height and width: they are
+    padded up to multiples of `2**depth` inside the model and the output is
+    cropped back.
+
+    Args:
+        input_channels: int. Channels of the input. Defaults to `3`.
+        output_channels: int. Channels of the output. Defaults to `3`.
+        filters: int. Width of the first layer. Defaults to `64`.
+        depth: int. Down-sampling steps. Defaults to `8`.
+        max_filters: int. Width cap. Defaults to `512`.
+        norm: `"instance"`, `"batch"` or `"none"`. Defaults to `"instance"`.
+        dropout: float in [0, 1). Dropout in the three innermost decoder
+            layers (pix2pix's noise: `0.5`). Defaults to `0.0`.
+        name: str. Model name.
+
+    Returns:
+        A Functional `keras.Model` from `(batch, h, w, input_channels)` to
+        `(batch, h, w, output_channels)` in `[-1, 1]`.
+
+    Example:
+
+    >>> g = keras_gans.models.unet_generator(filters=16, depth=5)
+    >>> g(np.zeros((1, 37, 50, 3), "float32")).shape
+    TensorShape([1, 37, 50, 3])
+    """
+    _check_unet_args(filters, depth, max_filters, norm, dropout)
+    check_positive_int("input_channels", input_channels)
+    check_positive_int("output_channels", output_channels)
+    image = keras.Input((None, None, input_channels), name="image")
+    x = PadToMultiple(2**depth, name="pad")(image)
+    x = _unet_body(x, output_channels, filters, depth, max_filters, norm, dropout)
+    translated = CropLike(dtype="float32", name="translated")([x, image])
+    return keras.Model(image, translated, name=name)
+
+
+def inpainting_generator(
+    filters=32, depth=6, max_filters=256, norm="instance", dropout=0.0, name="inpainting_generator"
+):
+    """Builds a U-Net inpainting generator: image and hole mask in, image out.
+
+    The input has four channels: the image in `[-1, 1]` and a mask that is
+    `1` in the holes and `0` elsewhere. Pixels under the holes are zeroed
+    before the network sees them, whatever they hold; the output is the
+    network's image in the holes and the input image elsewhere, so only the
+    holes are ever changed.
+
+    Args:
+        filters: int. Width of the first layer. Defaults to `32`.
+        depth: int. Down-sampling steps: the bottleneck of a 256×256 image
+            is `256 / 2**depth` wide, and a hole is filled from what that
+            bottleneck sees. Defaults to `6`.
+        max_filters: int. Width cap. Defaults to `256`.
+        norm: `"instance"`, `"batch"` or `"none"`. Defaults to `"instance"`.
+        dropout: float in [0, 1). See `unet_generator`. Defaults to `0.0`.
+        name: str. Model name.
+
+    Returns:
+        A Functional `keras.Model` from `(batch, h, w, 4)` to
+        `(batch, h, w, 3)` in `[-1, 1]`, any `h` and `w`.
+
+    Example:
+
+    >>> g = keras_gans.models.inpainting_generator(filters=8, depth=4)
+    >>> image_and_mask = np.concatenate([images, masks], axis=-1)
+    >>> g(image_and_mask).shape == images.shape
+    True
+    """
+    _check_unet_args(filters, depth, max_filters, norm, dropout)
+    known = keras.Input((None, None, 4), name="image_and_mask")
+    zeroed = ZeroHoles(dtype="float32", name="zero_holes")(known)
+    x = PadToMultiple(2**depth, name="pad")(zeroed)
+    x = _unet_body(x, 3, filters, depth, max_filters, norm, dropout)
+    x = CropLike(dtype="float32", name="crop")([x, known])
+    inpainted = KeepKnownPixels(dtype="float32", name="inpainted")([known, x])
+    return keras.Model(known, inpainted, name=name)

@@ -1,0 +1,232 @@
+"""What the image-editing recipes share: a `Pix2Pix` trained on pairs made
+from real images by a degradation, drawn every epoch, exported with the
+task's contract and scored on held-out images at full size against a
+non-learned baseline.
+
+A task (`EditingTask`) says which degradation, which generator, which
+export contract, and how to draw and score; `train` does the rest. The
+super-resolution and inpainting recipes are two tasks.
+"""
+
+import dataclasses
+import glob
+import os
+import time
+from typing import Optional
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from keras_gans import data
+from keras_gans import export
+from keras_gans import plotting
+from keras_gans.callbacks import ComparisonFigure
+from keras_gans.data.images import load_folder
+from keras_gans.models import style as style_models
+from keras_gans.recipes import common
+from keras_gans.recipes.config import TrainingConfig
+from keras_gans.recipes.config import setting
+from keras_gans.translation import Pix2Pix
+
+
+@dataclasses.dataclass(frozen=True)
+class EditingConfig(TrainingConfig):
+    """The settings every image-editing recipe shares."""
+
+    data_dir: Optional[tuple[str, ...]] = setting(
+        None,
+        "Folder of real training images (JPEG/PNG, any size); repeat the flag or use a "
+        "quoted glob for several.",
+    )
+    test_dir: Optional[tuple[str, ...]] = setting(
+        None,
+        "Held-out images, scored at full size against the non-learned baseline after "
+        "training and drawn every epoch (repeat or glob). Unset: no scores; figures from "
+        "--data_dir.",
+    )
+    test_images: Optional[int] = setting(None, "Score only the first N test images. Unset: all.")
+    image_size: int = setting(128, "Side of the square training crops (the targets).")
+    l1_weight: float = setting(100.0, "Weight of the L1 loss to the target (pix2pix's lambda).")
+    d_filters: tuple = setting((32, 64, 128, 256), "Conditional PatchGAN widths.")
+    figure_images: int = setting(4, "Test images in the per-epoch figures.")
+
+
+class EditingTask:
+    """One image-editing task: subclasses set the class attributes and
+    implement every method.
+
+    Attributes:
+        name: the run and export name.
+        contract: the export contract (see `export.export_generator`).
+        input_channels: channels of the generator's input.
+        output_key: the output of the contract's signature.
+    """
+
+    name = None
+    contract = None
+    input_channels = 3
+    output_key = None
+
+    def __init__(self, config):
+        self.config = config
+
+    def degradation(self):
+        """The `keras_gans.data.degradations` object making the pairs."""
+        raise NotImplementedError
+
+    def generator(self):
+        """The generator network."""
+        raise NotImplementedError
+
+    def figure_columns(self, serve, images):
+        """`[(label, images), ...]` for a figure of `images` (uint8, full
+        size) edited by `serve` (the contract's signature)."""
+        raise NotImplementedError
+
+    def score(self, serve, images):
+        """Scores of `serve` and the baselines on `images` (a dict)."""
+        raise NotImplementedError
+
+    def score_lines(self, scores):
+        """The printed table of `scores`."""
+        raise NotImplementedError
+
+
+def expand_dirs(patterns):
+    """Folders from names and globs, in order; a pattern matching nothing
+    is an error naming it."""
+    folders = []
+    for pattern in patterns:
+        pattern = os.path.expanduser(pattern)
+        matches = sorted(glob.glob(pattern)) if glob.has_magic(pattern) else [pattern]
+        if not matches:
+            raise FileNotFoundError(f"No folder matches {pattern!r}.")
+        folders += matches
+    return folders
+
+
+def load_test_images(config):
+    """The full-size uint8 test images (or a few training ones for figures)."""
+    folders = expand_dirs(config.test_dir or config.data_dir)
+    limit = config.test_images if config.test_dir else config.figure_images
+    images = []
+    for folder in folders:
+        images += load_folder(folder, limit=None if limit is None else limit - len(images))[0]
+        if limit is not None and len(images) >= limit:
+            break
+    return images
+
+
+def build_gan(config, task):
+    """The compiled `Pix2Pix` of `config` and `task`."""
+    discriminator = style_models.patchgan_discriminator(
+        filters=config.d_filters, input_channels=task.input_channels + 3
+    )
+    gan = Pix2Pix(task.generator(), discriminator, l1_weight=config.l1_weight, seed=config.seed)
+    gan.compile(
+        g_optimizer=keras.optimizers.Adam(config.g_lr, beta_1=config.beta_1),
+        d_optimizer=keras.optimizers.Adam(config.d_lr, beta_1=config.beta_1),
+        loss=config.loss,
+    )
+    return gan
+
+
+def train(task_class, config, callbacks=(), **overrides):
+    """Trains, draws, exports and scores one image-editing task.
+
+    Args:
+        task_class: an `EditingTask` subclass.
+        config: its config (an `EditingConfig`).
+        callbacks: extra Keras callbacks.
+        **overrides: fields of the config to change; `None` keeps the
+            config's value.
+
+    Returns:
+        A `keras_gans.recipes.common.TrainResult`; `scores` (and the final
+        figure) are in `summary.json` and `result.scores`.
+    """
+    started = time.perf_counter()
+    config = config.replace(**{k: v for k, v in overrides.items() if v is not None})
+    if not config.data_dir:
+        raise ValueError(
+            "Pass --data_dir: a folder of real images to train on (repeat the flag, or quote "
+            "a glob, for several), e.g. --data_dir='../shared/data/style/*/train*'."
+        )
+    task = task_class(config)
+    output_dir = config.output_dir or os.path.join("runs", task.name)
+    config = config.replace(output_dir=output_dir)
+    task.config = config
+    run = common.Run(
+        config,
+        task.name,
+        output_dir,
+        started,
+        loss_keys=("d_loss", "g_loss", "adv_loss", "l1_loss", "d_real", "d_fake"),
+        plot_keys=("d_loss", "adv_loss", "l1_loss"),
+    )
+    keras.utils.set_random_seed(config.seed)
+    dataset = data.degraded_images(
+        expand_dirs(config.data_dir),
+        task.degradation(),
+        image_size=config.image_size,
+        batch_size=config.batch_size,
+        repeat=True,
+        seed=config.seed,
+    )
+    test_images = load_test_images(config)
+    with common.dtype_policy(config.mixed_precision):
+        gan = build_gan(config, task)
+
+    figure_images = test_images[: config.figure_images]
+
+    def columns(model):
+        serve = export.serving_function(model.sampling_generator, task.contract)
+        return task.figure_columns(serve, figure_images)
+
+    figure = ComparisonFigure(columns, output_dir)
+    history = run.fit(gan, dataset, [*callbacks, figure], steps_per_epoch=config.steps_per_epoch)
+    result = run.finish(gan, history, figure.paths, contract=task.contract)
+
+    scores = None
+    if config.test_dir:
+        # Score what ships: the export when there is one.
+        if result.export_path:
+            _, serve = export.load_serving(result.export_path)
+        else:
+            serve = export.serving_function(gan.sampling_generator, task.contract)
+        began = time.perf_counter()
+        scores = task.score(serve, test_images)
+        scores["seconds"] = time.perf_counter() - began
+        path = os.path.join(output_dir, "comparison.png")
+        plotting.save_comparison_figure(task.figure_columns(serve, figure_images), path)
+        result.images.append(path)
+        result.total_seconds = time.perf_counter() - started
+        common.write_summary(result, {**run.summary, "scores": _jsonable(scores)})
+    result.scores = scores
+    result.report = task.score_lines(scores) if scores else []
+    return result
+
+
+def _jsonable(value):
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (np.floating, np.integer)):
+        return value.item()
+    return value
+
+
+def crop(images, size, top=None, left=None):
+    """Center (or given) `size`×`size` crops of uint8 images."""
+    crops = []
+    for image in images:
+        height, width = image.shape[:2]
+        y = (height - size) // 2 if top is None else top
+        x = (width - size) // 2 if left is None else left
+        crops.append(image[y : y + size, x : x + size])
+    return np.stack(crops)
+
+
+def call_signature(serve, output_key, **inputs):
+    """Runs a signature on NumPy inputs; returns the output as NumPy."""
+    return serve(**{k: tf.constant(v) for k, v in inputs.items()})[output_key].numpy()

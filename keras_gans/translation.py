@@ -1,0 +1,127 @@
+"""`Pix2Pix`: paired image-to-image translation (Isola et al., 2017)."""
+
+import tensorflow as tf
+
+from keras_gans.adversarial import AdversarialBatch
+from keras_gans.adversarial import AdversarialModel
+from keras_gans.adversarial import per_example_mean
+from keras_gans.saving import register_serializable
+from keras_gans.validation import check_non_negative
+
+
+@register_serializable
+class Pix2Pix(AdversarialModel):
+    """Paired image-to-image GAN: L1 to the target plus a conditional PatchGAN.
+
+    Batches are `(inputs, targets)` pairs of float images in [-1, 1]: the
+    generator maps `inputs` to an image like `targets`; the discriminator
+    sees the input and an image side by side (channels concatenated) and
+    tells real pairs from generated ones. When the generator changes the
+    size (super-resolution), the discriminator sees the input resized
+    bilinearly to the target's size. Each generator step minimizes
+    `adv_loss + l1_weight * l1_loss`, where `l1_loss` is the mean absolute
+    difference to the target.
+
+    Tracked metrics: `d_loss`, `g_loss` (the total), `adv_loss`, `l1_loss`,
+    `d_real`, `d_fake`.
+
+    Args:
+        generator: `keras.Model` from inputs to images (e.g.
+            `keras_gans.models.unet_generator`,
+            `super_resolution_generator` or `inpainting_generator`).
+        discriminator: `keras.Model` from `input channels + image channels`
+            to raw (patch) scores (e.g.
+            `keras_gans.models.patchgan_discriminator(input_channels=6)`).
+        l1_weight: float. Weight of the L1 term. Defaults to `100.0`
+            (pix2pix's lambda).
+        seed: int or `None`. Seed of the model's random draws.
+        **kwargs: passed to `keras.Model`.
+
+    Example:
+
+    ```python
+    gan = kg.Pix2Pix(
+        kg.models.super_resolution_generator(scale=4),
+        kg.models.patchgan_discriminator(input_channels=6),
+    )
+    gan.compile(g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
+                d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5))
+    gan.fit(kg.data.degraded_images("photos/", "downscale", image_size=128), epochs=1)
+    upscaled = gan.translate(small_photos)  # float32 in [-1, 1]
+    ```
+    """
+
+    default_loss = "non_saturating"
+
+    def __init__(self, generator, discriminator, l1_weight=100.0, seed=None, **kwargs):
+        self.l1_weight = check_non_negative("l1_weight", l1_weight)
+        super().__init__(generator, discriminator, seed=seed, **kwargs)
+        self.input_channels = generator.input_shape[-1]
+        self.channels = generator.output_shape[-1]
+        expected = self.input_channels + self.channels
+        if discriminator.input_shape[-1] != expected:
+            raise ValueError(
+                f"The discriminator takes {discriminator.input_shape[-1]} channels, but "
+                f"pix2pix's discriminator sees the generator's input ({self.input_channels} "
+                f"channels) beside an image ({self.channels}): build it with "
+                f"`patchgan_discriminator(input_channels={expected})`."
+            )
+        self._mark_built()
+
+    def _tracked_metrics(self):
+        return ("adv_loss", "l1_loss")
+
+    def call(self, inputs, training=False):
+        """Translates `inputs` (float, [-1, 1])."""
+        return self.generator(inputs, training=training)
+
+    def translate(self, inputs, batch_size=8):
+        """Translates a NumPy batch of float inputs in [-1, 1]; returns float32.
+
+        Uses `sampling_generator` (the weight average with EMA).
+        """
+        return self._run_generator(self.sampling_generator, inputs, batch_size)
+
+    # ------------------------------------------------------------- training
+
+    def _unpack(self, data):
+        if not isinstance(data, (tuple, list)) or len(data) != 2:
+            raise ValueError(
+                "Pix2Pix trains on `(inputs, targets)` batches (e.g. from "
+                "`keras_gans.data.paired_images` or `degraded_images`). Received a batch "
+                f"of type {type(data).__name__}."
+            )
+        inputs = self._check_images(data[0], "inputs", channels=self.input_channels)
+        targets = self._check_images(data[1], "targets", channels=self.channels)
+        in_size, out_size = tuple(inputs.shape[1:3]), tuple(targets.shape[1:3])
+        if None not in in_size + out_size and any(o % i for i, o in zip(in_size, out_size)):
+            raise ValueError(
+                f"Targets of size {out_size} do not match inputs of size {in_size}: a "
+                "target must be the input's size or a whole multiple of it (super-resolution)."
+            )
+        return AdversarialBatch(real=targets, conditions=inputs, source=inputs)
+
+    def _make_fake(self, batch, training):
+        return self.generator(batch.source, training=training)
+
+    def _discriminator_inputs(self, images, conditions):
+        conditions = tf.cast(conditions, images.dtype)
+        size = images.shape[1:3]
+        if conditions.shape[1:3] != size or None in size:
+            conditions = tf.image.resize(conditions, tf.shape(images)[1:3], "bilinear")
+            conditions = tf.cast(conditions, images.dtype)
+        return tf.concat([conditions, images], axis=-1)
+
+    def _generator_terms(self, batch, training):
+        """Every generator loss term, as global-batch means (replica shares)."""
+        fake = self.generator(batch.source, training=training)
+        adv = self._adversarial_generator_loss(fake, batch.conditions, training=training)
+        l1 = self._global_mean(
+            per_example_mean(tf.abs(tf.cast(fake, "float32") - tf.cast(batch.real, "float32")))
+        )
+        return {"adv_loss": adv, "l1_loss": l1, "g_loss": adv + self.l1_weight * l1}
+
+    # -------------------------------------------------------- serialization
+
+    def get_config(self):
+        return {**super().get_config(), "l1_weight": self.l1_weight}
