@@ -15,6 +15,7 @@ from keras_gans import losses
 from keras_gans import models
 from keras_gans import plotting
 from keras_gans import recipes
+from keras_gans.cycle_gan import CycleGAN
 from keras_gans.gan import GAN
 from keras_gans.gan import ConditionalGAN
 from keras_gans.gan import SelfConditionedGAN
@@ -24,6 +25,7 @@ from keras_gans.version import __version__
 
 __all__ = [
     "ConditionalGAN",
+    "CycleGAN",
     "GAN",
     "Pix2Pix",
     "SelfConditionedGAN",

@@ -68,7 +68,7 @@ class AdversarialModel(_compat.SkipsSymbolicBuild, SavesSeedState, keras.Model):
         # Plain namespaces, not tracked by Keras: caches and derived state,
         # which must not add variables to `.keras` files.
         self._inference_fn = types.SimpleNamespace(model=None, fn=None)
-        self._ema_copy = types.SimpleNamespace(model=None)
+        self._ema_copy = types.SimpleNamespace(models={})
         self._adversarial_compile_config = None
 
     def _mark_built(self):
@@ -79,6 +79,14 @@ class AdversarialModel(_compat.SkipsSymbolicBuild, SavesSeedState, keras.Model):
     def _tracked_metrics(self):
         """Names of the generator-loss terms logged beside `g_loss`."""
         return ()
+
+    def _generator_networks(self):
+        """The networks `g_optimizer` updates (CycleGAN has two)."""
+        return (self.generator,)
+
+    def _discriminator_networks(self):
+        """The networks `d_optimizer` updates."""
+        return (self.discriminator,)
 
     @property
     def metrics(self):
@@ -154,8 +162,8 @@ class AdversarialModel(_compat.SkipsSymbolicBuild, SavesSeedState, keras.Model):
         # Optimizer variables exist before `fit`, so that a `.keras` file
         # restores the Adam moments and iteration counts, and so that
         # `tf.distribute` creates them as mirrored variables.
-        self.g_optimizer.build(self.generator.trainable_variables)
-        self.d_optimizer.build(self.discriminator.trainable_variables)
+        self.g_optimizer.build(_trainable(self._generator_networks()))
+        self.d_optimizer.build(_trainable(self._discriminator_networks()))
         self._adversarial_compile_config = dict(
             g_optimizer=g_optimizer,
             d_optimizer=d_optimizer,
@@ -174,7 +182,7 @@ class AdversarialModel(_compat.SkipsSymbolicBuild, SavesSeedState, keras.Model):
         with tf.GradientTape() as tape:
             terms = self._generator_terms(batch, training=True)
             scaled_loss = self.g_optimizer.scale_loss(terms["g_loss"])
-        self._apply(self.g_optimizer, tape, scaled_loss, self.generator)
+        self._apply(self.g_optimizer, tape, scaled_loss, self._generator_networks())
         self._update_trackers(d_loss, terms, real_output, fake_output)
         return self._metric_results()
 
@@ -195,54 +203,67 @@ class AdversarialModel(_compat.SkipsSymbolicBuild, SavesSeedState, keras.Model):
     def _discriminator_update(self, batch):
         """`d_steps` discriminator updates; returns the last loss and outputs."""
         real, conditions = batch.real, batch.conditions
-        critic = functools.partial(self._critic, conditions=conditions)
-        loss = self.adversarial_loss
         for _ in range(self.d_steps):
             fake = tf.cast(self._make_fake(batch, training=True), real.dtype)
             with tf.GradientTape() as tape:
-                real_output, fake_output = self._critic_pair(real, fake, conditions)
-                per_example = loss.discriminator_loss(real_output, fake_output)
-                penalty = loss.penalty(critic, real, fake, seed=self.seed_generator)
-                if penalty is not None:
-                    per_example = per_example + penalty
-                if self.r1_weight:
-                    per_example = per_example + 0.5 * self.r1_weight * (
-                        losses_module.r1_penalty(critic, real)
-                    )
+                per_example, real_output, fake_output = self._discriminator_terms(
+                    real, fake, conditions
+                )
                 d_loss = self._global_mean(per_example)
                 scaled_loss = self.d_optimizer.scale_loss(d_loss)
-            self._apply(self.d_optimizer, tape, scaled_loss, self.discriminator)
+            self._apply(self.d_optimizer, tape, scaled_loss, self._discriminator_networks())
             if hasattr(self.augment, "observe"):  # adaptive augmentation (ADA)
                 self.augment.observe(real_output)
         return d_loss, real_output, fake_output
 
-    def _critic(self, images, conditions=None, training=True):
-        """The discriminator as the losses see it: augmented inputs, labels."""
+    def _discriminator_terms(self, real, fake, conditions=None, discriminator=None):
+        """Per-example discriminator loss (with its penalties) and outputs."""
+        critic = functools.partial(self._critic, conditions=conditions, discriminator=discriminator)
+        loss = self.adversarial_loss
+        real_output, fake_output = self._critic_pair(
+            real, fake, conditions, discriminator=discriminator
+        )
+        per_example = loss.discriminator_loss(real_output, fake_output)
+        penalty = loss.penalty(critic, real, fake, seed=self.seed_generator)
+        if penalty is not None:
+            per_example = per_example + penalty
+        if self.r1_weight:
+            per_example = per_example + 0.5 * self.r1_weight * losses_module.r1_penalty(
+                critic, real
+            )
+        return per_example, real_output, fake_output
+
+    def _critic(self, images, conditions=None, training=True, discriminator=None):
+        """The discriminator (by default `self.discriminator`) as the losses
+        see it: augmented inputs, labels."""
         if self.augment is not None and training:
             images = self.augment(images, training=True)
-        return self.discriminator(self._discriminator_inputs(images, conditions), training=training)
+        discriminator = discriminator or self.discriminator
+        return discriminator(self._discriminator_inputs(images, conditions), training=training)
 
-    def _critic_pair(self, real, fake, conditions=None, training=True):
+    def _critic_pair(self, real, fake, conditions=None, training=True, discriminator=None):
         # One discriminator call on the concatenated batch: larger matmuls,
         # one pass of weight reads.
         both = None if conditions is None else tf.concat([conditions, conditions], 0)
-        output = self._critic(tf.concat([real, fake], 0), both, training=training)
+        output = self._critic(
+            tf.concat([real, fake], 0), both, training=training, discriminator=discriminator
+        )
         return tf.split(output, 2, axis=0)
 
     def _discriminator_inputs(self, images, conditions):
         """What the discriminator network is called on (a hook)."""
         return images
 
-    def _adversarial_generator_loss(self, fake, conditions=None, training=True):
+    def _adversarial_generator_loss(self, fake, conditions=None, training=True, discriminator=None):
         """The adversarial generator loss of `fake`, as a global-batch mean."""
-        fake_output = self._critic(fake, conditions, training=training)
+        fake_output = self._critic(fake, conditions, training=training, discriminator=discriminator)
         return self._global_mean(self.adversarial_loss.generator_loss(fake_output))
 
     # -------------------------------------------------------------- helpers
 
-    def _apply(self, optimizer, tape, loss, network):
-        """One optimizer step on `network` from the loss recorded on `tape`."""
-        weights = network.trainable_weights
+    def _apply(self, optimizer, tape, loss, networks):
+        """One optimizer step on `networks` from the loss recorded on `tape`."""
+        weights = _trainable(networks)
         grads = tape.gradient(loss, weights)
         optimizer.apply_gradients(zip(grads, weights))
 
@@ -392,15 +413,18 @@ class AdversarialModel(_compat.SkipsSymbolicBuild, SavesSeedState, keras.Model):
         """
         return self._averaged_generator()
 
-    def _averaged_generator(self):
+    def _averaged_generator(self, generator=None):
+        """`generator` (default `self.generator`), or its weight average
+        when the generator optimizer keeps one (a cached copy)."""
+        generator = generator or self.generator
         if not self.uses_ema:
-            return self.generator
-        copy = self._ema_copy.model
-        if copy is None:
-            copy = keras.models.clone_model(self.generator)
-            self._ema_copy.model = copy
-        averages = self._ema_averages()
-        for source, target in zip(self.generator.weights, copy.weights):
+            return generator
+        copies = self._ema_copy.models
+        if id(generator) not in copies:
+            copies[id(generator)] = keras.models.clone_model(generator)
+        copy = copies[id(generator)]
+        averages = self._ema_averages(generator)
+        for source, target in zip(generator.weights, copy.weights):
             target.assign(averages.get(id(source), source))
         return copy
 
@@ -413,9 +437,9 @@ class AdversarialModel(_compat.SkipsSymbolicBuild, SavesSeedState, keras.Model):
             if id(variable) in averages:
                 averages[id(variable)].assign(variable)
 
-    def _ema_averages(self):
+    def _ema_averages(self, generator=None):
         """Maps `id(generator variable)` to its moving-average variable."""
-        variables = self.generator.trainable_variables
+        variables = (generator or self.generator).trainable_variables
         averages = _compat.ema_variables(_inner_optimizer(self.g_optimizer), variables)
         return {id(variable): average for variable, average in zip(variables, averages)}
 
@@ -480,6 +504,10 @@ class AdversarialModel(_compat.SkipsSymbolicBuild, SavesSeedState, keras.Model):
         self.compile(
             **{key: keras.saving.deserialize_keras_object(value) for key, value in config.items()}
         )
+
+
+def _trainable(networks):
+    return [v for network in networks for v in network.trainable_variables]
 
 
 def per_example_mean(x):

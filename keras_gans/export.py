@@ -341,7 +341,8 @@ def _inpaint_function(generator):
             message="mask must be uint8 [batch, height, width, 1], the image's size (255 = hole)",
         )
         with tf.control_dependencies([check]):
-            holes = tf.cast(mask >= 128, tf.float32)
+            # Compared as floats: LiteRT has no uint8 comparison.
+            holes = tf.cast(tf.cast(mask, tf.float32) >= 128.0, tf.float32)
         inpainted = generator(tf.concat([to_float(image), holes], axis=-1), training=False)
         return {"inpainted": to_uint8(inpainted)}
 

@@ -67,9 +67,14 @@ def run_model_test(cls, init_kwargs, batch, tmp_path, compile_kwargs=None):
     assert all(d is None or d == o for d, o in zip(declared, outputs.shape[1:]))
     assert len(outputs.shape) == len(declared) + 1
     assert outputs.shape[0] == 3
-    conditions = [tf.convert_to_tensor(c) for c in inputs[1:]] if isinstance(inputs, list) else []
-    scores = model.discriminator([outputs, *conditions] if conditions else outputs)
-    assert scores.shape[0] == 3 and len(scores.shape) == len(model.discriminator.output_shape)
+    # The discriminator scores fakes the way training makes and shows them
+    # (with labels, or beside the generator's input for paired models).
+    unpacked = model._unpack(tf.nest.map_structure(tf.convert_to_tensor, batch))
+    fake = model._make_fake(unpacked, training=False)
+    assert fake.shape == unpacked.real.shape
+    scores = model._critic(fake, unpacked.conditions, training=False)
+    assert scores.shape[0] == fake.shape[0]
+    assert len(scores.shape) == len(model.discriminator.output_shape)
 
     # One fit step changes both networks.
     model = _compiled(cls, init_kwargs, compile_kwargs)

@@ -28,18 +28,28 @@ def test_ci_runs_the_readme_test_command():
     assert test_command in lines
 
 
-@pytest.mark.parametrize("recipe", ["mnist", "style", "images"])
+@pytest.mark.parametrize("recipe", ["mnist", "style", "images", "super_resolution", "inpainting"])
 def test_readme_flag_tables_are_generated_from_the_configs(recipe):
     from keras_gans.recipes import config
     from keras_gans.recipes import images
+    from keras_gans.recipes import inpainting
     from keras_gans.recipes import mnist
     from keras_gans.recipes import style
+    from keras_gans.recipes import super_resolution
 
-    module = {"mnist": mnist, "style": style, "images": images}[recipe]
+    module = {
+        "mnist": mnist,
+        "style": style,
+        "images": images,
+        "super_resolution": super_resolution,
+        "inpainting": inpainting,
+    }[recipe]
     config_class = {
         "mnist": mnist.MnistConfig,
         "style": style.StyleConfig,
         "images": images.ImagesConfig,
+        "super_resolution": super_resolution.SuperResolutionConfig,
+        "inpainting": inpainting.InpaintingConfig,
     }[recipe]
     table = config.markdown_table(config_class, module.PRESETS, skip=("verbose",))
     assert table.count("\n| `--") > 25

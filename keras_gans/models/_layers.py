@@ -107,15 +107,75 @@ def _split_mask(inputs):
 
 @register_serializable
 class ZeroHoles(layers.Layer):
-    """`[image, mask]` channels -> the same with the image zeroed in the holes.
+    """`[image, mask]` channels -> `[image with the holes zeroed, known]`.
 
-    Whatever the pixels under a hole (`mask` = 1) hold, the network never
-    sees them.
+    `mask` is 1 in the holes; `known` is its complement, so that zero
+    padding added later reads as unknown too. Whatever the pixels under a
+    hole hold, the network never sees them.
     """
 
     def call(self, inputs):
         image, mask = _split_mask(inputs)
-        return keras.ops.concatenate([image * (1.0 - mask), mask], axis=-1)
+        known = 1.0 - mask
+        return keras.ops.concatenate([image * known, known], axis=-1)
+
+
+@register_serializable
+class KnownChannel(layers.Layer):
+    """`[image, known]` -> `known`: the last channel."""
+
+    def call(self, inputs):
+        return inputs[..., -1:]
+
+    def compute_output_shape(self, input_shape):
+        return (*input_shape[:-1], 1)
+
+
+@register_serializable
+class PyramidFill(layers.Layer):
+    """`[image, known]` -> the image with its unknown pixels filled smoothly.
+
+    A multigrid membrane fill: known-weighted averages are pooled `levels`
+    times (push-pull, Gortler et al., 1996); from the coarsest level up,
+    each level starts from the bilinear upscale of the coarser one where
+    its pixels are unknown and relaxes the unknown pixels `iterations`
+    times toward the mean of their 3×3 neighbourhood (Jacobi steps of
+    Laplace's equation), so a hole takes the colours of its own border and
+    blends them smoothly, like diffusion-based inpainting. The known pixels
+    stay. Height and width must be multiples of `2**levels`.
+
+    Args:
+        levels: int. Pooling steps.
+        iterations: int. Relaxation steps per level. Defaults to `24`.
+    """
+
+    def __init__(self, levels, iterations=24, **kwargs):
+        super().__init__(**kwargs)
+        self.levels = levels
+        self.iterations = iterations
+
+    def call(self, inputs):
+        import tensorflow as tf
+
+        image, known = _split_mask(inputs)
+        values, weights = [image * known], [known]
+        for _ in range(self.levels):
+            values.append(tf.nn.avg_pool2d(values[-1], 2, 2, "VALID"))
+            weights.append(tf.nn.avg_pool2d(weights[-1], 2, 2, "VALID"))
+        fill = values[-1] / tf.maximum(weights[-1], 1e-6)
+        for value, weight in zip(values[-2::-1], weights[-2::-1]):
+            fill = tf.image.resize(fill, tf.shape(value)[1:3], "bilinear")
+            for _ in range(self.iterations + 1):
+                # The averages are premultiplied: `value` is the known share.
+                fill = value + (1.0 - weight) * fill
+                fill = tf.nn.avg_pool2d(fill, 3, 1, "SAME") if _ < self.iterations else fill
+        return fill
+
+    def compute_output_shape(self, input_shape):
+        return (*input_shape[:-1], input_shape[-1] - 1)
+
+    def get_config(self):
+        return {**super().get_config(), "levels": self.levels, "iterations": self.iterations}
 
 
 @register_serializable

@@ -6,7 +6,9 @@ from keras import layers
 
 from keras_gans.models._layers import CropLike
 from keras_gans.models._layers import KeepKnownPixels
+from keras_gans.models._layers import KnownChannel
 from keras_gans.models._layers import PadToMultiple
+from keras_gans.models._layers import PyramidFill
 from keras_gans.models._layers import ZeroHoles
 from keras_gans.models.style import NORMALIZATIONS
 from keras_gans.models.style import _norm
@@ -23,7 +25,7 @@ def _check_unet_args(filters, depth, max_filters, norm, dropout):
     check_fraction("dropout", dropout)
 
 
-def _unet_body(x, output_channels, filters, depth, max_filters, norm, dropout):
+def _unet_body(x, output_channels, filters, depth, max_filters, norm, dropout, out_init=None):
     """Encoder-decoder with skips on `x` (height, width divisible by 2**depth)."""
     skips = []
     for i in range(depth):
@@ -47,7 +49,13 @@ def _unet_body(x, output_channels, filters, depth, max_filters, norm, dropout):
         x = layers.ReLU(name=f"up_{i}_act")(x)
         x = layers.Concatenate(name=f"skip_{i}")([x, skips[i]])
     x = layers.Conv2DTranspose(
-        output_channels, 4, strides=2, padding="same", dtype="float32", name="out_conv"
+        output_channels,
+        4,
+        strides=2,
+        padding="same",
+        kernel_initializer=out_init or "glorot_uniform",
+        dtype="float32",
+        name="out_conv",
     )(x)
     return layers.Activation("tanh", dtype="float32", name="out_tanh")(x)
 
@@ -110,15 +118,19 @@ def inpainting_generator(
 
     The input has four channels: the image in `[-1, 1]` and a mask that is
     `1` in the holes and `0` elsewhere. Pixels under the holes are zeroed
-    before the network sees them, whatever they hold; the output is the
-    network's image in the holes and the input image elsewhere, so only the
-    holes are ever changed.
+    before the network sees them, whatever they hold. The holes are first
+    filled smoothly from their surroundings (push-pull interpolation,
+    `PyramidFill`); the U-Net sees that filled image and the mask and adds a
+    correction, which starts at zero, so the untrained network is the
+    smooth fill and training learns what it misses. The output is that
+    image in the holes and the input image elsewhere, so only the holes are
+    ever changed.
 
     Args:
         filters: int. Width of the first layer. Defaults to `32`.
-        depth: int. Down-sampling steps: the bottleneck of a 256×256 image
-            is `256 / 2**depth` wide, and a hole is filled from what that
-            bottleneck sees. Defaults to `6`.
+        depth: int. Down-sampling steps (and push-pull levels): the
+            bottleneck of a 256×256 image is `256 / 2**depth` wide, and a
+            hole is filled from what that bottleneck sees. Defaults to `6`.
         max_filters: int. Width cap. Defaults to `256`.
         norm: `"instance"`, `"batch"` or `"none"`. Defaults to `"instance"`.
         dropout: float in [0, 1). See `unet_generator`. Defaults to `0.0`.
@@ -136,10 +148,17 @@ def inpainting_generator(
     True
     """
     _check_unet_args(filters, depth, max_filters, norm, dropout)
-    known = keras.Input((None, None, 4), name="image_and_mask")
-    zeroed = ZeroHoles(dtype="float32", name="zero_holes")(known)
-    x = PadToMultiple(2**depth, name="pad")(zeroed)
-    x = _unet_body(x, 3, filters, depth, max_filters, norm, dropout)
-    x = CropLike(dtype="float32", name="crop")([x, known])
-    inpainted = KeepKnownPixels(dtype="float32", name="inpainted")([known, x])
-    return keras.Model(known, inpainted, name=name)
+    image_and_mask = keras.Input((None, None, 4), name="image_and_mask")
+    zeroed = ZeroHoles(dtype="float32", name="zero_holes")(image_and_mask)
+    # Zero padding reads as unknown pixels: the fill ignores it.
+    padded = PadToMultiple(2**depth, dtype="float32", name="pad")(zeroed)
+    filled = PyramidFill(depth, dtype="float32", name="pyramid_fill")(padded)
+    x = layers.Concatenate(dtype="float32", name="filled_and_known")(
+        [filled, KnownChannel(dtype="float32", name="known")(padded)]
+    )
+    correction = _unet_body(x, 3, filters, depth, max_filters, norm, dropout, out_init="zeros")
+    x = layers.Add(dtype="float32", name="add_correction")([filled, correction])
+    x = layers.Activation("hard_tanh", dtype="float32", name="clip")(x)
+    x = CropLike(dtype="float32", name="crop")([x, image_and_mask])
+    inpainted = KeepKnownPixels(dtype="float32", name="inpainted")([image_and_mask, x])
+    return keras.Model(image_and_mask, inpainted, name=name)

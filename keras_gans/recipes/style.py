@@ -18,6 +18,8 @@ import numpy as np
 
 from keras_gans import callbacks as callbacks_module
 from keras_gans import data
+from keras_gans import export
+from keras_gans.cycle_gan import CycleGAN
 from keras_gans.models import style as style_models
 from keras_gans.recipes import common
 from keras_gans.recipes.config import TrainingConfig
@@ -25,6 +27,7 @@ from keras_gans.recipes.config import setting
 from keras_gans.style_transfer import StyleTransferGAN
 
 NORMALIZATIONS = style_models.NORMALIZATIONS
+MODELS = ("content_loss", "cycle_gan")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -47,9 +50,19 @@ class StyleConfig(TrainingConfig):
         "Style name: exports go to style_<name>. Unset: from --style_dir, "
         "photo2monet/trainB -> monet.",
     )
+    model: str = setting(
+        "content_loss",
+        "content_loss: one generator with the founding document's content loss "
+        "(StyleTransferGAN); cycle_gan: CycleGAN, two generators and two discriminators with "
+        "cycle and identity losses (a preset: its defaults below apply unless set), which "
+        "also exports the reverse direction as <name>_reverse.",
+        MODELS,
+    )
     image_size: int = setting(64, "Training crop size.")
     content_weight: float = setting(1.0, "Weight of the content (MSE) loss.")
     identity_weight: float = setting(0.0, "Weight of the identity loss.")
+    cycle_weight: float = setting(10.0, "CycleGAN: weight of the cycle-consistency loss.")
+    pool_size: int = setting(50, "CycleGAN: generated images in the discriminators' history pool.")
     tv_weight: float = setting(0.2, "Weight of the total-variation loss.")
     filters: int = setting(32, "Generator width.")
     residual_blocks: int = setting(4, "Generator residual blocks.")
@@ -79,28 +92,48 @@ DEFAULT = StyleConfig(
     d_learning_rate_factor=4.0,
     mixed_precision="float32",
 )
-PRESETS = {"default": DEFAULT}
+# The paper's loss weights, on the default recipe's networks and crops.
+CYCLE_GAN = DEFAULT.replace(
+    model="cycle_gan", content_weight=0.0, identity_weight=5.0, tv_weight=0.0
+)
+PRESETS = {"default": DEFAULT, "cycle_gan": CYCLE_GAN}
 
 
 def build_gan(config):
-    """The compiled `StyleTransferGAN` of `config`."""
-    generator = style_models.style_generator(
-        filters=config.filters,
-        residual_blocks=config.residual_blocks,
-        norm=config.norm,
-        input_skip=config.input_skip,
-    )
-    discriminator = style_models.patchgan_discriminator(
-        filters=config.d_filters, norm=config.d_norm or config.norm
-    )
-    gan = StyleTransferGAN(
-        generator,
-        discriminator,
-        content_weight=config.content_weight,
-        identity_weight=config.identity_weight,
-        tv_weight=config.tv_weight,
-        seed=config.seed,
-    )
+    """The compiled `StyleTransferGAN` (or `CycleGAN`) of `config`."""
+
+    def networks(suffix=""):
+        generator = style_models.style_generator(
+            filters=config.filters,
+            residual_blocks=config.residual_blocks,
+            norm=config.norm,
+            input_skip=config.input_skip,
+            name=f"style_generator{suffix}",
+        )
+        discriminator = style_models.patchgan_discriminator(
+            filters=config.d_filters,
+            norm=config.d_norm or config.norm,
+            name=f"patchgan_discriminator{suffix}",
+        )
+        return generator, discriminator
+
+    if config.model == "cycle_gan":
+        gan = CycleGAN(
+            *networks(),
+            *networks("_reverse"),
+            cycle_weight=config.cycle_weight,
+            identity_weight=config.identity_weight,
+            pool_size=config.pool_size,
+            seed=config.seed,
+        )
+    else:
+        gan = StyleTransferGAN(
+            *networks(),
+            content_weight=config.content_weight,
+            identity_weight=config.identity_weight,
+            tv_weight=config.tv_weight,
+            seed=config.seed,
+        )
     gan.compile(
         g_optimizer=keras.optimizers.Adam(config.g_lr, beta_1=config.beta_1),
         d_optimizer=keras.optimizers.Adam(config.d_lr, beta_1=config.beta_1),
@@ -134,7 +167,8 @@ def train(config=None, callbacks=(), **overrides):
         A `keras_gans.recipes.common.TrainResult`.
     """
     started = time.perf_counter()
-    config = (config or DEFAULT).replace(**{k: v for k, v in overrides.items() if v is not None})
+    base = config or PRESETS["cycle_gan" if overrides.get("model") == "cycle_gan" else "default"]
+    config = base.replace(**{k: v for k, v in overrides.items() if v is not None})
     if (config.content_dir is None) != (config.style_dir is None):
         raise ValueError("Pass both `content_dir` and `style_dir`, or neither (TFDS).")
     config = config.replace(name=config.name or _style_name(config.style_dir))
@@ -146,8 +180,17 @@ def train(config=None, callbacks=(), **overrides):
         name,
         output_dir,
         started,
-        loss_keys=("d_loss", "g_loss", "adv_loss", "content_loss"),
-        plot_keys=("d_loss", "adv_loss", "content_loss"),
+        loss_keys=(
+            "d_loss",
+            "g_loss",
+            "adv_loss",
+            "cycle_loss" if config.model == "cycle_gan" else "content_loss",
+        ),
+        plot_keys=(
+            "d_loss",
+            "adv_loss",
+            "cycle_loss" if config.model == "cycle_gan" else "content_loss",
+        ),
     )
     keras.utils.set_random_seed(config.seed)
 
@@ -187,7 +230,19 @@ def train(config=None, callbacks=(), **overrides):
 
     figure = callbacks_module.StyleFigure(content, style, output_dir)
     history = run.fit(gan, dataset, [*callbacks, figure])
-    return run.finish(gan, history, figure.paths)
+    result = run.finish(gan, history, figure.paths)
+    if config.model == "cycle_gan" and config.export and result.export_path:
+        path, tflite_paths = export.export_generator(
+            gan.reverse_sampling_generator,
+            config.export_dir,
+            f"{name}_reverse",
+            tflite_files=config.tflite,
+            contract="style",
+        )
+        result.tflite_paths += tflite_paths
+        run.summary["reverse_export_path"] = path
+        common.write_summary(result, run.summary)
+    return result
 
 
 def _style_name(style_dir):
