@@ -1,14 +1,10 @@
 """`StyleFigure`: "content | style | generated" pictures every few epochs."""
 
-import os
-
-import keras
-
-from keras_gans import plotting
+from keras_gans.callbacks.comparison_figure import ComparisonFigure
 from keras_gans.data.transforms import to_float
 
 
-class StyleFigure(keras.callbacks.Callback):
+class StyleFigure(ComparisonFigure):
     """Writes a "content | style | generated" figure every few epochs.
 
     Args:
@@ -22,19 +18,11 @@ class StyleFigure(keras.callbacks.Callback):
     """
 
     def __init__(self, content, style, output_dir, every_n_epochs=1):
-        super().__init__()
         self.content = content
         self.style = style
-        self.output_dir = output_dir
-        self.every_n_epochs = every_n_epochs
-        self.paths = []
 
-    def on_epoch_end(self, epoch, logs=None):
-        if (epoch + 1) % self.every_n_epochs:
-            return
-        generated = self.model.stylize(to_float(self.content).numpy())
-        path = os.path.join(self.output_dir, f"epoch_{epoch + 1:03d}.png")
-        plotting.save_style_figure(
-            self.content, self.style, generated, path, title=f"epoch {epoch + 1}"
-        )
-        self.paths.append(path)
+        def columns(model):
+            generated = model.stylize(to_float(self.content).numpy())
+            return [("content", self.content), ("style", self.style), ("generated", generated)]
+
+        super().__init__(columns, output_dir, every_n_epochs)
