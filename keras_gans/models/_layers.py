@@ -131,6 +131,19 @@ class KnownChannel(layers.Layer):
         return (*input_shape[:-1], 1)
 
 
+def _box_sum_3x3(images):
+    """Sums of each pixel's 3x3 neighbourhood inside the image.
+
+    With the neighbour count this is `tf.nn.avg_pool2d(images, 3, 1, "SAME")`,
+    an order of magnitude faster on CPUs as padding and shifted adds.
+    """
+    import tensorflow as tf
+
+    padded = tf.pad(images, [[0, 0], [1, 1], [1, 1], [0, 0]])
+    rows = padded[:, :-2] + padded[:, 1:-1] + padded[:, 2:]
+    return rows[:, :, :-2] + rows[:, :, 1:-1] + rows[:, :, 2:]
+
+
 @register_serializable
 class PyramidFill(layers.Layer):
     """`[image, known]` -> the image with its unknown pixels filled smoothly.
@@ -165,10 +178,13 @@ class PyramidFill(layers.Layer):
         fill = values[-1] / tf.maximum(weights[-1], 1e-6)
         for value, weight in zip(values[-2::-1], weights[-2::-1]):
             fill = tf.image.resize(fill, tf.shape(value)[1:3], "bilinear")
+            # How many of each pixel's 3x3 neighbours lie inside the image.
+            neighbours = _box_sum_3x3(tf.ones_like(weight[:1]))
             for _ in range(self.iterations + 1):
                 # The averages are premultiplied: `value` is the known share.
                 fill = value + (1.0 - weight) * fill
-                fill = tf.nn.avg_pool2d(fill, 3, 1, "SAME") if _ < self.iterations else fill
+                if _ < self.iterations:
+                    fill = _box_sum_3x3(fill) / neighbours
         return fill
 
     def compute_output_shape(self, input_shape):

@@ -1,0 +1,149 @@
+"""The image-editing models on the shared adversarial core's scale options:
+two replicas compute the one-device step, XLA compiles it, mixed precision
+trains with float32 outputs (Pix2Pix for super-resolution and inpainting,
+CycleGAN), on real photos and paintings."""
+
+import os
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+import keras_gans as kg
+from keras_gans import distribute
+
+from conftest import SHARED
+
+STYLE = os.path.join(SHARED, "style", "photo2monet")
+
+
+@pytest.fixture(scope="module")
+def style_dirs():
+    if not os.path.isdir(STYLE):
+        pytest.skip("the shared photo2monet images are not available")
+    return os.path.join(STYLE, "trainA"), os.path.join(STYLE, "trainB")
+
+
+def batches(kind, style_dirs, count=2, batch_size=4):
+    """`count` real batches of 32-px crops for `kind`."""
+    photos, paintings = style_dirs
+    if kind == "cycle_gan":
+        ds = kg.data.unpaired_images(
+            photos, paintings, image_size=32, batch_size=batch_size, seed=0
+        )
+    else:
+        degradation = "downscale" if kind == "super_resolution" else "mask"
+        ds = kg.data.degraded_images(
+            photos, degradation, image_size=32, batch_size=batch_size, seed=0
+        )
+    return [tuple(x.numpy() for x in batch) for batch in ds.take(count)]
+
+
+def build(kind, pool_size=0):
+    keras.utils.set_random_seed(0)
+    if kind == "cycle_gan":
+        return kg.CycleGAN(
+            kg.models.style_generator(filters=8, residual_blocks=1, name="g"),
+            kg.models.patchgan_discriminator(filters=(8, 16), name="d"),
+            kg.models.style_generator(filters=8, residual_blocks=1, name="f"),
+            kg.models.patchgan_discriminator(filters=(8, 16), name="d_reverse"),
+            pool_size=pool_size,
+            seed=1,
+        )
+    if kind == "super_resolution":
+        generator = kg.models.super_resolution_generator(filters=8, residual_blocks=1)
+        channels = 3
+    else:
+        generator = kg.models.inpainting_generator(filters=8, depth=3, max_filters=16)
+        channels = 4
+    discriminator = kg.models.patchgan_discriminator(filters=(8, 16), input_channels=channels + 3)
+    return kg.Pix2Pix(generator, discriminator, l1_weight=100.0, seed=1)
+
+
+def train(kind, data, strategy=None, **compile_kwargs):
+    """Weights and history after one epoch over `data` under `strategy`.
+
+    Plain SGD: its steps are proportional to the gradients, where Adam's
+    normalization would hide a wrongly scaled one.
+    """
+    strategy = strategy or tf.distribute.get_strategy()
+    with strategy.scope():
+        gan = build(kind)
+        gan.compile(
+            g_optimizer=keras.optimizers.SGD(0.05),
+            d_optimizer=keras.optimizers.SGD(0.05),
+            **compile_kwargs,
+        )
+    ds = tf.data.Dataset.from_tensor_slices(tuple(np.stack(parts) for parts in zip(*data)))
+    history = gan.fit(ds, epochs=1, verbose=0).history
+    return gan, {w.path: w.numpy() for w in gan.weights}, history
+
+
+KINDS = ["super_resolution", "inpainting", "cycle_gan"]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_one_and_two_replicas_compute_the_same_step(kind, style_dirs):
+    data = batches(kind, style_dirs)
+    _, one, h1 = train(kind, data)
+    gan, two, h2 = train(kind, data, distribute.get_strategy("mirrored"))
+    assert gan.distribute_strategy.num_replicas_in_sync == 2
+    for path in one:
+        np.testing.assert_allclose(two[path], one[path], atol=5e-5, err_msg=path)
+    for key in h1:
+        np.testing.assert_allclose(h2[key], h1[key], rtol=1e-4, atol=1e-5, err_msg=key)
+    # The steps moved the weights: the comparison is not between two inits.
+    initial = [w.numpy() for w in build(kind).generator.weights]
+    assert any(not np.allclose(a, b.numpy()) for a, b in zip(initial, gan.generator.weights))
+
+
+def test_cycle_gan_pool_under_two_replicas_is_a_clear_error(style_dirs):
+    strategy = distribute.get_strategy("mirrored")
+    with strategy.scope():
+        gan = build("cycle_gan", pool_size=4)
+        gan.compile(g_optimizer=keras.optimizers.Adam(), d_optimizer=keras.optimizers.Adam())
+    with pytest.raises(ValueError, match="pool_size=0"):
+        gan.fit(tf.data.Dataset.from_tensors(batches("cycle_gan", style_dirs, 1)[0]), verbose=0)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", KINDS)
+def test_xla_step_is_finite_and_matches_the_graph_step(kind, style_dirs):
+    data = batches(kind, style_dirs)
+    gan, xla, h_xla = train(kind, data, jit_compile=True)
+    assert gan.jit_compile is True
+    _, graph, h_graph = train(kind, data, jit_compile=False)
+    assert all(np.isfinite(v[-1]) for v in h_xla.values())
+    # XLA fuses and reorders float arithmetic: close, not equal.
+    for path in graph:
+        np.testing.assert_allclose(xla[path], graph[path], atol=2e-3, err_msg=path)
+
+
+@pytest.fixture
+def bfloat16_policy():
+    previous = keras.config.dtype_policy()
+    keras.config.set_dtype_policy("mixed_bfloat16")
+    yield
+    keras.config.set_dtype_policy(previous)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_mixed_bfloat16_trains_with_float32_weights_and_outputs(kind, style_dirs, bfloat16_policy):
+    data = batches(kind, style_dirs)
+    gan = build(kind)
+    gan.compile(
+        g_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5),
+        d_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5),
+    )
+    computing = {layer.compute_dtype for layer in gan.generator.layers}
+    assert "bfloat16" in computing
+    before = [w.numpy().copy() for w in gan.generator.trainable_weights]
+    history = gan.fit(tf.data.Dataset.from_tensors(data[0]).repeat(2), verbose=0).history
+    assert all(np.isfinite(v[-1]) for v in history.values())
+    assert any(
+        not np.allclose(a, b.numpy()) for a, b in zip(before, gan.generator.trainable_weights)
+    )
+    assert all(w.dtype == "float32" for w in gan.weights)
+    assert gan.generator.output.dtype == "float32"
+    assert gan.discriminator.output.dtype == "float32"
