@@ -4,11 +4,13 @@ inpainting."""
 import keras
 from keras import layers
 
+from keras_gans.models._layers import BlendRowFill
 from keras_gans.models._layers import CropLike
 from keras_gans.models._layers import KeepKnownPixels
 from keras_gans.models._layers import KnownChannel
 from keras_gans.models._layers import PadToMultiple
 from keras_gans.models._layers import PyramidFill
+from keras_gans.models._layers import RowInterpolation
 from keras_gans.models._layers import ZeroHoles
 from keras_gans.models.style import NORMALIZATIONS
 from keras_gans.models.style import _norm
@@ -112,19 +114,29 @@ def unet_generator(
 
 
 def inpainting_generator(
-    filters=32, depth=6, max_filters=256, norm="instance", dropout=0.0, name="inpainting_generator"
+    filters=32,
+    depth=6,
+    max_filters=256,
+    norm="instance",
+    dropout=0.0,
+    row_weight=0.5,
+    name="inpainting_generator",
 ):
     """Builds a U-Net inpainting generator: image and hole mask in, image out.
 
     The input has four channels: the image in `[-1, 1]` and a mask that is
     `1` in the holes and `0` elsewhere. Pixels under the holes are zeroed
     before the network sees them, whatever they hold. The holes are first
-    filled smoothly from their surroundings (push-pull interpolation,
-    `PyramidFill`); the U-Net sees that filled image and the mask and adds a
-    correction, which starts at zero, so the untrained network is the
-    smooth fill and training learns what it misses. The output is that
-    image in the holes and the input image elsewhere, so only the holes are
-    ever changed.
+    filled without learning: smoothly from their whole border (a 2-D
+    membrane, `PyramidFill`), and row by row (linear interpolation between
+    the known pixels left and right of the hole, `RowInterpolation`); the
+    base fill mixes the two,
+    `row_weight` of the row fill, since photos are mostly layered
+    horizontally (horizon, water, fields). The U-Net sees the base, both
+    fills and the mask and adds a correction, which starts at zero, so the
+    untrained network is the base fill and training learns what it misses.
+    The output is that image in the holes and the input image elsewhere,
+    so only the holes are ever changed.
 
     Args:
         filters: int. Width of the first layer. Defaults to `32`.
@@ -134,6 +146,9 @@ def inpainting_generator(
         max_filters: int. Width cap. Defaults to `256`.
         norm: `"instance"`, `"batch"` or `"none"`. Defaults to `"instance"`.
         dropout: float in [0, 1). See `unet_generator`. Defaults to `0.0`.
+        row_weight: float in [0, 1). Share of the row fill in the base
+            fill; `0` leaves only the membrane (for images with no
+            preferred direction). Defaults to `0.5`.
         name: str. Model name.
 
     Returns:
@@ -148,14 +163,21 @@ def inpainting_generator(
     True
     """
     _check_unet_args(filters, depth, max_filters, norm, dropout)
+    check_fraction("row_weight", row_weight)
     image_and_mask = keras.Input((None, None, 4), name="image_and_mask")
     zeroed = ZeroHoles(dtype="float32", name="zero_holes")(image_and_mask)
     # Zero padding reads as unknown pixels: the fill ignores it.
     padded = PadToMultiple(2**depth, dtype="float32", name="pad")(zeroed)
+    known = KnownChannel(dtype="float32", name="known")(padded)
     filled = PyramidFill(depth, dtype="float32", name="pyramid_fill")(padded)
-    x = layers.Concatenate(dtype="float32", name="filled_and_known")(
-        [filled, KnownChannel(dtype="float32", name="known")(padded)]
-    )
+    fills = [filled]
+    if row_weight:
+        row_fill = RowInterpolation(dtype="float32", name="row_fill")(padded)
+        filled = BlendRowFill(row_weight, dtype="float32", name="base_fill")(
+            [filled, row_fill, known]
+        )
+        fills = [filled, *fills, row_fill]
+    x = layers.Concatenate(dtype="float32", name="filled_and_known")([*fills, known])
     correction = _unet_body(x, 3, filters, depth, max_filters, norm, dropout, out_init="zeros")
     x = layers.Add(dtype="float32", name="add_correction")([filled, correction])
     x = layers.Activation("hard_tanh", dtype="float32", name="clip")(x)

@@ -30,6 +30,11 @@ class InpaintingConfig(editing.EditingConfig):
     filters: int = setting(32, "Width of the U-Net's first layer.")
     depth: int = setting(6, "U-Net down-sampling steps.")
     max_filters: int = setting(256, "Width cap of the U-Net.")
+    row_weight: float = setting(
+        0.5,
+        "Share of the row-by-row fill in the untrained base fill, the rest being the 2-D "
+        "membrane fill (0: the membrane alone, for images with no preferred direction).",
+    )
     masks: str = setting("mixed", "Training holes.", degradations.MASK_KINDS)
     max_coverage: float = setting(0.5, "Largest share of a training crop under holes.")
     hole_sizes: tuple = setting(
@@ -58,6 +63,7 @@ class Inpainting(editing.EditingTask):
             filters=self.config.filters,
             depth=self.config.depth,
             max_filters=self.config.max_filters,
+            row_weight=self.config.row_weight,
         )
 
     def inpainter(self, serve):
