@@ -129,12 +129,12 @@ def inpainting_generator(
     before the network sees them, whatever they hold. The holes are first
     filled without learning: smoothly from their whole border (a 2-D
     membrane, `PyramidFill`), and row by row (linear interpolation between
-    the known pixels left and right of the hole, `RowInterpolation`); the
-    base fill mixes the two,
-    `row_weight` of the row fill, since photos are mostly layered
-    horizontally (horizon, water, fields). The U-Net sees the base, both
-    fills and the mask and adds a correction, which starts at zero, so the
-    untrained network is the base fill and training learns what it misses.
+    the known pixels left and right of the hole, `RowInterpolation`). The
+    base fill takes `row_weight` of the row fill and the rest of the
+    membrane, since photos are mostly layered horizontally (horizon, water,
+    fields). The U-Net sees the base, both fills and the mask and adds a
+    correction, which starts at zero, so the untrained network is the base
+    fill and training learns what it misses.
     The output is that image in the holes and the input image elsewhere,
     so only the holes are ever changed.
 
