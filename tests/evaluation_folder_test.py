@@ -186,12 +186,19 @@ def test_inception_extractor_mechanics_with_random_weights(
         features, probs = extractor.predict(prepared)
         assert features.shape == (3, 2048) and probs is None
     # Through the evaluator: no class metrics, and the numbers name their extractor.
+    # A small class-folder reference: InceptionV3 at 299x299 costs ~0.25 s an image here.
+    small = tmp_path / "small_classes"
+    for folder in sorted(fashion_classes.iterdir()):
+        (small / folder.name).mkdir(parents=True)
+        for i in range(8):
+            shutil.copy(folder / f"{i}.png", small / folder.name / f"{i}.png")
     evaluator = evaluation.Evaluator(
-        str(fashion_classes), classifier_dir=str(fashion_classifier[0]), cache_dir=None
+        str(small), classifier_dir=str(fashion_classifier[0]), cache_dir=None
     )
     evaluator.extractor = extractor
     images = data.load_image_folder(str(fashion_classes)).images[::12]
     results = evaluator.evaluate(images, kid_subset_size=20, kid_subsets=3)
+    assert results["num_reference"] == 24
     assert results["extractor"] == "inception_v3:random-weights"
     assert results["input_resize"] == "bilinear 28x28 -> 299x299"
     assert "coverage" not in results and np.isfinite(results["fd"])
