@@ -88,23 +88,22 @@ def initial_weights(kind):
 
 
 def assert_same_step(actual, expected, initial, atol, share):
-    """Each weight of `actual` is within `atol` plus `share` of how far the
-    `expected` steps moved it.
+    """Each weight tensor of `actual` is within `atol` plus `share` of the
+    largest move the `expected` steps made in that tensor.
 
     Relative to the step, not absolute: an L1 gradient is a sum of signs, so
     float32 sums in another order that flip a near-zero residual move a
-    zero-initialized bias by a step's 1-2% (seen on the ×4 detail bias, which
-    two SGD steps move by 0.6). A wrong or wrongly scaled gradient is off by
-    the whole step.
+    zero-initialized bias by a step's 1-2% (seen on the x4 detail bias, which
+    two SGD steps move by 0.6); per tensor, not per element, since an element
+    that barely moved is a near-cancelling sum. A wrong or wrongly scaled
+    gradient is off by a whole share of the step.
     """
     assert set(actual) == set(expected) and set(initial) <= set(expected)
     for path, value in expected.items():
-        moved = np.abs(value - initial.get(path, value))
-        excess = np.abs(actual[path] - value) - (atol + share * moved)
-        worst = np.unravel_index(np.argmax(excess), np.shape(value))
-        assert excess[worst] <= 0, (
-            f"{path}{[int(i) for i in worst]}: {actual[path][worst]} vs {value[worst]}, "
-            f"which the steps moved by {moved[worst]}"
+        moved = float(np.abs(value - initial.get(path, value)).max())
+        error = float(np.abs(actual[path] - value).max())
+        assert error <= atol + share * moved, (
+            f"{path}: off by {error:.3g} where the steps moved it by up to {moved:.3g}"
         )
 
 
