@@ -195,6 +195,22 @@ class PyramidFill(layers.Layer):
         return {**super().get_config(), "levels": self.levels, "iterations": self.iterations}
 
 
+def _nearer_known(at, values, shift, from_left):
+    """One doubling step of `RowInterpolation`'s scan: each pixel takes the
+    known column `at` (and its value) found `shift` columns to its left (or
+    right) when that one is nearer."""
+    import tensorflow as tf
+
+    sentinel = -1e9 if from_left else 1e9
+    padding = [[0, 0], [0, 0], [shift, 0] if from_left else [0, shift], [0, 0]]
+    width = tf.shape(at)[2]
+    start = 0 if from_left else shift
+    other_at = tf.pad(at, padding, constant_values=sentinel)[:, :, start : start + width]
+    other = tf.pad(values, padding)[:, :, start : start + width]
+    nearer = other_at > at if from_left else other_at < at
+    return tf.where(nearer, other_at, at), tf.where(nearer, other, values)
+
+
 @register_serializable
 class RowInterpolation(layers.Layer):
     """`[image, known]` -> each row's unknown pixels linearly interpolated
@@ -220,18 +236,8 @@ class RowInterpolation(layers.Layer):
         right_at = tf.where(is_known, columns, 1e9)
         left, right = image, image
         for step in range(self.steps):
-            shift = 2**step
-            # What lies `shift` columns to the left (right) of each pixel.
-            at = tf.pad(left_at, [[0, 0], [0, 0], [shift, 0], [0, 0]], constant_values=-1e9)
-            values = tf.pad(left, [[0, 0], [0, 0], [shift, 0], [0, 0]])
-            nearer = at[:, :, :-shift] > left_at
-            left_at = tf.where(nearer, at[:, :, :-shift], left_at)
-            left = tf.where(nearer, values[:, :, :-shift], left)
-            at = tf.pad(right_at, [[0, 0], [0, 0], [0, shift], [0, 0]], constant_values=1e9)
-            values = tf.pad(right, [[0, 0], [0, 0], [0, shift], [0, 0]])
-            nearer = at[:, :, shift:] < right_at
-            right_at = tf.where(nearer, at[:, :, shift:], right_at)
-            right = tf.where(nearer, values[:, :, shift:], right)
+            left_at, left = _nearer_known(left_at, left, 2**step, from_left=True)
+            right_at, right = _nearer_known(right_at, right, 2**step, from_left=False)
         has_left, has_right = left_at >= 0, right_at < 1e8
         share = (columns - left_at) / tf.maximum(right_at - left_at, 1.0)
         between = left + tf.where(tf.logical_and(has_left, has_right), share, 0.0) * (right - left)

@@ -169,14 +169,14 @@ def inpainting_generator(
     # Zero padding reads as unknown pixels: the fill ignores it.
     padded = PadToMultiple(2**depth, dtype="float32", name="pad")(zeroed)
     known = KnownChannel(dtype="float32", name="known")(padded)
-    filled = PyramidFill(depth, dtype="float32", name="pyramid_fill")(padded)
-    fills = [filled]
+    membrane = PyramidFill(depth, dtype="float32", name="pyramid_fill")(padded)
+    filled, fills = membrane, [membrane]
     if row_weight:
         row_fill = RowInterpolation(dtype="float32", name="row_fill")(padded)
         filled = BlendRowFill(row_weight, dtype="float32", name="base_fill")(
-            [filled, row_fill, known]
+            [membrane, row_fill, known]
         )
-        fills = [filled, *fills, row_fill]
+        fills = [filled, membrane, row_fill]
     x = layers.Concatenate(dtype="float32", name="filled_and_known")([*fills, known])
     correction = _unet_body(x, 3, filters, depth, max_filters, norm, dropout, out_init="zeros")
     x = layers.Add(dtype="float32", name="add_correction")([filled, correction])
