@@ -7,6 +7,7 @@ renames it into place, so a failed export never leaves a half-written version
 for a server to load and never touches the versions already there.
 """
 
+import contextlib
 import json
 import os
 import re
@@ -457,21 +458,33 @@ def tflite(generator, export_dir, name, quantization="float32", contract="auto")
     ...     keras_gans.export.tflite(gan.generator, "saved_models", "mnist_dcgan", q)
     """
     _check_name(name)
-    path = tflite_path(export_dir, name, quantization)
+    tflite_path(export_dir, name, quantization)  # a bad choice fails before tracing
+    with _lite_staging(generator, contract) as staging:
+        return _convert(staging, export_dir, name, quantization)
+
+
+@contextlib.contextmanager
+def _lite_staging(generator, contract):
+    """A temporary SavedModel of the LiteRT signature, to convert from."""
     if contract == "noise" or (contract == "auto" and not _is_image_to_image(generator)):
         archive = _serving_archive(generator, with_sample=False)  # no `sample` in LiteRT
     else:
         archive = _archive(generator, contract)
     with tempfile.TemporaryDirectory() as staging:
         archive.write_out(staging, verbose=False)
-        converter = tf.lite.TFLiteConverter.from_saved_model(
-            staging, signature_keys=[SERVING_SIGNATURE]
-        )
-        if quantization != "float32":
-            converter.optimizations = [tf.lite.Optimize.DEFAULT]
-        if quantization == "float16":
-            converter.target_spec.supported_types = [tf.float16]
-        flatbuffer = converter.convert()
+        yield staging
+
+
+def _convert(saved_model_dir, export_dir, name, quantization):
+    path = tflite_path(export_dir, name, quantization)
+    converter = tf.lite.TFLiteConverter.from_saved_model(
+        saved_model_dir, signature_keys=[SERVING_SIGNATURE]
+    )
+    if quantization != "float32":
+        converter.optimizations = [tf.lite.Optimize.DEFAULT]
+    if quantization == "float16":
+        converter.target_spec.supported_types = [tf.float16]
+    flatbuffer = converter.convert()
     os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
     tmp = f"{path}.tmp"
     with open(tmp, "wb") as f:
@@ -518,9 +531,9 @@ def export_generator(
     path = _write_version(_archive(generator, contract), export_dir, name, version, assets)
     tflite_paths = []
     if tflite_files:
-        tflite_paths = [
-            tflite(generator, export_dir, name, q, contract=contract) for q in TFLITE_VARIANTS
-        ]
+        # From the SavedModel just written (its serving signature only):
+        # writing a second one would cost about as much as a conversion.
+        tflite_paths = [_convert(path, export_dir, name, q) for q in TFLITE_VARIANTS]
     return path, tflite_paths
 
 
