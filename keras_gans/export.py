@@ -7,7 +7,6 @@ renames it into place, so a failed export never leaves a half-written version
 for a server to load and never touches the versions already there.
 """
 
-import contextlib
 import json
 import os
 import re
@@ -132,11 +131,11 @@ def _float32_policies(config):
     return {key: _float32_policies(value) for key, value in config.items()}
 
 
-def _serving_archive(generator, with_sample):
+def _serving_archive(generator):
     """An `ExportArchive` with the `z` (and `label`) -> `images` uint8 endpoints."""
     generator = float32_copy(generator)
     if len(generator.inputs) == 2:
-        return _conditional_archive(generator, with_sample)
+        return _conditional_archive(generator)
     latent_dim = generator.input_shape[-1]
 
     def serve(z):
@@ -157,19 +156,18 @@ def _serving_archive(generator, with_sample):
         serve,
         input_signature=[tf.TensorSpec([None, latent_dim], tf.float32, name="z")],
     )
-    if with_sample:
-        archive.add_endpoint(
-            SAMPLE_SIGNATURE,
-            sample,
-            input_signature=[
-                tf.TensorSpec([], tf.int32, name="num_samples"),
-                tf.TensorSpec([], tf.int32, name="seed"),
-            ],
-        )
+    archive.add_endpoint(
+        SAMPLE_SIGNATURE,
+        sample,
+        input_signature=[
+            tf.TensorSpec([], tf.int32, name="num_samples"),
+            tf.TensorSpec([], tf.int32, name="seed"),
+        ],
+    )
     return archive
 
 
-def _conditional_archive(generator, with_sample):
+def _conditional_archive(generator):
     """Endpoints of a `[z, label]` generator: `serving_default(z, label)`
     and `sample(label, seed)`."""
     latent_dim = generator.inputs[0].shape[-1]
@@ -204,12 +202,11 @@ def _conditional_archive(generator, with_sample):
         serve,
         input_signature=[tf.TensorSpec([None, latent_dim], tf.float32, name="z"), label_spec],
     )
-    if with_sample:
-        archive.add_endpoint(
-            SAMPLE_SIGNATURE,
-            sample,
-            input_signature=[label_spec, tf.TensorSpec([], tf.int32, name="seed")],
-        )
+    archive.add_endpoint(
+        SAMPLE_SIGNATURE,
+        sample,
+        input_signature=[label_spec, tf.TensorSpec([], tf.int32, name="seed")],
+    )
     return archive
 
 
@@ -269,7 +266,7 @@ def saved_model(generator, export_dir, name, version=None):
     >>> served = tf.saved_model.load(path)
     >>> served.signatures["serving_default"](z=tf.zeros([1, 100]))["images"]
     """
-    return _write_version(_serving_archive(generator, with_sample=True), export_dir, name, version)
+    return _write_version(_serving_archive(generator), export_dir, name, version)
 
 
 def _write_version(archive, export_dir, name, version, assets=None):
@@ -392,7 +389,7 @@ def _archive(generator, contract):
         contract = "style" if _is_image_to_image(generator) else "noise"
     check_choice("contract", contract, ("auto", *CONTRACTS))
     if contract == "noise":
-        return _serving_archive(generator, with_sample=True)
+        return _serving_archive(generator)
     return _image_archive(generator, contract)
 
 
@@ -458,24 +455,14 @@ def tflite(generator, export_dir, name, quantization="float32", contract="auto")
     ...     keras_gans.export.tflite(gan.generator, "saved_models", "mnist_dcgan", q)
     """
     _check_name(name)
-    tflite_path(export_dir, name, quantization)  # a bad choice fails before tracing
-    with _lite_staging(generator, contract) as staging:
+    check_choice("quantization", quantization, tuple(TFLITE_VARIANTS))  # before tracing
+    with tempfile.TemporaryDirectory() as staging:
+        _archive(generator, contract).write_out(staging, verbose=False)
         return _convert(staging, export_dir, name, quantization)
 
 
-@contextlib.contextmanager
-def _lite_staging(generator, contract):
-    """A temporary SavedModel of the LiteRT signature, to convert from."""
-    if contract == "noise" or (contract == "auto" and not _is_image_to_image(generator)):
-        archive = _serving_archive(generator, with_sample=False)  # no `sample` in LiteRT
-    else:
-        archive = _archive(generator, contract)
-    with tempfile.TemporaryDirectory() as staging:
-        archive.write_out(staging, verbose=False)
-        yield staging
-
-
 def _convert(saved_model_dir, export_dir, name, quantization):
+    """Converts `saved_model_dir`'s serving signature (only: no `sample`)."""
     path = tflite_path(export_dir, name, quantization)
     converter = tf.lite.TFLiteConverter.from_saved_model(
         saved_model_dir, signature_keys=[SERVING_SIGNATURE]
@@ -531,8 +518,8 @@ def export_generator(
     path = _write_version(_archive(generator, contract), export_dir, name, version, assets)
     tflite_paths = []
     if tflite_files:
-        # From the SavedModel just written (its serving signature only):
-        # writing a second one would cost about as much as a conversion.
+        # From the SavedModel just written: a second one would cost about as
+        # much as a conversion.
         tflite_paths = [_convert(path, export_dir, name, q) for q in TFLITE_VARIANTS]
     return path, tflite_paths
 
