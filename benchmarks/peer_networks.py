@@ -12,10 +12,10 @@ def peer_networks(arch, latent_dim=100):
     """`(generator, discriminator)` of the peer's `arch` ("mlp" or "dcgan")."""
     if arch == "mlp":
         return (
-            kg.models.mlp_generator(latent_dim, hidden_units=(128, 256), activation="relu"),
-            kg.models.mlp_discriminator(hidden_units=(128, 64), activation="relu"),
+            kg.networks.mlp_generator(latent_dim, hidden_units=(128, 256), activation="relu"),
+            kg.networks.mlp_discriminator(hidden_units=(128, 64), activation="relu"),
         )
     return (
-        kg.models.dcgan_generator(latent_dim, filters=(128, 64)),
-        kg.models.dcgan_discriminator(filters=(64, 128)),
+        kg.networks.dcgan_generator(latent_dim, filters=(128, 64)),
+        kg.networks.dcgan_discriminator(filters=(64, 128)),
     )

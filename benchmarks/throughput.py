@@ -19,12 +19,12 @@ import time
 from absl import app
 from absl import flags
 
-from keras_gans.recipes import common
-from keras_gans.recipes import config
 from keras_gans.recipes import mnist as recipe
+from keras_gans.recipes.plumbing import settings
+from keras_gans.utils import precision
 
 flags.DEFINE_enum(
-    "arch", "mlp", list(config.choices_of(recipe.MnistConfig, "arch")), "Network pair."
+    "arch", "mlp", list(settings.choices_of(recipe.MnistConfig, "arch")), "Network pair."
 )
 flags.DEFINE_integer("batch_size", 64, "Training batch size.")
 flags.DEFINE_integer("steps", 400, "Timed training steps (after warm-up).")
@@ -46,7 +46,7 @@ flags.DEFINE_integer(
 flags.DEFINE_enum(
     "jit_compile",
     None,
-    list(common.JIT_COMPILE),
+    list(precision.JIT_COMPILE),
     "XLA. Defaults to the recipe's default for --arch.",
 )
 flags.DEFINE_string(
@@ -55,7 +55,7 @@ flags.DEFINE_string(
 flags.DEFINE_enum(
     "mixed_precision",
     "float32",
-    list(common.MIXED_PRECISION),
+    list(precision.MIXED_PRECISION),
     "Keras dtype policy of the networks.",
 )
 FLAGS = flags.FLAGS
@@ -72,7 +72,7 @@ def main(argv):
     keras.config.set_dtype_policy(FLAGS.mixed_precision)
     defaults = recipe.preset_config(arch=FLAGS.arch)
     steps_per_execution = FLAGS.steps_per_execution or defaults.steps_per_execution
-    jit_compile = common.parse_jit_compile(FLAGS.jit_compile or defaults.jit_compile)
+    jit_compile = precision.parse_jit_compile(FLAGS.jit_compile or defaults.jit_compile)
     if FLAGS.networks == "peer":
         generator, discriminator = peer_networks(FLAGS.arch)
         lr, beta_1 = (1e-3, 0.9) if FLAGS.arch == "mlp" else (2e-4, 0.5)

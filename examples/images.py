@@ -15,12 +15,12 @@ class names); exports <export_dir>/<name>/<version>/ with serving_default
 
 from absl import app
 
-from keras_gans.recipes import common
-from keras_gans.recipes import config
 from keras_gans.recipes import images
+from keras_gans.recipes.plumbing import run as run_lib
+from keras_gans.recipes.plumbing import settings
 
-config.define_flags(images.ImagesConfig, images.PRESETS, skip=("verbose",))
+settings.define_flags(images.ImagesConfig, images.PRESETS, skip=("verbose",))
 
 
 if __name__ == "__main__":
-    app.run(common.example_main(images.train, images.ImagesConfig))
+    app.run(run_lib.example_main(images.train, images.ImagesConfig))

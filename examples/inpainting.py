@@ -19,12 +19,12 @@ files; prints PSNR, SSIM and L1 inside square holes of --hole_sizes on the
 
 from absl import app
 
-from keras_gans.recipes import common
-from keras_gans.recipes import config
 from keras_gans.recipes import inpainting
+from keras_gans.recipes.plumbing import run as run_lib
+from keras_gans.recipes.plumbing import settings
 
-config.define_flags(inpainting.InpaintingConfig, inpainting.PRESETS, skip=("verbose",))
+settings.define_flags(inpainting.InpaintingConfig, inpainting.PRESETS, skip=("verbose",))
 
 
 if __name__ == "__main__":
-    app.run(common.example_main(inpainting.train, inpainting.InpaintingConfig))
+    app.run(run_lib.example_main(inpainting.train, inpainting.InpaintingConfig))

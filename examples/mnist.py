@@ -13,12 +13,12 @@ with --tensorboard). Exports the generator to <export_dir>/mnist_<arch>/<version
 
 from absl import app
 
-from keras_gans.recipes import common
-from keras_gans.recipes import config
 from keras_gans.recipes import mnist
+from keras_gans.recipes.plumbing import run as run_lib
+from keras_gans.recipes.plumbing import settings
 
-config.define_flags(mnist.MnistConfig, mnist.PRESETS, skip=("verbose",))
+settings.define_flags(mnist.MnistConfig, mnist.PRESETS, skip=("verbose",))
 
 
 if __name__ == "__main__":
-    app.run(common.example_main(mnist.train, mnist.MnistConfig))
+    app.run(run_lib.example_main(mnist.train, mnist.MnistConfig))

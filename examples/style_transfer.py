@@ -16,12 +16,12 @@ size) and <export_dir>/style_<name>[_float16|_int8].tflite.
 
 from absl import app
 
-from keras_gans.recipes import common
-from keras_gans.recipes import config
 from keras_gans.recipes import style
+from keras_gans.recipes.plumbing import run as run_lib
+from keras_gans.recipes.plumbing import settings
 
-config.define_flags(style.StyleConfig, style.PRESETS, skip=("verbose",))
+settings.define_flags(style.StyleConfig, style.PRESETS, skip=("verbose",))
 
 
 if __name__ == "__main__":
-    app.run(common.example_main(style.train, style.StyleConfig))
+    app.run(run_lib.example_main(style.train, style.StyleConfig))

@@ -19,14 +19,14 @@ the export and of bicubic upscaling on the --test_dir images at full size.
 
 from absl import app
 
-from keras_gans.recipes import common
-from keras_gans.recipes import config
 from keras_gans.recipes import super_resolution
+from keras_gans.recipes.plumbing import run as run_lib
+from keras_gans.recipes.plumbing import settings
 
-config.define_flags(
+settings.define_flags(
     super_resolution.SuperResolutionConfig, super_resolution.PRESETS, skip=("verbose",)
 )
 
 
 if __name__ == "__main__":
-    app.run(common.example_main(super_resolution.train, super_resolution.SuperResolutionConfig))
+    app.run(run_lib.example_main(super_resolution.train, super_resolution.SuperResolutionConfig))

@@ -2,6 +2,12 @@
 
 Train with `gan.fit(dataset)`, look at what you trained, and ship the
 generator to TF Serving.
+
+The package, from the bottom layer up (each imports only layers below it):
+`utils` (argument checks, saving, precision, private Keras API) and
+`distribute`; `data`, `plotting`, `losses`, `augment`, `clustering`,
+`networks` (Functional builders) and `export`; `models` (the model classes);
+`evaluation`; `callbacks`; `recipes` (end-to-end jobs).
 """
 
 from keras_gans import augment
@@ -13,17 +19,20 @@ from keras_gans import evaluation
 from keras_gans import export
 from keras_gans import losses
 from keras_gans import models
+from keras_gans import networks
 from keras_gans import plotting
 from keras_gans import recipes
-from keras_gans.cycle_gan import CycleGAN
-from keras_gans.gan import GAN
-from keras_gans.gan import ConditionalGAN
-from keras_gans.gan import SelfConditionedGAN
-from keras_gans.style_transfer import StyleTransferGAN
-from keras_gans.translation import Pix2Pix
+from keras_gans.models import GAN
+from keras_gans.models import AdversarialModel
+from keras_gans.models import ConditionalGAN
+from keras_gans.models import CycleGAN
+from keras_gans.models import Pix2Pix
+from keras_gans.models import SelfConditionedGAN
+from keras_gans.models import StyleTransferGAN
 from keras_gans.version import __version__
 
 __all__ = [
+    "AdversarialModel",
     "ConditionalGAN",
     "CycleGAN",
     "GAN",
@@ -40,6 +49,7 @@ __all__ = [
     "export",
     "losses",
     "models",
+    "networks",
     "plotting",
     "recipes",
 ]

@@ -10,10 +10,12 @@ the generator does not learn to draw the augmentations.
 import keras
 import tensorflow as tf
 
-from keras_gans.saving import SavesSeedState
-from keras_gans.saving import register_serializable
-from keras_gans.validation import check_fraction
-from keras_gans.validation import check_positive_int
+from keras_gans.utils.saving import SavesSeedState
+from keras_gans.utils.saving import register_serializable
+from keras_gans.utils.validation import check_fraction
+from keras_gans.utils.validation import check_positive_int
+
+__all__ = ["AdaptiveAugment", "DiffAugment", "POLICIES", "PROBABILITY_METRIC", "get"]
 
 # The metric name under which models log the ADA probability `p`.
 PROBABILITY_METRIC = "augment_p"

@@ -11,7 +11,9 @@ import dataclasses
 
 import numpy as np
 
-from keras_gans.validation import check_positive_int
+from keras_gans.utils.validation import check_positive_int
+
+__all__ = ["Clusters", "cluster_images", "kmeans", "pca"]
 
 
 @dataclasses.dataclass

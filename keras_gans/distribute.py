@@ -24,8 +24,20 @@ import os
 
 import tensorflow as tf
 
-from keras_gans.validation import check_choice
-from keras_gans.validation import check_positive_int
+from keras_gans.utils.validation import check_choice
+from keras_gans.utils.validation import check_positive_int
+
+__all__ = [
+    "STRATEGIES",
+    "configure_cpu_replicas",
+    "cpu_replicas",
+    "get_strategy",
+    "is_chief",
+    "is_multi_worker",
+    "num_workers",
+    "replica_position",
+    "replica_slice",
+]
 
 STRATEGIES = ("auto", "one_device", "mirrored", "multi_worker")
 _MIRRORED = {}

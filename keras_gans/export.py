@@ -12,14 +12,35 @@ import os
 import re
 import shutil
 import tempfile
+import warnings
 
 import keras
 import tensorflow as tf
 
 from keras_gans.data.transforms import to_float
 from keras_gans.data.transforms import to_uint8
-from keras_gans.validation import check_choice
-from keras_gans.validation import check_positive_int
+from keras_gans.utils.validation import check_choice
+from keras_gans.utils.validation import check_positive_int
+
+__all__ = [
+    "CLASS_NAMES_ASSET",
+    "CONTRACTS",
+    "SAMPLE_SIGNATURE",
+    "SERVING_SIGNATURE",
+    "TFLITE_VARIANTS",
+    "class_names",
+    "export_generator",
+    "float32_copy",
+    "load_serving",
+    "resolve_saved_model",
+    "saved_model",
+    "serving_function",
+    "style_saved_model",
+    "tflite",
+    "tflite_path",
+    "tflite_runner",
+    "versions",
+]
 
 SERVING_SIGNATURE = "serving_default"
 SAMPLE_SIGNATURE = "sample"
@@ -394,24 +415,23 @@ def _archive(generator, contract):
 
 
 def style_saved_model(generator, export_dir, name, version=None):
-    """Exports an image-to-image (style) generator for TF Serving.
-
-    Signature `serving_default`: input `content` uint8
-    `[batch, height, width, 3]` of any height and width, output `stylized`
-    uint8 of the same shape. Sizes that are not multiples of 4 are padded
-    with mirrored edges inside the graph and cropped back.
-
-    Args:
-        generator: `keras.Model` from images in [-1, 1] to images in [-1, 1]
-            (e.g. `StyleTransferGAN.generator`).
-        export_dir: str. Base directory.
-        name: str. Model name, e.g. `"style_monet"`.
-        version: int or `None`. See `saved_model`.
+    """Deprecated: `export_generator(generator, export_dir, name, contract="style",
+    tflite_files=False)` writes the same SavedModel.
 
     Returns:
         The path of the written version directory.
     """
-    return _write_version(_image_archive(generator, "style"), export_dir, name, version)
+    warnings.warn(
+        "`keras_gans.export.style_saved_model` is deprecated: use "
+        "`keras_gans.export.export_generator(generator, export_dir, name, "
+        'contract="style", tflite_files=False)`, which writes the same SavedModel.',
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    path, _ = export_generator(
+        generator, export_dir, name, tflite_files=False, version=version, contract="style"
+    )
+    return path
 
 
 # quantization -> file name suffix
@@ -491,7 +511,7 @@ def export_generator(
     - `"noise"`: `z` float32 -> `images` uint8, plus `sample` (see
       `saved_model`); `(z, label)` for a class-conditional generator.
     - `"style"`: `content` uint8 `[b, h, w, 3]` -> `stylized` uint8, any size
-      (see `style_saved_model`).
+      with mirrored padding to a multiple of 4 inside the graph, cropped back.
     - `"super_resolution"`: `image` uint8 `[b, h, w, 3]` -> `upscaled` uint8
       `[b, s·h, s·w, 3]`.
     - `"inpainting"`: `image` uint8 `[b, h, w, 3]` and `mask` uint8
@@ -541,6 +561,7 @@ def tflite_runner(path, signature=SERVING_SIGNATURE):
     (4, 28, 28, 1)
     """
     try:
+        # Optional: the LiteRT runtime, when installed, is what devices run.
         from ai_edge_litert.interpreter import Interpreter
     except ImportError:
         Interpreter = tf.lite.Interpreter

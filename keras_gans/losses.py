@@ -15,8 +15,21 @@ import keras
 import tensorflow as tf
 
 from keras_gans import distribute
-from keras_gans.saving import register_serializable
-from keras_gans.validation import check_fraction
+from keras_gans.utils.saving import register_serializable
+from keras_gans.utils.validation import check_fraction
+
+__all__ = [
+    "AdversarialLoss",
+    "HingeLoss",
+    "LeastSquaresLoss",
+    "MinimaxLoss",
+    "NonSaturatingLoss",
+    "WassersteinLoss",
+    "get",
+    "gradient_penalty",
+    "names",
+    "r1_penalty",
+]
 
 
 def _per_example(x):

@@ -11,6 +11,20 @@ import os
 import numpy as np
 from matplotlib.figure import Figure
 
+__all__ = [
+    "comparison_figure",
+    "image_grid",
+    "image_grid_figure",
+    "loss_curves_figure",
+    "plot_loss_curves",
+    "save_comparison_figure",
+    "save_figure",
+    "save_image_grid",
+    "save_style_figure",
+    "style_figure",
+    "to_display_uint8",
+]
+
 
 def to_display_uint8(images):
     """Returns images as uint8 `(n, h, w, c)`, from uint8 or floats in [-1, 1]."""

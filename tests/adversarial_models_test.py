@@ -16,8 +16,8 @@ def test_gan(real_batches, tmp_path):
     run_model_test(
         kg.GAN,
         dict(
-            generator=kg.models.dcgan_generator(16, filters=(16, 8)),
-            discriminator=kg.models.dcgan_discriminator(filters=(8, 16)),
+            generator=kg.networks.dcgan_generator(16, filters=(16, 8)),
+            discriminator=kg.networks.dcgan_discriminator(filters=(8, 16)),
             seed=1,
         ),
         real_batches[0],
@@ -33,8 +33,8 @@ def test_conditional_gan(mnist_dir, tmp_path):
     run_model_test(
         kg.ConditionalGAN,
         dict(
-            generator=kg.models.conditional_dcgan_generator(16, 10, filters=(16, 8)),
-            discriminator=kg.models.conditional_dcgan_discriminator(10, filters=(8, 16)),
+            generator=kg.networks.conditional_dcgan_generator(16, 10, filters=(16, 8)),
+            discriminator=kg.networks.conditional_dcgan_discriminator(10, filters=(8, 16)),
             num_classes=10,
             seed=1,
         ),
@@ -62,8 +62,8 @@ def test_style_transfer_gan(tmp_path):
     run_model_test(
         kg.StyleTransferGAN,
         dict(
-            generator=kg.models.style_generator(filters=8, residual_blocks=1),
-            discriminator=kg.models.patchgan_discriminator(filters=(8, 16)),
+            generator=kg.networks.style_generator(filters=8, residual_blocks=1),
+            discriminator=kg.networks.patchgan_discriminator(filters=(8, 16)),
             identity_weight=0.5,
             tv_weight=0.1,
             seed=1,
@@ -83,8 +83,8 @@ def test_harness_catches_a_model_that_loses_its_optimizer_state(
         run_model_test(
             kg.GAN,
             dict(
-                generator=kg.models.mlp_generator(8, hidden_units=(16,)),
-                discriminator=kg.models.mlp_discriminator(hidden_units=(16,)),
+                generator=kg.networks.mlp_generator(8, hidden_units=(16,)),
+                discriminator=kg.networks.mlp_discriminator(hidden_units=(16,)),
                 seed=1,
             ),
             np.asarray(real_batches[0]),
@@ -100,8 +100,8 @@ def test_gan_with_resnet_networks_and_hinge_loss(tmp_path):
     run_model_test(
         kg.GAN,
         dict(
-            generator=kg.models.resnet_generator(16, (16, 24, 3), width=8),
-            discriminator=kg.models.resnet_discriminator((16, 24, 3), width=8),
+            generator=kg.networks.resnet_generator(16, (16, 24, 3), width=8),
+            discriminator=kg.networks.resnet_discriminator((16, 24, 3), width=8),
             seed=1,
         ),
         kg.data.to_float(images).numpy(),

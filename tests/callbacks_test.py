@@ -20,7 +20,7 @@ def test_loss_history_recovers_window_means():
 
 
 def test_stop_on_non_finite_loss_raises_clearly(real_batches):
-    gan = kg.GAN(kg.models.mlp_generator(8), kg.models.mlp_discriminator(), seed=0)
+    gan = kg.GAN(kg.networks.mlp_generator(8), kg.networks.mlp_discriminator(), seed=0)
     # A learning rate this large drives the weights to inf within a few steps.
     gan.compile(
         g_optimizer=keras.optimizers.SGD(1e30),
@@ -42,7 +42,7 @@ def read_png(path):
 
 
 def test_sample_grid_writes_the_generators_images(tmp_path, real_batches):
-    gan = kg.GAN(kg.models.mlp_generator(8), kg.models.mlp_discriminator(), seed=0)
+    gan = kg.GAN(kg.networks.mlp_generator(8), kg.networks.mlp_discriminator(), seed=0)
     gan.compile()
     noise = kg.callbacks.fixed_noise(16, 8)
     cb = kg.callbacks.SampleGrid(str(tmp_path), noise=noise, rows=4)

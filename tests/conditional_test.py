@@ -10,8 +10,8 @@ import keras_gans as kg
 
 def tiny_conditional_gan(seed=0, **compile_args):
     gan = kg.ConditionalGAN(
-        kg.models.conditional_dcgan_generator(latent_dim=8, filters=(16, 8)),
-        kg.models.conditional_dcgan_discriminator(filters=(8, 16)),
+        kg.networks.conditional_dcgan_generator(latent_dim=8, filters=(16, 8)),
+        kg.networks.conditional_dcgan_discriminator(filters=(8, 16)),
         num_classes=10,
         seed=seed,
     )
@@ -33,8 +33,8 @@ def labelled(mnist_dir):
 
 
 def test_networks_take_noise_and_label():
-    g = kg.models.conditional_dcgan_generator(latent_dim=8, num_classes=7, filters=(16, 8))
-    d = kg.models.conditional_dcgan_discriminator(num_classes=7, filters=(8, 16))
+    g = kg.networks.conditional_dcgan_generator(latent_dim=8, num_classes=7, filters=(16, 8))
+    d = kg.networks.conditional_dcgan_discriminator(num_classes=7, filters=(8, 16))
     z = np.zeros((3, 8), "float32")
     images = g([z, np.array([0, 3, 6], "int32")])
     assert images.shape == (3, 28, 28, 1)
@@ -88,7 +88,9 @@ def test_unlabelled_data_is_a_clear_error(real_batches):
 def test_needs_two_input_networks():
     with pytest.raises(ValueError, match=r"two inputs, \[z, label\]"):
         kg.ConditionalGAN(
-            kg.models.dcgan_generator(), kg.models.conditional_dcgan_discriminator(), num_classes=10
+            kg.networks.dcgan_generator(),
+            kg.networks.conditional_dcgan_discriminator(),
+            num_classes=10,
         )
 
 

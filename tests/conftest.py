@@ -41,8 +41,8 @@ def tiny_dcgan(seed=0, latent_dim=16, spectral_norm=False):
     import keras_gans as kg
 
     return kg.GAN(
-        kg.models.dcgan_generator(latent_dim=latent_dim, filters=(16, 8)),
-        kg.models.dcgan_discriminator(filters=(8, 16), spectral_norm=spectral_norm),
+        kg.networks.dcgan_generator(latent_dim=latent_dim, filters=(16, 8)),
+        kg.networks.dcgan_discriminator(filters=(8, 16), spectral_norm=spectral_norm),
         seed=seed,
     )
 

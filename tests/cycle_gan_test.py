@@ -10,7 +10,7 @@ import pytest
 import tensorflow as tf
 
 import keras_gans as kg
-from keras_gans.cycle_gan import ImagePool
+from keras_gans.models.cycle_gan import ImagePool
 
 from conftest import SHARED
 from model_harness import run_model_test
@@ -38,8 +38,8 @@ def batch():
 
 def networks(suffix=""):
     return (
-        kg.models.style_generator(filters=8, residual_blocks=1, name=f"g{suffix}"),
-        kg.models.patchgan_discriminator(filters=(8, 16), name=f"d{suffix}"),
+        kg.networks.style_generator(filters=8, residual_blocks=1, name=f"g{suffix}"),
+        kg.networks.patchgan_discriminator(filters=(8, 16), name=f"d{suffix}"),
     )
 
 
@@ -72,13 +72,13 @@ def test_cycle_and_identity_losses_vanish_for_identity_generators(batch):
         identity_generator("g"), networks()[1], identity_generator("f"), networks("_reverse")[1]
     )
     gan.compile(g_optimizer=keras.optimizers.Adam(), d_optimizer=keras.optimizers.Adam())
-    terms = gan._generator_terms(gan._unpack(tuple(map(tf.constant, batch))), training=False)
+    terms = gan.generator_terms(gan.unpack_batch(tuple(map(tf.constant, batch))), training=False)
     assert float(terms["cycle_loss"]) == 0.0 and float(terms["identity_loss"]) == 0.0
     assert float(terms["adv_loss"]) > 0.0
     # A generator that changes the image breaks the cycle.
     gan = kg.CycleGAN(*networks(), identity_generator("f"), networks("_reverse")[1])
     gan.compile(g_optimizer=keras.optimizers.Adam(), d_optimizer=keras.optimizers.Adam())
-    terms = gan._generator_terms(gan._unpack(tuple(map(tf.constant, batch))), training=False)
+    terms = gan.generator_terms(gan.unpack_batch(tuple(map(tf.constant, batch))), training=False)
     assert float(terms["cycle_loss"]) > 0.01
 
 

@@ -17,8 +17,8 @@ def train(strategy, loss, batches, d_steps=1, seed=1):
     with strategy.scope():
         keras.utils.set_random_seed(0)
         gan = kg.GAN(
-            kg.models.mlp_generator(16, hidden_units=(32,)),
-            kg.models.mlp_discriminator(hidden_units=(32,)),
+            kg.networks.mlp_generator(16, hidden_units=(32,)),
+            kg.networks.mlp_discriminator(hidden_units=(32,)),
             seed=seed,
         )
         gan.compile(
@@ -57,12 +57,12 @@ def test_gradient_penalty_with_several_critic_steps(real_batches):
 def test_replicas_draw_different_noise_from_one_seed():
     strategy = distribute.get_strategy("mirrored")
     with strategy.scope():
-        gan = kg.GAN(kg.models.mlp_generator(8), kg.models.mlp_discriminator(), seed=3)
+        gan = kg.GAN(kg.networks.mlp_generator(8), kg.networks.mlp_discriminator(), seed=3)
     per_replica = strategy.run(tf.function(lambda: gan.sample_noise(4)))
     first, second = (t.numpy() for t in strategy.experimental_local_results(per_replica))
     assert first.shape == (4, 8) and not np.allclose(first, second)
     # Together they are the noise one device draws for the global batch.
-    single = kg.GAN(kg.models.mlp_generator(8), kg.models.mlp_discriminator(), seed=3)
+    single = kg.GAN(kg.networks.mlp_generator(8), kg.networks.mlp_discriminator(), seed=3)
     np.testing.assert_allclose(np.concatenate([first, second]), single.sample_noise(8), atol=1e-6)
 
 
@@ -141,8 +141,8 @@ def train_stabilized(strategy, batches, spectral_norm=False, augment=None):
     with strategy.scope():
         keras.utils.set_random_seed(0)
         gan = kg.GAN(
-            kg.models.mlp_generator(16, hidden_units=(32,)),
-            kg.models.mlp_discriminator(hidden_units=(32,), spectral_norm=spectral_norm),
+            kg.networks.mlp_generator(16, hidden_units=(32,)),
+            kg.networks.mlp_discriminator(hidden_units=(32,), spectral_norm=spectral_norm),
             seed=1,
         )
         gan.compile(

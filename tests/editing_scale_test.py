@@ -52,20 +52,20 @@ def build(kind, pool_size=0):
     keras.utils.set_random_seed(0)
     if kind == "cycle_gan":
         return kg.CycleGAN(
-            kg.models.style_generator(filters=8, residual_blocks=1, name="g"),
-            kg.models.patchgan_discriminator(filters=(8, 16), name="d"),
-            kg.models.style_generator(filters=8, residual_blocks=1, name="f"),
-            kg.models.patchgan_discriminator(filters=(8, 16), name="d_reverse"),
+            kg.networks.style_generator(filters=8, residual_blocks=1, name="g"),
+            kg.networks.patchgan_discriminator(filters=(8, 16), name="d"),
+            kg.networks.style_generator(filters=8, residual_blocks=1, name="f"),
+            kg.networks.patchgan_discriminator(filters=(8, 16), name="d_reverse"),
             pool_size=pool_size,
             seed=1,
         )
     if kind == "super_resolution":
-        generator = kg.models.super_resolution_generator(filters=8, residual_blocks=1)
+        generator = kg.networks.super_resolution_generator(filters=8, residual_blocks=1)
         channels = 3
     else:
-        generator = kg.models.inpainting_generator(filters=8, depth=3, max_filters=16)
+        generator = kg.networks.inpainting_generator(filters=8, depth=3, max_filters=16)
         channels = 4
-    discriminator = kg.models.patchgan_discriminator(filters=(8, 16), input_channels=channels + 3)
+    discriminator = kg.networks.patchgan_discriminator(filters=(8, 16), input_channels=channels + 3)
     return kg.Pix2Pix(generator, discriminator, l1_weight=100.0, seed=1)
 
 

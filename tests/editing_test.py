@@ -31,15 +31,15 @@ def photos():
 
 def tiny_pix2pix(task, seed=0, l1_weight=100.0):
     if task == "super_resolution":
-        generator = kg.models.super_resolution_generator(filters=8, residual_blocks=1)
+        generator = kg.networks.super_resolution_generator(filters=8, residual_blocks=1)
         channels = 3
     elif task == "inpainting":
-        generator = kg.models.inpainting_generator(filters=8, depth=3, max_filters=16)
+        generator = kg.networks.inpainting_generator(filters=8, depth=3, max_filters=16)
         channels = 4
     else:
-        generator = kg.models.unet_generator(filters=8, depth=3, max_filters=16)
+        generator = kg.networks.unet_generator(filters=8, depth=3, max_filters=16)
         channels = 3
-    discriminator = kg.models.patchgan_discriminator(filters=(8, 16), input_channels=channels + 3)
+    discriminator = kg.networks.patchgan_discriminator(filters=(8, 16), input_channels=channels + 3)
     return kg.Pix2Pix(generator, discriminator, l1_weight=l1_weight, seed=seed)
 
 
@@ -48,29 +48,29 @@ def tiny_pix2pix(task, seed=0, l1_weight=100.0):
 
 @pytest.mark.parametrize("size", [(37, 50), (64, 64), (5, 9)])
 def test_unet_and_patchgan_take_odd_sizes(size):
-    unet = kg.models.unet_generator(filters=8, depth=4, max_filters=32)
+    unet = kg.networks.unet_generator(filters=8, depth=4, max_filters=32)
     images = np.random.default_rng(0).uniform(-1, 1, (2, *size, 3)).astype("float32")
     out = unet(images).numpy()
     assert out.shape == (2, *size, 3) and np.abs(out).max() <= 1.0
-    scores = kg.models.patchgan_discriminator(filters=(8, 16), input_channels=6)(
+    scores = kg.networks.patchgan_discriminator(filters=(8, 16), input_channels=6)(
         np.concatenate([images, out], axis=-1)
     )
     assert scores.shape == (2, -(-size[0] // 2), -(-size[1] // 2), 1)
 
 
 def test_super_resolution_generator_upscales_any_size_and_starts_bilinear():
-    generator = kg.models.super_resolution_generator(scale=4, filters=8, residual_blocks=1)
+    generator = kg.networks.super_resolution_generator(scale=4, filters=8, residual_blocks=1)
     small = np.random.default_rng(0).uniform(-1, 1, (1, 7, 11, 3)).astype("float32")
     out = generator(small).numpy()
     assert out.shape == (1, 28, 44, 3)
     # The detail branch starts at zero: the untrained network is bilinear.
     np.testing.assert_allclose(out, tf.image.resize(small, (28, 44), "bilinear"), atol=1e-6)
     with pytest.raises(ValueError, match="scale"):
-        kg.models.super_resolution_generator(scale=3)
+        kg.networks.super_resolution_generator(scale=3)
 
 
 def test_inpainting_generator_changes_only_the_holes_and_ignores_their_pixels():
-    generator = kg.models.inpainting_generator(filters=8, depth=3, max_filters=16)
+    generator = kg.networks.inpainting_generator(filters=8, depth=3, max_filters=16)
     rng = np.random.default_rng(0)
     image = rng.uniform(-1, 1, (2, 20, 30, 3)).astype("float32")
     mask = np.zeros((2, 20, 30, 1), "float32")
@@ -85,9 +85,9 @@ def test_inpainting_generator_changes_only_the_holes_and_ignores_their_pixels():
 
 
 def test_fills_are_the_average_pool_membrane_and_row_interpolation(photos):
-    from keras_gans.models._layers import PyramidFill
-    from keras_gans.models._layers import RowInterpolation
-    from keras_gans.models._layers import _box_sum_3x3
+    from keras_gans.networks._layers import PyramidFill
+    from keras_gans.networks._layers import RowInterpolation
+    from keras_gans.networks._layers import _box_sum_3x3
 
     images = (np.stack(photos[:2])[:, :64, :128] / 127.5 - 1.0).astype("float32")
     # The shifted sums over the neighbour count are avg_pool2d's "SAME" means.
@@ -117,7 +117,7 @@ def test_fills_are_the_average_pool_membrane_and_row_interpolation(photos):
     )
     assert np.abs(laplace.numpy()[hole]).max() < 1e-2
     # The generator's base falls back to the membrane on rows without a known pixel.
-    generator = kg.models.inpainting_generator(filters=8, depth=4, max_filters=16)
+    generator = kg.networks.inpainting_generator(filters=8, depth=4, max_filters=16)
     base = keras.Model(generator.input, generator.get_layer("base_fill").output)
     out = base(tf.concat([images, 1 - known], axis=-1)).numpy()
     np.testing.assert_allclose(out[1, 20:22], membrane[1, 20:22], atol=1e-5)
@@ -129,7 +129,7 @@ def test_the_row_fill_makes_the_untrained_generator_a_better_inpainter(photos):
     # fills holes closer to the truth than the 2-D membrane alone.
     scores = {}
     for row_weight in (0.0, 0.5):
-        generator = kg.models.inpainting_generator(filters=8, depth=4, row_weight=row_weight)
+        generator = kg.networks.inpainting_generator(filters=8, depth=4, row_weight=row_weight)
         serve = kg.export.serving_function(generator, "inpainting")
         scores[row_weight] = restoration.score_inpainting(
             inpainting.Inpainting(inpainting.DEFAULT).inpainter(serve), photos, hole_sizes=(64, 96)
@@ -143,8 +143,8 @@ def test_the_row_fill_makes_the_untrained_generator_a_better_inpainter(photos):
 def test_pix2pix_rejects_a_discriminator_that_cannot_see_the_input():
     with pytest.raises(ValueError, match="input_channels=6"):
         kg.Pix2Pix(
-            kg.models.unet_generator(filters=8, depth=3),
-            kg.models.patchgan_discriminator(filters=(8,)),
+            kg.networks.unet_generator(filters=8, depth=3),
+            kg.networks.patchgan_discriminator(filters=(8,)),
         )
 
 
@@ -256,8 +256,8 @@ def test_l1_term_pulls_outputs_toward_targets():
     for l1_weight in (0.0, 100.0):
         keras.utils.set_random_seed(0)
         gan = kg.Pix2Pix(
-            kg.models.unet_generator(input_channels=4, filters=8, depth=3),
-            kg.models.patchgan_discriminator(filters=(8, 16), input_channels=7),
+            kg.networks.unet_generator(input_channels=4, filters=8, depth=3),
+            kg.networks.patchgan_discriminator(filters=(8, 16), input_channels=7),
             l1_weight=l1_weight,
             seed=0,
         )

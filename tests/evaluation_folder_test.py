@@ -202,7 +202,7 @@ def test_inception_extractor_mechanics_with_random_weights(
     assert results["extractor"] == "inception_v3:random-weights"
     assert results["input_resize"] == "bilinear 28x28 -> 299x299"
     assert "coverage" not in results and np.isfinite(results["fd"])
-    table = evaluation.format_table(results)
+    table = evaluation.evaluator.format_table(results)
     assert "FD (lower is better)" in table and "class coverage" not in table
     # A grey reference is prepared the way the samples are (repeated to RGB).
     np.save(tmp_path / "grey.npy", images[:12])

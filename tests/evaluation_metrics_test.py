@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+import keras_gans as kg
 from keras_gans import evaluation as ev
 
 
@@ -102,15 +103,15 @@ def test_coverage_on_collapsed_and_healthy_sets():
 
 def test_image_range_detection_and_errors():
     u8 = np.array([0, 255], np.uint8).reshape(2, 1, 1).repeat(28, 1).repeat(28, 2)
-    np.testing.assert_allclose(ev.to_model_range(u8)[:, 0, 0, 0], [-1, 1])
-    np.testing.assert_allclose(ev.to_model_range(u8 / 255.0)[:, 0, 0, 0], [-1, 1])
+    np.testing.assert_allclose(kg.data.to_model_range(u8)[:, 0, 0, 0], [-1, 1])
+    np.testing.assert_allclose(kg.data.to_model_range(u8 / 255.0)[:, 0, 0, 0], [-1, 1])
     signed = u8 / 127.5 - 1
-    np.testing.assert_allclose(ev.to_model_range(signed[..., None])[:, 0, 0, 0], [-1, 1])
+    np.testing.assert_allclose(kg.data.to_model_range(signed[..., None])[:, 0, 0, 0], [-1, 1])
     with pytest.raises(ValueError, match="28, 28"):
-        ev.to_model_range(np.zeros((4, 32, 32, 3)))
+        kg.data.to_model_range(np.zeros((4, 32, 32, 3)))
     with pytest.raises(ValueError, match=r"\[0, 1\] or \[-1, 1\]"):
-        ev.to_model_range(np.full((4, 28, 28), 3.0))
+        kg.data.to_model_range(np.full((4, 28, 28), 3.0))
     with pytest.raises(ValueError, match="NaN"):
-        ev.to_model_range(np.full((4, 28, 28), np.nan))
+        kg.data.to_model_range(np.full((4, 28, 28), np.nan))
     with pytest.raises(ValueError, match="2-D"):
         ev.frechet_distance(np.zeros(5), np.zeros(5))

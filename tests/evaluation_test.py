@@ -91,7 +91,7 @@ def test_cli_on_a_npy_file(tmp_path, real_train, mnist_dir):
 
 @pytest.mark.slow
 def test_cli_on_a_tiny_saved_model(tmp_path, mnist_dir):
-    generator = kg.models.dcgan_generator(latent_dim=8, filters=(8, 4))
+    generator = kg.networks.dcgan_generator(latent_dim=8, filters=(8, 4))
     kg.export.saved_model(generator, str(tmp_path), "tiny")
     result = run_cli(str(tmp_path / "tiny"), "--num_samples=300", f"--data_dir={mnist_dir}")
     assert result.returncode == 0, result.stderr[-2000:]
@@ -122,7 +122,7 @@ def test_callback_logs_metrics_and_keeps_the_best(evaluator, real_batches):
         g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
         d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
     )
-    callback = kg.evaluation.EvaluateGenerator(evaluator, num_samples=300, verbose=0)
+    callback = kg.callbacks.EvaluateGenerator(evaluator, num_samples=300, verbose=0)
     history = gan.fit(
         tf.data.Dataset.from_tensor_slices(real_batches[:2]),
         epochs=2,
@@ -142,7 +142,7 @@ def test_a_time_limit_stops_mid_epoch_and_the_final_generator_is_evaluated(evalu
     gan = tiny_dcgan(seed=0)
     gan.compile(keras.optimizers.Adam(2e-4), keras.optimizers.Adam(2e-4))
     limit = kg.callbacks.StopAfterMinutes(0.0)  # stops after the first step
-    evaluate = kg.evaluation.EvaluateGenerator(
+    evaluate = kg.callbacks.EvaluateGenerator(
         evaluator, every_n_epochs=None, num_samples=300, verbose=0
     )
     history = gan.fit(

@@ -9,7 +9,7 @@ import keras_gans as kg
 
 @pytest.fixture(scope="module")
 def generator():
-    return kg.models.dcgan_generator(latent_dim=16, filters=(16, 8))
+    return kg.networks.dcgan_generator(latent_dim=16, filters=(16, 8))
 
 
 def test_saved_model_serving_contract(generator, tmp_path):

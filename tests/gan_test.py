@@ -146,9 +146,11 @@ def test_uint8_images_are_a_clear_error():
 
 def test_mismatched_networks_and_bad_arguments():
     with pytest.raises(ValueError, match="generator makes images of shape"):
-        kg.GAN(kg.models.dcgan_generator(image_shape=(32, 32, 3)), kg.models.dcgan_discriminator())
+        kg.GAN(
+            kg.networks.dcgan_generator(image_shape=(32, 32, 3)), kg.networks.dcgan_discriminator()
+        )
     with pytest.raises(TypeError, match="keras.Model"):
-        kg.GAN(lambda z: z, kg.models.dcgan_discriminator())
+        kg.GAN(lambda z: z, kg.networks.dcgan_discriminator())
     gan = tiny_dcgan()
     with pytest.raises(ValueError, match="d_steps"):
         gan.compile(d_steps=0)

@@ -184,13 +184,13 @@ def test_folder_errors_name_the_problem(tmp_path, fashion_folder):
 
 @pytest.mark.parametrize("shape", [(32, 32, 3), (64, 64, 3), (128, 128, 3), (48, 80, 1)])
 def test_dcgan_depth_follows_the_image_size(shape):
-    generator = kg.models.dcgan_generator(16, shape, width=8)
-    discriminator = kg.models.dcgan_discriminator(shape, width=8)
+    generator = kg.networks.dcgan_generator(16, shape, width=8)
+    discriminator = kg.networks.dcgan_discriminator(shape, width=8)
     images = generator(np.zeros((2, 16), "float32"))
     assert images.shape == (2, *shape)
     assert discriminator(images).shape == (2, 1)
-    g_filters, d_filters = kg.models.dcgan_filters(shape, width=8)
-    assert len(g_filters) == kg.models.dcgan.upsampling_stages(*shape[:2])
+    g_filters, d_filters = kg.networks.dcgan_filters(shape, width=8)
+    assert len(g_filters) == kg.networks.dcgan.upsampling_stages(*shape[:2])
     assert g_filters[-1] == 8 and d_filters == g_filters[::-1]
 
 
@@ -202,9 +202,9 @@ def test_a_reference_needs_28x28_grey_images(photos):
 
 
 def test_dcgan_sizes_that_cannot_halve_are_a_clear_error():
-    assert kg.models.dcgan_filters((28, 28, 1)) == ((128, 64), (64, 128))  # MNIST unchanged
+    assert kg.networks.dcgan_filters((28, 28, 1)) == ((128, 64), (64, 128))  # MNIST unchanged
     with pytest.raises(ValueError, match="even height and width"):
-        kg.models.dcgan_generator(16, (25, 25, 3))
+        kg.networks.dcgan_generator(16, (25, 25, 3))
 
 
 @pytest.mark.slow

@@ -91,7 +91,7 @@ def test_gradient_penalty_of_a_linear_critic_is_exact():
 def test_unknown_loss_name_is_a_clear_error():
     with pytest.raises(ValueError, match="Unknown GAN loss 'wgan'.*hinge.*least_squares"):
         losses.get("wgan")
-    gan = kg.GAN(kg.models.mlp_generator(8), kg.models.mlp_discriminator())
+    gan = kg.GAN(kg.networks.mlp_generator(8), kg.networks.mlp_discriminator())
     with pytest.raises(ValueError, match="Unknown GAN loss"):
         gan.compile(loss="cross_entropy")
     with pytest.raises(TypeError, match="loss name"):

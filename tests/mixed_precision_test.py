@@ -56,7 +56,7 @@ def test_mixed_precision_trains_with_float32_outputs_and_losses(
 
 @pytest.mark.parametrize("policy", ["mixed_bfloat16"], indirect=True)
 def test_mlp_output_stays_float32(policy):
-    generator = kg.models.mlp_generator(8)
+    generator = kg.networks.mlp_generator(8)
     assert generator.get_layer("dense_0").compute_dtype == "bfloat16"
     assert generator.output.dtype == "float32"
 
@@ -65,7 +65,7 @@ def test_mlp_output_stays_float32(policy):
 def test_16_bit_generators_export_as_float32_twins(policy, tmp_path):
     # LiteRT's built-in ops cannot convert bfloat16 compute; exports hold a
     # float32 twin with the very same weights.
-    generator = kg.models.conditional_dcgan_generator(16, 5, filters=(16, 8))
+    generator = kg.networks.conditional_dcgan_generator(16, 5, filters=(16, 8))
     assert generator.get_layer("up_0").compute_dtype == "bfloat16"
     twin = kg.export.float32_copy(generator)
     assert {layer.compute_dtype for layer in twin.layers} == {"float32"}

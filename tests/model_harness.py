@@ -69,8 +69,8 @@ def run_model_test(cls, init_kwargs, batch, tmp_path, compile_kwargs=None):
     assert outputs.shape[0] == 3
     # The discriminator scores fakes the way training makes and shows them
     # (with labels, or beside the generator's input for paired models).
-    unpacked = model._unpack(tf.nest.map_structure(tf.convert_to_tensor, batch))
-    fake = model._make_fake(unpacked, training=False)
+    unpacked = model.unpack_batch(tf.nest.map_structure(tf.convert_to_tensor, batch))
+    fake = model.make_fake(unpacked, training=False)
     assert fake.shape == unpacked.real.shape
     scores = model._critic(fake, unpacked.conditions, training=False)
     assert scores.shape[0] == fake.shape[0]

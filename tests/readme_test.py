@@ -30,12 +30,12 @@ def test_ci_runs_the_readme_test_command():
 
 @pytest.mark.parametrize("recipe", ["mnist", "style", "images", "super_resolution", "inpainting"])
 def test_readme_flag_tables_are_generated_from_the_configs(recipe):
-    from keras_gans.recipes import config
     from keras_gans.recipes import images
     from keras_gans.recipes import inpainting
     from keras_gans.recipes import mnist
     from keras_gans.recipes import style
     from keras_gans.recipes import super_resolution
+    from keras_gans.recipes.plumbing import settings
 
     module = {
         "mnist": mnist,
@@ -51,10 +51,11 @@ def test_readme_flag_tables_are_generated_from_the_configs(recipe):
         "super_resolution": super_resolution.SuperResolutionConfig,
         "inpainting": inpainting.InpaintingConfig,
     }[recipe]
-    table = config.markdown_table(config_class, module.PRESETS, skip=("verbose",))
+    table = settings.markdown_table(config_class, module.PRESETS, skip=("verbose",))
     assert table.count("\n| `--") > 25
     assert table in read("README.md"), (
         f"The README's {recipe} flag table is out of date; paste the output of\n"
-        f"python -c 'from keras_gans.recipes import config, {recipe}; print(config.markdown_table("
+        f"python -c 'from keras_gans.recipes import settings, {recipe}; "
+        "print(settings.markdown_table("
         f'{recipe}.{config_class.__name__}, {recipe}.PRESETS, skip=("verbose",)))\''
     )

@@ -53,8 +53,8 @@ def test_noise_picks_clusters_at_their_frequencies():
 def tiny_self_conditioned(num_clusters=5, seed=1):
     probabilities = np.arange(1, num_clusters + 1) / np.arange(1, num_clusters + 1).sum()
     return kg.SelfConditionedGAN(
-        kg.models.conditional_dcgan_generator(16, num_clusters, filters=(16, 8)),
-        kg.models.conditional_dcgan_discriminator(num_clusters, filters=(8, 16)),
+        kg.networks.conditional_dcgan_generator(16, num_clusters, filters=(16, 8)),
+        kg.networks.conditional_dcgan_discriminator(num_clusters, filters=(8, 16)),
         cluster_probabilities=probabilities.tolist(),
         seed=seed,
     )

@@ -80,7 +80,7 @@ def test_ema_export_serves_the_averaged_weights(real_batches, tmp_path):
 
 
 def test_spectral_norm_bounds_the_top_singular_value(real_batches):
-    plain = kg.models.dcgan_discriminator(filters=(8, 16))
+    plain = kg.networks.dcgan_discriminator(filters=(8, 16))
     # Without the constraint, the initial kernels are far from norm 1.
     assert max(top_singular_value(w) for w in plain.weights if w.ndim >= 2) > 1.3
 
@@ -100,9 +100,9 @@ def test_spectral_norm_bounds_the_top_singular_value(real_batches):
 
 def test_spectral_norm_discriminators_save_and_load(tmp_path):
     for model in (
-        kg.models.dcgan_discriminator(filters=(8, 16), spectral_norm=True),
-        kg.models.mlp_discriminator(hidden_units=(32,), spectral_norm=True),
-        kg.models.conditional_dcgan_discriminator(filters=(8, 16), spectral_norm=True),
+        kg.networks.dcgan_discriminator(filters=(8, 16), spectral_norm=True),
+        kg.networks.mlp_discriminator(hidden_units=(32,), spectral_norm=True),
+        kg.networks.conditional_dcgan_discriminator(filters=(8, 16), spectral_norm=True),
     ):
         path = str(tmp_path / f"{model.name}.keras")
         model.save(path)

@@ -25,8 +25,8 @@ def style_dirs():
 
 def tiny_style_gan(**kwargs):
     return kg.StyleTransferGAN(
-        kg.models.style_generator(filters=8, residual_blocks=1, input_skip=True),
-        kg.models.patchgan_discriminator(filters=(8, 16)),
+        kg.networks.style_generator(filters=8, residual_blocks=1, input_skip=True),
+        kg.networks.patchgan_discriminator(filters=(8, 16)),
         seed=0,
         **kwargs,
     )
@@ -35,14 +35,14 @@ def tiny_style_gan(**kwargs):
 @pytest.mark.parametrize("size", [(36, 52), (64, 64), (100, 28)])
 def test_generator_keeps_any_size_divisible_by_4(size):
     for skip in (False, True):
-        g = kg.models.style_generator(filters=8, residual_blocks=2, input_skip=skip)
+        g = kg.networks.style_generator(filters=8, residual_blocks=2, input_skip=skip)
         out = g(np.zeros((2, *size, 3), "float32"))
         assert out.shape == (2, *size, 3)
         assert float(tf.reduce_max(tf.abs(out))) <= 1.0
 
 
 def test_founding_generator_and_patchgan_shapes():
-    g = kg.models.style_generator()
+    g = kg.networks.style_generator()
     convs = [
         layer
         for layer in g.layers
@@ -56,15 +56,15 @@ def test_founding_generator_and_patchgan_shapes():
         (64, (3, 3), (2, 2)),
         (3, (9, 9), (1, 1)),
     ]
-    d = kg.models.patchgan_discriminator()
+    d = kg.networks.patchgan_discriminator()
     assert d(np.zeros((1, 256, 256, 3), "float32")).shape == (1, 32, 32, 1)
     norms = [layer for layer in d.layers if isinstance(layer, keras.layers.GroupNormalization)]
     # Instance norm: one group per channel.
     assert len(norms) == 3 and all(n.groups == n.output.shape[-1] for n in norms)
     with pytest.raises(ValueError, match="norm"):
-        kg.models.patchgan_discriminator(norm="layer")
+        kg.networks.patchgan_discriminator(norm="layer")
     with pytest.raises(ValueError, match="residual_blocks"):
-        kg.models.style_generator(residual_blocks=-1)
+        kg.networks.style_generator(residual_blocks=-1)
 
 
 def test_unpaired_pipeline_on_real_images(style_dirs):
@@ -171,7 +171,7 @@ def test_bad_batches_are_clear_errors():
     "quantization,tolerance", [("float32", 1), ("float16", 2), ("dynamic_int8", 40)]
 )
 def test_export_round_trip_at_two_sizes(tmp_path, quantization, tolerance):
-    generator = kg.models.style_generator(filters=8, residual_blocks=1, input_skip=True)
+    generator = kg.networks.style_generator(filters=8, residual_blocks=1, input_skip=True)
     path = kg.export.style_saved_model(generator, str(tmp_path), "style_test")
     serve = tf.saved_model.load(path).signatures["serving_default"]
     spec = serve.structured_input_signature[1]["content"]

@@ -6,6 +6,7 @@ import keras
 import numpy as np
 
 from keras_gans.callbacks.sample_grid import fixed_noise
+from keras_gans.evaluation import evaluator
 
 logger = logging.getLogger("keras_gans")
 
@@ -129,6 +130,4 @@ class EvaluateGenerator(keras.callbacks.Callback):
 
 def _evaluator_lib():
     # Imported on use: `keras_gans.evaluation` re-exports this callback.
-    from keras_gans.evaluation import evaluator
-
     return evaluator

@@ -5,6 +5,7 @@ from keras_gans.data.image_folder import ImageFolder
 from keras_gans.data.image_folder import find_images
 from keras_gans.data.image_folder import image_folder
 from keras_gans.data.image_folder import load_image_folder
+from keras_gans.data.image_folder import parse_image_size
 from keras_gans.data.images import center_square
 from keras_gans.data.images import cycle_gan
 from keras_gans.data.images import list_images
@@ -18,6 +19,7 @@ from keras_gans.data.mnist import read_idx
 from keras_gans.data.paired import degraded_images
 from keras_gans.data.paired import paired_images
 from keras_gans.data.transforms import to_float
+from keras_gans.data.transforms import to_model_range
 from keras_gans.data.transforms import to_uint8
 
 __all__ = [
@@ -38,6 +40,8 @@ __all__ = [
     "load_idx",
     "mnist",
     "read_idx",
+    "parse_image_size",
     "to_float",
+    "to_model_range",
     "to_uint8",
 ]

@@ -11,10 +11,10 @@ fourth input channel, 1 in the holes).
 import numpy as np
 import tensorflow as tf
 
-from keras_gans.validation import check_choice
-from keras_gans.validation import check_fraction
-from keras_gans.validation import check_int_at_least
-from keras_gans.validation import check_positive_int
+from keras_gans.utils.validation import check_choice
+from keras_gans.utils.validation import check_fraction
+from keras_gans.utils.validation import check_int_at_least
+from keras_gans.utils.validation import check_positive_int
 
 MASK_KINDS = ("mixed", "rectangles", "strokes")
 

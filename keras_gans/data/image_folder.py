@@ -21,8 +21,8 @@ from keras_gans.data.mnist import DataNotFoundError
 from keras_gans.data.pipeline import index_batches
 from keras_gans.data.pipeline import prefetch
 from keras_gans.data.transforms import to_float
-from keras_gans.validation import check_choice
-from keras_gans.validation import check_positive_int
+from keras_gans.utils.validation import check_choice
+from keras_gans.utils.validation import check_positive_int
 
 logger = logging.getLogger("keras_gans")
 
@@ -361,3 +361,16 @@ def image_folder(
         return batch, tf.gather(label_tensor, indices)
 
     return prefetch(ds.map(gather, num_parallel_calls=tf.data.AUTOTUNE))
+
+
+def parse_image_size(value):
+    """`"64"` -> `(64, 64)`, `"48x80"` -> `(48, 80)`, `None` -> `None`."""
+    if value is None:
+        return None
+    match = re.fullmatch(r"\s*(\d+)\s*(?:[xX]\s*(\d+)\s*)?", str(value))
+    if not match:
+        raise ValueError(
+            f"`image_size` must be N or HxW, e.g. 64 or 48x80. Received: image_size={value!r}"
+        )
+    height = int(match.group(1))
+    return height, int(match.group(2) or height)

@@ -14,8 +14,8 @@ from keras_gans.data.image_folder import decode_files
 from keras_gans.data.mnist import DataNotFoundError
 from keras_gans.data.pipeline import prefetch
 from keras_gans.data.transforms import to_float
-from keras_gans.validation import check_choice
-from keras_gans.validation import check_int_at_least
+from keras_gans.utils.validation import check_choice
+from keras_gans.utils.validation import check_int_at_least
 
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png")
 MODES = ("crop", "resize")
@@ -168,6 +168,7 @@ def cycle_gan(
         DataNotFoundError: when TFDS has no prepared copy and cannot download
             it; the message says how to use two folders instead.
     """
+    # Optional and slow to import (seconds): only TFDS users pay for it.
     import tensorflow_datasets as tfds
 
     try:

@@ -21,8 +21,8 @@ import tensorflow as tf
 from keras_gans.data.pipeline import index_batches
 from keras_gans.data.pipeline import prefetch
 from keras_gans.data.transforms import to_float
-from keras_gans.validation import check_choice
-from keras_gans.validation import check_positive_int
+from keras_gans.utils.validation import check_choice
+from keras_gans.utils.validation import check_positive_int
 
 DATASETS = ("mnist", "fashion_mnist")
 SPLITS = ("train", "test")
@@ -122,6 +122,7 @@ def load_idx(data_dir, split="train"):
 
 
 def _load_tfds(name, split, data_dir, download):
+    # Optional and slow to import (seconds): IDX-file users never pay for it.
     import tensorflow_datasets as tfds
 
     try:

@@ -17,8 +17,8 @@ from keras_gans.data.images import _load
 from keras_gans.data.images import list_images
 from keras_gans.data.images import readable_images
 from keras_gans.data.pipeline import prefetch
-from keras_gans.validation import check_int_at_least
-from keras_gans.validation import check_positive_int
+from keras_gans.utils.validation import check_int_at_least
+from keras_gans.utils.validation import check_positive_int
 
 
 def _as_list(directories):

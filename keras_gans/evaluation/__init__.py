@@ -4,17 +4,18 @@ FCD (Fréchet distance on the features of one of the project's own
 classifiers: MNIST, Fashion-MNIST, or one trained on a folder of classes),
 KID, classifier score, precision/recall, density/coverage and class
 coverage; no download needed, and every result names its extractor.
+
+The callback that runs an `Evaluator` during training is
+`keras_gans.callbacks.EvaluateGenerator`; the command line is
+`python -m keras_gans.evaluate`.
 """
 
-from keras_gans.callbacks.evaluate_generator import EvaluateGenerator
 from keras_gans.evaluation.classifier import Classifier
 from keras_gans.evaluation.classifier import image_classifier
 from keras_gans.evaluation.classifier import load_classifier
 from keras_gans.evaluation.classifier import mnist_classifier
 from keras_gans.evaluation.evaluator import Evaluator
 from keras_gans.evaluation.evaluator import evaluate_gan
-from keras_gans.evaluation.evaluator import format_table
-from keras_gans.evaluation.evaluator import to_model_range
 from keras_gans.evaluation.metrics import class_coverage
 from keras_gans.evaluation.metrics import classifier_score
 from keras_gans.evaluation.metrics import density_coverage
@@ -25,13 +26,11 @@ from keras_gans.evaluation.metrics import precision_recall
 
 __all__ = [
     "Classifier",
-    "EvaluateGenerator",
     "Evaluator",
     "class_coverage",
     "classifier_score",
     "density_coverage",
     "evaluate_gan",
-    "format_table",
     "image_classifier",
     "frechet_distance",
     "frechet_distance_from_statistics",
@@ -39,5 +38,4 @@ __all__ = [
     "load_classifier",
     "mnist_classifier",
     "precision_recall",
-    "to_model_range",
 ]

@@ -15,6 +15,8 @@ import os
 import keras
 from keras import layers
 
+from keras_gans.data.transforms import to_model_range
+
 WEIGHTS_FILE = "classifier.weights.h5"
 METADATA_FILE = "metadata.json"
 FEATURE_LAYER = "features"
@@ -108,8 +110,6 @@ class Classifier:
 
     def prepare(self, images):
         """Images in [-1, 1] at the network's size (see `evaluator.to_model_range`)."""
-        from keras_gans.evaluation.evaluator import to_model_range
-
         return to_model_range(images, self.input_shape)
 
     def predict(self, images, batch_size=500):

@@ -7,6 +7,15 @@ these functions are the library behind it (importing them defines no flags).
 import os
 import time
 
+import keras
+import numpy as np
+import tensorflow as tf
+
+from keras_gans import data
+from keras_gans.data import find_images
+from keras_gans.data.image_folder import fingerprint_files
+from keras_gans.evaluation import classifier as classifier_lib
+
 MNIST_EPOCHS = 4
 FOLDER_EPOCHS = 20
 TEST_FRACTION = 0.1
@@ -28,9 +37,6 @@ def train(
     Returns:
         Its metadata dict.
     """
-    from keras_gans import data
-    from keras_gans.evaluation import classifier as classifier_lib
-
     train_ds = data.mnist(
         "train", batch_size, dataset=dataset, data_dir=data_dir, seed=seed, with_labels=True
     )
@@ -66,13 +72,6 @@ def train_on_folder(
     Returns:
         Its metadata dict.
     """
-    import keras
-    import numpy as np
-    import tensorflow as tf
-
-    from keras_gans import data
-    from keras_gans.data.image_folder import fingerprint_files
-
     folder = data.load_image_folder(data_dir, image_size=image_size)
     if not folder.class_names or len(folder.class_names) < 2:
         raise ValueError(
@@ -135,11 +134,6 @@ def _fit_and_save(
     input_shape, train_ds, test_ds, directory, metadata, settings, min_accuracy, verbose
 ):
     """Trains with `settings` (epochs, batch_size, learning_rate, seed), tests, saves."""
-    import keras
-    import tensorflow as tf
-
-    from keras_gans.evaluation import classifier as classifier_lib
-
     epochs, learning_rate = settings["epochs"], settings["learning_rate"]
     keras.utils.set_random_seed(settings["seed"])
     model = classifier_lib.image_classifier(input_shape, num_classes=metadata["num_classes"])
@@ -175,8 +169,6 @@ def _fit_and_save(
 
 def holds_class_folders(directory):
     """Whether `directory` is a folder of class subfolders of images."""
-    from keras_gans.data import find_images
-
     try:
         return bool(directory) and bool(find_images(directory)[2])
     except (FileNotFoundError, ValueError):

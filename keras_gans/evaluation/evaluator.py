@@ -5,11 +5,14 @@ import json
 import os
 
 import numpy as np
-import tensorflow as tf
 
+from keras_gans import data
+from keras_gans.data.image_folder import find_images
+from keras_gans.data.image_folder import fingerprint_files
 from keras_gans.evaluation import classifier as classifier_lib
 from keras_gans.evaluation import metrics
-from keras_gans.validation import check_choice
+from keras_gans.evaluation.inception import InceptionExtractor
+from keras_gans.utils.validation import check_choice
 
 REFERENCES = {
     "mnist_test": ("mnist", "test"),
@@ -19,55 +22,6 @@ REFERENCES = {
 }
 DEFAULT_NUM_SAMPLES = 10_000
 SUMMARY_KEYS = ("fcd", "kid", "classifier_score", "precision", "recall", "coverage")
-
-
-def to_model_range(images, input_shape=(28, 28, 1)):
-    """Returns float32 images in [-1, 1] at `input_shape` = (h, w, c).
-
-    Accepts `(n, h, w)` (grey) or `(n, h, w, c)`; uint8 pixels, or floats in
-    [0, 1] or in [-1, 1]. Floats with no negative value are read as [0, 1]
-    (a generator with a tanh output always produces some negative pixels).
-    Images of another height and width are resized (bilinear, antialiased);
-    the channel count must match.
-    """
-    images = np.asarray(images)
-    if images.ndim == 3:
-        images = images[..., None]
-    height, width, channels = input_shape
-    if images.ndim != 4 or images.shape[-1] != channels:
-        raise ValueError(
-            f"Expected images of shape (n, {height}, {width}, {channels})"
-            + (f" or (n, {height}, {width})" if channels == 1 else "")
-            + f" (other heights and widths are resized). Received shape {images.shape}."
-        )
-    if len(images) < 2:
-        raise ValueError(f"Need at least 2 images to evaluate; received {len(images)}.")
-    if images.dtype == np.uint8:
-        images = images.astype(np.float32) / 127.5 - 1.0
-    elif not np.issubdtype(images.dtype, np.floating):
-        raise ValueError(
-            f"Images must be uint8 or floats in [0, 1] or [-1, 1]; received dtype {images.dtype}."
-        )
-    else:
-        images = images.astype(np.float32)
-        if not np.isfinite(images).all():
-            raise ValueError("Images contain NaN or infinite values.")
-        low, high = float(images.min()), float(images.max())
-        if low >= 0.0 and high <= 1.0:
-            images = images * 2.0 - 1.0
-        elif not (low >= -1.0 and high <= 1.0):
-            raise ValueError(
-                "Float images must lie in [0, 1] or [-1, 1]; received values in "
-                f"[{low:.3g}, {high:.3g}]."
-            )
-    if images.shape[1:3] != (height, width):
-        images = np.concatenate(
-            [
-                tf.image.resize(images[i : i + 1000], (height, width), antialias=True).numpy()
-                for i in range(0, len(images), 1000)
-            ]
-        )
-    return images
 
 
 def input_resize(images_shape, input_shape):
@@ -141,8 +95,6 @@ class Evaluator:
         elif not os.path.exists(self.reference):
             raise FileNotFoundError(f"The reference {self.reference} does not exist.")
         if extractor == "inception":
-            from keras_gans.evaluation.inception import InceptionExtractor
-
             self.extractor = InceptionExtractor(inception_weights)
         else:
             self.extractor = classifier_lib.load_classifier(classifier_dir)
@@ -160,8 +112,6 @@ class Evaluator:
 
     def _stored_reference(self):
         """The reference images as stored: uint8 arrays, or a `.npy` file's values."""
-        from keras_gans import data
-
         if self.reference in REFERENCES:
             dataset, split = REFERENCES[self.reference]
             return data.load_arrays(split, dataset, self.data_dir)[0]
@@ -196,9 +146,6 @@ class Evaluator:
 
     def _reference_source(self):
         """`(fingerprint, load)`: what the reference data is, and how to read it."""
-        from keras_gans.data.image_folder import find_images
-        from keras_gans.data.image_folder import fingerprint_files
-
         if self.reference in REFERENCES:
             images = self._stored_reference()
             return hashlib.sha256(images.tobytes()).hexdigest(), lambda: images

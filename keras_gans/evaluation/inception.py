@@ -14,9 +14,11 @@ with internet.
 
 import os
 
+import keras
 import numpy as np
 import tensorflow as tf
 
+from keras_gans.data.transforms import to_model_range
 from keras_gans.evaluation import classifier as classifier_lib
 
 WEIGHTS_FILE = "inception_v3_weights_tf_dim_ordering_tf_kernels_notop.h5"
@@ -49,8 +51,6 @@ class InceptionExtractor:
     num_classes = None  # no class probabilities: no classifier score or class coverage
 
     def __init__(self, weights=None, random_weights=False):
-        import keras
-
         if random_weights:
             path, self.name = None, "inception_v3:random-weights"
         else:
@@ -71,8 +71,6 @@ class InceptionExtractor:
 
     def prepare(self, images):
         """Images in [-1, 1] at their own size, grey repeated to RGB."""
-        from keras_gans.evaluation.evaluator import to_model_range
-
         images = np.asarray(images)
         channels = images.shape[-1] if images.ndim == 4 else 1
         if channels not in (1, 3):

@@ -85,6 +85,7 @@ def telea_inpaint(image, mask, radius=3):
         ImportError: OpenCV is missing; the message says how to install it.
     """
     try:
+        # Optional: only the inpainting baseline needs OpenCV.
         import cv2
     except ImportError as e:
         raise ImportError(

@@ -2,6 +2,16 @@
 
 import os
 
+import keras
+import numpy as np
+import tensorflow as tf
+
+from keras_gans import data
+from keras_gans import export
+from keras_gans import models  # noqa: F401  (registers the model classes for loading)
+from keras_gans.evaluation.evaluator import DEFAULT_NUM_SAMPLES
+from keras_gans.evaluation.evaluator import balanced_labels
+
 
 def load_images(source, num_samples=None, seed=0, image_shape=None):
     """Returns the images of `load_samples` (without the labels)."""
@@ -21,10 +31,6 @@ def load_samples(source, num_samples=None, seed=0, image_shape=None):
     Raises:
         FileNotFoundError / ValueError: with a message naming the problem.
     """
-    import numpy as np
-
-    from keras_gans.evaluation.evaluator import DEFAULT_NUM_SAMPLES
-
     if not os.path.exists(source):
         raise FileNotFoundError(f"{source} does not exist.")
     if source.endswith(".keras"):
@@ -40,8 +46,6 @@ def load_samples(source, num_samples=None, seed=0, image_shape=None):
                 "samples with `numpy.save(path, images)`."
             ) from e
     else:
-        from keras_gans import data
-
         height, width, channels = image_shape or (28, 28, 1)
         images = data.load_image_folder(
             source, image_size=(height, width), channels=channels, labels=None
@@ -50,12 +54,6 @@ def load_samples(source, num_samples=None, seed=0, image_shape=None):
 
 
 def _sample_keras_gan(path, num_samples, seed):
-    import keras
-    import numpy as np
-
-    import keras_gans  # noqa: F401  (registers the models for loading)
-    from keras_gans.evaluation.evaluator import balanced_labels
-
     try:
         gan = keras.saving.load_model(path)
     except (ValueError, OSError, TypeError) as e:
@@ -71,12 +69,6 @@ def _sample_keras_gan(path, num_samples, seed):
 
 
 def _sample_export(source, num_samples, seed):
-    import numpy as np
-    import tensorflow as tf
-
-    from keras_gans import export
-    from keras_gans.evaluation.evaluator import balanced_labels
-
     path, serve = export.load_serving(source)
     inputs = serve.structured_input_signature[1] if serve is not None else {}
     if "z" not in inputs or "images" not in serve.structured_outputs:
@@ -107,8 +99,6 @@ def _sample_export(source, num_samples, seed):
 
 def is_saved_model(directory):
     """A SavedModel, or a model directory of numbered SavedModel versions."""
-    from keras_gans import export
-
     return os.path.isfile(os.path.join(directory, "saved_model.pb")) or bool(
         export.versions(directory)
     )

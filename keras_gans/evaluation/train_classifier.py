@@ -18,6 +18,7 @@ import sys
 from absl import app
 from absl import flags
 
+from keras_gans.data.image_folder import parse_image_size
 from keras_gans.evaluation.classifier_training import FOLDER_EPOCHS
 from keras_gans.evaluation.classifier_training import MNIST_EPOCHS
 from keras_gans.evaluation.classifier_training import holds_class_folders
@@ -56,8 +57,6 @@ def main(argv):
         if dataset == "folder":
             if not FLAGS.data_dir or not FLAGS.output_dir:
                 raise ValueError("Pass --data_dir (one subfolder per class) and --output_dir.")
-            from keras_gans.recipes.images import parse_image_size
-
             metadata = train_on_folder(
                 FLAGS.data_dir,
                 FLAGS.output_dir,

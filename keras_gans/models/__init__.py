@@ -1,37 +1,45 @@
-"""Functional builders for generators and discriminators."""
+"""Model classes: `keras.Model` subclasses that train a generator against a discriminator.
 
-from keras_gans.models.dcgan import conditional_dcgan_discriminator
-from keras_gans.models.dcgan import conditional_dcgan_generator
-from keras_gans.models.dcgan import dcgan_discriminator
-from keras_gans.models.dcgan import dcgan_filters
-from keras_gans.models.dcgan import dcgan_generator
-from keras_gans.models.mlp import mlp_discriminator
-from keras_gans.models.mlp import mlp_generator
-from keras_gans.models.resnet import conditional_resnet_discriminator
-from keras_gans.models.resnet import conditional_resnet_generator
-from keras_gans.models.resnet import resnet_discriminator
-from keras_gans.models.resnet import resnet_generator
-from keras_gans.models.style import patchgan_discriminator
-from keras_gans.models.style import style_generator
-from keras_gans.models.super_resolution import super_resolution_generator
-from keras_gans.models.unet import inpainting_generator
-from keras_gans.models.unet import unet_generator
+`AdversarialModel` is the public base: subclass it and override its hooks
+(`unpack_batch`, `make_fake`, `generator_terms`, ...) for a GAN variant of
+your own. Noise to image: `GAN`, `ConditionalGAN`, `SelfConditionedGAN`.
+Image to image: `StyleTransferGAN`, `Pix2Pix`, `CycleGAN`. The networks they
+train are built by the Functional builders of `keras_gans.networks`.
+"""
+
+import warnings
+
+from keras_gans import networks as _networks
+from keras_gans.models.adversarial_model import AdversarialBatch
+from keras_gans.models.adversarial_model import AdversarialModel
+from keras_gans.models.cycle_gan import CycleGAN
+from keras_gans.models.gan import GAN
+from keras_gans.models.gan import ConditionalGAN
+from keras_gans.models.gan import SelfConditionedGAN
+from keras_gans.models.pix2pix import Pix2Pix
+from keras_gans.models.style_transfer_gan import StyleTransferGAN
 
 __all__ = [
-    "conditional_dcgan_discriminator",
-    "conditional_dcgan_generator",
-    "dcgan_discriminator",
-    "dcgan_filters",
-    "dcgan_generator",
-    "mlp_discriminator",
-    "mlp_generator",
-    "patchgan_discriminator",
-    "resnet_discriminator",
-    "resnet_generator",
-    "conditional_resnet_discriminator",
-    "conditional_resnet_generator",
-    "style_generator",
-    "super_resolution_generator",
-    "inpainting_generator",
-    "unet_generator",
+    "AdversarialBatch",
+    "AdversarialModel",
+    "ConditionalGAN",
+    "CycleGAN",
+    "GAN",
+    "Pix2Pix",
+    "SelfConditionedGAN",
+    "StyleTransferGAN",
 ]
+
+
+def __getattr__(name):
+    # Until version 0.2 the network builders lived here.
+    if name in _networks.__all__:
+        warnings.warn(
+            f"`keras_gans.models.{name}` is now `keras_gans.networks.{name}` "
+            "(`keras_gans.models` holds the model classes); the old name will be "
+            "removed in a later release.",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return getattr(_networks, name)
+    raise AttributeError(f"module 'keras_gans.models' has no attribute '{name}'")

@@ -1,15 +1,40 @@
-"""End-to-end training jobs that the example scripts run.
+"""End-to-end training jobs: the example scripts' work as functions.
 
-Each recipe module has a typed config (`MnistConfig`, `ImagesConfig`, `StyleConfig`) with its
-presets and one `train(config=None, callbacks=(), **overrides)`.
+Three tiers, each importing only the ones below it:
+
+- jobs (this folder): `mnist`, `images`, `style`, `super_resolution`,
+  `inpainting`. Each has one typed config with its presets and one
+  `train(config=None, callbacks=(), **overrides)` returning a `TrainResult`.
+- engines (`recipes/engines/`): what several jobs share: `noise_to_image`
+  (MNIST and own images) and `editing` (super-resolution and inpainting).
+- plumbing (`recipes/plumbing/`): `settings` (typed configs, flags, tables)
+  and `run` (what every job does around `fit`).
 """
 
-from keras_gans.recipes import common
-from keras_gans.recipes import config
-from keras_gans.recipes import images
-from keras_gans.recipes import mnist
-from keras_gans.recipes import noise_gan
-from keras_gans.recipes import style
-from keras_gans.recipes.common import TrainResult
+import warnings
 
-__all__ = ["TrainResult", "common", "config", "images", "mnist", "noise_gan", "style"]
+from keras_gans.recipes import images
+from keras_gans.recipes import inpainting
+from keras_gans.recipes import mnist
+from keras_gans.recipes import style
+from keras_gans.recipes import super_resolution
+from keras_gans.recipes.plumbing import settings
+from keras_gans.recipes.plumbing.run import TrainResult
+
+__all__ = ["TrainResult", "images", "inpainting", "mnist", "settings", "style", "super_resolution"]
+
+# Names of modules that moved in the layout of version 0.2 (kept working).
+_MOVED = {"config": settings}
+
+
+def __getattr__(name):
+    if name in _MOVED:
+        module = _MOVED[name]
+        warnings.warn(
+            f"`keras_gans.recipes.{name}` is now `{module.__name__}`; the old name will "
+            "be removed in a later release.",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return module
+    raise AttributeError(f"module 'keras_gans.recipes' has no attribute '{name}'")

@@ -14,13 +14,15 @@ import re
 from typing import Optional
 
 from keras_gans import data
+from keras_gans import evaluation
 from keras_gans.data.image_folder import FITS
+from keras_gans.data.image_folder import parse_image_size
 from keras_gans.evaluation.evaluator import REFERENCES
-from keras_gans.models import dcgan
-from keras_gans.models import resnet
-from keras_gans.recipes import noise_gan
-from keras_gans.recipes.config import setting
-from keras_gans.recipes.noise_gan import NoiseGANConfig
+from keras_gans.networks import dcgan
+from keras_gans.networks import resnet
+from keras_gans.recipes.engines import noise_to_image
+from keras_gans.recipes.engines.noise_to_image import NoiseGANConfig
+from keras_gans.recipes.plumbing.settings import setting
 
 
 @dataclasses.dataclass(frozen=True)
@@ -88,21 +90,8 @@ PRESETS = {"default": DEFAULT}
 MIN_STEPS_PER_EPOCH = 100
 
 
-def parse_image_size(value):
-    """`"64"` -> `(64, 64)`, `"48x80"` -> `(48, 80)`, `None` -> `None`."""
-    if value is None:
-        return None
-    match = re.fullmatch(r"\s*(\d+)\s*(?:[xX]\s*(\d+)\s*)?", str(value))
-    if not match:
-        raise ValueError(
-            f"`image_size` must be N or HxW, e.g. 64 or 48x80. Received: image_size={value!r}"
-        )
-    height = int(match.group(1))
-    return height, int(match.group(2) or height)
-
-
-class ImageFolderSource(noise_gan.Source):
-    """A folder of images for `noise_gan.train`."""
+class ImageFolderSource(noise_to_image.Source):
+    """A folder of images for `noise_to_image.train`."""
 
     def __init__(self, config, folder):
         self.config = config
@@ -132,8 +121,6 @@ class ImageFolderSource(noise_gan.Source):
     def evaluator(self, config):
         if not config.reference:
             return None
-        from keras_gans import evaluation
-
         return evaluation.Evaluator(
             config.reference, data_dir=config.reference_dir, classifier_dir=config.classifier_dir
         )
@@ -186,7 +173,7 @@ def train(config=None, callbacks=(), **overrides):
             least); `None` keeps the config's value.
 
     Returns:
-        A `keras_gans.recipes.common.TrainResult`. The class names of a
+        A `keras_gans.recipes.plumbing.run.TrainResult`. The class names of a
         labelled folder are in its `summary.json`, and a conditional export
         holds them as `assets/class_names.json` (label `i` is class `i`).
     """
@@ -227,4 +214,4 @@ def train(config=None, callbacks=(), **overrides):
         "skipped_files": [path for path, _ in folder.skipped],
     }
     source = ImageFolderSource(config, folder)
-    return noise_gan.train(config, set(overrides), source, callbacks, summary)
+    return noise_to_image.train(config, set(overrides), source, callbacks, summary)

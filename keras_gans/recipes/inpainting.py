@@ -16,9 +16,9 @@ import numpy as np
 
 from keras_gans.data import degradations
 from keras_gans.evaluation import restoration
-from keras_gans.models.unet import inpainting_generator
-from keras_gans.recipes import editing
-from keras_gans.recipes.config import setting
+from keras_gans.networks.unet import inpainting_generator
+from keras_gans.recipes.engines import editing
+from keras_gans.recipes.plumbing.settings import setting
 
 METHOD_LABELS = {"mean": "mean fill", "telea": "OpenCV Telea", "model": "GAN"}
 
@@ -118,6 +118,6 @@ def train(config=None, callbacks=(), **overrides):
             `max_minutes`; `None` keeps the config's value.
 
     Returns:
-        A `keras_gans.recipes.common.TrainResult` with `scores`.
+        A `keras_gans.recipes.plumbing.run.TrainResult` with `scores`.
     """
     return editing.train(Inpainting, config or DEFAULT, callbacks, **overrides)

@@ -11,13 +11,14 @@ import dataclasses
 from typing import Optional
 
 from keras_gans import data
+from keras_gans import evaluation
 from keras_gans.data.mnist import DATASETS as MNIST_DATASETS
-from keras_gans.models import dcgan
-from keras_gans.models import mlp
-from keras_gans.recipes import noise_gan
-from keras_gans.recipes.config import setting
-from keras_gans.recipes.noise_gan import NoiseGANConfig
-from keras_gans.validation import check_choice
+from keras_gans.networks import dcgan
+from keras_gans.networks import mlp
+from keras_gans.recipes.engines import noise_to_image
+from keras_gans.recipes.engines.noise_to_image import NoiseGANConfig
+from keras_gans.recipes.plumbing.settings import setting
+from keras_gans.utils.validation import check_choice
 
 TRAIN_EXAMPLES = 60_000  # MNIST and Fashion-MNIST
 NUM_CLASSES = 10
@@ -154,8 +155,8 @@ def build_networks(config, num_classes=None):
     )
 
 
-class MnistSource(noise_gan.Source):
-    """MNIST or Fashion-MNIST for `noise_gan.train`."""
+class MnistSource(noise_to_image.Source):
+    """MNIST or Fashion-MNIST for `noise_to_image.train`."""
 
     num_classes = NUM_CLASSES
     num_examples = TRAIN_EXAMPLES
@@ -191,8 +192,6 @@ class MnistSource(noise_gan.Source):
             raise ValueError(
                 "`evaluate_every` needs dataset='mnist' (the evaluation classifier's)."
             )
-        from keras_gans import evaluation
-
         return evaluation.Evaluator(data_dir=config.data_dir)
 
 
@@ -207,7 +206,7 @@ def train(config=None, callbacks=(), **overrides):
             config's value.
 
     Returns:
-        A `keras_gans.recipes.common.TrainResult`.
+        A `keras_gans.recipes.plumbing.run.TrainResult`.
     """
     config, explicit = resolve_config(config, **overrides)
-    return noise_gan.train(config, explicit, MnistSource(config), callbacks)
+    return noise_to_image.train(config, explicit, MnistSource(config), callbacks)

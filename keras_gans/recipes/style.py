@@ -19,12 +19,13 @@ import numpy as np
 from keras_gans import callbacks as callbacks_module
 from keras_gans import data
 from keras_gans import export
-from keras_gans.cycle_gan import CycleGAN
-from keras_gans.models import style as style_models
-from keras_gans.recipes import common
-from keras_gans.recipes.config import TrainingConfig
-from keras_gans.recipes.config import setting
-from keras_gans.style_transfer import StyleTransferGAN
+from keras_gans.models.cycle_gan import CycleGAN
+from keras_gans.models.style_transfer_gan import StyleTransferGAN
+from keras_gans.networks import style as style_models
+from keras_gans.recipes.plumbing import run as run_lib
+from keras_gans.recipes.plumbing.settings import TrainingConfig
+from keras_gans.recipes.plumbing.settings import setting
+from keras_gans.utils import precision
 
 NORMALIZATIONS = style_models.NORMALIZATIONS
 MODELS = ("content_loss", "cycle_gan")
@@ -166,7 +167,7 @@ def train(config=None, callbacks=(), **overrides):
             config's value.
 
     Returns:
-        A `keras_gans.recipes.common.TrainResult`.
+        A `keras_gans.recipes.plumbing.run.TrainResult`.
     """
     started = time.perf_counter()
     base = config or PRESETS["cycle_gan" if overrides.get("model") == "cycle_gan" else "default"]
@@ -177,7 +178,7 @@ def train(config=None, callbacks=(), **overrides):
     name = config.run_name
     output_dir = config.output_dir or os.path.join("runs", name)
     config = config.replace(output_dir=output_dir)
-    run = common.Run(
+    run = run_lib.Run(
         config,
         name,
         output_dir,
@@ -227,7 +228,7 @@ def train(config=None, callbacks=(), **overrides):
             config.figure_images,
             config.figure_size,
         )
-    with common.dtype_policy(config.mixed_precision):
+    with precision.dtype_policy(config.mixed_precision):
         gan = build_gan(config)
 
     figure = callbacks_module.StyleFigure(content, style, output_dir)
@@ -243,7 +244,7 @@ def train(config=None, callbacks=(), **overrides):
         )
         result.tflite_paths += tflite_paths
         run.summary["reverse_export_path"] = path
-        common.write_summary(result, run.summary)
+        run_lib.write_summary(result, run.summary)
     return result
 
 

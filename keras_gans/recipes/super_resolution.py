@@ -13,10 +13,10 @@ import dataclasses
 
 from keras_gans.data import degradations
 from keras_gans.evaluation import restoration
-from keras_gans.models.super_resolution import SCALES
-from keras_gans.models.super_resolution import super_resolution_generator
-from keras_gans.recipes import editing
-from keras_gans.recipes.config import setting
+from keras_gans.networks.super_resolution import SCALES
+from keras_gans.networks.super_resolution import super_resolution_generator
+from keras_gans.recipes.engines import editing
+from keras_gans.recipes.plumbing.settings import setting
 
 
 @dataclasses.dataclass(frozen=True)
@@ -94,6 +94,6 @@ def train(config=None, callbacks=(), **overrides):
             `max_minutes`; `None` keeps the config's value.
 
     Returns:
-        A `keras_gans.recipes.common.TrainResult` with `scores`.
+        A `keras_gans.recipes.plumbing.run.TrainResult` with `scores`.
     """
     return editing.train(SuperResolution, config or DEFAULT, callbacks, **overrides)

@@ -7,7 +7,6 @@ the `.keras` file (written atomically), the SavedModel and LiteRT exports
 example script, and `print_result` what it prints.
 """
 
-import contextlib
 import dataclasses
 import json
 import os
@@ -15,6 +14,8 @@ import sys
 import time
 
 import keras
+from absl import app
+from absl import flags
 
 from keras_gans import export
 from keras_gans import plotting
@@ -22,11 +23,8 @@ from keras_gans.augment import PROBABILITY_METRIC as AUGMENT_PROBABILITY
 from keras_gans.callbacks import LossHistory
 from keras_gans.callbacks import StopAfterMinutes
 from keras_gans.callbacks import StopOnNonFiniteLoss
-from keras_gans.saving import save_atomically
-from keras_gans.validation import check_choice
-
-MIXED_PRECISION = ("auto", "float32", "mixed_bfloat16", "mixed_float16")
-JIT_COMPILE = ("true", "false", "auto")
+from keras_gans.recipes.plumbing import settings
+from keras_gans.utils.saving import save_atomically
 
 
 @dataclasses.dataclass
@@ -68,62 +66,6 @@ class TrainResult:
     output_dir: str = None
     scores: dict = None
     report: list = dataclasses.field(default_factory=list)
-
-
-def parse_jit_compile(value):
-    """Maps `"true"|"false"|"auto"` (or bools) to `compile(jit_compile=)`."""
-    if isinstance(value, bool) or value == "auto":
-        return value
-    text = str(value).strip().lower()
-    if text in ("true", "1", "yes"):
-        return True
-    if text in ("false", "0", "no"):
-        return False
-    if text == "auto":
-        return "auto"
-    check_choice("jit_compile", value, JIT_COMPILE)
-
-
-def native_bfloat16_cpu(cpuinfo="/proc/cpuinfo"):
-    """True when the CPU has bfloat16 matrix units (AVX512-BF16 or AMX-BF16).
-
-    Read from the Linux CPU flags; anywhere else the answer is `False`.
-    """
-    try:
-        with open(cpuinfo) as f:
-            flags = set(f.read().split())
-    except OSError:
-        return False
-    return bool(flags & {"avx512_bf16", "amx_bf16"})
-
-
-def resolve_mixed_precision(name):
-    """`"auto"` -> `"mixed_bfloat16"` on a CPU-only machine whose CPU has
-    bfloat16 units, else `"float32"`; any other name is returned as it is."""
-    check_choice("mixed_precision", name, MIXED_PRECISION)
-    if name != "auto":
-        return name
-    import tensorflow as tf
-
-    if tf.config.list_physical_devices("GPU") or not native_bfloat16_cpu():
-        return "float32"
-    return "mixed_bfloat16"
-
-
-@contextlib.contextmanager
-def dtype_policy(name):
-    """Builds networks under a Keras dtype policy, then restores the old one.
-
-    Layers keep the policy they were built with, so training and export run
-    in `name` while the rest of the process is unaffected.
-    """
-    name = resolve_mixed_precision(name)
-    previous = keras.config.dtype_policy()
-    keras.config.set_dtype_policy(name)
-    try:
-        yield
-    finally:
-        keras.config.set_dtype_policy(previous)
 
 
 class Run:
@@ -296,15 +238,10 @@ def example_main(train, config_class):
     """
 
     def main(argv):
-        from absl import app
-        from absl import flags
-
-        from keras_gans.recipes import config
-
         if len(argv) > 1:
             raise app.UsageError(f"Unexpected arguments: {argv[1:]}")
         try:
-            result = train(**config.overrides_from_flags(config_class, flags.FLAGS))
+            result = train(**settings.overrides_from_flags(config_class, flags.FLAGS))
         except USER_ERRORS as e:
             print(f"error: {e}", file=sys.stderr)
             return 1

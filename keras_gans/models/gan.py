@@ -8,10 +8,10 @@ import numpy as np
 import tensorflow as tf
 
 from keras_gans import distribute
-from keras_gans.adversarial import AdversarialBatch
-from keras_gans.adversarial import AdversarialModel
-from keras_gans.saving import register_serializable
-from keras_gans.validation import check_positive_int
+from keras_gans.models.adversarial_model import AdversarialBatch
+from keras_gans.models.adversarial_model import AdversarialModel
+from keras_gans.utils.saving import register_serializable
+from keras_gans.utils.validation import check_positive_int
 
 
 def _inner_shape(model, which):
@@ -67,8 +67,8 @@ class GAN(AdversarialModel):
     import keras_gans as kg
 
     gan = kg.GAN(
-        generator=kg.models.dcgan_generator(latent_dim=100),
-        discriminator=kg.models.dcgan_discriminator(),
+        generator=kg.networks.dcgan_generator(latent_dim=100),
+        discriminator=kg.networks.dcgan_discriminator(),
         seed=0,
     )
     gan.compile(
@@ -160,21 +160,21 @@ class GAN(AdversarialModel):
 
     # ------------------------------------------------------------- training
 
-    def _unpack(self, data):
+    def unpack_batch(self, data):
         images = data[0] if isinstance(data, (tuple, list)) else data
-        images = self._check_images(images, "Real images", self.image_shape)
+        images = self.check_images(images, "Real images", self.image_shape)
         return AdversarialBatch(real=images, conditions=None, source=None)
 
-    def _make_fake(self, batch, training):
+    def make_fake(self, batch, training):
         noise = self.sample_noise(tf.shape(batch.real)[0])
         return self._generate(noise, batch.conditions, training)
 
     def _generate(self, noise, conditions, training):
         return self.generator(noise, training=training)
 
-    def _generator_terms(self, batch, training):
-        fake = self._make_fake(batch, training)
-        return {"g_loss": self._adversarial_generator_loss(fake, batch.conditions, training)}
+    def generator_terms(self, batch, training):
+        fake = self.make_fake(batch, training)
+        return {"g_loss": self.adversarial_generator_loss(fake, batch.conditions, training)}
 
     # -------------------------------------------------------- serialization
 
@@ -208,8 +208,8 @@ class ConditionalGAN(GAN):
 
     ```python
     gan = kg.ConditionalGAN(
-        kg.models.conditional_dcgan_generator(num_classes=10),
-        kg.models.conditional_dcgan_discriminator(num_classes=10),
+        kg.networks.conditional_dcgan_generator(num_classes=10),
+        kg.networks.conditional_dcgan_discriminator(num_classes=10),
         num_classes=10,
     )
     gan.compile(g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
@@ -294,13 +294,13 @@ class ConditionalGAN(GAN):
             )
         return array.astype(np.int32)
 
-    def _unpack(self, data):
+    def unpack_batch(self, data):
         if not isinstance(data, (tuple, list)) or len(data) < 2:
             raise ValueError(
                 "A ConditionalGAN trains on `(images, labels)` batches, e.g. "
                 "`keras_gans.data.mnist(..., with_labels=True)`."
             )
-        batch = super()._unpack(data)
+        batch = super().unpack_batch(data)
         if isinstance(data[1], tf.TensorSpec):
             return batch
         labels = tf.reshape(tf.cast(data[1], "int32"), [-1])
@@ -309,7 +309,7 @@ class ConditionalGAN(GAN):
     def _generate(self, noise, conditions, training):
         return self.generator([noise, conditions], training=training)
 
-    def _discriminator_inputs(self, images, conditions):
+    def discriminator_inputs(self, images, conditions):
         return [images, conditions]
 
     def get_config(self):
@@ -397,8 +397,8 @@ class SelfConditionedGAN(ConditionalGAN):
     images, _ = kg.data.load_arrays("train")
     clusters = kg.clustering.cluster_images(images, k=30)
     gan = kg.SelfConditionedGAN(
-        kg.models.conditional_dcgan_generator(num_classes=30),
-        kg.models.conditional_dcgan_discriminator(num_classes=30),
+        kg.networks.conditional_dcgan_generator(num_classes=30),
+        kg.networks.conditional_dcgan_discriminator(num_classes=30),
         cluster_probabilities=clusters.probabilities,
     )
     gan.compile(...)

@@ -5,7 +5,7 @@ upsamples with residual blocks (batch norm, ReLU, nearest-neighbour
 upsampling, two 3x3 convolutions, a 1x1 shortcut); the discriminator
 downsamples with residual blocks under spectral normalization and scores
 the sum-pooled features. Depth follows the image size as in the DCGAN
-builders (`keras_gans.models.dcgan.upsampling_stages`), so any size that
+builders (`keras_gans.networks.dcgan.upsampling_stages`), so any size that
 halves evenly works, square or not. They suit the hinge loss
 (`loss="hinge"`), as in the papers.
 """
@@ -13,11 +13,11 @@ halves evenly works, square or not. They suit the hinge loss
 import keras
 from keras import layers
 
-from keras_gans.models._layers import GlobalSumPooling2D
-from keras_gans.models._layers import maybe_spectral_norm
-from keras_gans.models.dcgan import upsampling_stages
-from keras_gans.validation import check_image_shape
-from keras_gans.validation import check_positive_int
+from keras_gans.networks._layers import GlobalSumPooling2D
+from keras_gans.networks._layers import maybe_spectral_norm
+from keras_gans.networks.dcgan import upsampling_stages
+from keras_gans.utils.validation import check_image_shape
+from keras_gans.utils.validation import check_positive_int
 
 
 def _stages(image_shape):

@@ -23,9 +23,11 @@ import sys
 import typing
 from typing import Optional
 
+from absl import flags
+
 from keras_gans import losses
-from keras_gans.recipes.common import MIXED_PRECISION
-from keras_gans.validation import check_choice
+from keras_gans.utils.precision import MIXED_PRECISION
+from keras_gans.utils.validation import check_choice
 
 
 def setting(default, help, choices=None):
@@ -191,8 +193,6 @@ def define_flags(config_class, presets, flag_values=None, skip=()):
         flag_values: `absl.flags.FlagValues`. Defaults to `absl.flags.FLAGS`.
         skip: field names that get no flag.
     """
-    from absl import flags
-
     flag_values = flags.FLAGS if flag_values is None else flag_values
     # absl lists in `--help` the flags of the module that defined them: make
     # that the calling script, not this module.
@@ -232,8 +232,6 @@ def overrides_from_flags(config_class, flag_values=None):
 
     Flags left unset are left out, so a preset's own values stay in force.
     """
-    from absl import flags
-
     flag_values = flags.FLAGS if flag_values is None else flag_values
     overrides = {}
     for field in dataclasses.fields(config_class):

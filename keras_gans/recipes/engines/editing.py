@@ -23,11 +23,12 @@ from keras_gans import export
 from keras_gans import plotting
 from keras_gans.callbacks import ComparisonFigure
 from keras_gans.data.images import load_folder
-from keras_gans.models import style as style_models
-from keras_gans.recipes import common
-from keras_gans.recipes.config import TrainingConfig
-from keras_gans.recipes.config import setting
-from keras_gans.translation import Pix2Pix
+from keras_gans.models.pix2pix import Pix2Pix
+from keras_gans.networks import style as style_models
+from keras_gans.recipes.plumbing import run as run_lib
+from keras_gans.recipes.plumbing.settings import TrainingConfig
+from keras_gans.recipes.plumbing.settings import setting
+from keras_gans.utils import precision
 
 
 @dataclasses.dataclass(frozen=True)
@@ -147,7 +148,7 @@ def train(task_class, config, callbacks=(), **overrides):
             config's value.
 
     Returns:
-        A `keras_gans.recipes.common.TrainResult`; `scores` (and the final
+        A `keras_gans.recipes.plumbing.run.TrainResult`; `scores` (and the final
         figure) are in `summary.json` and `result.scores`.
     """
     started = time.perf_counter()
@@ -161,7 +162,7 @@ def train(task_class, config, callbacks=(), **overrides):
     output_dir = config.output_dir or os.path.join("runs", task.name)
     config = config.replace(output_dir=output_dir)
     task.config = config
-    run = common.Run(
+    run = run_lib.Run(
         config,
         task.name,
         output_dir,
@@ -179,7 +180,7 @@ def train(task_class, config, callbacks=(), **overrides):
         seed=config.seed,
     )
     test_images = load_test_images(config)
-    with common.dtype_policy(config.mixed_precision):
+    with precision.dtype_policy(config.mixed_precision):
         gan = build_gan(config, task)
 
     figure_images = test_images[: config.figure_images]
@@ -206,7 +207,7 @@ def train(task_class, config, callbacks=(), **overrides):
         plotting.save_comparison_figure(task.figure_columns(serve, figure_images), path)
         result.images.append(path)
         result.total_seconds = time.perf_counter() - started
-        common.write_summary(result, {**run.summary, "scores": _jsonable(scores)})
+        run_lib.write_summary(result, {**run.summary, "scores": _jsonable(scores)})
     result.scores = scores
     result.report = task.score_lines(scores) if scores else []
     return result

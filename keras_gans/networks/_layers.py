@@ -1,9 +1,10 @@
 """Layer helpers shared by the model builders."""
 
 import keras
+import tensorflow as tf
 from keras import layers
 
-from keras_gans.saving import register_serializable
+from keras_gans.utils.saving import register_serializable
 
 
 def maybe_spectral_norm(layer, spectral_norm):
@@ -40,8 +41,6 @@ class PadToMultiple(layers.Layer):
         self.multiple = multiple
 
     def call(self, inputs):
-        import tensorflow as tf
-
         shape = tf.shape(inputs)
         batch, height, width = shape[0], shape[1], shape[2]
         pad_h = (-height) % self.multiple
@@ -67,8 +66,6 @@ class CropLike(layers.Layer):
     """Crops `inputs[0]` to the height and width of `inputs[1]` (top left)."""
 
     def call(self, inputs):
-        import tensorflow as tf
-
         images, reference = inputs
         shape = tf.shape(reference)
         return images[:, : shape[1], : shape[2], :]
@@ -87,8 +84,6 @@ class PixelShuffle(layers.Layer):
         self.factor = factor
 
     def call(self, inputs):
-        import tensorflow as tf
-
         return tf.nn.depth_to_space(inputs, self.factor)
 
     def compute_output_shape(self, input_shape):
@@ -138,8 +133,6 @@ def _box_sum_3x3(images):
     `tf.nn.avg_pool2d(images, 3, 1, "SAME")`, an order of magnitude faster
     on CPUs as padding and shifted adds.
     """
-    import tensorflow as tf
-
     padded = tf.pad(images, [[0, 0], [1, 1], [1, 1], [0, 0]])
     rows = padded[:, :-2] + padded[:, 1:-1] + padded[:, 2:]
     return rows[:, :, :-2] + rows[:, :, 1:-1] + rows[:, :, 2:]
@@ -169,8 +162,6 @@ class PyramidFill(layers.Layer):
         self.iterations = iterations
 
     def call(self, inputs):
-        import tensorflow as tf
-
         image, known = _split_mask(inputs)
         values, weights = [image * known], [known]
         for _ in range(self.levels):
@@ -199,8 +190,6 @@ def _nearer_known(at, values, shift, from_left):
     """One doubling step of `RowInterpolation`'s scan: each pixel takes the
     known column `at` (and its value) found `shift` columns to its left (or
     right) when that one is nearer."""
-    import tensorflow as tf
-
     sentinel = -1e9 if from_left else 1e9
     padding = [[0, 0], [0, 0], [shift, 0] if from_left else [0, shift], [0, 0]]
     width = tf.shape(at)[2]
@@ -225,8 +214,6 @@ class RowInterpolation(layers.Layer):
     steps = 12
 
     def call(self, inputs):
-        import tensorflow as tf
-
         image, known = _split_mask(inputs)
         width = tf.shape(image)[2]
         columns = tf.cast(tf.range(width), image.dtype)[None, None, :, None]
@@ -298,8 +285,6 @@ class BilinearUpscale(layers.Layer):
         self.factor = factor
 
     def call(self, inputs):
-        import tensorflow as tf
-
         size = tf.shape(inputs)[1:3] * self.factor
         return tf.cast(tf.image.resize(inputs, size, "bilinear"), self.compute_dtype)
 

@@ -1,4 +1,4 @@
-"""Each use of private Keras API (`keras_gans._compat`) checked against the
+"""Each use of private Keras API (`keras_gans.utils.keras_internals`) checked against the
 installed Keras, so an upgrade that changes one fails here, by name."""
 
 import configparser
@@ -9,7 +9,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from keras_gans import _compat
+from keras_gans.utils import keras_internals
 
 from conftest import REPO
 
@@ -23,15 +23,15 @@ def test_installed_keras_is_within_the_tested_range():
         if line.strip().startswith("keras")
     )
     assert "<3.16" in requirement, requirement
-    assert (3, 5) <= _compat.keras_version() < (3, 16)
+    assert (3, 5) <= keras_internals.keras_version() < (3, 16)
 
 
 def test_fit_calls_the_symbolic_build_hook_that_we_skip():
-    hook = getattr(keras.Model, _compat.SYMBOLIC_BUILD_HOOK)
+    hook = getattr(keras.Model, keras_internals.SYMBOLIC_BUILD_HOOK)
     assert list(inspect.signature(hook).parameters) == ["self", "iterator", "data_batch"]
     calls = []
 
-    class Recorder(_compat.SkipsSymbolicBuild, keras.Model):
+    class Recorder(keras_internals.SkipsSymbolicBuild, keras.Model):
         def _maybe_symbolic_build(self, iterator=None, data_batch=None):
             calls.append((self.built, self.compiled))
             return super()._maybe_symbolic_build(iterator=iterator, data_batch=data_batch)
@@ -47,7 +47,7 @@ def test_ema_variables_are_the_optimizers_moving_averages():
     weights = [keras.Variable(np.ones((2, 3), "float32")), keras.Variable(np.zeros(4, "float32"))]
     optimizer = keras.optimizers.SGD(1.0, use_ema=True, ema_momentum=0.5)
     optimizer.build(weights)
-    averages = _compat.ema_variables(optimizer, weights)
+    averages = keras_internals.ema_variables(optimizer, weights)
     assert [a.shape for a in averages] == [w.shape for w in weights]
     for _ in range(2):
         optimizer.apply_gradients([(tf.ones((2, 3)), weights[0]), (tf.ones(4), weights[1])])
@@ -59,7 +59,7 @@ def test_ema_variables_are_the_optimizers_moving_averages():
 
 def test_backup_epoch_is_where_backup_and_restore_resumes(tmp_path):
     backup_dir = str(tmp_path / "backup")
-    assert _compat.backup_epoch(backup_dir) == 0
+    assert keras_internals.backup_epoch(backup_dir) == 0
 
     class Interrupt(keras.callbacks.Callback):
         def on_epoch_begin(self, epoch, logs=None):
@@ -89,7 +89,7 @@ def test_backup_epoch_is_where_backup_and_restore_resumes(tmp_path):
         )
     except RuntimeError:
         pass
-    resumes_at = _compat.backup_epoch(backup_dir)
+    resumes_at = keras_internals.backup_epoch(backup_dir)
     model().fit(
         x,
         y,

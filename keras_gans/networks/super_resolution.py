@@ -4,11 +4,11 @@ sub-pixel upsampling, on top of a bilinear upscale."""
 import keras
 from keras import layers
 
-from keras_gans.models._layers import BilinearUpscale
-from keras_gans.models._layers import PixelShuffle
-from keras_gans.validation import check_choice
-from keras_gans.validation import check_int_at_least
-from keras_gans.validation import check_positive_int
+from keras_gans.networks._layers import BilinearUpscale
+from keras_gans.networks._layers import PixelShuffle
+from keras_gans.utils.validation import check_choice
+from keras_gans.utils.validation import check_int_at_least
+from keras_gans.utils.validation import check_positive_int
 
 SCALES = (2, 4, 8)
 

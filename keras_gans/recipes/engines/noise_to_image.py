@@ -18,18 +18,19 @@ from typing import Optional
 import keras
 import numpy as np
 
-from keras_gans import _compat
 from keras_gans import callbacks as callbacks_module
 from keras_gans import clustering
 from keras_gans import distribute
 from keras_gans import export
 from keras_gans import losses
-from keras_gans.gan import GAN
-from keras_gans.gan import ConditionalGAN
-from keras_gans.gan import SelfConditionedGAN
-from keras_gans.recipes import common
-from keras_gans.recipes.config import TrainingConfig
-from keras_gans.recipes.config import setting
+from keras_gans.models.gan import GAN
+from keras_gans.models.gan import ConditionalGAN
+from keras_gans.models.gan import SelfConditionedGAN
+from keras_gans.recipes.plumbing import run as run_lib
+from keras_gans.recipes.plumbing.settings import TrainingConfig
+from keras_gans.recipes.plumbing.settings import setting
+from keras_gans.utils import keras_internals
+from keras_gans.utils import precision
 
 
 @dataclasses.dataclass(frozen=True)
@@ -76,7 +77,9 @@ class NoiseGANConfig(TrainingConfig):
     )
     steps_per_execution: int = setting(1, "Training steps per compiled call.")
     jit_compile: str = setting(
-        "auto", "XLA-compile the train step (auto: Keras decides; off on CPU).", common.JIT_COMPILE
+        "auto",
+        "XLA-compile the train step (auto: Keras decides; off on CPU).",
+        precision.JIT_COMPILE,
     )
     evaluate_every: Optional[int] = setting(
         None,
@@ -147,7 +150,7 @@ def train(config, explicit, source, callbacks=(), summary=None):
             `class_names` also go into a conditional export's assets.
 
     Returns:
-        A `keras_gans.recipes.common.TrainResult`.
+        A `keras_gans.recipes.plumbing.run.TrainResult`.
     """
     started = time.perf_counter()
     loss_of(config)  # a bad loss option fails now, not after data and clustering
@@ -159,7 +162,9 @@ def train(config, explicit, source, callbacks=(), summary=None):
     # creates any tensor.
     strategy = distribute.get_strategy(config.strategy, config.num_cpu_replicas)
     config = _adapt_to_replicas(config, explicit, strategy)
-    config = config.replace(mixed_precision=common.resolve_mixed_precision(config.mixed_precision))
+    config = config.replace(
+        mixed_precision=precision.resolve_mixed_precision(config.mixed_precision)
+    )
     chief = distribute.is_chief(strategy)
     output_dir = config.output_dir or os.path.join("runs", config.run_name)
     if not chief:
@@ -182,7 +187,7 @@ def train(config, explicit, source, callbacks=(), summary=None):
         # runs start it at the epoch the backup reached, and an epoch may be
         # longer than the data.
         steps_per_epoch = steps_per_epoch or source.num_examples // (config.batch_size * replicas)
-        first_epoch = _compat.backup_epoch(config.backup_dir) if config.backup_dir else 0
+        first_epoch = keras_internals.backup_epoch(config.backup_dir) if config.backup_dir else 0
         stream = {"first_epoch": first_epoch, "steps_per_epoch": steps_per_epoch}
     dataset = source.dataset(
         config.batch_size * replicas, labels=None if clusters is None else clusters.labels, **stream
@@ -191,10 +196,10 @@ def train(config, explicit, source, callbacks=(), summary=None):
     if steps_per_epoch:
         # Keras runs whole executions; keep the epoch length what was asked.
         execution = _largest_divisor(steps_per_epoch, execution)
-    run = common.Run(
+    run = run_lib.Run(
         config, config.run_name, output_dir, started, chief, every_n_steps=max(25, execution)
     )
-    with strategy.scope(), common.dtype_policy(config.mixed_precision):
+    with strategy.scope(), precision.dtype_policy(config.mixed_precision):
         gan = build_gan(config, source, execution, clusters)
 
     samples = sample_grid(config, output_dir, source.num_classes if config.conditional else None)
@@ -284,7 +289,7 @@ def build_gan(config, source, steps_per_execution=1, clusters=None):
         r1_weight=config.r1_weight,
         augment=config.augment or None,
         steps_per_execution=steps_per_execution,
-        jit_compile=common.parse_jit_compile(config.jit_compile),
+        jit_compile=precision.parse_jit_compile(config.jit_compile),
     )
     return gan
 
@@ -313,7 +318,7 @@ def _adapt_to_replicas(config, explicit, strategy):
         print("note: steps_per_execution=1 on several replicas (keras-team/keras#19246).")
         config = config.replace(steps_per_execution=1)
     if (
-        common.parse_jit_compile(config.jit_compile) is True
+        precision.parse_jit_compile(config.jit_compile) is True
         and distribute.cpu_replicas(strategy)
         and "jit_compile" not in explicit
     ):

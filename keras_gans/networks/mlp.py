@@ -5,11 +5,11 @@ import math
 import keras
 from keras import layers
 
-from keras_gans.models._layers import maybe_spectral_norm
-from keras_gans.validation import check_fraction
-from keras_gans.validation import check_image_shape
-from keras_gans.validation import check_positive_int
-from keras_gans.validation import check_units
+from keras_gans.networks._layers import maybe_spectral_norm
+from keras_gans.utils.validation import check_fraction
+from keras_gans.utils.validation import check_image_shape
+from keras_gans.utils.validation import check_positive_int
+from keras_gans.utils.validation import check_units
 
 
 def mlp_generator(

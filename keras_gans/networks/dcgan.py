@@ -10,11 +10,11 @@ these are the networks of the PyTorch peer in `../shared/bench`.
 import keras
 from keras import layers
 
-from keras_gans.models._layers import maybe_spectral_norm
-from keras_gans.validation import check_fraction
-from keras_gans.validation import check_image_shape
-from keras_gans.validation import check_positive_int
-from keras_gans.validation import check_units
+from keras_gans.networks._layers import maybe_spectral_norm
+from keras_gans.utils.validation import check_fraction
+from keras_gans.utils.validation import check_image_shape
+from keras_gans.utils.validation import check_positive_int
+from keras_gans.utils.validation import check_units
 
 
 def dcgan_generator(

@@ -2,11 +2,11 @@
 
 import tensorflow as tf
 
-from keras_gans.adversarial import AdversarialBatch
-from keras_gans.adversarial import AdversarialModel
-from keras_gans.adversarial import per_example_mean
-from keras_gans.saving import register_serializable
-from keras_gans.validation import check_non_negative
+from keras_gans.models.adversarial_model import AdversarialBatch
+from keras_gans.models.adversarial_model import AdversarialModel
+from keras_gans.models.adversarial_model import per_example_mean
+from keras_gans.utils.saving import register_serializable
+from keras_gans.utils.validation import check_non_negative
 
 
 @register_serializable
@@ -41,8 +41,8 @@ class Pix2Pix(AdversarialModel):
 
     ```python
     gan = kg.Pix2Pix(
-        kg.models.super_resolution_generator(scale=4),
-        kg.models.patchgan_discriminator(input_channels=6),
+        kg.networks.super_resolution_generator(scale=4),
+        kg.networks.patchgan_discriminator(input_channels=6),
     )
     gan.compile(g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
                 d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5))
@@ -68,7 +68,7 @@ class Pix2Pix(AdversarialModel):
             )
         self._mark_built()
 
-    def _tracked_metrics(self):
+    def tracked_metrics(self):
         return ("adv_loss", "l1_loss")
 
     def call(self, inputs, training=False):
@@ -84,15 +84,15 @@ class Pix2Pix(AdversarialModel):
 
     # ------------------------------------------------------------- training
 
-    def _unpack(self, data):
+    def unpack_batch(self, data):
         if not isinstance(data, (tuple, list)) or len(data) != 2:
             raise ValueError(
                 "Pix2Pix trains on `(inputs, targets)` batches (e.g. from "
                 "`keras_gans.data.paired_images` or `degraded_images`). Received a batch "
                 f"of type {type(data).__name__}."
             )
-        inputs = self._check_images(data[0], "inputs", channels=self.input_channels)
-        targets = self._check_images(data[1], "targets", channels=self.channels)
+        inputs = self.check_images(data[0], "inputs", channels=self.input_channels)
+        targets = self.check_images(data[1], "targets", channels=self.channels)
         in_size, out_size = tuple(inputs.shape[1:3]), tuple(targets.shape[1:3])
         if None not in in_size + out_size and any(o % i for i, o in zip(in_size, out_size)):
             raise ValueError(
@@ -101,10 +101,10 @@ class Pix2Pix(AdversarialModel):
             )
         return AdversarialBatch(real=targets, conditions=inputs, source=inputs)
 
-    def _make_fake(self, batch, training):
+    def make_fake(self, batch, training):
         return self.generator(batch.source, training=training)
 
-    def _discriminator_inputs(self, images, conditions):
+    def discriminator_inputs(self, images, conditions):
         conditions = tf.cast(conditions, images.dtype)
         size = images.shape[1:3]
         if conditions.shape[1:3] != size or None in size:
@@ -112,11 +112,11 @@ class Pix2Pix(AdversarialModel):
             conditions = tf.cast(conditions, images.dtype)
         return tf.concat([conditions, images], axis=-1)
 
-    def _generator_terms(self, batch, training):
+    def generator_terms(self, batch, training):
         """Every generator loss term, as global-batch means (replica shares)."""
         fake = self.generator(batch.source, training=training)
-        adv = self._adversarial_generator_loss(fake, batch.conditions, training=training)
-        l1 = self._global_mean(
+        adv = self.adversarial_generator_loss(fake, batch.conditions, training=training)
+        l1 = self.global_mean(
             per_example_mean(tf.abs(tf.cast(fake, "float32") - tf.cast(batch.real, "float32")))
         )
         return {"adv_loss": adv, "l1_loss": l1, "g_loss": adv + self.l1_weight * l1}

@@ -2,11 +2,11 @@
 
 import tensorflow as tf
 
-from keras_gans.adversarial import AdversarialBatch
-from keras_gans.adversarial import AdversarialModel
-from keras_gans.adversarial import per_example_mean as _per_example_mean
-from keras_gans.saving import register_serializable
-from keras_gans.validation import check_non_negative
+from keras_gans.models.adversarial_model import AdversarialBatch
+from keras_gans.models.adversarial_model import AdversarialModel
+from keras_gans.models.adversarial_model import per_example_mean as _per_example_mean
+from keras_gans.utils.saving import register_serializable
+from keras_gans.utils.validation import check_non_negative
 
 
 def total_variation(images):
@@ -51,8 +51,8 @@ class StyleTransferGAN(AdversarialModel):
 
     ```python
     gan = kg.StyleTransferGAN(
-        kg.models.style_generator(residual_blocks=6),
-        kg.models.patchgan_discriminator(),
+        kg.networks.style_generator(residual_blocks=6),
+        kg.networks.patchgan_discriminator(),
         content_weight=10.0,
     )
     gan.compile(g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
@@ -87,7 +87,7 @@ class StyleTransferGAN(AdversarialModel):
         self.channels = generator.output_shape[-1]
         self._mark_built()
 
-    def _tracked_metrics(self):
+    def tracked_metrics(self):
         names = ["adv_loss", "content_loss"]
         if self.identity_weight:
             names.append("identity_loss")
@@ -108,7 +108,7 @@ class StyleTransferGAN(AdversarialModel):
 
     # ------------------------------------------------------------- training
 
-    def _unpack(self, data):
+    def unpack_batch(self, data):
         if not isinstance(data, (tuple, list)) or len(data) != 2:
             raise ValueError(
                 "StyleTransferGAN trains on `(content, style)` batches (e.g. from "
@@ -116,7 +116,7 @@ class StyleTransferGAN(AdversarialModel):
                 f"{type(data).__name__}."
             )
         content, style = (
-            self._check_images(images, f"{name} images", channels=self.channels)
+            self.check_images(images, f"{name} images", channels=self.channels)
             for name, images in zip(("content", "style"), data)
         )
         sizes = tuple(content.shape[1:3]) + tuple(style.shape[1:3])
@@ -128,28 +128,28 @@ class StyleTransferGAN(AdversarialModel):
             )
         return AdversarialBatch(real=style, conditions=None, source=content)
 
-    def _make_fake(self, batch, training):
+    def make_fake(self, batch, training):
         return self.generator(batch.source, training=training)
 
-    def _generator_terms(self, batch, training):
+    def generator_terms(self, batch, training):
         """Every generator loss term, as global-batch means (replica shares)."""
         content, style = batch.source, batch.real
         fake = self.generator(content, training=training)
         terms = {
-            "adv_loss": self._adversarial_generator_loss(fake, training=training),
-            "content_loss": self._global_mean(
+            "adv_loss": self.adversarial_generator_loss(fake, training=training),
+            "content_loss": self.global_mean(
                 _per_example_mean(tf.square(tf.cast(fake, "float32") - tf.cast(content, "float32")))
             ),
         }
         total = terms["adv_loss"] + self.content_weight * terms["content_loss"]
         if self.identity_weight:
             same = tf.cast(self.generator(style, training=training), "float32")
-            terms["identity_loss"] = self._global_mean(
+            terms["identity_loss"] = self.global_mean(
                 _per_example_mean(tf.abs(same - tf.cast(style, "float32")))
             )
             total += self.identity_weight * terms["identity_loss"]
         if self.tv_weight:
-            terms["tv_loss"] = self._global_mean(total_variation(fake))
+            terms["tv_loss"] = self.global_mean(total_variation(fake))
             total += self.tv_weight * terms["tv_loss"]
         terms["g_loss"] = total
         return terms

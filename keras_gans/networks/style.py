@@ -4,10 +4,10 @@ and a PatchGAN discriminator (the founding document's section 5.2)."""
 import keras
 from keras import layers
 
-from keras_gans.validation import check_choice
-from keras_gans.validation import check_int_at_least
-from keras_gans.validation import check_positive_int
-from keras_gans.validation import check_units
+from keras_gans.utils.validation import check_choice
+from keras_gans.utils.validation import check_int_at_least
+from keras_gans.utils.validation import check_positive_int
+from keras_gans.utils.validation import check_units
 
 NORMALIZATIONS = ("instance", "batch", "none")
 

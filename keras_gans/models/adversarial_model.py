@@ -1,17 +1,39 @@
-"""`AdversarialModel`: what every two-network Keras model here shares.
+"""`AdversarialModel`: the public base of every two-network Keras model here.
 
 Two Functional networks, two optimizers, an adversarial loss from
 `keras_gans.losses`, the discriminator's stabilizers (R1, DiffAugment), the
 discriminator update, a seeded noise generator, metric trackers, the
 generator's weight average, the `.keras` round trip and the `tf.distribute`
 plumbing. A subclass says only what its batches hold, how fakes are made
-and which generator-loss terms it adds:
+and which generator-loss terms it adds, by overriding these hooks:
 
-- `_unpack(data)` returns an `AdversarialBatch` (and checks the data);
-- `_make_fake(batch, training)` returns generated images for the batch;
-- `_generator_terms(batch, training)` returns a dict of generator loss
+- `unpack_batch(data)` returns an `AdversarialBatch` (and checks the data);
+- `make_fake(batch, training)` returns generated images for the batch;
+- `generator_terms(batch, training)` returns a dict of generator loss
   terms, global-batch means, with the total under `"g_loss"`;
-- `_tracked_metrics()` names the extra terms it logs.
+- `tracked_metrics()` names the extra terms it logs;
+- `discriminator_inputs(images, conditions)` says what the discriminator is
+  called on (default: the images);
+- `generator_networks()` / `discriminator_networks()` name the networks
+  each optimizer updates (CycleGAN has two of each).
+
+Example:
+
+```python
+@keras.saving.register_keras_serializable(package="my_gans")
+class DenoisingGAN(kg.models.AdversarialModel):
+    def unpack_batch(self, data):
+        noisy, clean = data
+        return kg.models.AdversarialBatch(real=clean, conditions=None, source=noisy)
+
+    def make_fake(self, batch, training):
+        return self.generator(batch.source, training=training)
+
+    def generator_terms(self, batch, training):
+        fake = self.make_fake(batch, training)
+        g_loss = self.adversarial_generator_loss(fake, training=training)
+        return {"g_loss": g_loss}
+```
 """
 
 import collections
@@ -22,13 +44,13 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from keras_gans import _compat
 from keras_gans import augment as augment_module
 from keras_gans import distribute
 from keras_gans import losses as losses_module
-from keras_gans.saving import SavesSeedState
-from keras_gans.validation import check_non_negative
-from keras_gans.validation import check_positive_int
+from keras_gans.utils import keras_internals
+from keras_gans.utils.saving import SavesSeedState
+from keras_gans.utils.validation import check_non_negative
+from keras_gans.utils.validation import check_positive_int
 
 AdversarialBatch = collections.namedtuple("AdversarialBatch", ["real", "conditions", "source"])
 AdversarialBatch.__doc__ = """One training batch as the shared steps see it.
@@ -38,7 +60,7 @@ to both networks (or `None`). `source`: what the generator transforms (e.g.
 content photos), or `None` for a noise-to-image generator."""
 
 
-class AdversarialModel(_compat.SkipsSymbolicBuild, SavesSeedState, keras.Model):
+class AdversarialModel(keras_internals.SkipsSymbolicBuild, SavesSeedState, keras.Model):
     """Base class: a generator, a discriminator and their two updates.
 
     Args:
@@ -63,7 +85,7 @@ class AdversarialModel(_compat.SkipsSymbolicBuild, SavesSeedState, keras.Model):
         self.r1_weight = 0.0
         self.trackers = {
             name: keras.metrics.Mean(name=name)
-            for name in ("d_loss", "g_loss", *self._tracked_metrics(), "d_real", "d_fake")
+            for name in ("d_loss", "g_loss", *self.tracked_metrics(), "d_real", "d_fake")
         }
         # Plain namespaces, not tracked by Keras: caches and derived state,
         # which must not add variables to `.keras` files.
@@ -76,15 +98,15 @@ class AdversarialModel(_compat.SkipsSymbolicBuild, SavesSeedState, keras.Model):
         # build, and saying so lets optimizers be built in `compile`.
         self.built = True
 
-    def _tracked_metrics(self):
+    def tracked_metrics(self):
         """Names of the generator-loss terms logged beside `g_loss`."""
         return ()
 
-    def _generator_networks(self):
+    def generator_networks(self):
         """The networks `g_optimizer` updates (CycleGAN has two)."""
         return (self.generator,)
 
-    def _discriminator_networks(self):
+    def discriminator_networks(self):
         """The networks `d_optimizer` updates."""
         return (self.discriminator,)
 
@@ -162,8 +184,8 @@ class AdversarialModel(_compat.SkipsSymbolicBuild, SavesSeedState, keras.Model):
         # Optimizer variables exist before `fit`, so that a `.keras` file
         # restores the Adam moments and iteration counts, and so that
         # `tf.distribute` creates them as mirrored variables.
-        self.g_optimizer.build(_trainable(self._generator_networks()))
-        self.d_optimizer.build(_trainable(self._discriminator_networks()))
+        self.g_optimizer.build(_trainable(self.generator_networks()))
+        self.d_optimizer.build(_trainable(self.discriminator_networks()))
         self._adversarial_compile_config = dict(
             g_optimizer=g_optimizer,
             d_optimizer=d_optimizer,
@@ -177,26 +199,26 @@ class AdversarialModel(_compat.SkipsSymbolicBuild, SavesSeedState, keras.Model):
     # ------------------------------------------------------------ the steps
 
     def train_step(self, data):
-        batch = self._unpack(data)
+        batch = self.unpack_batch(data)
         d_loss, real_output, fake_output = self._discriminator_update(batch)
         with tf.GradientTape() as tape:
-            terms = self._generator_terms(batch, training=True)
+            terms = self.generator_terms(batch, training=True)
             scaled_loss = self.g_optimizer.scale_loss(terms["g_loss"])
-        self._apply(self.g_optimizer, tape, scaled_loss, self._generator_networks())
+        self._apply(self.g_optimizer, tape, scaled_loss, self.generator_networks())
         self._update_trackers(d_loss, terms, real_output, fake_output)
         return self._metric_results()
 
     def test_step(self, data):
         """Evaluates both losses on a batch without updating weights."""
-        batch = self._unpack(data)
-        fake = tf.cast(self._make_fake(batch, training=False), batch.real.dtype)
+        batch = self.unpack_batch(data)
+        fake = tf.cast(self.make_fake(batch, training=False), batch.real.dtype)
         real_output, fake_output = self._critic_pair(
             batch.real, fake, batch.conditions, training=False
         )
-        d_loss = self._global_mean(
+        d_loss = self.global_mean(
             self.adversarial_loss.discriminator_loss(real_output, fake_output)
         )
-        terms = self._generator_terms(batch, training=False)
+        terms = self.generator_terms(batch, training=False)
         self._update_trackers(d_loss, terms, real_output, fake_output)
         return self._metric_results()
 
@@ -204,14 +226,14 @@ class AdversarialModel(_compat.SkipsSymbolicBuild, SavesSeedState, keras.Model):
         """`d_steps` discriminator updates; returns the last loss and outputs."""
         real, conditions = batch.real, batch.conditions
         for _ in range(self.d_steps):
-            fake = tf.cast(self._make_fake(batch, training=True), real.dtype)
+            fake = tf.cast(self.make_fake(batch, training=True), real.dtype)
             with tf.GradientTape() as tape:
                 per_example, real_output, fake_output = self._discriminator_terms(
                     real, fake, conditions
                 )
-                d_loss = self._global_mean(per_example)
+                d_loss = self.global_mean(per_example)
                 scaled_loss = self.d_optimizer.scale_loss(d_loss)
-            self._apply(self.d_optimizer, tape, scaled_loss, self._discriminator_networks())
+            self._apply(self.d_optimizer, tape, scaled_loss, self.discriminator_networks())
             if hasattr(self.augment, "observe"):  # adaptive augmentation (ADA)
                 self.augment.observe(real_output)
         return d_loss, real_output, fake_output
@@ -239,7 +261,7 @@ class AdversarialModel(_compat.SkipsSymbolicBuild, SavesSeedState, keras.Model):
         if self.augment is not None and training:
             images = self.augment(images, training=True)
         discriminator = discriminator or self.discriminator
-        return discriminator(self._discriminator_inputs(images, conditions), training=training)
+        return discriminator(self.discriminator_inputs(images, conditions), training=training)
 
     def _critic_pair(self, real, fake, conditions=None, training=True, discriminator=None):
         # One discriminator call on the concatenated batch: larger matmuls,
@@ -250,14 +272,14 @@ class AdversarialModel(_compat.SkipsSymbolicBuild, SavesSeedState, keras.Model):
         )
         return tf.split(output, 2, axis=0)
 
-    def _discriminator_inputs(self, images, conditions):
+    def discriminator_inputs(self, images, conditions):
         """What the discriminator network is called on (a hook)."""
         return images
 
-    def _adversarial_generator_loss(self, fake, conditions=None, training=True, discriminator=None):
+    def adversarial_generator_loss(self, fake, conditions=None, training=True, discriminator=None):
         """The adversarial generator loss of `fake`, as a global-batch mean."""
         fake_output = self._critic(fake, conditions, training=training, discriminator=discriminator)
-        return self._global_mean(self.adversarial_loss.generator_loss(fake_output))
+        return self.global_mean(self.adversarial_loss.generator_loss(fake_output))
 
     # -------------------------------------------------------------- helpers
 
@@ -268,7 +290,7 @@ class AdversarialModel(_compat.SkipsSymbolicBuild, SavesSeedState, keras.Model):
         optimizer.apply_gradients(zip(grads, weights))
 
     @staticmethod
-    def _global_mean(per_example_loss):
+    def global_mean(per_example_loss):
         """Mean over the global batch, as this replica's share.
 
         Gradients are summed across replicas, so each replica divides its
@@ -295,7 +317,7 @@ class AdversarialModel(_compat.SkipsSymbolicBuild, SavesSeedState, keras.Model):
 
     def _update_trackers(self, d_loss, generator_terms, real_output, fake_output):
         # Trackers see the loss of the whole global batch, not the share
-        # that `_global_mean` hands to each replica.
+        # that `global_mean` hands to each replica.
         self.trackers["d_loss"].update_state(self._unscaled(d_loss))
         for name, value in generator_terms.items():
             self.trackers[name].update_state(self._unscaled(value))
@@ -349,13 +371,13 @@ class AdversarialModel(_compat.SkipsSymbolicBuild, SavesSeedState, keras.Model):
         # can then no longer see what is wrong: check the dataset's element
         # spec (or the arrays) here, where the shapes are still known.
         if isinstance(x, tf.data.Dataset):
-            self._unpack(x.element_spec)
+            self.unpack_batch(x.element_spec)
         elif isinstance(x, (np.ndarray, tf.Tensor)):
             data = x if y is None else (x, y)
-            self._unpack(tf.nest.map_structure(_spec_of, data))
+            self.unpack_batch(tf.nest.map_structure(_spec_of, data))
         return x
 
-    def _check_images(self, images, name, expected_shape=None, channels=None):
+    def check_images(self, images, name, expected_shape=None, channels=None):
         """Checks a float image tensor (or `tf.TensorSpec`): dtype and shape."""
         if isinstance(images, dict):
             raise ValueError(
@@ -440,7 +462,7 @@ class AdversarialModel(_compat.SkipsSymbolicBuild, SavesSeedState, keras.Model):
     def _ema_averages(self, generator=None):
         """Maps `id(generator variable)` to its moving-average variable."""
         variables = (generator or self.generator).trainable_variables
-        averages = _compat.ema_variables(_inner_optimizer(self.g_optimizer), variables)
+        averages = keras_internals.ema_variables(_inner_optimizer(self.g_optimizer), variables)
         return {id(variable): average for variable, average in zip(variables, averages)}
 
     def _run_generator(self, generator, inputs, batch_size):

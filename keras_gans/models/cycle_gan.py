@@ -5,11 +5,11 @@ import types
 import keras
 import tensorflow as tf
 
-from keras_gans.adversarial import per_example_mean
-from keras_gans.saving import register_serializable
-from keras_gans.style_transfer import StyleTransferGAN
-from keras_gans.validation import check_int_at_least
-from keras_gans.validation import check_non_negative
+from keras_gans.models.adversarial_model import per_example_mean
+from keras_gans.models.style_transfer_gan import StyleTransferGAN
+from keras_gans.utils.saving import register_serializable
+from keras_gans.utils.validation import check_int_at_least
+from keras_gans.utils.validation import check_non_negative
 
 
 class ImagePool:
@@ -98,8 +98,8 @@ class CycleGAN(StyleTransferGAN):
 
     ```python
     gan = kg.CycleGAN(
-        kg.models.style_generator(residual_blocks=6), kg.models.patchgan_discriminator(),
-        kg.models.style_generator(residual_blocks=6), kg.models.patchgan_discriminator(),
+        kg.networks.style_generator(residual_blocks=6), kg.networks.patchgan_discriminator(),
+        kg.networks.style_generator(residual_blocks=6), kg.networks.patchgan_discriminator(),
     )
     gan.compile(g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
                 d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5))  # LSGAN loss
@@ -142,16 +142,16 @@ class CycleGAN(StyleTransferGAN):
             a=ImagePool(pool_size, seed), b=ImagePool(pool_size, None if seed is None else seed + 1)
         )
 
-    def _tracked_metrics(self):
+    def tracked_metrics(self):
         names = ["adv_loss", "cycle_loss"]
         if self.identity_weight:
             names.append("identity_loss")
         return tuple(names)
 
-    def _generator_networks(self):
+    def generator_networks(self):
         return (self.generator, self.reverse_generator)
 
-    def _discriminator_networks(self):
+    def discriminator_networks(self):
         return (self.discriminator, self.reverse_discriminator)
 
     @property
@@ -195,25 +195,25 @@ class CycleGAN(StyleTransferGAN):
                 loss_a, _, _ = self._discriminator_terms(
                     a, tf.cast(fake_a, a.dtype), discriminator=self.reverse_discriminator
                 )
-                d_loss = self._global_mean(loss_a + loss_b)
+                d_loss = self.global_mean(loss_a + loss_b)
                 scaled_loss = self.d_optimizer.scale_loss(d_loss)
-            self._apply(self.d_optimizer, tape, scaled_loss, self._discriminator_networks())
+            self._apply(self.d_optimizer, tape, scaled_loss, self.discriminator_networks())
         return d_loss, real_output, fake_output
 
-    def _generator_terms(self, batch, training):
+    def generator_terms(self, batch, training):
         """Every generator loss term, as global-batch means (replica shares)."""
         a, b = batch.source, batch.real
 
         def distance(x, y):
-            return self._global_mean(
+            return self.global_mean(
                 per_example_mean(tf.abs(tf.cast(x, "float32") - tf.cast(y, "float32")))
             )
 
         fake_b = self.generator(a, training=training)
         fake_a = self.reverse_generator(b, training=training)
         terms = {
-            "adv_loss": self._adversarial_generator_loss(fake_b, training=training)
-            + self._adversarial_generator_loss(
+            "adv_loss": self.adversarial_generator_loss(fake_b, training=training)
+            + self.adversarial_generator_loss(
                 fake_a, training=training, discriminator=self.reverse_discriminator
             ),
             "cycle_loss": distance(self.reverse_generator(fake_b, training=training), a)

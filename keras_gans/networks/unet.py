@@ -4,19 +4,19 @@ inpainting."""
 import keras
 from keras import layers
 
-from keras_gans.models._layers import BlendRowFill
-from keras_gans.models._layers import CropLike
-from keras_gans.models._layers import KeepKnownPixels
-from keras_gans.models._layers import KnownChannel
-from keras_gans.models._layers import PadToMultiple
-from keras_gans.models._layers import PyramidFill
-from keras_gans.models._layers import RowInterpolation
-from keras_gans.models._layers import ZeroHoles
-from keras_gans.models.style import NORMALIZATIONS
-from keras_gans.models.style import _norm
-from keras_gans.validation import check_choice
-from keras_gans.validation import check_fraction
-from keras_gans.validation import check_positive_int
+from keras_gans.networks._layers import BlendRowFill
+from keras_gans.networks._layers import CropLike
+from keras_gans.networks._layers import KeepKnownPixels
+from keras_gans.networks._layers import KnownChannel
+from keras_gans.networks._layers import PadToMultiple
+from keras_gans.networks._layers import PyramidFill
+from keras_gans.networks._layers import RowInterpolation
+from keras_gans.networks._layers import ZeroHoles
+from keras_gans.networks.style import NORMALIZATIONS
+from keras_gans.networks.style import _norm
+from keras_gans.utils.validation import check_choice
+from keras_gans.utils.validation import check_fraction
+from keras_gans.utils.validation import check_positive_int
 
 
 def _check_unet_args(filters, depth, max_filters, norm, dropout):

@@ -1,0 +1,44 @@
+"""Functional builders for generators and discriminators.
+
+Each builder validates its arguments, names every layer and returns a
+Functional `keras.Model` that the model classes of `keras_gans.models` train.
+Noise to image: `mlp_*`, `dcgan_*`, `resnet_*` (plain and conditional).
+Image to image: `style_generator`, `unet_generator`, `inpainting_generator`,
+`super_resolution_generator`, `patchgan_discriminator`.
+"""
+
+from keras_gans.networks.dcgan import conditional_dcgan_discriminator
+from keras_gans.networks.dcgan import conditional_dcgan_generator
+from keras_gans.networks.dcgan import dcgan_discriminator
+from keras_gans.networks.dcgan import dcgan_filters
+from keras_gans.networks.dcgan import dcgan_generator
+from keras_gans.networks.mlp import mlp_discriminator
+from keras_gans.networks.mlp import mlp_generator
+from keras_gans.networks.resnet import conditional_resnet_discriminator
+from keras_gans.networks.resnet import conditional_resnet_generator
+from keras_gans.networks.resnet import resnet_discriminator
+from keras_gans.networks.resnet import resnet_generator
+from keras_gans.networks.style import patchgan_discriminator
+from keras_gans.networks.style import style_generator
+from keras_gans.networks.super_resolution import super_resolution_generator
+from keras_gans.networks.unet import inpainting_generator
+from keras_gans.networks.unet import unet_generator
+
+__all__ = [
+    "conditional_dcgan_discriminator",
+    "conditional_dcgan_generator",
+    "dcgan_discriminator",
+    "dcgan_filters",
+    "dcgan_generator",
+    "mlp_discriminator",
+    "mlp_generator",
+    "patchgan_discriminator",
+    "resnet_discriminator",
+    "resnet_generator",
+    "conditional_resnet_discriminator",
+    "conditional_resnet_generator",
+    "style_generator",
+    "super_resolution_generator",
+    "inpainting_generator",
+    "unet_generator",
+]

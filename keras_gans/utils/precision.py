@@ -1,0 +1,79 @@
+"""Numeric precision and XLA settings, resolved the same way for the Python API and the recipes.
+
+`mixed_precision="auto"` means bfloat16 where the CPU has bfloat16 units and
+no GPU is present; `dtype_policy` builds networks under a policy without
+changing the process-wide default for longer than the block.
+"""
+
+import contextlib
+
+import keras
+import tensorflow as tf
+
+from keras_gans.utils.validation import check_choice
+
+MIXED_PRECISION = ("auto", "float32", "mixed_bfloat16", "mixed_float16")
+JIT_COMPILE = ("true", "false", "auto")
+
+__all__ = [
+    "JIT_COMPILE",
+    "MIXED_PRECISION",
+    "dtype_policy",
+    "native_bfloat16_cpu",
+    "parse_jit_compile",
+    "resolve_mixed_precision",
+]
+
+
+def parse_jit_compile(value):
+    """Maps `"true"|"false"|"auto"` (or bools) to `compile(jit_compile=)`."""
+    if isinstance(value, bool) or value == "auto":
+        return value
+    text = str(value).strip().lower()
+    if text in ("true", "1", "yes"):
+        return True
+    if text in ("false", "0", "no"):
+        return False
+    if text == "auto":
+        return "auto"
+    check_choice("jit_compile", value, JIT_COMPILE)
+
+
+def native_bfloat16_cpu(cpuinfo="/proc/cpuinfo"):
+    """True when the CPU has bfloat16 matrix units (AVX512-BF16 or AMX-BF16).
+
+    Read from the Linux CPU flags; anywhere else the answer is `False`.
+    """
+    try:
+        with open(cpuinfo) as f:
+            flags = set(f.read().split())
+    except OSError:
+        return False
+    return bool(flags & {"avx512_bf16", "amx_bf16"})
+
+
+def resolve_mixed_precision(name):
+    """`"auto"` -> `"mixed_bfloat16"` on a CPU-only machine whose CPU has
+    bfloat16 units, else `"float32"`; any other name is returned as it is."""
+    check_choice("mixed_precision", name, MIXED_PRECISION)
+    if name != "auto":
+        return name
+    if tf.config.list_physical_devices("GPU") or not native_bfloat16_cpu():
+        return "float32"
+    return "mixed_bfloat16"
+
+
+@contextlib.contextmanager
+def dtype_policy(name):
+    """Builds networks under a Keras dtype policy, then restores the old one.
+
+    Layers keep the policy they were built with, so training and export run
+    in `name` while the rest of the process is unaffected.
+    """
+    name = resolve_mixed_precision(name)
+    previous = keras.config.dtype_policy()
+    keras.config.set_dtype_policy(name)
+    try:
+        yield
+    finally:
+        keras.config.set_dtype_policy(previous)
