@@ -523,8 +523,9 @@ def export_generator(
         export_dir: str. Base directory, e.g. `"saved_models"`.
         name: str. Model name: `<export_dir>/<name>/<version>/` and
             `<export_dir>/<name>[_float16|_int8].tflite`.
-        tflite_files: bool. Also write the three LiteRT files. Defaults to
-            `True`.
+        tflite_files: bool, or a tuple of quantizations (`"float32"`,
+            `"float16"`, `"dynamic_int8"`): the LiteRT files to write; `True`
+            writes all three, `False` none. Defaults to `True`.
         version: int or `None`. See `saved_model`.
         assets: dict of file name -> text, written to the SavedModel's
             `assets/` folder (e.g. `class_names.json`), or `None`.
@@ -535,12 +536,17 @@ def export_generator(
     Returns:
         `(saved_model_path, tflite_paths)`.
     """
+    if isinstance(tflite_files, bool):
+        quantizations = tuple(TFLITE_VARIANTS) if tflite_files else ()
+    else:
+        quantizations = tuple(tflite_files)
+        for quantization in quantizations:
+            check_choice("tflite_files", quantization, tuple(TFLITE_VARIANTS))
+    _check_name(name)
     path = _write_version(_archive(generator, contract), export_dir, name, version, assets)
-    tflite_paths = []
-    if tflite_files:
-        # From the SavedModel just written: a second one would cost about as
-        # much as a conversion.
-        tflite_paths = [_convert(path, export_dir, name, q) for q in TFLITE_VARIANTS]
+    # From the SavedModel just written: a second one would cost about as much
+    # as a conversion.
+    tflite_paths = [_convert(path, export_dir, name, q) for q in quantizations]
     return path, tflite_paths
 
 

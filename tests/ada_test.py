@@ -45,6 +45,7 @@ def compiled(augment="ada"):
     return gan
 
 
+@pytest.mark.slow
 def test_training_logs_p_and_keras_files_keep_it(real_batches, tmp_path):
     gan = compiled(kg.augment.AdaptiveAugment(interval=1, speed_images=64))
     history = gan.fit(tf.data.Dataset.from_tensor_slices(real_batches[:4]), epochs=1, verbose=0)
@@ -67,6 +68,7 @@ def test_training_logs_p_and_keras_files_keep_it(real_batches, tmp_path):
     assert loaded.augment.speed_images == 64
 
 
+@pytest.mark.slow
 def test_a_resumed_run_goes_on_from_its_p(real_batches, tmp_path):
     backup = str(tmp_path / "backup")
     data = tf.data.Dataset.from_tensor_slices(real_batches[:2])

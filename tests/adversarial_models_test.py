@@ -44,6 +44,7 @@ def test_conditional_gan(mnist_dir, tmp_path):
     )
 
 
+@pytest.mark.slow
 def test_style_transfer_gan(tmp_path):
     folder = os.path.join(SHARED, "style", "photo2monet")
     if not os.path.isdir(folder):
@@ -92,6 +93,7 @@ def test_harness_catches_a_model_that_loses_its_optimizer_state(
         )
 
 
+@pytest.mark.slow
 def test_gan_with_resnet_networks_and_hinge_loss(tmp_path):
     folder = os.path.join(SHARED, "style", "photo2monet", "trainA")
     if not os.path.isdir(folder):

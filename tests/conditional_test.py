@@ -46,6 +46,7 @@ def test_networks_take_noise_and_label():
     assert np.abs(scores[0] - scores[1]).max() > 0
 
 
+@pytest.mark.slow
 def test_trains_on_labelled_batches_and_round_trips(labelled, tmp_path):
     gan = tiny_conditional_gan()
     before = [w.numpy() for w in gan.generator.trainable_weights]
@@ -94,6 +95,7 @@ def test_needs_two_input_networks():
         )
 
 
+@pytest.mark.slow
 def test_export_serves_z_and_label(labelled, tmp_path):
     gan = tiny_conditional_gan(augment="translation", r1_weight=1.0)
     gan.fit(labelled, epochs=1, verbose=0)

@@ -43,6 +43,7 @@ def networks(suffix=""):
     )
 
 
+@pytest.mark.slow
 def test_cycle_gan_keras_contract(batch, tmp_path):
     forward, reverse = networks(), networks("_reverse")
     run_model_test(
@@ -82,6 +83,7 @@ def test_cycle_and_identity_losses_vanish_for_identity_generators(batch):
     assert float(terms["cycle_loss"]) > 0.01
 
 
+@pytest.mark.slow
 def test_training_steps_update_all_four_networks(batch):
     gan = kg.CycleGAN(*networks(), *networks("_reverse"), pool_size=3, seed=0)
     gan.compile(

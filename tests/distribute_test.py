@@ -32,6 +32,7 @@ def train(strategy, loss, batches, d_steps=1, seed=1):
     return weights, history.history
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("loss", LOSSES)
 def test_one_and_two_replicas_compute_the_same_step(loss, real_batches):
     batches = real_batches[:3]  # global batch 32: 16 per replica
@@ -47,6 +48,7 @@ def test_one_and_two_replicas_compute_the_same_step(loss, real_batches):
     assert not np.allclose(h_other["g_loss"], h1["g_loss"])
 
 
+@pytest.mark.slow
 def test_gradient_penalty_with_several_critic_steps(real_batches):
     one, _ = train(tf.distribute.get_strategy(), "wasserstein", real_batches[:2], d_steps=3)
     two, _ = train(distribute.get_strategy("mirrored"), "wasserstein", real_batches[:2], d_steps=3)

@@ -115,6 +115,7 @@ def assert_same_step(actual, expected, initial, atol, share):
         )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", KINDS)
 def test_one_and_two_replicas_compute_the_same_step(kind, style_dirs):
     data = batches(kind, style_dirs)
@@ -158,6 +159,7 @@ def bfloat16_policy():
     keras.config.set_dtype_policy(previous)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", KINDS)
 def test_mixed_bfloat16_trains_with_float32_weights_and_outputs(kind, style_dirs, bfloat16_policy):
     data = batches(kind, style_dirs)

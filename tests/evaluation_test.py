@@ -116,6 +116,7 @@ def test_cli_errors_are_clear(tmp_path):
     assert result.returncode == 1 and "does not exist" in result.stderr
 
 
+@pytest.mark.slow
 def test_callback_logs_metrics_and_keeps_the_best(evaluator, real_batches):
     gan = tiny_dcgan(seed=0)
     gan.compile(

@@ -63,6 +63,10 @@ def test_bad_export_arguments(generator, tmp_path):
         kg.export.saved_model(generator, str(tmp_path), "g", version=0)
     with pytest.raises(FileNotFoundError, match="saved_model.pb"):
         kg.export.resolve_saved_model(str(tmp_path / "nothing"))
+    # A bad LiteRT choice fails before anything is written.
+    with pytest.raises(ValueError, match="tflite_files"):
+        kg.export.export_generator(generator, str(tmp_path), "g", tflite_files=("int4",))
+    assert not (tmp_path / "g").exists()
 
 
 # Largest grey-level difference from the SavedModel each variant may show
@@ -71,6 +75,7 @@ def test_bad_export_arguments(generator, tmp_path):
 TFLITE_TOLERANCE = {"float32": (1, 0.01), "float16": (2, 0.1), "dynamic_int8": (40, 2.0)}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("quantization", sorted(TFLITE_TOLERANCE))
 def test_tflite_variants_match_the_saved_model(generator, tmp_path, quantization):
     from ai_edge_litert.interpreter import Interpreter
@@ -92,6 +97,7 @@ def test_tflite_variants_match_the_saved_model(generator, tmp_path, quantization
     assert diff.max() <= max_levels and diff.mean() <= mean_levels
 
 
+@pytest.mark.slow
 def test_tflite_sizes_shrink_with_quantization(generator, tmp_path):
     sizes = {
         q: os.path.getsize(kg.export.tflite(generator, str(tmp_path), "g", q))

@@ -82,6 +82,7 @@ def test_compile_forwards_keras_arguments(real_batches):
     assert int(eager.d_optimizer.iterations) == 1
 
 
+@pytest.mark.slow
 def test_labels_in_the_batch_are_ignored(mnist_dir):
     ds = kg.data.mnist("train", batch_size=16, data_dir=mnist_dir, with_labels=True).take(2).cache()
 

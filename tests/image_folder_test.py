@@ -4,7 +4,9 @@ DCGAN builders, and the `examples/images.py` job end to end."""
 import json
 import logging
 import os
+import struct
 
+import keras
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -274,3 +276,39 @@ def test_images_example_conditional_on_class_folders(tmp_path, fashion_folder):
     drawn = run_python("examples/generate.py", f"--model={version}", f"--out={tmp_path / 'g.png'}")
     assert drawn.returncode == 0, drawn.stderr[-2000:]
     assert "wrote 30 images" in drawn.stdout  # 3 classes x 10 columns
+
+
+def test_every_folder_reader_lists_the_same_image_kinds(tmp_path):
+    # Own-image, style, paired and degraded folders share one lister: a BMP
+    # or GIF that one of them reads is read by all (before 0.2 the style and
+    # paired readers skipped them silently).
+    rng = np.random.default_rng(0)
+    for name, encode in (
+        ("a.png", tf.io.encode_png),
+        ("b.jpg", tf.io.encode_jpeg),
+        ("c.bmp", _encode_bmp),
+        ("d.gif", None),
+    ):
+        image = rng.integers(0, 256, (16, 16, 3), dtype=np.uint8)
+        if encode is None:
+            keras.utils.save_img(str(tmp_path / name), image, file_format="gif")
+        else:
+            tf.io.write_file(str(tmp_path / name), encode(image))
+    (tmp_path / "notes.txt").write_text("not an image")
+    names = ["a.png", "b.jpg", "c.bmp", "d.gif"]
+    assert [os.path.basename(p) for p in kg.data.list_images(str(tmp_path))] == names
+    assert [os.path.basename(p) for p in kg.data.find_images(str(tmp_path))[0]] == names
+    assert len(kg.data.load_image_folder(str(tmp_path), image_size=8).images) == 4
+    images, _ = kg.data.load_folder(str(tmp_path))
+    assert len(images) == 4 and all(image.shape == (16, 16, 3) for image in images)
+
+
+def _encode_bmp(image):
+    """An uncompressed 24-bit BMP (TensorFlow decodes BMP but cannot encode it)."""
+    height, width, _ = image.shape
+    row = (width * 3 + 3) // 4 * 4
+    pixels = np.zeros((height, row), np.uint8)
+    pixels[:, : width * 3] = image[::-1, :, ::-1].reshape(height, -1)
+    header = struct.pack("<2sIHHI", b"BM", 54 + pixels.size, 0, 0, 54)
+    info = struct.pack("<IiiHHIIiiII", 40, width, height, 1, 24, 0, pixels.size, 0, 0, 0, 0)
+    return header + info + pixels.tobytes()

@@ -38,16 +38,16 @@ def test_pixel_clusters_of_real_digits_follow_the_digits(mnist_dir):
 
 def test_noise_picks_clusters_at_their_frequencies():
     probabilities = [0.5, 0.1, 0.3, 0.1]
-    choice = kg.gan.NoiseToCluster(probabilities)
+    choice = kg.models.gan.NoiseToCluster(probabilities)
     z = np.random.default_rng(0).standard_normal((200_000, 4)).astype("float32")
     labels = keras.ops.convert_to_numpy(choice(z))
     np.testing.assert_allclose(np.bincount(labels) / len(z), probabilities, atol=0.005)
     np.testing.assert_array_equal(choice.labels(z), labels)
-    assert kg.gan.NoiseToCluster([1.0]).labels(z[:5]).tolist() == [0] * 5
-    restored = kg.gan.NoiseToCluster.from_config(choice.get_config())
+    assert kg.models.gan.NoiseToCluster([1.0]).labels(z[:5]).tolist() == [0] * 5
+    restored = kg.models.gan.NoiseToCluster.from_config(choice.get_config())
     np.testing.assert_array_equal(restored.labels(z[:100]), labels[:100])
     with pytest.raises(ValueError, match="probabilities"):
-        kg.gan.NoiseToCluster([0.5, -0.1])
+        kg.models.gan.NoiseToCluster([0.5, -0.1])
 
 
 def tiny_self_conditioned(num_clusters=5, seed=1):
@@ -60,6 +60,7 @@ def tiny_self_conditioned(num_clusters=5, seed=1):
     )
 
 
+@pytest.mark.slow
 def test_keras_contract(real_batches, tmp_path):
     images = real_batches[0]
     clusters = kg.clustering.cluster_images(images, k=5, pca_dim=10)
@@ -77,6 +78,7 @@ def test_keras_contract(real_batches, tmp_path):
     )
 
 
+@pytest.mark.slow
 def test_samples_export_and_evaluation_are_unconditional(real_batches, tmp_path, mnist_dir):
     gan = tiny_self_conditioned()
     gan.compile(keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3))
@@ -91,7 +93,9 @@ def test_samples_export_and_evaluation_are_unconditional(real_batches, tmp_path,
     np.testing.assert_allclose(images, gan.generate(z=z, labels=picked), atol=1e-5)
     assert len(gan.sampling_generator.inputs) == 1
 
-    path, lite_paths = kg.export.export_generator(gan.sampling_generator, str(tmp_path), "sc")
+    path, lite_paths = kg.export.export_generator(
+        gan.sampling_generator, str(tmp_path), "sc", tflite_files=("float32",)
+    )
     serve = tf.saved_model.load(path).signatures["serving_default"]
     assert list(serve.structured_input_signature[1]) == ["z"]
     served = serve(z=tf.constant(z))["images"].numpy()

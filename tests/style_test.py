@@ -99,6 +99,7 @@ def test_corrupt_and_missing_images(style_dirs, tmp_path, caplog):
         kg.data.unpaired_images(str(tmp_path / "missing"), style_dirs["testB"])
 
 
+@pytest.mark.slow
 def test_training_steps_on_real_crops_update_both_networks(style_dirs, tmp_path):
     ds = kg.data.unpaired_images(
         style_dirs["trainA"], style_dirs["trainB"], image_size=32, batch_size=2, seed=0
@@ -167,6 +168,7 @@ def test_bad_batches_are_clear_errors():
         gan.fit(gray, epochs=1, verbose=0)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "quantization,tolerance", [("float32", 1), ("float16", 2), ("dynamic_int8", 40)]
 )

@@ -26,8 +26,9 @@ from keras_gans.utils.validation import check_positive_int
 
 logger = logging.getLogger("keras_gans")
 
-# What `tf.io.decode_image` reads (GIF: the first frame).
-FOLDER_IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".bmp", ".gif")
+# What `tf.io.decode_image` reads (GIF: the first frame): every folder reader
+# of the package (own images, style, paired and degraded) lists these.
+IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".bmp", ".gif")
 FITS = ("crop", "pad", "resize")
 
 
@@ -59,8 +60,25 @@ def _image_files(directory):
     return sorted(
         os.path.join(directory, name)
         for name in os.listdir(directory)
-        if name.lower().endswith(FOLDER_IMAGE_EXTENSIONS) and not name.startswith(".")
+        if name.lower().endswith(IMAGE_EXTENSIONS) and not name.startswith(".")
     )
+
+
+def list_images(directory):
+    """Sorted paths of the image files in `directory` (not recursive).
+
+    Raises:
+        DataNotFoundError: if the directory is missing or holds no images.
+    """
+    directory = os.path.expanduser(str(directory))
+    if not os.path.isdir(directory):
+        raise DataNotFoundError(f"Image folder {directory} does not exist.")
+    paths = _image_files(directory)
+    if not paths:
+        raise DataNotFoundError(
+            f"Image folder {directory} holds no {'/'.join(IMAGE_EXTENSIONS)} files."
+        )
+    return paths
 
 
 def find_images(directory, labels="inferred"):
@@ -93,7 +111,7 @@ def find_images(directory, labels="inferred"):
         if not top:
             raise DataNotFoundError(
                 f"Image folder {directory} holds no image files "
-                f"({'/'.join(FOLDER_IMAGE_EXTENSIONS)}) and no class subfolders."
+                f"({'/'.join(IMAGE_EXTENSIONS)}) and no class subfolders."
             )
         if subfolders and labels == "inferred":
             logger.warning(
@@ -110,7 +128,7 @@ def find_images(directory, labels="inferred"):
         if not files:
             raise DataNotFoundError(
                 f"Class folder {os.path.join(directory, name)} holds no image files "
-                f"({'/'.join(FOLDER_IMAGE_EXTENSIONS)}). Remove it or add its images."
+                f"({'/'.join(IMAGE_EXTENSIONS)}). Remove it or add its images."
             )
         paths += files
         label_list += [index] * len(files)

@@ -5,41 +5,18 @@ From two folders of images (JPEG/PNG, any sizes), or from TFDS
 images repeat as often as needed, in their own shuffled order.
 """
 
-import os
-
 import numpy as np
 import tensorflow as tf
 
 from keras_gans.data.image_folder import decode_files
+from keras_gans.data.image_folder import list_images
 from keras_gans.data.mnist import DataNotFoundError
 from keras_gans.data.pipeline import prefetch
 from keras_gans.data.transforms import to_float
 from keras_gans.utils.validation import check_choice
 from keras_gans.utils.validation import check_int_at_least
 
-IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png")
 MODES = ("crop", "resize")
-
-
-def list_images(directory):
-    """Sorted paths of the JPEG/PNG files in `directory` (not recursive).
-
-    Raises:
-        DataNotFoundError: if the directory is missing or holds no images.
-    """
-    directory = os.path.expanduser(str(directory))
-    if not os.path.isdir(directory):
-        raise DataNotFoundError(f"Image folder {directory} does not exist.")
-    paths = sorted(
-        os.path.join(directory, name)
-        for name in os.listdir(directory)
-        if name.lower().endswith(IMAGE_EXTENSIONS) and not name.startswith(".")
-    )
-    if not paths:
-        raise DataNotFoundError(
-            f"Image folder {directory} holds no {'/'.join(IMAGE_EXTENSIONS)} files."
-        )
-    return paths
 
 
 def readable_images(paths, on_error="skip"):

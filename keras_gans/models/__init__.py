@@ -3,7 +3,8 @@
 `AdversarialModel` is the public base: subclass it and override its hooks
 (`unpack_batch`, `make_fake`, `generator_terms`, ...) for a GAN variant of
 your own. Noise to image: `GAN`, `ConditionalGAN`, `SelfConditionedGAN`.
-Image to image: `StyleTransferGAN`, `Pix2Pix`, `CycleGAN`. The networks they
+Image to image (on the `ImageToImageModel` base): `StyleTransferGAN`,
+`Pix2Pix`, `CycleGAN`. The networks they
 train are built by the Functional builders of `keras_gans.networks`.
 """
 
@@ -16,6 +17,7 @@ from keras_gans.models.cycle_gan import CycleGAN
 from keras_gans.models.gan import GAN
 from keras_gans.models.gan import ConditionalGAN
 from keras_gans.models.gan import SelfConditionedGAN
+from keras_gans.models.image_to_image import ImageToImageModel
 from keras_gans.models.pix2pix import Pix2Pix
 from keras_gans.models.style_transfer_gan import StyleTransferGAN
 
@@ -25,6 +27,7 @@ __all__ = [
     "ConditionalGAN",
     "CycleGAN",
     "GAN",
+    "ImageToImageModel",
     "Pix2Pix",
     "SelfConditionedGAN",
     "StyleTransferGAN",

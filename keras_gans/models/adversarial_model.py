@@ -498,19 +498,21 @@ class AdversarialModel(keras_internals.SkipsSymbolicBuild, SavesSeedState, keras
     # the first release).
     seed_state_key = "noise_seed_state"
 
+    # The constructor arguments that are networks (serialized as Keras
+    # objects); a subclass with more networks adds theirs.
+    config_networks = ("generator", "discriminator")
+
     def get_config(self):
-        return {
-            "name": self.name,
-            "trainable": self.trainable,
-            "generator": keras.saving.serialize_keras_object(self.generator),
-            "discriminator": keras.saving.serialize_keras_object(self.discriminator),
-            "seed": self.seed,
+        networks = {
+            key: keras.saving.serialize_keras_object(getattr(self, key))
+            for key in self.config_networks
         }
+        return {"name": self.name, "trainable": self.trainable, **networks, "seed": self.seed}
 
     @classmethod
     def from_config(cls, config):
         config = dict(config)
-        for key in ("generator", "discriminator"):
+        for key in cls.config_networks:
             config[key] = keras.saving.deserialize_keras_object(config[key])
         return cls(**config)
 

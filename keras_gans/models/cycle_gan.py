@@ -230,23 +230,14 @@ class CycleGAN(StyleTransferGAN):
 
     # -------------------------------------------------------- serialization
 
+    config_networks = (
+        *StyleTransferGAN.config_networks,
+        "reverse_generator",
+        "reverse_discriminator",
+    )
+
     def get_config(self):
         config = super().get_config()
         for key in ("content_weight", "tv_weight"):
             config.pop(key)
-        return {
-            **config,
-            "reverse_generator": keras.saving.serialize_keras_object(self.reverse_generator),
-            "reverse_discriminator": keras.saving.serialize_keras_object(
-                self.reverse_discriminator
-            ),
-            "cycle_weight": self.cycle_weight,
-            "pool_size": self.pool_size,
-        }
-
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        for key in ("reverse_generator", "reverse_discriminator"):
-            config[key] = keras.saving.deserialize_keras_object(config[key])
-        return super().from_config(config)
+        return {**config, "cycle_weight": self.cycle_weight, "pool_size": self.pool_size}

@@ -3,14 +3,14 @@
 import tensorflow as tf
 
 from keras_gans.models.adversarial_model import AdversarialBatch
-from keras_gans.models.adversarial_model import AdversarialModel
 from keras_gans.models.adversarial_model import per_example_mean
+from keras_gans.models.image_to_image import ImageToImageModel
 from keras_gans.utils.saving import register_serializable
 from keras_gans.utils.validation import check_non_negative
 
 
 @register_serializable
-class Pix2Pix(AdversarialModel):
+class Pix2Pix(ImageToImageModel):
     """Paired image-to-image GAN: L1 to the target plus a conditional PatchGAN.
 
     Batches are `(inputs, targets)` pairs of float images in [-1, 1]: the
@@ -71,26 +71,14 @@ class Pix2Pix(AdversarialModel):
     def tracked_metrics(self):
         return ("adv_loss", "l1_loss")
 
-    def call(self, inputs, training=False):
-        """Translates `inputs` (float, [-1, 1])."""
-        return self.generator(inputs, training=training)
-
-    def translate(self, inputs, batch_size=8):
-        """Translates a NumPy batch of float inputs in [-1, 1]; returns float32.
-
-        Uses `sampling_generator` (the weight average with EMA).
-        """
-        return self._run_generator(self.sampling_generator, inputs, batch_size)
-
     # ------------------------------------------------------------- training
 
     def unpack_batch(self, data):
-        if not isinstance(data, (tuple, list)) or len(data) != 2:
-            raise ValueError(
-                "Pix2Pix trains on `(inputs, targets)` batches (e.g. from "
-                "`keras_gans.data.paired_images` or `degraded_images`). Received a batch "
-                f"of type {type(data).__name__}."
-            )
+        data = self.pair_of_images(
+            data,
+            "`(inputs, targets)` batches (e.g. from `keras_gans.data.paired_images` or "
+            "`degraded_images`)",
+        )
         inputs = self.check_images(data[0], "inputs", channels=self.input_channels)
         targets = self.check_images(data[1], "targets", channels=self.channels)
         in_size, out_size = tuple(inputs.shape[1:3]), tuple(targets.shape[1:3])

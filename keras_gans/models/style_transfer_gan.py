@@ -3,8 +3,8 @@
 import tensorflow as tf
 
 from keras_gans.models.adversarial_model import AdversarialBatch
-from keras_gans.models.adversarial_model import AdversarialModel
 from keras_gans.models.adversarial_model import per_example_mean as _per_example_mean
+from keras_gans.models.image_to_image import ImageToImageModel
 from keras_gans.utils.saving import register_serializable
 from keras_gans.utils.validation import check_non_negative
 
@@ -18,7 +18,7 @@ def total_variation(images):
 
 
 @register_serializable
-class StyleTransferGAN(AdversarialModel):
+class StyleTransferGAN(ImageToImageModel):
     """Image-to-image GAN for style transfer from unpaired (content, style) images.
 
     Each step: the discriminator learns to tell style images (real) from
@@ -95,26 +95,20 @@ class StyleTransferGAN(AdversarialModel):
             names.append("tv_loss")
         return tuple(names)
 
-    def call(self, content, training=False):
-        """Stylizes `content` images (float, [-1, 1])."""
-        return self.generator(content, training=training)
-
     def stylize(self, content, batch_size=8):
-        """Stylizes a NumPy batch of float images in [-1, 1]; returns float32.
+        """Stylizes a NumPy batch of float images in [-1, 1]; returns float32
+        (`translate` under the name of the task).
 
         Uses `sampling_generator` (the weight average with EMA).
         """
-        return self._run_generator(self.sampling_generator, content, batch_size)
+        return self.translate(content, batch_size)
 
     # ------------------------------------------------------------- training
 
     def unpack_batch(self, data):
-        if not isinstance(data, (tuple, list)) or len(data) != 2:
-            raise ValueError(
-                "StyleTransferGAN trains on `(content, style)` batches (e.g. from "
-                "`keras_gans.data.unpaired_images`). Received a batch of type "
-                f"{type(data).__name__}."
-            )
+        data = self.pair_of_images(
+            data, "`(content, style)` batches (e.g. from `keras_gans.data.unpaired_images`)"
+        )
         content, style = (
             self.check_images(images, f"{name} images", channels=self.channels)
             for name, images in zip(("content", "style"), data)

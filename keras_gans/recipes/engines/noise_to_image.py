@@ -281,9 +281,10 @@ def build_gan(config, source, steps_per_execution=1, clusters=None):
         gan = ConditionalGAN(generator, discriminator, num_classes, seed=config.seed)
     else:
         gan = GAN(generator, discriminator, seed=config.seed)
+    g_learning_rate, d_learning_rate = config.learning_rates()
     gan.compile(
-        g_optimizer=optimizer(config, config.g_lr, ema=config.ema),
-        d_optimizer=optimizer(config, config.d_lr),
+        g_optimizer=optimizer(config, g_learning_rate, ema=config.ema),
+        d_optimizer=optimizer(config, d_learning_rate),
         loss=loss_of(config),
         d_steps=config.d_steps,
         r1_weight=config.r1_weight,

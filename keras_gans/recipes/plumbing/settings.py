@@ -129,15 +129,13 @@ class TrainingConfig(RecipeConfig):
     )
     verbose: str = setting("auto", "Keras progress output: auto, 0, 1 or 2.")
 
-    @property
-    def g_lr(self):
-        """The generator's learning rate."""
-        return self.g_learning_rate or self.learning_rate
-
-    @property
-    def d_lr(self):
-        """The discriminator's learning rate."""
-        return self.d_learning_rate or self.d_learning_rate_factor * self.learning_rate
+    def learning_rates(self):
+        """`(generator, discriminator)` learning rates, with the fallbacks of the
+        `g_learning_rate` and `d_learning_rate` settings resolved."""
+        return (
+            self.g_learning_rate or self.learning_rate,
+            self.d_learning_rate or self.d_learning_rate_factor * self.learning_rate,
+        )
 
 
 def choices_of(config_class, name):
