@@ -171,6 +171,7 @@ def test_colour_photos_against_paintings_on_the_command_line(tmp_path):
     assert "input resize" in scored.stdout
 
 
+@pytest.mark.slow
 def test_inception_extractor_mechanics_with_random_weights(
     fashion_classes, fashion_classifier, tmp_path
 ):
