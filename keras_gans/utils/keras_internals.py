@@ -1,7 +1,7 @@
 """Every use of private Keras API in keras_gans, in one place.
 
 keras_gans is tested with Keras 3.15 (`setup.cfg` caps `keras<3.16`).
-`tests/compat_test.py` checks each assumption made here, so a Keras upgrade
+`tests/keras_internals_test.py` checks each assumption made here, so a Keras upgrade
 that breaks one fails there, by name, rather than deep inside training.
 """
 
