@@ -542,7 +542,6 @@ def export_generator(
         quantizations = tuple(tflite_files)
         for quantization in quantizations:
             check_choice("tflite_files", quantization, tuple(TFLITE_VARIANTS))
-    _check_name(name)
     path = _write_version(_archive(generator, contract), export_dir, name, version, assets)
     # From the SavedModel just written: a second one would cost about as much
     # as a conversion.

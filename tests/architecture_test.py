@@ -186,7 +186,8 @@ def test_function_level_imports_are_only_optional_dependencies():
 @pytest.mark.parametrize("module", sorted(m for m in MODULES if m.count(".") <= 1))
 def test_public_modules_declare_all(module):
     path = MODULES[module]
-    if path.name.startswith("_") and path.name != "__init__.py" or module == "keras_gans.version":
+    private = path.name.startswith("_") and path.name != "__init__.py"
+    if private or module == "keras_gans.version":
         pytest.skip("private module")
     if module in ("keras_gans.evaluate",):
         pytest.skip("a command, not an API")
