@@ -83,6 +83,20 @@ def test_a_mixed_folder_loads_every_readable_file_and_names_the_broken_one(mixed
         kg.data.load_image_folder(str(mixed_folder), image_size=32, on_error="raise")
 
 
+def test_load_folder_keeps_sizes_and_decodes_only_up_to_its_limit(mixed_folder):
+    images, paths = kg.data.load_folder(str(mixed_folder))
+    names = [os.path.basename(p) for p in paths]
+    assert len(images) == 8 and "broken.jpg" not in names
+    shapes = dict(zip(names, (image.shape for image in images)))
+    assert shapes["wide.png"] == (128, 256, 3) and shapes["photo.bmp"] == (32, 48, 3)
+    assert shapes["rgba.png"][-1] == 3 and shapes["grey.png"][-1] == 3  # alpha dropped, grey RGB
+    # The broken first file costs one image of the first round; a second
+    # round decodes just the one still missing.
+    images, paths = kg.data.load_folder(str(mixed_folder), limit=3, channels=1)
+    assert [os.path.basename(p) for p in paths] == ["grey.png", "photo.bmp", "rgb_0.jpg"]
+    assert all(image.shape[-1] == 1 for image in images)
+
+
 def test_channels_follow_the_data(tmp_path, photos):
     folder = tmp_path / "grey"
     folder.mkdir()

@@ -5,11 +5,11 @@ from keras_gans.data.image_folder import ImageFolder
 from keras_gans.data.image_folder import find_images
 from keras_gans.data.image_folder import image_folder
 from keras_gans.data.image_folder import list_images
+from keras_gans.data.image_folder import load_folder
 from keras_gans.data.image_folder import load_image_folder
 from keras_gans.data.image_folder import parse_image_size
 from keras_gans.data.images import center_square
 from keras_gans.data.images import cycle_gan
-from keras_gans.data.images import load_folder
 from keras_gans.data.images import unpaired_images
 from keras_gans.data.mnist import DataNotFoundError
 from keras_gans.data.mnist import load_arrays

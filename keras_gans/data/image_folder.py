@@ -182,6 +182,46 @@ def decode_files(paths, on_error="skip"):
     return decoded, kept, skipped
 
 
+def load_folder(directory, limit=None, channels=3, on_error="skip"):
+    """Decodes the images of a folder at their own sizes.
+
+    The three folder readers: `load_folder` keeps each image's size (test
+    images scored at full size, figures), `load_image_folder` fits them all
+    to one size in memory (an `ImageFolder`), and `image_folder` streams
+    those as a `tf.data.Dataset` of training batches.
+
+    Args:
+        directory: str. A folder of images (see `list_images`).
+        limit: int or `None`. Decode only the first `limit` readable images
+            (in file name order). `None`: all of them.
+        channels: `1` or `3`. Alpha is dropped; grey and RGB are converted.
+        on_error: `"skip"` (warn, naming each unreadable file) or `"raise"`.
+
+    Returns:
+        `(images, paths)`: a list of uint8 `(h, w, channels)` arrays, and the
+        file of each.
+    """
+    check_choice("channels", channels, (1, 3))
+    paths = list_images(directory)
+    images, kept_paths, start = [], [], 0
+    # Decode in rounds of what is still missing, so a limit of four figure
+    # images does not decode a training folder of thousands.
+    while start < len(paths) and (limit is None or len(images) < limit):
+        chunk = paths[start : len(paths) if limit is None else start + limit - len(images)]
+        start += len(chunk)
+        try:
+            decoded, kept, _ = decode_files(chunk, on_error)
+        except DataNotFoundError:
+            continue  # none of this round decoded; the warning named them
+        images += [_to_channels(image, channels) for image in decoded]
+        kept_paths += [chunk[i] for i in kept]
+    if not images:
+        raise DataNotFoundError(
+            f"None of the {len(paths)} image files in {directory} could be read."
+        )
+    return images, kept_paths
+
+
 def _reason(path):
     """Why `path` does not decode to an image."""
     try:

@@ -183,12 +183,6 @@ def cycle_gan(
     return prefetch(ds.batch(batch_size, drop_remainder=True))
 
 
-def load_folder(directory, limit=None, on_error="skip"):
-    """Loads the images of a folder as a list of uint8 arrays (any sizes)."""
-    paths = readable_images(list_images(directory), on_error)[:limit]
-    return [_load(path).numpy() for path in paths], paths
-
-
 def center_square(image, size):
     """Resizes the shorter side to `size` and center-crops a square (uint8)."""
     image = np.asarray(image)

@@ -91,10 +91,10 @@ MIN_STEPS_PER_EPOCH = 100
 
 
 class ImageFolderSource(noise_to_image.Source):
-    """A folder of images for `noise_to_image.train`."""
+    """A folder of images, decoded into memory, for `noise_to_image.train`."""
 
-    def __init__(self, config, folder):
-        self.config = config
+    def __init__(self, config, folder, explicit=frozenset()):
+        super().__init__(config, explicit)
         self.folder = folder
         self.num_examples = len(folder.images)
         self.num_classes = len(folder.class_names) or None
@@ -118,14 +118,23 @@ class ImageFolderSource(noise_to_image.Source):
             steps_per_epoch=steps_per_epoch,
         )
 
-    def evaluator(self, config):
+    def summary(self):
+        return {
+            "class_names": self.folder.class_names,
+            "num_images": len(self.folder.images),
+            "skipped_files": [path for path, _ in self.folder.skipped],
+        }
+
+    def evaluator(self):
+        config = self.config
         if not config.reference:
             return None
         return evaluation.Evaluator(
             config.reference, data_dir=config.reference_dir, classifier_dir=config.classifier_dir
         )
 
-    def networks(self, config, num_classes=None):
+    def networks(self, num_classes=None):
+        config = self.config
         shape = self.folder.image_shape
         if config.arch == "resnet":
             if num_classes:
@@ -177,8 +186,8 @@ def train(config=None, callbacks=(), **overrides):
         labelled folder are in its `summary.json`, and a conditional export
         holds them as `assets/class_names.json` (label `i` is class `i`).
     """
-    overrides = {k: v for k, v in overrides.items() if v is not None}
-    config = (config or DEFAULT).replace(**overrides)
+    config = (config or DEFAULT).with_overrides(**overrides)
+    explicit = config.chosen_settings(DEFAULT, overrides)
     if not config.data_dir:
         raise ValueError("Pass `data_dir`: a folder of images, or of one subfolder per class.")
     folder = data.load_image_folder(
@@ -188,14 +197,6 @@ def train(config=None, callbacks=(), **overrides):
         fit=config.fit,
     )
     height, width, channels = folder.image_shape
-    config = config.replace(image_size=f"{height}x{width}", channels=channels)
-    if (
-        config.steps_per_epoch is None
-        and len(folder.images) < MIN_STEPS_PER_EPOCH * config.batch_size
-    ):
-        # A few hundred images would make epochs of a few steps: a grid, a
-        # log line and a backup every second or two.
-        config = config.replace(steps_per_epoch=MIN_STEPS_PER_EPOCH)
     dcgan.dcgan_filters(folder.image_shape)  # a size the DCGAN cannot build fails here
     if config.reference in REFERENCES and folder.image_shape != (28, 28, 1):
         raise ValueError(
@@ -203,15 +204,20 @@ def train(config=None, callbacks=(), **overrides):
             f"classifier; this folder trains at {height}x{width}x{channels}. Pass "
             "`image_size=28` and `channels=1`, or leave `reference` unset."
         )
+    # What the folder decided, recorded in the settings (summary.json); the
+    # networks read the folder's own shape.
+    resolved = {"image_size": f"{height}x{width}", "channels": channels}
+    if (
+        config.steps_per_epoch is None
+        and len(folder.images) < MIN_STEPS_PER_EPOCH * config.batch_size
+    ):
+        # A few hundred images would make epochs of a few steps: a grid, a
+        # log line and a backup every second or two.
+        resolved["steps_per_epoch"] = MIN_STEPS_PER_EPOCH
+    config = config.replace(**resolved)
     print(
         f"{config.data_dir}: {len(folder.images)} images at {height}x{width}x{channels}"
         + (f", {len(folder.class_names)} classes" if folder.class_names else "")
         + (f" ({len(folder.skipped)} unreadable files skipped)" if folder.skipped else "")
     )
-    summary = {
-        "class_names": folder.class_names,
-        "num_images": len(folder.images),
-        "skipped_files": [path for path, _ in folder.skipped],
-    }
-    source = ImageFolderSource(config, folder)
-    return noise_to_image.train(config, set(overrides), source, callbacks, summary)
+    return noise_to_image.train(ImageFolderSource(config, folder, explicit), callbacks)

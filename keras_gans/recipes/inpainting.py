@@ -120,4 +120,4 @@ def train(config=None, callbacks=(), **overrides):
     Returns:
         A `keras_gans.recipes.plumbing.run.TrainResult` with `scores`.
     """
-    return editing.train(Inpainting, config or DEFAULT, callbacks, **overrides)
+    return editing.train(Inpainting((config or DEFAULT).with_overrides(**overrides)), callbacks)

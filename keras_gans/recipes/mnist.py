@@ -101,22 +101,10 @@ def preset_config(preset="default", arch=None):
 
 
 def resolve_config(config=None, **overrides):
-    """`config` (or the preset `overrides` name) with the non-`None` overrides.
-
-    Returns:
-        `(config, explicit)`: the settings, and the names set explicitly
-        (a setting you chose is left for `compile` to refuse, not adapted).
-    """
-    overrides = {k: v for k, v in overrides.items() if v is not None}
+    """`config` (or the preset `overrides` name) with the non-`None` overrides."""
     if config is None:
-        config = preset_config(overrides.get("preset", "default"), overrides.get("arch"))
-    base = preset_config(config.preset, config.arch)
-    explicit = set(overrides) | {
-        f.name
-        for f in dataclasses.fields(config)
-        if getattr(config, f.name) != getattr(base, f.name)
-    }
-    return config.replace(**overrides), explicit
+        config = preset_config(overrides.get("preset") or "default", overrides.get("arch"))
+    return config.with_overrides(**overrides)
 
 
 def build_networks(config, num_classes=None):
@@ -161,9 +149,6 @@ class MnistSource(noise_to_image.Source):
     num_classes = NUM_CLASSES
     num_examples = TRAIN_EXAMPLES
 
-    def __init__(self, config):
-        self.config = config
-
     def images_for_clustering(self):
         images, _ = data.load_arrays("train", self.config.dataset, self.config.data_dir)
         return images
@@ -182,10 +167,11 @@ class MnistSource(noise_to_image.Source):
             steps_per_epoch=steps_per_epoch,
         )
 
-    def networks(self, config, num_classes=None):
-        return build_networks(config, num_classes)
+    def networks(self, num_classes=None):
+        return build_networks(self.config, num_classes)
 
-    def evaluator(self, config):
+    def evaluator(self):
+        config = self.config
         if config.dataset != "mnist":
             if config.evaluate_every is None:
                 return None
@@ -208,5 +194,6 @@ def train(config=None, callbacks=(), **overrides):
     Returns:
         A `keras_gans.recipes.plumbing.run.TrainResult`.
     """
-    config, explicit = resolve_config(config, **overrides)
-    return noise_to_image.train(config, explicit, MnistSource(config), callbacks)
+    config = resolve_config(config, **overrides)
+    explicit = config.chosen_settings(preset_config(config.preset, config.arch), overrides)
+    return noise_to_image.train(MnistSource(config, explicit), callbacks)

@@ -171,13 +171,14 @@ def train(config=None, callbacks=(), **overrides):
     """
     started = time.perf_counter()
     base = config or PRESETS["cycle_gan" if overrides.get("model") == "cycle_gan" else "default"]
-    config = base.replace(**{k: v for k, v in overrides.items() if v is not None})
+    config = base.with_overrides(**overrides)
     if (config.content_dir is None) != (config.style_dir is None):
         raise ValueError("Pass both `content_dir` and `style_dir`, or neither (TFDS).")
-    config = config.replace(name=config.name or _style_name(config.style_dir))
     name = config.run_name
     output_dir = config.output_dir or os.path.join("runs", name)
-    config = config.replace(output_dir=output_dir)
+    config = config.replace(
+        name=config.name or _style_name(config.style_dir), output_dir=output_dir
+    )
     run = run_lib.Run(
         config,
         name,

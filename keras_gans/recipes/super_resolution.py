@@ -96,4 +96,6 @@ def train(config=None, callbacks=(), **overrides):
     Returns:
         A `keras_gans.recipes.plumbing.run.TrainResult` with `scores`.
     """
-    return editing.train(SuperResolution, config or DEFAULT, callbacks, **overrides)
+    return editing.train(
+        SuperResolution((config or DEFAULT).with_overrides(**overrides)), callbacks
+    )

@@ -22,7 +22,7 @@ from keras_gans import data
 from keras_gans import export
 from keras_gans import plotting
 from keras_gans.callbacks import ComparisonFigure
-from keras_gans.data.images import load_folder
+from keras_gans.data.image_folder import load_folder
 from keras_gans.models.pix2pix import Pix2Pix
 from keras_gans.networks import style as style_models
 from keras_gans.recipes.plumbing import run as run_lib
@@ -137,31 +137,26 @@ def build_gan(config, task):
     return gan
 
 
-def train(task_class, config, callbacks=(), **overrides):
+def train(task, callbacks=()):
     """Trains, draws, exports and scores one image-editing task.
 
     Args:
-        task_class: an `EditingTask` subclass.
-        config: its config (an `EditingConfig`).
+        task: an `EditingTask`, holding its settings (an `EditingConfig`).
         callbacks: extra Keras callbacks.
-        **overrides: fields of the config to change; `None` keeps the
-            config's value.
 
     Returns:
         A `keras_gans.recipes.plumbing.run.TrainResult`; `scores` (and the final
         figure) are in `summary.json` and `result.scores`.
     """
     started = time.perf_counter()
-    config = config.replace(**{k: v for k, v in overrides.items() if v is not None})
+    config = task.config
     if not config.data_dir:
         raise ValueError(
             "Pass --data_dir: a folder of real images to train on (repeat the flag, or quote "
             "a glob, for several), e.g. --data_dir='../shared/data/style/*/train*'."
         )
-    task = task_class(config)
     output_dir = config.output_dir or os.path.join("runs", task.name)
-    config = config.replace(output_dir=output_dir)
-    task.config = config
+    config = task.config = config.replace(output_dir=output_dir)
     run = run_lib.Run(
         config,
         task.name,

@@ -107,13 +107,24 @@ class NoiseGANConfig(TrainingConfig):
 
 
 class Source:
-    """What a noise-to-image recipe trains on, and with which networks.
+    """What a noise-to-image job trains on, and with which networks.
 
-    Subclasses implement every method; `train` calls them.
+    Subclasses implement the methods that raise `NotImplementedError`;
+    `train` calls them, with `self.config` set to the resolved settings.
+
+    Args:
+        config: the job's `NoiseGANConfig`, with a `run_name`.
+        explicit: the names of the settings the user chose (see
+            `RecipeConfig.chosen_settings`): `train` leaves those for
+            `compile` to refuse on several replicas, rather than adapting them.
     """
 
     num_classes = None  # classes of the data's own labels, or `None`
     num_examples = 0
+
+    def __init__(self, config, explicit=frozenset()):
+        self.config = config
+        self.explicit = frozenset(explicit)
 
     def images_for_clustering(self):
         """uint8 images `(n, h, w, c)` of the training set, in dataset order."""
@@ -128,31 +139,32 @@ class Source:
         """
         raise NotImplementedError
 
-    def networks(self, config, num_classes=None):
+    def networks(self, num_classes=None):
         """`(generator, discriminator)`; conditional ones for `num_classes`."""
         raise NotImplementedError
 
-    def evaluator(self, config):
+    def evaluator(self):
         """An `Evaluator` for the data, or `None` (no evaluation applies)."""
         return None
 
+    def summary(self):
+        """The job's entries for `summary.json`; their `class_names` also go
+        into a conditional export's assets."""
+        return {}
 
-def train(config, explicit, source, callbacks=(), summary=None):
-    """Trains, draws, evaluates and exports the noise-to-image GAN of `config`.
+
+def train(source, callbacks=()):
+    """Trains, draws, evaluates and exports the noise-to-image GAN of a job.
 
     Args:
-        config: a `NoiseGANConfig` with a `run_name`.
-        explicit: names of the settings the user chose (left for `compile`
-            to refuse on several replicas rather than adapted).
-        source: the recipe's `Source`.
-        callbacks: extra Keras callbacks, run before the recipe's own.
-        summary: dict of recipe entries for `summary.json`; its
-            `class_names` also go into a conditional export's assets.
+        source: the job's `Source`, holding its settings.
+        callbacks: extra Keras callbacks, run before the job's own.
 
     Returns:
         A `keras_gans.recipes.plumbing.run.TrainResult`.
     """
     started = time.perf_counter()
+    config = source.config
     loss_of(config)  # a bad loss option fails now, not after data and clustering
     if config.tensorboard and importlib.util.find_spec("tensorboard") is None:
         raise ValueError(
@@ -161,16 +173,9 @@ def train(config, explicit, source, callbacks=(), summary=None):
     # The strategy comes first: CPU replicas must be set up before TensorFlow
     # creates any tensor.
     strategy = distribute.get_strategy(config.strategy, config.num_cpu_replicas)
-    config = _adapt_to_replicas(config, explicit, strategy)
-    config = config.replace(
-        mixed_precision=precision.resolve_mixed_precision(config.mixed_precision)
-    )
+    config = source.config = _resolve(config, source.explicit, strategy)
     chief = distribute.is_chief(strategy)
-    output_dir = config.output_dir or os.path.join("runs", config.run_name)
-    if not chief:
-        # Other workers keep their grids and gan.keras apart from the chief's.
-        output_dir = os.path.join(output_dir, f"worker_{strategy.cluster_resolver.task_id}")
-    config = config.replace(output_dir=output_dir)
+    output_dir = config.output_dir
     keras.utils.set_random_seed(config.seed)
 
     if config.conditional and not source.num_classes:
@@ -200,7 +205,7 @@ def train(config, explicit, source, callbacks=(), summary=None):
         config, config.run_name, output_dir, started, chief, every_n_steps=max(25, execution)
     )
     with strategy.scope(), precision.dtype_policy(config.mixed_precision):
-        gan = build_gan(config, source, execution, clusters)
+        gan = build_gan(source, execution, clusters)
 
     samples = sample_grid(config, output_dir, source.num_classes if config.conditional else None)
     recipe_callbacks = [samples]
@@ -219,7 +224,7 @@ def train(config, explicit, source, callbacks=(), summary=None):
     if config.export_best and evaluation is not None and evaluation.best:
         best = evaluation.restore_best()
         print(f"restored the generator of epoch {best['epoch']} (FCD {best['fcd']:.3f})")
-    summary = {**(summary or {}), "replicas": replicas, "chief": chief}
+    summary = {**source.summary(), "replicas": replicas, "chief": chief}
     if clusters is not None:
         summary["cluster_sizes"] = clusters.counts.tolist()
     assets = {}
@@ -267,12 +272,13 @@ def loss_of(config):
     return losses.get(config.loss, **options)
 
 
-def build_gan(config, source, steps_per_execution=1, clusters=None):
-    """Builds and compiles the GAN (call under the strategy's scope)."""
+def build_gan(source, steps_per_execution=1, clusters=None):
+    """Builds and compiles the GAN of `source.config` (call under the strategy's scope)."""
+    config = source.config
     num_classes = source.num_classes if config.conditional else None
     if clusters is not None:
         num_classes = len(clusters.counts)
-    generator, discriminator = source.networks(config, num_classes)
+    generator, discriminator = source.networks(num_classes)
     if clusters is not None:
         gan = SelfConditionedGAN(
             generator, discriminator, clusters.probabilities.tolist(), seed=config.seed
@@ -308,24 +314,31 @@ def _clusters(config, source):
     return clusters
 
 
-def _adapt_to_replicas(config, explicit, strategy):
-    """Turns off what this Keras cannot do on several replicas (see
+def _resolve(config, explicit, strategy):
+    """The settings as the run uses them, resolved once: the mixed-precision
+    policy, the output folder (a worker's own under multi-worker training),
+    and what this Keras cannot do on several replicas turned off (see
     `AdversarialModel.compile`): XLA on CPU replicas, and several steps per
-    call. Settings chosen explicitly are left for `compile` to refuse.
+    call. Settings in `explicit` are left for `compile` to refuse.
     """
-    if strategy.num_replicas_in_sync == 1:
-        return config
-    if config.steps_per_execution != 1 and "steps_per_execution" not in explicit:
-        print("note: steps_per_execution=1 on several replicas (keras-team/keras#19246).")
-        config = config.replace(steps_per_execution=1)
-    if (
-        precision.parse_jit_compile(config.jit_compile) is True
-        and distribute.cpu_replicas(strategy)
-        and "jit_compile" not in explicit
-    ):
-        print("note: XLA is off: it cannot compile several replicas on CPU devices.")
-        config = config.replace(jit_compile="false")
-    return config
+    changes = {"mixed_precision": precision.resolve_mixed_precision(config.mixed_precision)}
+    output_dir = config.output_dir or os.path.join("runs", config.run_name)
+    if not distribute.is_chief(strategy):
+        # Other workers keep their grids and gan.keras apart from the chief's.
+        output_dir = os.path.join(output_dir, f"worker_{strategy.cluster_resolver.task_id}")
+    changes["output_dir"] = output_dir
+    if strategy.num_replicas_in_sync > 1:
+        if config.steps_per_execution != 1 and "steps_per_execution" not in explicit:
+            print("note: steps_per_execution=1 on several replicas (keras-team/keras#19246).")
+            changes["steps_per_execution"] = 1
+        if (
+            precision.parse_jit_compile(config.jit_compile) is True
+            and distribute.cpu_replicas(strategy)
+            and "jit_compile" not in explicit
+        ):
+            print("note: XLA is off: it cannot compile several replicas on CPU devices.")
+            changes["jit_compile"] = "false"
+    return config.replace(**changes)
 
 
 def _evaluation_callback(config, source):
@@ -334,7 +347,7 @@ def _evaluation_callback(config, source):
     if every == 0:
         return None
     try:
-        evaluator = source.evaluator(config)
+        evaluator = source.evaluator()
     except FileNotFoundError as e:
         if every is None:  # default: evaluate only when the evaluator is there
             print(f"note: skipping evaluation ({e})")

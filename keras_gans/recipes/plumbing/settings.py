@@ -66,6 +66,22 @@ class RecipeConfig:
             )
         return dataclasses.replace(self, **changes)
 
+    def with_overrides(self, **overrides):
+        """A copy with the non-`None` `overrides` (a recipe's keyword
+        arguments and a command line's flags, where `None` means unset)."""
+        return self.replace(**{k: v for k, v in overrides.items() if v is not None})
+
+    def chosen_settings(self, preset, overrides=None):
+        """The names of the settings a user chose: the non-`None` `overrides`,
+        and those whose values differ from `preset`'s (the preset this
+        config started from)."""
+        given = {k for k, v in (overrides or {}).items() if v is not None}
+        return frozenset(given) | {
+            f.name
+            for f in dataclasses.fields(self)
+            if getattr(self, f.name) != getattr(preset, f.name)
+        }
+
     def to_dict(self):
         """The settings as a JSON-friendly dict (tuples become lists)."""
         return {
