@@ -172,11 +172,20 @@ class PyramidFill(layers.Layer):
             fill = tf.image.resize(fill, tf.shape(value)[1:3], "bilinear")
             # How many of each pixel's 3x3 neighbours lie inside the image.
             neighbours = _box_sum_3x3(tf.ones_like(weight[:1]))
-            for _ in range(self.iterations + 1):
+
+            def relax(fill, value=value, weight=weight, neighbours=neighbours):
                 # The averages are premultiplied: `value` is the known share.
-                fill = value + (1.0 - weight) * fill
-                if _ < self.iterations:
-                    fill = _box_sum_3x3(fill) / neighbours
+                return _box_sum_3x3(value + (1.0 - weight) * fill) / neighbours
+
+            # A loop, not `iterations` unrolled copies: the graph that tf.function
+            # traces and XLA compiles stays small (every level's relaxations
+            # were most of the inpainting train step's ops).
+            _, fill = tf.while_loop(
+                lambda i, _: i < self.iterations,
+                lambda i, fill: (i + 1, relax(fill)),
+                (tf.constant(0), fill),
+            )
+            fill = value + (1.0 - weight) * fill
         return fill
 
     def compute_output_shape(self, input_shape):
