@@ -89,6 +89,19 @@ def train(kind, data, strategy=None, **compile_kwargs):
 
 
 KINDS = ["super_resolution", "inpainting", "cycle_gan"]
+_ONE_DEVICE_GRAPH_RUNS = {}
+
+
+def one_device_graph_run(kind, style_dirs):
+    """`(data, weights, history)`: real batches for `kind` and one epoch of
+    `train` over them, computed once per kind, the reference of both the
+    replica and the XLA comparison. (The batches are kept with it: a crop's
+    shuffle depends on whether a global seed was set when it was drawn.)"""
+    if kind not in _ONE_DEVICE_GRAPH_RUNS:
+        data = batches(kind, style_dirs)
+        _, weights, history = train(kind, data, jit_compile=False)
+        _ONE_DEVICE_GRAPH_RUNS[kind] = data, weights, history
+    return _ONE_DEVICE_GRAPH_RUNS[kind]
 
 
 def initial_weights(kind):
@@ -118,8 +131,7 @@ def assert_same_step(actual, expected, initial, atol, share):
 @pytest.mark.slow
 @pytest.mark.parametrize("kind", KINDS)
 def test_one_and_two_replicas_compute_the_same_step(kind, style_dirs):
-    data = batches(kind, style_dirs)
-    _, one, h1 = train(kind, data)
+    data, one, h1 = one_device_graph_run(kind, style_dirs)
     gan, two, h2 = train(kind, data, distribute.get_strategy("mirrored"))
     assert gan.distribute_strategy.num_replicas_in_sync == 2
     initial = initial_weights(kind)
@@ -142,10 +154,9 @@ def test_cycle_gan_pool_under_two_replicas_is_a_clear_error(style_dirs):
 @pytest.mark.slow
 @pytest.mark.parametrize("kind", KINDS)
 def test_xla_step_is_finite_and_matches_the_graph_step(kind, style_dirs):
-    data = batches(kind, style_dirs)
+    data, graph, _ = one_device_graph_run(kind, style_dirs)
     gan, xla, h_xla = train(kind, data, jit_compile=True)
     assert gan.jit_compile is True
-    _, graph, h_graph = train(kind, data, jit_compile=False)
     assert all(np.isfinite(v[-1]) for v in h_xla.values())
     # XLA fuses and reorders float arithmetic: close, not equal.
     assert_same_step(xla, graph, initial_weights(kind), atol=2e-4, share=0.05)
