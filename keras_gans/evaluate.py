@@ -44,7 +44,11 @@ flags.DEFINE_string(
     "fashion_mnist_train, a folder of images or a .npy file.",
 )
 flags.DEFINE_string("data_dir", None, "MNIST IDX directory or TFDS data dir for the reference.")
-flags.DEFINE_string("classifier_dir", None, "Evaluation classifier (default: saved_models/).")
+flags.DEFINE_string(
+    "classifier_dir",
+    None,
+    "Evaluation classifier. Unset: $KERAS_GANS_CLASSIFIER_DIR, else the packaged one.",
+)
 flags.DEFINE_enum(
     "extractor",
     "classifier",

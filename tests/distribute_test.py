@@ -8,8 +8,6 @@ import tensorflow as tf
 import keras_gans as kg
 from keras_gans import distribute
 
-from conftest import tiny_dcgan
-
 LOSSES = ["minimax", "non_saturating", "least_squares", "wasserstein", "hinge"]
 
 

@@ -16,6 +16,7 @@ from keras_gans.data.image_folder import fingerprint_files
 from keras_gans.evaluation import classifier as classifier_lib
 from keras_gans.evaluation import classifier_training
 
+from conftest import REPO
 from conftest import SHARED
 from conftest import run_python
 
@@ -267,3 +268,30 @@ def test_the_images_recipe_evaluates_every_epoch_with_a_folder_classifier(
     assert [e["epoch"] for e in result.evaluations] == [1, 2]
     assert all(e["extractor"].startswith("classifier:folder:") for e in result.evaluations)
     assert result.evaluations[-1]["num_reference"] == 360
+
+
+def test_a_named_folder_is_never_read_as_mnist_nor_written_to(tmp_path, mnist_dir):
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    for name in sorted(os.listdir(os.path.join(MONET, "testA")))[:3]:
+        shutil.copy(os.path.join(MONET, "testA", name), photos / name)
+    before = sorted(os.listdir(photos))
+    with pytest.raises(data.DataNotFoundError, match="neither the IDX files nor a prepared"):
+        data.load_arrays("train", "mnist", data_dir=str(photos))
+    assert sorted(os.listdir(photos)) == before  # no TFDS downloads/ or mnist/ in it
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        evaluation.Evaluator(str(tmp_path / "no_such_folder"))
+
+
+@pytest.mark.slow
+def test_train_classifier_on_a_flat_folder_says_what_it_needs(tmp_path):
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    for name in sorted(os.listdir(os.path.join(MONET, "testA")))[:3]:
+        shutil.copy(os.path.join(MONET, "testA", name), photos / name)
+    before = sorted(os.listdir(photos))
+    result = run_python("-m", "keras_gans.evaluation.train_classifier", f"--data_dir={photos}")
+    assert result.returncode == 1 and "no class subfolders" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert sorted(os.listdir(photos)) == before
+    assert not os.path.exists(os.path.join(REPO, "saved_models", "mnist_classifier"))

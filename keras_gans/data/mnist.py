@@ -164,6 +164,15 @@ def load_arrays(split="train", dataset="mnist", data_dir=None, download=True):
             )
         if has_idx_files(data_dir, split):
             return load_idx(data_dir, split)
+        if not os.path.isdir(os.path.join(data_dir, dataset)):
+            # Never let TFDS download into a folder the user named for data.
+            raise DataNotFoundError(
+                _not_found_message(
+                    dataset,
+                    data_dir,
+                    f"{data_dir} holds neither the IDX files nor a prepared {dataset}/.",
+                )
+            )
     ds = _load_tfds(dataset, split, data_dir, download)
     images, labels = next(iter(ds.batch(1_000_000)))
     return images.numpy(), labels.numpy().astype(np.int64)

@@ -5,10 +5,13 @@ on MNIST or Fashion-MNIST from the same pipeline the GANs use, or on any
 folder with one subfolder per class, so evaluation needs no download. One is
 saved as `<dir>/classifier.weights.h5` beside `<dir>/metadata.json`,
 which records its test accuracy and the SHA-256 of the weights file;
-`load_classifier` refuses a weights file whose hash does not match.
+`load_classifier` refuses a weights file whose hash does not match. The
+MNIST and Fashion-MNIST classifiers ship inside the package
+(`keras_gans/assets/`), so evaluation works from any directory.
 """
 
 import hashlib
+import importlib.resources
 import json
 import os
 
@@ -20,14 +23,23 @@ from keras_gans.data.transforms import to_model_range
 WEIGHTS_FILE = "classifier.weights.h5"
 METADATA_FILE = "metadata.json"
 FEATURE_LAYER = "features"
-_REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+CLASSIFIER_DIR_VARIABLE = "KERAS_GANS_CLASSIFIER_DIR"
+
+
+def packaged_classifier_dir(dataset="mnist"):
+    """The classifier shipped inside the package, `keras_gans/assets/<dataset>_classifier`.
+
+    Read with `importlib.resources`, so it is found wherever the package is
+    installed (a wheel in site-packages, or the checkout).
+    """
+    return str(importlib.resources.files("keras_gans") / "assets" / f"{dataset}_classifier")
 
 
 def default_classifier_dir(dataset="mnist"):
-    """`$KERAS_GANS_CLASSIFIER_DIR`, else `<repo>/saved_models/<dataset>_classifier`."""
-    return os.environ.get("KERAS_GANS_CLASSIFIER_DIR") or os.path.join(
-        _REPO, "saved_models", f"{dataset}_classifier"
-    )
+    """Where the evaluation classifier of `dataset` is read from when none is
+    passed: `$KERAS_GANS_CLASSIFIER_DIR` if set, else the packaged one
+    (`packaged_classifier_dir`)."""
+    return os.environ.get(CLASSIFIER_DIR_VARIABLE) or packaged_classifier_dir(dataset)
 
 
 def image_classifier(
@@ -161,7 +173,7 @@ def load_classifier(directory=None, verify=True):
         FileNotFoundError: when the directory or its files are missing.
         ValueError: when the weights file does not match its recorded hash.
     """
-    directory = directory or default_classifier_dir()
+    directory = str(directory or default_classifier_dir())
     weights = os.path.join(directory, WEIGHTS_FILE)
     meta_path = os.path.join(directory, METADATA_FILE)
     if not (os.path.isfile(weights) and os.path.isfile(meta_path)):

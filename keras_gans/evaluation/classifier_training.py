@@ -44,7 +44,8 @@ def train(
         "test", 500, dataset=dataset, data_dir=data_dir, with_labels=True, drop_remainder=False
     )
     metadata = {"dataset": dataset, "num_classes": 10}
-    directory = output_dir or classifier_lib.default_classifier_dir(dataset)
+    # Never into the installed package: a new classifier is the user's file.
+    directory = output_dir or os.path.join("saved_models", f"{dataset}_classifier")
     settings = dict(epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, seed=seed)
     return _fit_and_save(
         (28, 28, 1), train_ds, test_ds, directory, metadata, settings, min_accuracy, verbose

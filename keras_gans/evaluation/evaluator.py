@@ -51,8 +51,10 @@ class Evaluator:
             subfolders), or a `.npy` file of images.
         data_dir: str. MNIST IDX directory or TFDS data dir for a named
             reference.
-        classifier_dir: str. Defaults to `saved_models/<dataset>_classifier`
-            for a named reference; required for a folder or `.npy` reference.
+        classifier_dir: str. For a named reference, defaults to
+            `$KERAS_GANS_CLASSIFIER_DIR`, else the packaged classifier of its
+            data set (`keras_gans/assets/<dataset>_classifier`); required for
+            a folder or `.npy` reference.
         batch_size: int. Classifier batch size. Defaults to `500`.
         cache_dir: str or `None`. Where the reference's features are cached
             (see `reference_statistics`); `None` turns the cache off.
@@ -85,6 +87,11 @@ class Evaluator:
             dataset = REFERENCES[self.reference][0]
             classifier_dir = classifier_dir or classifier_lib.default_classifier_dir(dataset)
         elif not (os.path.isdir(self.reference) or self.reference.endswith(".npy")):
+            if os.sep in self.reference or self.reference.startswith((".", "~")):
+                raise FileNotFoundError(
+                    f"The reference {self.reference} does not exist: pass a folder of "
+                    "images, a .npy file, or one of " + ", ".join(REFERENCES) + "."
+                )
             check_choice("reference", reference, tuple(REFERENCES))  # names the choices
         elif classifier_dir is None and extractor == "classifier":
             raise ValueError(
