@@ -13,14 +13,9 @@ class names); exports <export_dir>/<name>/<version>/ with serving_default
 (z, label int32 [b])), and <export_dir>/<name>[_float16|_int8].tflite.
 """
 
-from absl import app
+import sys
 
-from keras_gans.recipes import images
-from keras_gans.recipes.plumbing import run as run_lib
-from keras_gans.recipes.plumbing import settings
-
-settings.define_flags(images.ImagesConfig, images.PRESETS, skip=("verbose",))
-
+from keras_gans.cli import main
 
 if __name__ == "__main__":
-    app.run(run_lib.example_main(images.train, images.ImagesConfig))
+    sys.exit(main(["train", "images", *sys.argv[1:]]))

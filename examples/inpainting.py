@@ -17,14 +17,9 @@ files; prints PSNR, SSIM and L1 inside square holes of --hole_sizes on the
 --test_dir images at full size, for the export, Telea and a mean fill.
 """
 
-from absl import app
+import sys
 
-from keras_gans.recipes import inpainting
-from keras_gans.recipes.plumbing import run as run_lib
-from keras_gans.recipes.plumbing import settings
-
-settings.define_flags(inpainting.InpaintingConfig, inpainting.PRESETS, skip=("verbose",))
-
+from keras_gans.cli import main
 
 if __name__ == "__main__":
-    app.run(run_lib.example_main(inpainting.train, inpainting.InpaintingConfig))
+    sys.exit(main(["train", "inpainting", *sys.argv[1:]]))

@@ -11,14 +11,9 @@ from fixed noise), loss_curves.png, gan.keras, summary.json (and tensorboard/
 with --tensorboard). Exports the generator to <export_dir>/mnist_<arch>/<version>/.
 """
 
-from absl import app
+import sys
 
-from keras_gans.recipes import mnist
-from keras_gans.recipes.plumbing import run as run_lib
-from keras_gans.recipes.plumbing import settings
-
-settings.define_flags(mnist.MnistConfig, mnist.PRESETS, skip=("verbose",))
-
+from keras_gans.cli import main
 
 if __name__ == "__main__":
-    app.run(run_lib.example_main(mnist.train, mnist.MnistConfig))
+    sys.exit(main(["train", "mnist", *sys.argv[1:]]))

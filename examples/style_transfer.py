@@ -14,14 +14,9 @@ loss_curves.png, gan.keras, summary.json; exports the generator to
 size) and <export_dir>/style_<name>[_float16|_int8].tflite.
 """
 
-from absl import app
+import sys
 
-from keras_gans.recipes import style
-from keras_gans.recipes.plumbing import run as run_lib
-from keras_gans.recipes.plumbing import settings
-
-settings.define_flags(style.StyleConfig, style.PRESETS, skip=("verbose",))
-
+from keras_gans.cli import main
 
 if __name__ == "__main__":
-    app.run(run_lib.example_main(style.train, style.StyleConfig))
+    sys.exit(main(["train", "style", *sys.argv[1:]]))

@@ -17,16 +17,9 @@ upscaled uint8 [b, 4h, 4w, 3]) and its LiteRT files; prints PSNR and SSIM of
 the export and of bicubic upscaling on the --test_dir images at full size.
 """
 
-from absl import app
+import sys
 
-from keras_gans.recipes import super_resolution
-from keras_gans.recipes.plumbing import run as run_lib
-from keras_gans.recipes.plumbing import settings
-
-settings.define_flags(
-    super_resolution.SuperResolutionConfig, super_resolution.PRESETS, skip=("verbose",)
-)
-
+from keras_gans.cli import main
 
 if __name__ == "__main__":
-    app.run(run_lib.example_main(super_resolution.train, super_resolution.SuperResolutionConfig))
+    sys.exit(main(["train", "super-resolution", *sys.argv[1:]]))

@@ -24,6 +24,7 @@ from keras_gans.utils.validation import check_positive_int
 
 __all__ = [
     "CLASS_NAMES_ASSET",
+    "TRAINING_ASSET",
     "CONTRACTS",
     "SAMPLE_SIGNATURE",
     "SERVING_SIGNATURE",
@@ -32,6 +33,7 @@ __all__ = [
     "export_generator",
     "float32_copy",
     "load_serving",
+    "read_asset",
     "resolve_saved_model",
     "saved_model",
     "serving_function",
@@ -45,6 +47,7 @@ __all__ = [
 SERVING_SIGNATURE = "serving_default"
 SAMPLE_SIGNATURE = "sample"
 CLASS_NAMES_ASSET = "class_names.json"  # a conditional export's class names, label order
+TRAINING_ASSET = "training.json"  # the recipe run an export came from (`keras-gans info`)
 _VERSION = re.compile(r"^\d+$")
 
 
@@ -95,6 +98,21 @@ def load_serving(path):
     return path, tf.saved_model.load(path).signatures.get(SERVING_SIGNATURE)
 
 
+def read_asset(path, name):
+    """The JSON file `name` from an export's `assets/`, or `None`.
+
+    Args:
+        path: a SavedModel directory or a model directory with numbered
+            versions (see `resolve_saved_model`).
+        name: e.g. `CLASS_NAMES_ASSET` or `TRAINING_ASSET`.
+    """
+    file = os.path.join(resolve_saved_model(path), "assets", name)
+    if not os.path.isfile(file):
+        return None
+    with open(file) as f:
+        return json.load(f)
+
+
 def class_names(path):
     """The class names a conditional export holds in `assets/`, or `None`.
 
@@ -102,11 +120,7 @@ def class_names(path):
         path: a SavedModel directory or a model directory with numbered
             versions (see `resolve_saved_model`).
     """
-    file = os.path.join(resolve_saved_model(path), "assets", CLASS_NAMES_ASSET)
-    if not os.path.isfile(file):
-        return None
-    with open(file) as f:
-        return json.load(f)
+    return read_asset(path, CLASS_NAMES_ASSET)
 
 
 def float32_copy(model):

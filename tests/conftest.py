@@ -36,6 +36,58 @@ def run_python(*args, timeout=300):
     )
 
 
+class CommandResult:
+    """What `run_command` saw: `returncode`, `stdout`, `stderr`."""
+
+    def __init__(self, returncode, stdout, stderr):
+        self.returncode, self.stdout, self.stderr = returncode, stdout, stderr
+
+
+def run_command(*args, cwd=None):
+    """Runs `keras-gans *args` in this process (no TensorFlow start-up to
+    pay); returns a `CommandResult`. Subprocesses stay for the tests whose
+    subject is the program itself (a wrapper script, the installed wheel)."""
+    import contextlib
+    import io
+
+    from keras_gans import cli
+
+    out, err = io.StringIO(), io.StringIO()
+    previous = os.getcwd()
+    try:
+        os.chdir(cwd or REPO)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = cli.main([str(a) for a in args])
+    finally:
+        os.chdir(previous)
+    return CommandResult(code, out.getvalue(), err.getvalue())
+
+
+def run_script(path, *args):
+    """Runs the script `path` (e.g. `examples/images.py`) with `args` as its
+    command line in this process (`runpy`, as `python path args` would);
+    returns a `CommandResult`."""
+    import contextlib
+    import io
+    import runpy
+
+    out, err = io.StringIO(), io.StringIO()
+    previous, argv = os.getcwd(), sys.argv
+    code = 0
+    try:
+        os.chdir(REPO)
+        sys.argv = [str(path), *map(str, args)]
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                runpy.run_path(str(path), run_name="__main__")
+            except SystemExit as e:
+                code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+    finally:
+        os.chdir(previous)
+        sys.argv = argv
+    return CommandResult(code, out.getvalue(), err.getvalue())
+
+
 def tiny_dcgan(seed=0, latent_dim=16, spectral_norm=False):
     """A real DCGAN pair on 28x28x1, small enough for test steps (8/16 filters)."""
     import keras_gans as kg

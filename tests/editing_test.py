@@ -16,7 +16,7 @@ from keras_gans.evaluation import restoration
 from keras_gans.recipes import inpainting
 
 from conftest import SHARED
-from conftest import run_python
+from conftest import run_script
 from model_harness import run_model_test
 
 STYLE = os.path.join(SHARED, "style", "photo2monet")
@@ -380,7 +380,7 @@ def test_editing_example_trains_scores_and_exports(script, tmp_path):
         args += ["--filters=8", "--residual_blocks=1", "--crop_size=64"]
     else:
         args += ["--filters=8", "--depth=3", "--max_filters=16", "--hole_sizes=16,64"]
-    result = run_python(os.path.join("examples", f"{script}.py"), *args)
+    result = run_script(os.path.join("examples", f"{script}.py"), *args)
     assert result.returncode == 0, result.stderr[-3000:]
     summary = json.loads((tmp_path / "run" / "summary.json").read_text())
     scores = summary["scores"]
@@ -404,6 +404,6 @@ def test_editing_example_trains_scores_and_exports(script, tmp_path):
 
 @pytest.mark.slow
 def test_editing_example_without_data_is_one_clear_line(tmp_path):
-    result = run_python(os.path.join("examples", "super_resolution.py"), f"--output_dir={tmp_path}")
-    assert result.returncode == 1
+    result = run_script(os.path.join("examples", "super_resolution.py"), f"--output_dir={tmp_path}")
+    assert result.returncode == 2
     assert result.stderr.strip().splitlines()[-1].startswith("error: Pass --data_dir")

@@ -18,6 +18,7 @@ from keras_gans.evaluation import classifier_training
 
 from conftest import REPO
 from conftest import SHARED
+from conftest import run_command
 from conftest import run_python
 
 FASHION = "/usr/share/datasets/fashion-mnist"
@@ -141,9 +142,8 @@ def test_colour_photos_against_paintings_on_the_command_line(tmp_path):
         (classes / name).mkdir(parents=True)
         for file in sorted(os.listdir(os.path.join(MONET, split)))[:100]:
             os.symlink(os.path.join(MONET, split, file), classes / name / file)
-    trained = run_python(
-        "-m",
-        "keras_gans.evaluation.train_classifier",
+    trained = run_command(
+        "train-classifier",
         f"--data_dir={classes}",
         "--image_size=32",
         "--epochs=20",
@@ -154,9 +154,8 @@ def test_colour_photos_against_paintings_on_the_command_line(tmp_path):
     metadata = json.loads((tmp_path / "clf" / "metadata.json").read_text())
     # 20 held-out images; chance is 0.5.
     assert metadata["input_shape"] == [32, 32, 3] and metadata["test_accuracy"] >= 0.7
-    scored = run_python(
-        "-m",
-        "keras_gans.evaluate",
+    scored = run_command(
+        "evaluate",
         os.path.join(MONET, "testA"),
         f"--reference={classes / 'photo'}",
         f"--classifier_dir={tmp_path / 'clf'}",
@@ -290,8 +289,9 @@ def test_train_classifier_on_a_flat_folder_says_what_it_needs(tmp_path):
     for name in sorted(os.listdir(os.path.join(MONET, "testA")))[:3]:
         shutil.copy(os.path.join(MONET, "testA", name), photos / name)
     before = sorted(os.listdir(photos))
+    # The module name runs the command too (a subprocess: the program is the subject).
     result = run_python("-m", "keras_gans.evaluation.train_classifier", f"--data_dir={photos}")
-    assert result.returncode == 1 and "no class subfolders" in result.stderr
+    assert result.returncode == 2 and "no class subfolders" in result.stderr
     assert "Traceback" not in result.stderr
     assert sorted(os.listdir(photos)) == before
     assert not os.path.exists(os.path.join(REPO, "saved_models", "mnist_classifier"))

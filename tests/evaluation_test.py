@@ -11,7 +11,7 @@ import tensorflow as tf
 import keras_gans as kg
 from keras_gans.evaluation import classifier as classifier_lib
 
-from conftest import run_python
+from conftest import run_command
 from conftest import tiny_dcgan
 
 
@@ -71,7 +71,8 @@ def test_tampered_classifier_is_refused(tmp_path):
 
 
 def run_cli(*args):
-    return run_python("-m", "keras_gans.evaluate", *args)
+    # `python -m keras_gans.evaluate` itself runs in packaging_test, from a wheel.
+    return run_command("evaluate", *args)
 
 
 KEYS = {"fcd", "kid", "classifier_score", "precision", "recall", "coverage"}
@@ -106,14 +107,14 @@ def test_cli_errors_are_clear(tmp_path):
     not_npy = tmp_path / "notes.npy"
     not_npy.write_text("hello")
     result = run_cli(str(not_npy))
-    assert result.returncode == 1 and "numpy.save" in result.stderr
+    assert result.returncode == 2 and "numpy.save" in result.stderr
     assert "Traceback" not in result.stderr
     wrong = tmp_path / "rgb.npy"
     np.save(wrong, np.zeros((10, 32, 32, 3), np.uint8))
     result = run_cli(str(wrong))
-    assert result.returncode == 1 and "(n, 28, 28)" in result.stderr
+    assert result.returncode == 2 and "(n, 28, 28)" in result.stderr
     result = run_cli(str(tmp_path / "missing.npy"))
-    assert result.returncode == 1 and "does not exist" in result.stderr
+    assert result.returncode == 2 and "does not exist" in result.stderr
 
 
 @pytest.mark.slow

@@ -1,4 +1,6 @@
-"""Runs the example scripts for real, for a few steps, in subprocesses."""
+"""The training and drawing commands for real, for a few steps: in this
+process through `keras-gans` (`keras_gans.cli.main`), and as the example
+scripts in subprocesses where the script is the subject."""
 
 import json
 import os
@@ -9,7 +11,9 @@ import tensorflow as tf
 
 import keras_gans as kg
 
+from conftest import run_command
 from conftest import run_python
+from conftest import run_script
 
 pytestmark = pytest.mark.slow
 
@@ -21,8 +25,9 @@ def run(script, *args, timeout=300):
 @pytest.fixture(scope="module")
 def mnist_run(mnist_dir, tmp_path_factory):
     out = tmp_path_factory.mktemp("run")
-    result = run(
-        "mnist.py",
+    result = run_command(
+        "train",
+        "mnist",
         "--epochs=2",
         "--steps_per_epoch=3",
         "--batch_size=16",
@@ -77,39 +82,49 @@ def test_mnist_example_export_matches_the_serving_contract(mnist_run):
     assert np.abs(lite["images"].astype(int) - images.numpy().astype(int)).max() <= 1
 
 
+def test_info_names_the_run_an_export_came_from(mnist_run):
+    out, _ = mnist_run
+    result = run_command("info", out / "export" / "mnist_dcgan")
+    assert result.returncode == 0, result.stderr
+    training = json.loads(result.stdout.strip().splitlines()[-1])["training"]
+    assert training["run"] == "mnist_dcgan" and training["epochs_run"] == 2
+    assert training["settings"]["latent_dim"] == 32
+    assert training["last_evaluation"]["num_samples"] == 300
+    assert "trained by run mnist_dcgan" in result.stdout
+
+
 def test_generate_draws_a_grid_from_the_export(mnist_run, tmp_path):
     out, _ = mnist_run
     grid = tmp_path / "grid.png"
-    result = run(
-        "generate.py", f"--model={out / 'export' / 'mnist_dcgan'}", "--num=9", f"--out={grid}"
-    )
+    result = run_command("generate", out / "export" / "mnist_dcgan", "--num=9", f"--out={grid}")
     assert result.returncode == 0, result.stderr[-2000:]
     assert grid.is_file() and grid.stat().st_size > 500
 
 
 def test_generate_from_the_committed_model(tmp_path):
     grid = tmp_path / "grid.png"
-    result = run("generate.py", "--num=16", f"--out={grid}")
+    result = run_script("examples/generate.py", "--num=16", f"--out={grid}")
     assert result.returncode == 0, result.stderr[-2000:]
     assert grid.is_file()
 
 
 def test_mnist_example_reports_missing_data_clearly(tmp_path):
     result = run("mnist.py", f"--data_dir={tmp_path / 'missing'}", f"--output_dir={tmp_path}")
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert "IDX files" in result.stderr and "TFDS_DATA_DIR" in result.stderr
     assert "Traceback" not in result.stderr
 
 
 def test_generate_reports_missing_model_clearly(tmp_path):
-    result = run("generate.py", f"--model={tmp_path}", f"--out={tmp_path / 'x.png'}")
-    assert result.returncode == 1
+    result = run_command("generate", tmp_path, f"--out={tmp_path / 'x.png'}")
+    assert result.returncode == 2
     assert "saved_model.pb" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_conditional_example_with_every_stabilizer(mnist_dir, tmp_path):
-    result = run(
-        "mnist.py",
+    result = run_command(
+        "train",
+        "mnist",
         "--conditional",
         "--ema=0.9",
         "--spectral_norm",
@@ -138,22 +153,23 @@ def test_conditional_example_with_every_stabilizer(mnist_dir, tmp_path):
     assert serve.structured_input_signature[1]["label"].dtype == tf.int32
 
     grid = tmp_path / "digits.png"
-    drawn = run("generate.py", f"--model={export}", f"--out={grid}")
+    drawn = run_command("generate", export, f"--out={grid}")
     assert drawn.returncode == 0, drawn.stderr[-2000:]
     assert "wrote 100 images" in drawn.stdout and grid.is_file()
-    bad = run("generate.py", f"--model={export}", "--label=12", f"--out={grid}")
-    assert bad.returncode == 1
+    bad = run_command("generate", export, "--label=12", f"--out={grid}")
+    assert bad.returncode == 2
     assert "label must be in [0, 10)" in bad.stderr and "Traceback" not in bad.stderr
 
 
 def test_mnist_example_rejects_label_smoothing_without_labels(tmp_path):
-    result = run(
-        "mnist.py",
+    result = run_command(
+        "train",
+        "mnist",
         "--loss=hinge",
         "--label_smoothing=0.1",
         "--steps_per_epoch=1",
         f"--output_dir={tmp_path}",
         "--noexport",
     )
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert "label_smoothing" in result.stderr and "Traceback" not in result.stderr

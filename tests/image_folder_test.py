@@ -14,7 +14,8 @@ import tensorflow as tf
 import keras_gans as kg
 
 from conftest import SHARED
-from conftest import run_python
+from conftest import run_command
+from conftest import run_script
 
 PHOTOS = os.path.join(SHARED, "style", "photo2monet", "trainA")
 FASHION = "/usr/share/datasets/fashion-mnist"
@@ -230,7 +231,7 @@ def test_images_example_trains_and_exports_a_non_square_generator(tmp_path, phot
     for i, photo in enumerate(photos):
         write(folder / f"{i}.jpg", photo, "jpg")
     export_dir = tmp_path / "export"
-    result = run_python(
+    result = run_script(
         "examples/images.py",
         f"--data_dir={folder}",
         "--image_size=16x24",
@@ -259,7 +260,7 @@ def test_images_example_trains_and_exports_a_non_square_generator(tmp_path, phot
 @pytest.mark.slow
 def test_images_example_conditional_on_class_folders(tmp_path, fashion_folder):
     export_dir = tmp_path / "export"
-    result = run_python(
+    result = run_script(
         "examples/images.py",
         f"--data_dir={fashion_folder}",
         "--conditional",
@@ -287,7 +288,7 @@ def test_images_example_conditional_on_class_folders(tmp_path, fashion_folder):
     assert sorted(serve.structured_input_signature[1]) == ["label", "z"]
     images = serve(z=tf.zeros([2, 16]), label=tf.constant([0, 2]))["images"]
     assert images.shape == (2, 28, 28, 1)
-    drawn = run_python("examples/generate.py", f"--model={version}", f"--out={tmp_path / 'g.png'}")
+    drawn = run_command("generate", version, f"--out={tmp_path / 'g.png'}")
     assert drawn.returncode == 0, drawn.stderr[-2000:]
     assert "wrote 30 images" in drawn.stdout  # 3 classes x 10 columns
 

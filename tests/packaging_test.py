@@ -103,6 +103,11 @@ def test_installed_package_evaluates_with_its_packaged_classifier(installed, mni
     # hundreds, see evaluation_test).
     assert results["fcd"] < 20 and results["coverage"] == 1.0
     assert results["extractor"].startswith("classifier:mnist")
+    # The console script the wheel declares.
+    script = site / "bin" / "keras-gans"
+    assert script.is_file()
+    listed = run(script, "--help")
+    assert listed.returncode == 0 and "train-classifier" in listed.stdout
     # Nothing was written inside the installed package.
     assert sorted(os.listdir(site / "keras_gans" / "assets")) == [
         "fashion_mnist_classifier",

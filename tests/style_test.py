@@ -11,7 +11,7 @@ import tensorflow as tf
 import keras_gans as kg
 
 from conftest import SHARED
-from conftest import run_python
+from conftest import run_script
 
 STYLE = os.path.join(SHARED, "style", "photo2monet")
 
@@ -198,7 +198,7 @@ def test_export_round_trip_at_two_sizes(tmp_path, quantization, tolerance):
 
 @pytest.mark.slow
 def test_style_example_and_stylize_end_to_end(style_dirs, tmp_path):
-    result = run_python(
+    result = run_script(
         "examples/style_transfer.py",
         f"--content_dir={style_dirs['trainA']}",
         f"--style_dir={style_dirs['trainB']}",
@@ -222,7 +222,7 @@ def test_style_example_and_stylize_end_to_end(style_dirs, tmp_path):
 
     photo = sorted(os.listdir(style_dirs["testA"]))[0]
     out = tmp_path / "stylized"
-    result = run_python(
+    result = run_script(
         "examples/stylize.py",
         f"--model={model}",
         f"--output_dir={out}",
@@ -245,11 +245,11 @@ def test_missing_tfds_data_is_a_clear_error(tmp_path):
 def test_example_reports_an_empty_folder_without_a_traceback(style_dirs, tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()
-    result = run_python(
+    result = run_script(
         "examples/style_transfer.py",
         f"--content_dir={style_dirs['trainA']}",
         f"--style_dir={empty}",
         f"--output_dir={tmp_path / 'run'}",
     )
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert str(empty) in result.stderr and "Traceback" not in result.stderr

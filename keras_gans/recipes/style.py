@@ -156,6 +156,13 @@ def figure_images(content_dir, style_dir, count, size):
     )
 
 
+def resolve_config(config=None, **overrides):
+    """`config` (or the preset `model` names: `DEFAULT` or `CYCLE_GAN`) with
+    the non-`None` overrides."""
+    base = config or PRESETS["cycle_gan" if overrides.get("model") == "cycle_gan" else "default"]
+    return base.with_overrides(**overrides)
+
+
 def train(config=None, callbacks=(), **overrides):
     """Trains, draws, plots and exports a style-transfer GAN.
 
@@ -170,8 +177,7 @@ def train(config=None, callbacks=(), **overrides):
         A `keras_gans.recipes.plumbing.run.TrainResult`.
     """
     started = time.perf_counter()
-    base = config or PRESETS["cycle_gan" if overrides.get("model") == "cycle_gan" else "default"]
-    config = base.with_overrides(**overrides)
+    config = resolve_config(config, **overrides)
     if (config.content_dir is None) != (config.style_dir is None):
         raise ValueError("Pass both `content_dir` and `style_dir`, or neither (TFDS).")
     name = config.run_name

@@ -152,12 +152,23 @@ class Run:
         keras_path = save_atomically(gan, os.path.join(self.output_dir, "gan.keras"))
         export_path, tflite_paths = None, []
         if config.export and self.chief:
+            # Where the export came from, for `keras-gans info`.
+            training = {
+                "run": self.name,
+                "output_dir": os.path.abspath(self.output_dir),
+                "settings": {k: v for k, v in config.to_dict().items() if k != "verbose"},
+                "epochs_run": self.summary.get("epochs_run"),
+                "last_evaluation": evaluations[-1] if evaluations else None,
+            }
             export_path, tflite_paths = export.export_generator(
                 gan.sampling_generator,
                 config.export_dir,
                 self.name,
                 tflite_files=config.tflite,
-                assets=assets,
+                assets={
+                    **(assets or {}),
+                    export.TRAINING_ASSET: json.dumps(training, indent=1, default=str),
+                },
                 contract=contract,
             )
         result = TrainResult(

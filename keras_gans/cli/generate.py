@@ -1,0 +1,133 @@
+"""`keras-gans generate EXPORT`: images from an exported noise generator."""
+
+import os
+
+import numpy as np
+import tensorflow as tf
+from absl import flags
+
+from keras_gans import export
+from keras_gans import plotting
+from keras_gans.cli.common import UsageError
+from keras_gans.cli.common import parse
+from keras_gans.cli.common import report
+
+SUMMARY = "Draw images from an exported generator: a grid, PNG files or a .npy."
+USAGE = "keras-gans generate EXPORT [--num=64] [--label=N] [--out=grid.png|DIR|FILE.npy]"
+
+
+def define(flag_values):
+    options = dict(flag_values=flag_values)
+    flags.DEFINE_string(
+        "model", None, "The export (same as EXPORT): a SavedModel or model directory.", **options
+    )
+    flags.DEFINE_integer("num", 64, "Number of images.", lower_bound=1, **options)
+    flags.DEFINE_integer("seed", 0, "Noise seed; the same seed draws the same images.", **options)
+    flags.DEFINE_string(
+        "out",
+        "grid.png",
+        "A .png (a grid), a .npy (uint8 images, (n, h, w, c)) or a folder (one PNG each).",
+        **options,
+    )
+    flags.DEFINE_integer("label", None, "Conditional exports: draw only this class.", **options)
+    flags.DEFINE_integer(
+        "num_classes",
+        None,
+        "Conditional exports: classes, one grid row each (at most 10 rows). Default: the "
+        "export's assets/class_names.json, else 10.",
+        **options,
+    )
+    flags.DEFINE_bool(
+        "interpolate",
+        False,
+        "Draw --num images along the straight line from seed's noise to seed+1's.",
+        **options,
+    )
+
+
+def noise_generator(path):
+    """`(saved_model_dir, signature)` of a noise-to-image export, or a UsageError."""
+    try:
+        path, serve = export.load_serving(path)
+    except FileNotFoundError as e:
+        raise UsageError(e) from None
+    inputs = serve.structured_input_signature[1] if serve is not None else {}
+    if "z" not in inputs:
+        takes = ", ".join(sorted(inputs)) or "nothing"
+        raise UsageError(
+            f"{path} is not a noise generator (its serving_default takes {takes}, not z): "
+            "`keras-gans apply` runs image-to-image exports."
+        )
+    return path, serve
+
+
+def draw(serve, path, num, seed=0, label=None, num_classes=None, interpolate=False):
+    """`(images uint8, grid rows or None)` drawn from a noise export."""
+    inputs = serve.structured_input_signature[1]
+    latent_dim = inputs["z"].shape[-1]
+    rng = np.random.default_rng(seed)
+    rows = None
+    if interpolate:
+        start, end = rng.standard_normal((2, latent_dim))
+        steps = np.linspace(0.0, 1.0, num)[:, None]
+        z = (1 - steps) * start + steps * end
+        rows = 1
+    else:
+        z = rng.standard_normal((num, latent_dim))
+    feeds = {"z": tf.constant(z, tf.float32)}
+    if "label" in inputs:
+        if label is None and not interpolate:
+            # One row per class, the same noise down each column.
+            rows = min(10, num_classes or len(export.class_names(path) or range(10)))
+            feeds["z"] = tf.constant(np.tile(z[:10], (rows, 1)), tf.float32)
+            labels = np.repeat(np.arange(rows), 10)
+        else:
+            labels = np.full(len(z), label or 0)
+        feeds["label"] = tf.constant(labels, tf.int32)
+    try:
+        return serve(**feeds)["images"].numpy(), rows
+    except tf.errors.InvalidArgumentError as e:
+        lines = e.message.splitlines()
+        raise UsageError(
+            next((line for line in lines if "label must be" in line), lines[0]).strip()
+        ) from None
+
+
+def write(images, out, rows=None):
+    """Writes `images` to `out`: a .png grid, a .npy, or a folder of PNGs."""
+    if out.endswith(".npy"):
+        np.save(out, images)
+    elif out.lower().endswith(".png"):
+        plotting.save_image_grid(images, out, rows=rows)
+    else:
+        os.makedirs(out, exist_ok=True)
+        for i, image in enumerate(images):
+            tf.io.write_file(os.path.join(out, f"{i:05d}.png"), tf.io.encode_png(image))
+
+
+def main(args):
+    parsed = parse("keras-gans generate", USAGE, args, define)
+    if parsed is None:
+        return 0
+    options, positional = parsed
+    if len(positional) > 1 or (positional and options.model):
+        raise UsageError("name one export: `keras-gans generate EXPORT`.")
+    model = positional[0] if positional else options.model
+    if not model:
+        raise UsageError("name the export: `keras-gans generate EXPORT` (a SavedModel directory).")
+    path, serve = noise_generator(model)
+    images, rows = draw(
+        serve,
+        path,
+        options.num,
+        options.seed,
+        options.label,
+        options.num_classes,
+        options.interpolate,
+    )
+    try:
+        write(images, options.out, rows)
+    except OSError as e:
+        return report(f"cannot write {options.out}: {e}")
+    print(f"wrote {len(images)} images from {path} to {options.out}")
+    return 0

@@ -1,0 +1,81 @@
+"""`keras-gans info EXPORT`: what an export is and where it came from."""
+
+import json
+
+from keras_gans import export
+from keras_gans.cli.common import UsageError
+from keras_gans.cli.common import parse
+
+SUMMARY = "Describe an export: its contract, shapes, classes and training run."
+USAGE = "keras-gans info EXPORT"
+
+
+def describe(path):
+    """A JSON-friendly description of the export at `path`."""
+    try:
+        directory, serve = export.load_serving(path)
+    except FileNotFoundError as e:
+        raise UsageError(e) from None
+    if serve is None:
+        raise UsageError(f"{directory} has no serving_default signature: not a keras_gans export.")
+
+    def spec(tensor):
+        return {"dtype": tensor.dtype.name, "shape": tensor.shape.as_list()}
+
+    inputs = serve.structured_input_signature[1]
+    outputs = serve.structured_outputs
+    kind = (
+        "noise"
+        if "z" in inputs
+        else next(
+            (
+                k
+                for k, key in (
+                    ("style", "stylized"),
+                    ("super_resolution", "upscaled"),
+                    ("inpainting", "inpainted"),
+                )
+                if key in outputs
+            ),
+            "unknown",
+        )
+    )
+    return {
+        "path": directory,
+        "versions": export.versions(path),  # none when `path` is one version
+        "contract": kind,
+        "inputs": {name: spec(t) for name, t in inputs.items()},
+        "outputs": {name: spec(t) for name, t in outputs.items()},
+        "class_names": export.class_names(directory),
+        "training": export.read_asset(directory, export.TRAINING_ASSET),
+    }
+
+
+def main(args):
+    parsed = parse("keras-gans info", USAGE, args, lambda flag_values: None)
+    if parsed is None:
+        return 0
+    _, positional = parsed
+    if len(positional) != 1:
+        raise UsageError(f"name one export: `{USAGE}`.")
+    about = describe(positional[0])
+    print(f"{about['path']}: a {about['contract']} export")
+    for side in ("inputs", "outputs"):
+        for name, spec in about[side].items():
+            print(f"  {side[:-1]:<6} {name}: {spec['dtype']} {spec['shape']}")
+    if about["class_names"]:
+        print(f"  classes: {', '.join(map(str, about['class_names']))}")
+    training = about["training"]
+    if training:
+        print(
+            f"  trained by run {training['run']} ({training['output_dir']}), "
+            f"{training['epochs_run']} epochs"
+        )
+        last = training.get("last_evaluation")
+        if last:
+            print(
+                f"  last evaluation: FCD {last['fcd']:.3f} (epoch {last['epoch']}, "
+                f"{last['num_samples']} samples)"
+            )
+    print(json.dumps(about, default=str))
+    return 0

@@ -1,0 +1,89 @@
+"""`keras-gans train JOB [flags]`: one of the recipes, its flags generated
+from its config (`keras_gans.recipes.<job>`)."""
+
+import json
+
+from absl import flags
+
+from keras_gans.cli.common import BAD_INPUT
+from keras_gans.cli.common import FAILED
+from keras_gans.cli.common import UsageError
+from keras_gans.cli.common import parse
+from keras_gans.cli.common import report
+from keras_gans.cli.common import suggest
+from keras_gans.recipes import images
+from keras_gans.recipes import inpainting
+from keras_gans.recipes import mnist
+from keras_gans.recipes import style
+from keras_gans.recipes import super_resolution
+from keras_gans.recipes.plumbing import run as run_lib
+from keras_gans.recipes.plumbing import settings
+
+SUMMARY = "Train a GAN: mnist, images (your folder), style, super-resolution, inpainting."
+
+# Job name -> (recipe module, what it trains).
+JOBS = {
+    "mnist": (mnist, "MNIST or Fashion-MNIST (DCGAN, MLP or the founding recipe)."),
+    "images": (images, "Your own folder of images (flat, or one subfolder per class)."),
+    "style": (style, "Style transfer (or CycleGAN) between two folders of images."),
+    "super-resolution": (super_resolution, "x4 super-resolution from folders of photos."),
+    "inpainting": (inpainting, "Filling holes in photos, scored against OpenCV's Telea."),
+}
+
+
+def config_class(job):
+    """The config dataclass of a job module."""
+    return type(next(iter(job.PRESETS.values())))
+
+
+def resolve_config(job, overrides):
+    """The settings `job.train(**overrides)` starts from."""
+    if hasattr(job, "resolve_config"):
+        return job.resolve_config(**overrides)
+    return job.DEFAULT.with_overrides(**overrides)
+
+
+def _usage():
+    lines = ["usage: keras-gans train JOB [flags]", "", "jobs:"]
+    lines += [f"  {name:<17} {about}" for name, (_, about) in JOBS.items()]
+    lines += ["", "`keras-gans train JOB --help` lists the job's flags and defaults."]
+    return "\n".join(lines)
+
+
+def main(args):
+    if not args or args[0] in ("-h", "--help"):
+        print(_usage())
+        return 0 if args else BAD_INPUT
+    name = args[0]
+    if name not in JOBS:
+        raise UsageError(f"unknown job {name!r}.{suggest(name, JOBS)} Jobs: {', '.join(JOBS)}.")
+    job = JOBS[name][0]
+    config_type = config_class(job)
+
+    def define(flag_values):
+        settings.define_flags(config_type, job.PRESETS, flag_values=flag_values, skip=("verbose",))
+        flags.DEFINE_bool(
+            "dry_run",
+            False,
+            "Print the settings the run would start from (JSON) and exit.",
+            flag_values=flag_values,
+        )
+
+    parsed = parse(f"keras-gans train {name}", f"keras-gans train {name} [flags]", args[1:], define)
+    if parsed is None:
+        return 0
+    flag_values, positional = parsed
+    if positional:
+        raise UsageError(f"unexpected arguments {positional}: `train` takes flags only.")
+    try:
+        overrides = settings.overrides_from_flags(config_type, flag_values)
+        if flag_values.dry_run:
+            print(json.dumps(resolve_config(job, overrides).to_dict(), indent=1))
+            return 0
+        result = job.train(**overrides)
+    except (ValueError, FileNotFoundError) as e:
+        return report(e)
+    except (FloatingPointError, RuntimeError) as e:  # a diverged or failed run
+        return report(e, FAILED)
+    run_lib.print_result(result)
+    return 0

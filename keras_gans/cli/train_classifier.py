@@ -1,0 +1,131 @@
+r"""`keras-gans train-classifier`: an evaluation classifier, saved with its
+accuracy and hash.
+
+    keras-gans train-classifier --output_dir=my_mnist_classifier          # MNIST
+    keras-gans train-classifier --dataset=fashion_mnist \
+        --data_dir=/usr/share/datasets/fashion-mnist
+    keras-gans train-classifier --data_dir=my_classes/ --output_dir=my_classifier
+
+Writes `<output_dir>/classifier.weights.h5` and `<output_dir>/metadata.json`
+(default output_dir for MNIST-style data: `saved_models/<dataset>_classifier`
+under the current directory; the evaluator reads it with `--classifier_dir` or
+`$KERAS_GANS_CLASSIFIER_DIR`, else the classifier packaged in
+`keras_gans/assets/`). MNIST and Fashion-MNIST come from the same
+`keras_gans.data.mnist` pipeline as the GANs; a folder is read with
+`keras_gans.data.load_image_folder`, a tenth of each class held out to measure
+the accuracy.
+"""
+
+from absl import flags
+
+from keras_gans.cli.common import UsageError
+from keras_gans.cli.common import parse
+from keras_gans.cli.common import report
+from keras_gans.data.image_folder import list_images
+from keras_gans.data.image_folder import parse_image_size
+from keras_gans.evaluation.classifier_training import FOLDER_EPOCHS
+from keras_gans.evaluation.classifier_training import MNIST_EPOCHS
+from keras_gans.evaluation.classifier_training import holds_class_folders
+from keras_gans.evaluation.classifier_training import train
+from keras_gans.evaluation.classifier_training import train_on_folder
+
+SUMMARY = "Train an evaluation classifier on MNIST-style data or class folders."
+USAGE = "keras-gans train-classifier [--data_dir=DIR] [--output_dir=DIR] [flags]"
+
+
+def define(flag_values):
+    flags.DEFINE_enum(
+        "dataset",
+        None,
+        ["mnist", "fashion_mnist", "folder"],
+        "Data set. Unset: folder when --data_dir holds one subfolder of images per class, "
+        "else mnist.",
+        flag_values=flag_values,
+    )
+    flags.DEFINE_string(
+        "data_dir",
+        None,
+        "A folder of class subfolders, or an IDX / TFDS directory for MNIST.",
+        flag_values=flag_values,
+    )
+    flags.DEFINE_string(
+        "output_dir",
+        None,
+        "Default: ./saved_models/<dataset>_classifier (required for folders).",
+        flag_values=flag_values,
+    )
+    flags.DEFINE_string(
+        "image_size",
+        None,
+        "Folders: N or HxW. Unset: chosen from the data (at most 64).",
+        flag_values=flag_values,
+    )
+    flags.DEFINE_integer(
+        "epochs",
+        None,
+        "Training epochs. Unset: 4 for MNIST-style data, 20 for folders.",
+        flag_values=flag_values,
+    )
+    flags.DEFINE_integer("batch_size", 128, "Batch size.", flag_values=flag_values)
+    flags.DEFINE_float(
+        "learning_rate", 1e-3, "Adam learning rate (cosine-decayed to 0).", flag_values=flag_values
+    )
+    flags.DEFINE_integer("seed", 0, "Seed.", flag_values=flag_values)
+    flags.DEFINE_float(
+        "min_accuracy",
+        0.0,
+        "Fail (nothing saved) below this test accuracy.",
+        flag_values=flag_values,
+    )
+
+
+def _holds_images(directory):
+    try:
+        return bool(list_images(directory))
+    except FileNotFoundError:
+        return False
+
+
+def main(args):
+    parsed = parse("keras-gans train-classifier", USAGE, args, define)
+    if parsed is None:
+        return 0
+    options, positional = parsed
+    if positional:
+        raise UsageError(f"unexpected arguments {positional}: train-classifier takes flags only.")
+    dataset = options.dataset or ("folder" if holds_class_folders(options.data_dir) else "mnist")
+    try:
+        if dataset != "folder" and options.data_dir and _holds_images(options.data_dir):
+            raise ValueError(
+                f"{options.data_dir} holds images but no class subfolders: an evaluation "
+                "classifier learns classes. Put each class's images in its own subfolder "
+                "(<data_dir>/<class name>/*.png) and pass that folder."
+            )
+        if dataset == "folder":
+            if not options.data_dir or not options.output_dir:
+                raise ValueError("Pass --data_dir (one subfolder per class) and --output_dir.")
+            metadata = train_on_folder(
+                options.data_dir,
+                options.output_dir,
+                parse_image_size(options.image_size),
+                options.epochs or FOLDER_EPOCHS,
+                options.batch_size,
+                options.learning_rate,
+                options.seed,
+                options.min_accuracy,
+            )
+        else:
+            metadata = train(
+                dataset,
+                options.data_dir,
+                options.output_dir,
+                options.epochs or MNIST_EPOCHS,
+                options.batch_size,
+                options.learning_rate,
+                options.seed,
+                options.min_accuracy,
+            )
+    except (ValueError, FileNotFoundError) as e:
+        return report(e)
+    print(f"test accuracy {metadata['test_accuracy']:.4f}, sha256 {metadata['sha256']}")
+    return 0

@@ -1,0 +1,108 @@
+"""`keras-gans`: dispatch, help, suggestions, dry runs and wrong kinds of
+export, in this process (`keras_gans.cli.main`)."""
+
+import json
+import os
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+import keras_gans as kg
+
+from conftest import REPO
+from conftest import run_command
+
+COMMITTED = os.path.join(REPO, "saved_models", "mnist_dcgan")
+
+
+def test_mistyped_commands_jobs_and_flags_name_the_nearest_one():
+    result = run_command("trian")
+    assert result.returncode == 2 and "Did you mean 'train'?" in result.stderr
+    result = run_command("train", "mnsit")
+    assert result.returncode == 2 and "Did you mean 'mnist'?" in result.stderr
+    result = run_command("train", "mnist", "--epoch=3")
+    assert result.returncode == 2 and "epochs" in result.stderr and "--help" in result.stderr
+    result = run_command("train", "mnist", "--epochs=three")
+    assert result.returncode == 2 and "epochs" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_help_lists_commands_jobs_and_each_jobs_flags():
+    result = run_command("--help")
+    assert result.returncode == 0
+    for name in ("train", "generate", "apply", "evaluate", "train-classifier", "info"):
+        assert f"  {name} " in result.stdout
+    jobs = run_command("train", "--help").stdout
+    assert all(job in jobs for job in ("mnist", "images", "super-resolution", "inpainting"))
+    flags = run_command("train", "images", "--help")
+    assert flags.returncode == 0
+    assert "--data_dir" in flags.stdout and "--[no]dry_run" in flags.stdout
+    assert "--content_dir" not in flags.stdout  # another job's flag
+    assert run_command().returncode == 2  # no command: the usage, and bad input
+
+
+def test_dry_run_prints_the_resolved_settings_without_training(tmp_path):
+    result = run_command("train", "mnist", "--arch=mlp", "--epochs=3", "--dry_run")
+    assert result.returncode == 0, result.stderr
+    settings = json.loads(result.stdout)
+    # The MLP preset's own values, with the one flag given.
+    assert settings["arch"] == "mlp" and settings["batch_size"] == 64 and settings["epochs"] == 3
+    style = json.loads(run_command("train", "style", "--model=cycle_gan", "--dry_run").stdout)
+    assert style["model"] == "cycle_gan"
+    bad = run_command("train", "images", "--loss=nope", "--dry_run")
+    assert bad.returncode == 2 and "loss" in bad.stderr
+
+
+def test_generate_and_info_on_the_committed_export(tmp_path):
+    grid = tmp_path / "grid.png"
+    drawn = run_command("generate", COMMITTED, "--num=9", f"--out={grid}")
+    assert drawn.returncode == 0, drawn.stderr
+    assert tf.io.decode_png(tf.io.read_file(str(grid))).numpy().std() > 5
+    array = run_command("generate", COMMITTED, "--num=5", f"--out={tmp_path / 'x.npy'}")
+    assert array.returncode == 0 and np.load(tmp_path / "x.npy").shape == (5, 28, 28, 1)
+    folder = run_command("generate", COMMITTED, "--num=3", f"--out={tmp_path / 'pngs'}")
+    assert folder.returncode == 0 and len(os.listdir(tmp_path / "pngs")) == 3
+    strip = run_command(
+        "generate", COMMITTED, "--num=6", "--interpolate", f"--out={tmp_path / 'line.npy'}"
+    )
+    line = np.load(tmp_path / "line.npy").astype(int)
+    assert strip.returncode == 0 and line.shape[0] == 6
+    # Neighbours along the line are closer than its two ends.
+    assert np.abs(line[1] - line[0]).mean() < np.abs(line[-1] - line[0]).mean()
+    info = run_command("info", COMMITTED)
+    assert info.returncode == 0, info.stderr
+    about = json.loads(info.stdout.strip().splitlines()[-1])
+    assert about["contract"] == "noise" and about["inputs"]["z"]["shape"][-1] == 100
+    assert about["outputs"]["images"]["dtype"] == "uint8"
+
+
+def test_a_command_given_the_wrong_kind_of_export_says_which_to_use(tmp_path):
+    generator = kg.networks.super_resolution_generator(filters=4, residual_blocks=1)
+    kg.export.export_generator(
+        generator, str(tmp_path), "sr", tflite_files=False, contract="super_resolution"
+    )
+    wrong = run_command("generate", tmp_path / "sr")
+    assert wrong.returncode == 2 and "keras-gans apply" in wrong.stderr
+    wrong = run_command("apply", COMMITTED, os.path.join(REPO, "docs", "mnist_dcgan_samples.png"))
+    assert wrong.returncode == 2 and "keras-gans generate" in wrong.stderr
+    missing = run_command("info", tmp_path / "nothing_here")
+    assert missing.returncode == 2 and "Traceback" not in missing.stderr
+    # apply on the right kind: x4, the inputs' names, any size.
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    tf.io.write_file(str(photos / "a.png"), tf.io.encode_png(np.zeros((10, 14, 3), np.uint8)))
+    done = run_command("apply", tmp_path / "sr", photos, f"--out={tmp_path / 'out'}")
+    assert done.returncode == 0, done.stderr
+    upscaled = tf.io.decode_png(tf.io.read_file(str(tmp_path / "out" / "a.png")))
+    assert upscaled.shape == (40, 56, 3)
+    assert run_command("apply", tmp_path / "sr", tmp_path / "no.png").returncode == 2
+
+
+@pytest.mark.slow
+def test_python_dash_m_keras_gans_runs_the_command():
+    from conftest import run_python
+
+    result = run_python("-m", "keras_gans", "train", "mnist", "--dry_run", "--epochs=2")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert json.loads(result.stdout)["epochs"] == 2
