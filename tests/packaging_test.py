@@ -113,3 +113,38 @@ def test_installed_package_evaluates_with_its_packaged_classifier(installed, mni
         "fashion_mnist_classifier",
         "mnist_classifier",
     ]
+
+
+def test_installed_command_trains_on_a_folder_and_draws_from_elsewhere(installed):
+    site, elsewhere, run = installed
+    style = os.path.join(os.path.dirname(REPO), "shared", "data", "style", "photo2monet", "testA")
+    if not os.path.isdir(style):
+        pytest.skip("the shared photos are not available")
+    photos = elsewhere / "my_photos"
+    photos.mkdir()
+    for name in sorted(os.listdir(style))[:12]:
+        shutil.copy(os.path.join(style, name), photos / name)
+    script = site / "bin" / "keras-gans"
+    trained = run(
+        script,
+        "train",
+        "images",
+        f"--data_dir={photos}",
+        "--image_size=16",
+        "--width=8",
+        "--latent_dim=8",
+        "--batch_size=4",
+        "--epochs=1",
+        "--steps_per_epoch=2",
+        "--notflite",
+    )
+    assert trained.returncode == 0, trained.stderr[-3000:]
+    # Relative defaults land in the working directory, never in the package.
+    export = elsewhere / "saved_models" / "my_photos"
+    assert (export / "1" / "saved_model.pb").is_file()
+    assert (elsewhere / "runs" / "my_photos" / "summary.json").is_file()
+    drawn = run(script, "generate", export, "--num=4", "--out=four.npy")
+    assert drawn.returncode == 0, drawn.stderr[-3000:]
+    assert np.load(elsewhere / "four.npy").shape == (4, 16, 16, 3)
+    wrong = run(script, "apply", export, photos)
+    assert wrong.returncode == 2 and "keras-gans generate" in wrong.stderr
