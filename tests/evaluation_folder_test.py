@@ -191,28 +191,28 @@ def test_inception_extractor_mechanics_with_random_weights(
     small = tmp_path / "small_classes"
     for folder in sorted(fashion_classes.iterdir()):
         (small / folder.name).mkdir(parents=True)
-        for i in range(8):
+        for i in range(3):
             shutil.copy(folder / f"{i}.png", small / folder.name / f"{i}.png")
     evaluator = evaluation.Evaluator(
         str(small), classifier_dir=str(fashion_classifier[0]), cache_dir=None
     )
     evaluator.extractor = extractor
-    images = data.load_image_folder(str(fashion_classes)).images[::12]
-    results = evaluator.evaluate(images, kid_subset_size=20, kid_subsets=3)
-    assert results["num_reference"] == 24
+    images = data.load_image_folder(str(fashion_classes)).images[::30]
+    results = evaluator.evaluate(images, kid_subset_size=6, kid_subsets=2)
+    assert results["num_reference"] == 9 and results["num_samples"] == 12
     assert results["extractor"] == "inception_v3:random-weights"
     assert results["input_resize"] == "bilinear 28x28 -> 299x299"
     assert "coverage" not in results and np.isfinite(results["fd"])
     table = evaluation.evaluator.format_table(results)
     assert "FD (lower is better)" in table and "class coverage" not in table
     # A grey reference is prepared the way the samples are (repeated to RGB).
-    np.save(tmp_path / "grey.npy", images[:12])
+    np.save(tmp_path / "grey.npy", images[:6])
     evaluator = evaluation.Evaluator(
         str(tmp_path / "grey.npy"), classifier_dir=str(fashion_classifier[0]), cache_dir=None
     )
     evaluator.extractor = extractor
-    grey = evaluator.evaluate(images[12:], kid_subset_size=8, kid_subsets=2)
-    assert grey["num_reference"] == 12 and np.isfinite(grey["fd"])
+    grey = evaluator.evaluate(images[6:], kid_subset_size=4, kid_subsets=2)
+    assert grey["num_reference"] == 6 and np.isfinite(grey["fd"])
 
 
 def test_no_evaluation_path_reaches_the_network(

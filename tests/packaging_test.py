@@ -89,13 +89,16 @@ def test_installed_package_evaluates_with_its_packaged_classifier(installed, mni
 
     images, _ = kg.data.load_idx(mnist_dir, "test")
     np.save(elsewhere / "digits.npy", images[:500])
-    where = run(
-        "-c", "import keras_gans.evaluation.classifier as c; print(c.default_classifier_dir())"
+    # One process: where the classifier is found, then `python -m keras_gans.evaluate`.
+    scored = run(
+        "-c",
+        "import runpy, sys; import keras_gans.evaluation.classifier as c; "
+        "print(c.default_classifier_dir()); "
+        "sys.argv = ['evaluate', 'digits.npy', '--num_samples=500']; "
+        "runpy.run_module('keras_gans.evaluate', run_name='__main__')",
     )
-    assert where.returncode == 0, where.stderr[-3000:]
-    assert where.stdout.strip().startswith(str(site)), where.stdout
-    scored = run("-m", "keras_gans.evaluate", "digits.npy", "--num_samples=500")
     assert scored.returncode == 0, scored.stderr[-3000:]
+    assert scored.stdout.splitlines()[0].startswith(str(site)), scored.stdout[:500]
     assert "FCD" in scored.stdout and "skipping" not in scored.stdout
     results = json.loads(scored.stdout.strip().splitlines()[-1])
     # 500 real test digits against the test set: every class there, and an
