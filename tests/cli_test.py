@@ -9,6 +9,7 @@ import pytest
 import tensorflow as tf
 
 import keras_gans as kg
+from keras_gans.cli import train as cli_train
 
 from conftest import REPO
 from conftest import run_command
@@ -106,3 +107,42 @@ def test_python_dash_m_keras_gans_runs_the_command():
     result = run_python("-m", "keras_gans", "train", "mnist", "--dry_run", "--epochs=2")
     assert result.returncode == 0, result.stderr[-2000:]
     assert json.loads(result.stdout)["epochs"] == 2
+
+
+@pytest.mark.slow
+def test_a_rerun_resumes_a_finished_run_is_left_alone_and_fresh_starts_over(tmp_path, mnist_dir):
+    out = tmp_path / "run"
+    args = [
+        "train",
+        "mnist",
+        "--arch=mlp",
+        "--g_hidden=16",
+        "--d_hidden=16",
+        "--latent_dim=8",
+        "--batch_size=8",
+        "--epochs=2",
+        "--steps_per_epoch=2",
+        "--evaluate_every=0",
+        "--noexport",
+        f"--data_dir={mnist_dir}",
+        f"--output_dir={out}",
+    ]
+    first = run_command(*args)
+    assert first.returncode == 0, first.stderr
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["config"]["backup_dir"] == str(out / "backup")
+    assert not (out / "backup").exists()  # a finished run keeps no backup
+    again = run_command(*args)
+    assert again.returncode == 0 and "holds a finished run" in again.stdout
+    assert "trained in" not in again.stdout
+    # A backup left by an interrupted run: the same command resumes from it.
+    (out / "backup").mkdir()
+    (out / "backup" / "training_metadata.json").write_text(json.dumps({"epoch": 1, "batch": -1}))
+    planned, message, finished = cli_train.plan_backup(
+        kg.recipes.mnist.resolve_config(output_dir=str(out)), {}, fresh=False
+    )
+    assert "resuming" in message and "epoch 1" in message and not finished
+    assert planned["backup_dir"] == str(out / "backup")
+    fresh = run_command(*args, "--fresh")
+    assert fresh.returncode == 0 and "trained in" in fresh.stdout
+    assert json.loads((out / "summary.json").read_text())["epochs_run"] == 2

@@ -1,4 +1,6 @@
-"""A run killed mid-way and restarted ends with the weights of an uninterrupted run."""
+"""A run killed mid-way and started again with the same command ends with the
+weights of an uninterrupted run: the command backs up into <output_dir>/backup
+by default and a rerun resumes from it."""
 
 import json
 import os
@@ -16,7 +18,7 @@ from conftest import REPO
 pytestmark = pytest.mark.slow
 
 
-def command(mnist_dir, out, backup):
+def command(mnist_dir, out):
     return [
         sys.executable,
         os.path.join(REPO, "examples", "mnist.py"),
@@ -30,7 +32,6 @@ def command(mnist_dir, out, backup):
         "--batch_size=16",
         f"--data_dir={mnist_dir}",
         f"--output_dir={out}",
-        f"--backup_dir={backup}",
         "--evaluate_every=0",
         "--noexport",
     ]
@@ -50,12 +51,12 @@ def run(args, **kwargs):
 
 
 def test_killed_run_resumes_to_the_uninterrupted_result(mnist_dir, tmp_path):
-    reference = run(command(mnist_dir, tmp_path / "ref", tmp_path / "ref_backup"))
+    reference = run(command(mnist_dir, tmp_path / "ref"))
     assert reference.wait(timeout=300) == 0, reference.stdout.read()[-3000:]
 
-    args = command(mnist_dir, tmp_path / "run", tmp_path / "backup")
+    args = command(mnist_dir, tmp_path / "run")
     victim = run(args)
-    metadata = tmp_path / "backup" / "training_metadata.json"
+    metadata = tmp_path / "run" / "backup" / "training_metadata.json"
     deadline = time.time() + 240
     while time.time() < deadline and victim.poll() is None:
         if metadata.is_file():
@@ -75,9 +76,10 @@ def test_killed_run_resumes_to_the_uninterrupted_result(mnist_dir, tmp_path):
     resumed = run(args)
     output = resumed.communicate(timeout=300)[0]
     assert resumed.returncode == 0, output[-3000:]
+    assert f"resuming {tmp_path / 'run'} from its backup after epoch {resumed_from}" in output
     summary = json.loads((tmp_path / "run" / "summary.json").read_text())
     assert len(summary["history"]["g_loss"]) == 6 - resumed_from  # only the remaining epochs ran
-    assert not (tmp_path / "backup").exists()  # removed after a complete run
+    assert not (tmp_path / "run" / "backup").exists()  # removed after a complete run
 
     ref = keras.saving.load_model(str(tmp_path / "ref" / "gan.keras"))
     got = keras.saving.load_model(str(tmp_path / "run" / "gan.keras"))

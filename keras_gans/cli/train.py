@@ -2,6 +2,8 @@
 from its config (`keras_gans.recipes.<job>`)."""
 
 import json
+import os
+import shutil
 
 from absl import flags
 
@@ -18,6 +20,7 @@ from keras_gans.recipes import style
 from keras_gans.recipes import super_resolution
 from keras_gans.recipes.plumbing import run as run_lib
 from keras_gans.recipes.plumbing import settings
+from keras_gans.utils import keras_internals
 
 SUMMARY = "Train a GAN: mnist, images (your folder), style, super-resolution, inpainting."
 
@@ -41,6 +44,40 @@ def resolve_config(job, overrides):
     if hasattr(job, "resolve_config"):
         return job.resolve_config(**overrides)
     return job.DEFAULT.with_overrides(**overrides)
+
+
+BACKUP_FOLDER = "backup"
+
+
+def plan_backup(config, overrides, fresh):
+    """How a rerun of the same command goes on: `(overrides, message, finished)`.
+
+    Jobs that can resume (a `backup_dir` setting: mnist, images) back up into
+    `<output_dir>/backup` unless told otherwise, so running the command
+    again continues from the last epoch; a folder whose run finished (its
+    `summary.json`, no backup) is left alone unless `fresh`. Multi-worker
+    runs keep their explicit `--backup_dir` (each worker must name one).
+    """
+    fields = config.to_dict()
+    if "backup_dir" not in fields or config.strategy == "multi_worker":
+        return overrides, None, False
+    output_dir = config.output_dir or os.path.join("runs", config.run_name)
+    backup = overrides.get("backup_dir") or os.path.join(output_dir, BACKUP_FOLDER)
+    if fresh:
+        # Only the backup: earlier exports, pictures and summary stay until overwritten.
+        shutil.rmtree(backup, ignore_errors=True)
+        return {**overrides, "backup_dir": backup}, None, False
+    epoch = keras_internals.backup_epoch(backup)
+    if epoch:
+        message = f"resuming {output_dir} from its backup after epoch {epoch} (--fresh starts over)"
+        return {**overrides, "backup_dir": backup}, message, False
+    if os.path.isfile(os.path.join(output_dir, "summary.json")):
+        message = (
+            f"{output_dir} holds a finished run (summary.json): nothing to resume. Pass --fresh "
+            "to train it again, or another --output_dir."
+        )
+        return overrides, message, True
+    return {**overrides, "backup_dir": backup}, None, False
 
 
 def _usage():
@@ -68,6 +105,14 @@ def main(args):
             "Print the settings the run would start from (JSON) and exit.",
             flag_values=flag_values,
         )
+        if "backup_dir" in {f for f in config_type.__dataclass_fields__}:
+            flags.DEFINE_bool(
+                "fresh",
+                False,
+                "Start over instead of resuming the backup in <output_dir>/backup (a rerun of "
+                "the same command resumes; a finished run is left alone).",
+                flag_values=flag_values,
+            )
 
     parsed = parse(f"keras-gans train {name}", f"keras-gans train {name} [flags]", args[1:], define)
     if parsed is None:
@@ -79,6 +124,12 @@ def main(args):
         overrides = settings.overrides_from_flags(config_type, flag_values)
         if flag_values.dry_run:
             print(json.dumps(resolve_config(job, overrides).to_dict(), indent=1))
+            return 0
+        fresh = "fresh" in flag_values and flag_values.fresh
+        overrides, message, finished = plan_backup(resolve_config(job, overrides), overrides, fresh)
+        if message:
+            print(message)
+        if finished:
             return 0
         result = job.train(**overrides)
     except (ValueError, FileNotFoundError) as e:
