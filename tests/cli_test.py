@@ -146,3 +146,14 @@ def test_a_rerun_resumes_a_finished_run_is_left_alone_and_fresh_starts_over(tmp_
     fresh = run_command(*args, "--fresh")
     assert fresh.returncode == 0 and "trained in" in fresh.stdout
     assert json.loads((out / "summary.json").read_text())["epochs_run"] == 2
+
+
+def test_inpainting_without_opencv_names_the_extra_before_training(monkeypatch, tmp_path):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "cv2", None)  # what an install without the extra sees
+    result = run_command(
+        "train", "inpainting", f"--data_dir={tmp_path}", f"--output_dir={tmp_path}"
+    )
+    assert result.returncode == 2 and "keras_gans[editing]" in result.stderr
+    assert not os.listdir(tmp_path)  # nothing trained or written

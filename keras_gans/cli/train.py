@@ -132,7 +132,7 @@ def main(args):
         if finished:
             return 0
         result = job.train(**overrides)
-    except (ValueError, FileNotFoundError) as e:
+    except (ValueError, FileNotFoundError, ImportError) as e:
         return report(e)
     except (FloatingPointError, RuntimeError) as e:  # a diverged or failed run
         return report(e, FAILED)

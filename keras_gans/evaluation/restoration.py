@@ -78,20 +78,26 @@ def square_hole(height, width, size, rng):
     return mask, (top, left)
 
 
+def require_opencv():
+    """The `cv2` module, or an `ImportError` naming the extra that installs it."""
+    try:
+        # Optional: only the inpainting baseline needs OpenCV.
+        import cv2
+    except ImportError as e:
+        raise ImportError(
+            "The inpainting baseline (OpenCV's Telea) needs OpenCV: pip install "
+            "'keras_gans[editing]' (or opencv-python-headless)."
+        ) from e
+    return cv2
+
+
 def telea_inpaint(image, mask, radius=3):
     """OpenCV's Telea inpainting (Telea, 2004) of a uint8 RGB image.
 
     Raises:
         ImportError: OpenCV is missing; the message says how to install it.
     """
-    try:
-        # Optional: only the inpainting baseline needs OpenCV.
-        import cv2
-    except ImportError as e:
-        raise ImportError(
-            "The inpainting baseline needs OpenCV: pip install opencv-python-headless "
-            "(or pip install keras_gans[editing])."
-        ) from e
+    cv2 = require_opencv()
     return cv2.inpaint(np.ascontiguousarray(image), mask[..., 0], radius, cv2.INPAINT_TELEA)
 
 

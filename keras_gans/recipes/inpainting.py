@@ -120,4 +120,5 @@ def train(config=None, callbacks=(), **overrides):
     Returns:
         A `keras_gans.recipes.plumbing.run.TrainResult` with `scores`.
     """
+    restoration.require_opencv()  # before training, not at the first figure
     return editing.train(Inpainting((config or DEFAULT).with_overrides(**overrides)), callbacks)
