@@ -8,10 +8,10 @@ import numpy as np
 import tensorflow as tf
 from absl import flags
 
-from keras_gans import export
 from keras_gans import plotting
 from keras_gans.cli.common import FAILED
 from keras_gans.cli.common import UsageError
+from keras_gans.cli.common import load_export
 from keras_gans.cli.common import parse
 from keras_gans.data.image_folder import list_images
 
@@ -42,17 +42,19 @@ def define(flag_values):
     flags.DEFINE_bool("side_by_side", False, "Also write <name>_before_after.png.", **options)
 
 
+def contract_of(serve):
+    """The image-to-image contract (a key of `KINDS`) `serve` follows, or `None`."""
+    outputs = set(serve.structured_outputs) if serve is not None else set()
+    return next((kind for kind, (_, output) in KINDS.items() if output in outputs), None)
+
+
 def image_export(path):
     """`(saved_model_dir, signature, kind)` of an image-to-image export."""
-    try:
-        path, serve = export.load_serving(path)
-    except FileNotFoundError as e:
-        raise UsageError(e) from None
+    path, serve = load_export(path)
+    kind = contract_of(serve)
+    if kind is not None:
+        return path, serve, kind
     inputs = set(serve.structured_input_signature[1]) if serve is not None else set()
-    outputs = set(serve.structured_outputs) if serve is not None else set()
-    for kind, (_, output) in KINDS.items():
-        if output in outputs:
-            return path, serve, kind
     raise UsageError(
         f"{path} is not an image-to-image export (its serving_default takes "
         f"{', '.join(sorted(inputs)) or 'nothing'}): `keras-gans generate` draws from noise "

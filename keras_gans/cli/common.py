@@ -7,6 +7,8 @@ import sys
 
 from absl import flags
 
+from keras_gans import export
+
 # Exit codes: 0 done, 1 the work failed (a diverged run), 2 bad input (a flag,
 # a path, a kind of export): the line printed says what to fix.
 OK, FAILED, BAD_INPUT = 0, 1, 2
@@ -50,3 +52,12 @@ def report(error, code=BAD_INPUT):
     """Prints `error` as one line on stderr; returns `code`."""
     print(f"error: {error}", file=sys.stderr)
     return code
+
+
+def load_export(path):
+    """`(saved_model_dir, serving_default or None)` of an export; a missing
+    one is a `UsageError` naming the path."""
+    try:
+        return export.load_serving(path)
+    except FileNotFoundError as e:
+        raise UsageError(e) from None

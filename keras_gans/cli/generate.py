@@ -9,6 +9,7 @@ from absl import flags
 from keras_gans import export
 from keras_gans import plotting
 from keras_gans.cli.common import UsageError
+from keras_gans.cli.common import load_export
 from keras_gans.cli.common import parse
 from keras_gans.cli.common import report
 
@@ -47,10 +48,7 @@ def define(flag_values):
 
 def noise_generator(path):
     """`(saved_model_dir, signature)` of a noise-to-image export, or a UsageError."""
-    try:
-        path, serve = export.load_serving(path)
-    except FileNotFoundError as e:
-        raise UsageError(e) from None
+    path, serve = load_export(path)
     inputs = serve.structured_input_signature[1] if serve is not None else {}
     if "z" not in inputs:
         takes = ", ".join(sorted(inputs)) or "nothing"

@@ -3,7 +3,9 @@
 import json
 
 from keras_gans import export
+from keras_gans.cli.apply import contract_of
 from keras_gans.cli.common import UsageError
+from keras_gans.cli.common import load_export
 from keras_gans.cli.common import parse
 
 SUMMARY = "Describe an export: its contract, shapes, classes and training run."
@@ -12,10 +14,7 @@ USAGE = "keras-gans info EXPORT"
 
 def describe(path):
     """A JSON-friendly description of the export at `path`."""
-    try:
-        directory, serve = export.load_serving(path)
-    except FileNotFoundError as e:
-        raise UsageError(e) from None
+    directory, serve = load_export(path)
     if serve is None:
         raise UsageError(f"{directory} has no serving_default signature: not a keras_gans export.")
 
@@ -24,22 +23,7 @@ def describe(path):
 
     inputs = serve.structured_input_signature[1]
     outputs = serve.structured_outputs
-    kind = (
-        "noise"
-        if "z" in inputs
-        else next(
-            (
-                k
-                for k, key in (
-                    ("style", "stylized"),
-                    ("super_resolution", "upscaled"),
-                    ("inpainting", "inpainted"),
-                )
-                if key in outputs
-            ),
-            "unknown",
-        )
-    )
+    kind = "noise" if "z" in inputs else (contract_of(serve) or "unknown")
     return {
         "path": directory,
         "versions": export.versions(path),  # none when `path` is one version

@@ -58,8 +58,7 @@ def plan_backup(config, overrides, fresh):
     `summary.json`, no backup) is left alone unless `fresh`. Multi-worker
     runs keep their explicit `--backup_dir` (each worker must name one).
     """
-    fields = config.to_dict()
-    if "backup_dir" not in fields or config.strategy == "multi_worker":
+    if not hasattr(config, "backup_dir") or config.strategy == "multi_worker":
         return overrides, None, False
     output_dir = config.output_dir or os.path.join("runs", config.run_name)
     backup = overrides.get("backup_dir") or os.path.join(output_dir, BACKUP_FOLDER)
@@ -105,7 +104,7 @@ def main(args):
             "Print the settings the run would start from (JSON) and exit.",
             flag_values=flag_values,
         )
-        if "backup_dir" in {f for f in config_type.__dataclass_fields__}:
+        if "backup_dir" in config_type.__dataclass_fields__:
             flags.DEFINE_bool(
                 "fresh",
                 False,

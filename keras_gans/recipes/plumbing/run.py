@@ -3,19 +3,16 @@
 A recipe builds its data and its GAN, and a `Run` does the rest: `fit` with
 the NaN guard, the loss log and the time limit, then `finish`: loss curves,
 the `.keras` file (written atomically), the SavedModel and LiteRT exports
-(chief only), and `summary.json`. `example_main` is the whole `main` of an
-example script, and `print_result` what it prints.
+(chief only), and `summary.json`. `print_result` is what `keras-gans train`
+prints after a run.
 """
 
 import dataclasses
 import json
 import os
-import sys
 import time
 
 import keras
-from absl import app
-from absl import flags
 
 from keras_gans import export
 from keras_gans import plotting
@@ -23,7 +20,6 @@ from keras_gans.augment import PROBABILITY_METRIC as AUGMENT_PROBABILITY
 from keras_gans.callbacks import LossHistory
 from keras_gans.callbacks import StopAfterMinutes
 from keras_gans.callbacks import StopOnNonFiniteLoss
-from keras_gans.recipes.plumbing import settings
 from keras_gans.utils.saving import save_atomically
 
 
@@ -234,29 +230,3 @@ def print_result(result):
         print(f"SavedModel:  {result.export_path}")
     for path in result.tflite_paths:
         print(f"TFLite:      {path}")
-
-
-# Errors a recipe reports as one line: bad settings or data, a diverged run.
-USER_ERRORS = (ValueError, FileNotFoundError, FloatingPointError, RuntimeError)
-
-
-def example_main(train, config_class):
-    """The `main` of an example script whose flags come from `config_class`.
-
-    Trains with the settings given on the command line, prints where
-    everything went, and reports a bad setting or missing data as one
-    `error:` line (exit status 1) instead of a traceback.
-    """
-
-    def main(argv):
-        if len(argv) > 1:
-            raise app.UsageError(f"Unexpected arguments: {argv[1:]}")
-        try:
-            result = train(**settings.overrides_from_flags(config_class, flags.FLAGS))
-        except USER_ERRORS as e:
-            print(f"error: {e}", file=sys.stderr)
-            return 1
-        print_result(result)
-        return 0
-
-    return main
