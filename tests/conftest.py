@@ -43,49 +43,49 @@ class CommandResult:
         self.returncode, self.stdout, self.stderr = returncode, stdout, stderr
 
 
-def run_command(*args, cwd=None):
-    """Runs `keras-gans *args` in this process (no TensorFlow start-up to
-    pay); returns a `CommandResult`. Subprocesses stay for the tests whose
-    subject is the program itself (a wrapper script, the installed wheel)."""
+def _captured(call, argv=None):
+    """`call()` from the repository root with stdout and stderr captured (and
+    `sys.argv` set to `argv`); its exit status (an int or a `SystemExit`)
+    in a `CommandResult`."""
     import contextlib
     import io
 
-    from keras_gans import cli
-
     out, err = io.StringIO(), io.StringIO()
-    previous = os.getcwd()
+    previous, previous_argv = os.getcwd(), sys.argv
     try:
-        os.chdir(cwd or REPO)
+        os.chdir(REPO)
+        if argv is not None:
+            sys.argv = argv
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = cli.main([str(a) for a in args])
+            try:
+                code = call()
+            except SystemExit as e:
+                code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
     finally:
         os.chdir(previous)
-    return CommandResult(code, out.getvalue(), err.getvalue())
+        sys.argv = previous_argv
+    return CommandResult(code or 0, out.getvalue(), err.getvalue())
+
+
+def run_command(*args):
+    """Runs `keras-gans *args` in this process (no TensorFlow start-up to
+    pay); returns a `CommandResult`. Subprocesses stay for the tests whose
+    subject is the program itself (a wrapper script, the installed wheel)."""
+    from keras_gans import cli
+
+    return _captured(lambda: cli.main([str(a) for a in args]))
 
 
 def run_script(path, *args):
     """Runs the script `path` (e.g. `examples/images.py`) with `args` as its
     command line in this process (`runpy`, as `python path args` would);
     returns a `CommandResult`."""
-    import contextlib
-    import io
     import runpy
 
-    out, err = io.StringIO(), io.StringIO()
-    previous, argv = os.getcwd(), sys.argv
-    code = 0
-    try:
-        os.chdir(REPO)
-        sys.argv = [str(path), *map(str, args)]
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            try:
-                runpy.run_path(str(path), run_name="__main__")
-            except SystemExit as e:
-                code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
-    finally:
-        os.chdir(previous)
-        sys.argv = argv
-    return CommandResult(code, out.getvalue(), err.getvalue())
+    def run():
+        runpy.run_path(str(path), run_name="__main__")  # exits through SystemExit
+
+    return _captured(run, argv=[str(path), *map(str, args)])
 
 
 def tiny_dcgan(seed=0, latent_dim=16, spectral_norm=False):

@@ -60,7 +60,7 @@ def plan_backup(config, overrides, fresh):
     """
     if not hasattr(config, "backup_dir") or config.strategy == "multi_worker":
         return overrides, None, False
-    output_dir = config.output_dir or os.path.join("runs", config.run_name)
+    output_dir = config.output_dir_for(config.run_name)
     backup = overrides.get("backup_dir") or os.path.join(output_dir, BACKUP_FOLDER)
     if fresh:
         # Only the backup: earlier exports, pictures and summary stay until overwritten.

@@ -181,7 +181,7 @@ def train(config=None, callbacks=(), **overrides):
     if (config.content_dir is None) != (config.style_dir is None):
         raise ValueError("Pass both `content_dir` and `style_dir`, or neither (TFDS).")
     name = config.run_name
-    output_dir = config.output_dir or os.path.join("runs", name)
+    output_dir = config.output_dir_for(name)
     config = config.replace(
         name=config.name or _style_name(config.style_dir), output_dir=output_dir
     )

@@ -129,9 +129,10 @@ def build_gan(config, task):
         filters=config.d_filters, input_channels=task.input_channels + 3
     )
     gan = Pix2Pix(task.generator(), discriminator, l1_weight=config.l1_weight, seed=config.seed)
+    g_learning_rate, d_learning_rate = config.learning_rates()
     gan.compile(
-        g_optimizer=keras.optimizers.Adam(config.learning_rates()[0], beta_1=config.beta_1),
-        d_optimizer=keras.optimizers.Adam(config.learning_rates()[1], beta_1=config.beta_1),
+        g_optimizer=keras.optimizers.Adam(g_learning_rate, beta_1=config.beta_1),
+        d_optimizer=keras.optimizers.Adam(d_learning_rate, beta_1=config.beta_1),
         loss=config.loss,
     )
     return gan
@@ -155,7 +156,7 @@ def train(task, callbacks=()):
             "Pass --data_dir: a folder of real images to train on (repeat the flag, or quote "
             "a glob, for several), e.g. --data_dir='../shared/data/style/*/train*'."
         )
-    output_dir = config.output_dir or os.path.join("runs", task.name)
+    output_dir = config.output_dir_for(task.name)
     config = task.config = config.replace(output_dir=output_dir)
     run = run_lib.Run(
         config,

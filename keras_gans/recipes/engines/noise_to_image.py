@@ -322,7 +322,7 @@ def _resolve(config, explicit, strategy):
     call. Settings in `explicit` are left for `compile` to refuse.
     """
     changes = {"mixed_precision": precision.resolve_mixed_precision(config.mixed_precision)}
-    output_dir = config.output_dir or os.path.join("runs", config.run_name)
+    output_dir = config.output_dir_for(config.run_name)
     if not distribute.is_chief(strategy):
         # Other workers keep their grids and gan.keras apart from the chief's.
         output_dir = os.path.join(output_dir, f"worker_{strategy.cluster_resolver.task_id}")

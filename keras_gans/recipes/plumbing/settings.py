@@ -19,6 +19,7 @@ define_flags(Config, {"default": Config()})
 """
 
 import dataclasses
+import os
 import sys
 import typing
 from typing import Optional
@@ -144,6 +145,10 @@ class TrainingConfig(RecipeConfig):
         True, "Also write <export_dir>/<run name>.tflite and its _float16 and _int8 variants."
     )
     verbose: str = setting("auto", "Keras progress output: auto, 0, 1 or 2.")
+
+    def output_dir_for(self, run_name):
+        """`output_dir`, or its default `runs/<run_name>`: where a run's files go."""
+        return self.output_dir or os.path.join("runs", run_name)
 
     def learning_rates(self):
         """`(generator, discriminator)` learning rates, with the fallbacks of the
