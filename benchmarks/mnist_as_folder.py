@@ -1,6 +1,6 @@
 r"""Writes MNIST or Fashion-MNIST as a folder of PNG files, one subfolder per class.
 
-The own-images results in the README train `examples/images.py` on such a
+The own-images results (docs/results/own-images.md) train `examples/images.py` on such a
 folder, so the folder loader, not the MNIST pipeline, feeds the GAN, and the
 project's classifiers can still score the samples. Subfolders are named
 `<label>_<class>` so that their sorted order is the label order the

@@ -12,7 +12,7 @@ real-vs-real floor.
     python benchmarks/time_to_quality.py --recipes=dcgan,dcgan_ema --minutes=3 \\
         --name=ablation                                          # compare stabilizers
 
-Recipes (see README, "Quality per CPU-minute"):
+Recipes (see docs/results/quality.md):
 
 - `founding`: the founding document's MLP recipe.
 - `mlp`: the project's MLP defaults.

@@ -5,7 +5,7 @@ r"""Train a GAN on MNIST, draw samples, plot losses, export for TF Serving.
     python examples/mnist.py --preset=founding    # the founding document's recipe
 
 Every flag is a field of `keras_gans.recipes.mnist.MnistConfig`; flags left
-unset take the preset's value for the chosen --arch (see the README's "Why
+unset take the preset's value for the chosen --arch (see the documentation's "Why
 these defaults"). Writes to --output_dir: samples_epoch_NNN.png (8x8 grid
 from fixed noise), loss_curves.png, gan.keras, summary.json (and tensorboard/
 with --tensorboard). Exports the generator to <export_dir>/mnist_<arch>/<version>/.

@@ -46,7 +46,9 @@ class DiffAugment(SavesSeedState, keras.layers.Layer):
 
     Example:
 
+    ```pycon
     >>> gan.compile(..., augment=keras_gans.augment.DiffAugment("translation,cutout"))
+    ```
     """
 
     def __init__(
@@ -167,11 +169,16 @@ class AdaptiveAugment(DiffAugment):
             Defaults to `20_000`: the paper's 500,000 suits runs of millions
             of images; CPU runs here see about a hundred thousand.
         initial_probability: float. Defaults to `0.0`.
-        translation_ratio, cutout_ratio, seed, **kwargs: as in `DiffAugment`.
+        translation_ratio: as in `DiffAugment`.
+        cutout_ratio: as in `DiffAugment`.
+        seed: as in `DiffAugment`.
+        **kwargs: as in `DiffAugment`.
 
     Example:
 
+    ```pycon
     >>> gan.compile(..., augment="ada")  # or AdaptiveAugment(target=0.6)
+    ```
     """
 
     def __init__(

@@ -11,6 +11,7 @@ import zipfile
 
 import numpy as np
 import pytest
+import tensorflow as tf
 
 from conftest import REPO
 
@@ -151,3 +152,30 @@ def test_installed_command_trains_on_a_folder_and_draws_from_elsewhere(installed
     assert np.load(elsewhere / "four.npy").shape == (4, 16, 16, 3)
     wrong = run(script, "apply", export, photos)
     assert wrong.returncode == 2 and "keras-gans generate" in wrong.stderr
+    # An image-to-image job and `apply` on its export, from the same place:
+    # one step of x4 super-resolution, then every photo upscaled at full size.
+    upscaler = run(
+        script,
+        "train",
+        "super-resolution",
+        f"--data_dir={photos}",
+        "--image_size=32",
+        "--batch_size=2",
+        "--epochs=1",
+        "--steps_per_epoch=1",
+        "--filters=8",
+        "--residual_blocks=1",
+        "--d_filters=8,16",
+        "--figure_images=1",
+        "--crop_size=32",
+        "--notflite",
+    )
+    assert upscaler.returncode == 0, upscaler.stderr[-3000:]
+    applied = run(
+        script, "apply", elsewhere / "saved_models" / "super_resolution", photos, "--out=up"
+    )
+    assert applied.returncode == 0, applied.stderr[-3000:]
+    outputs = sorted(os.listdir(elsewhere / "up"))
+    assert len(outputs) == 12
+    upscaled = tf.io.decode_png(tf.io.read_file(str(elsewhere / "up" / outputs[0])))
+    assert upscaled.shape == (1024, 1024, 3)  # the 256x256 photo, x4

@@ -12,6 +12,10 @@ SUMMARY = "Describe an export: its contract, shapes, classes and training run."
 USAGE = "keras-gans info EXPORT"
 
 
+def define(flag_values):
+    """`info` takes no flags."""
+
+
 def describe(path):
     """A JSON-friendly description of the export at `path`."""
     directory, serve = load_export(path)
@@ -36,7 +40,7 @@ def describe(path):
 
 
 def main(args):
-    parsed = parse("keras-gans info", USAGE, args, lambda flag_values: None)
+    parsed = parse("keras-gans info", USAGE, args, define)
     if parsed is None:
         return 0
     _, positional = parsed

@@ -79,20 +79,9 @@ def plan_backup(config, overrides, fresh):
     return {**overrides, "backup_dir": backup}, None, False
 
 
-def _usage():
-    lines = ["usage: keras-gans train JOB [flags]", "", "jobs:"]
-    lines += [f"  {name:<17} {about}" for name, (_, about) in JOBS.items()]
-    lines += ["", "`keras-gans train JOB --help` lists the job's flags and defaults."]
-    return "\n".join(lines)
-
-
-def main(args):
-    if not args or args[0] in ("-h", "--help"):
-        print(_usage())
-        return 0 if args else BAD_INPUT
-    name = args[0]
-    if name not in JOBS:
-        raise UsageError(f"unknown job {name!r}.{suggest(name, JOBS)} Jobs: {', '.join(JOBS)}.")
+def job_flags(name):
+    """`define(flag_values)` of `keras-gans train <name>`: the job's config
+    fields, `--dry_run`, and `--fresh` where the job can resume."""
     job = JOBS[name][0]
     config_type = config_class(job)
 
@@ -113,6 +102,26 @@ def main(args):
                 flag_values=flag_values,
             )
 
+    return define
+
+
+def _usage():
+    lines = ["usage: keras-gans train JOB [flags]", "", "jobs:"]
+    lines += [f"  {name:<17} {about}" for name, (_, about) in JOBS.items()]
+    lines += ["", "`keras-gans train JOB --help` lists the job's flags and defaults."]
+    return "\n".join(lines)
+
+
+def main(args):
+    if not args or args[0] in ("-h", "--help"):
+        print(_usage())
+        return 0 if args else BAD_INPUT
+    name = args[0]
+    if name not in JOBS:
+        raise UsageError(f"unknown job {name!r}.{suggest(name, JOBS)} Jobs: {', '.join(JOBS)}.")
+    job = JOBS[name][0]
+    config_type = config_class(job)
+    define = job_flags(name)
     parsed = parse(f"keras-gans train {name}", f"keras-gans train {name} [flags]", args[1:], define)
     if parsed is None:
         return 0

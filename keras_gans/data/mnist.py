@@ -237,7 +237,9 @@ def mnist(
 
     Example:
 
+    ```pycon
     >>> ds = keras_gans.data.mnist("train", batch_size=128, seed=0)
+    ```
     """
     check_choice("dataset", dataset, DATASETS)
     check_choice("split", split, SPLITS)

@@ -31,7 +31,7 @@ class Pix2Pix(ImageToImageModel):
             `super_resolution_generator` or `inpainting_generator`).
         discriminator: `keras.Model` from `input channels + image channels`
             to raw (patch) scores (e.g.
-            `keras_gans.models.patchgan_discriminator(input_channels=6)`).
+            `keras_gans.networks.patchgan_discriminator(input_channels=6)`).
         l1_weight: float. Weight of the L1 term. Defaults to `100.0`
             (pix2pix's lambda).
         seed: int or `None`. Seed of the model's random draws.

@@ -54,9 +54,11 @@ def dcgan_generator(
 
     Example:
 
-    >>> g = keras_gans.models.dcgan_generator(image_shape=(32, 32, 3))
+    ```pycon
+    >>> g = keras_gans.networks.dcgan_generator(image_shape=(32, 32, 3))
     >>> g.output_shape
     (None, 32, 32, 3)
+    ```
     """
     check_positive_int("latent_dim", latent_dim)
     z = keras.Input((latent_dim,), name="z")
@@ -84,7 +86,9 @@ def conditional_dcgan_generator(
         latent_dim: int. Size of the noise vector. Defaults to `100`.
         num_classes: int. Number of classes; labels are ints in
             `[0, num_classes)`. Defaults to `10`.
-        image_shape, filters, kernel_size: as in `dcgan_generator`.
+        image_shape: as in `dcgan_generator`.
+        filters: as in `dcgan_generator`.
+        kernel_size: as in `dcgan_generator`.
         embedding_dim: int. Size of the label embedding. Defaults to `50`.
         name: str. Model name.
 
@@ -235,8 +239,11 @@ def conditional_dcgan_discriminator(
 
     Args:
         num_classes: int. Number of classes. Defaults to `10`.
-        image_shape, filters, kernel_size, dropout, spectral_norm: as in
-            `dcgan_discriminator`.
+        image_shape: as in `dcgan_discriminator`.
+        filters: as in `dcgan_discriminator`.
+        kernel_size: as in `dcgan_discriminator`.
+        dropout: as in `dcgan_discriminator`.
+        spectral_norm: as in `dcgan_discriminator`.
         name: str. Model name.
 
     Returns:

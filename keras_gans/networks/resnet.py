@@ -89,9 +89,11 @@ def resnet_generator(
 
     Example:
 
-    >>> g = keras_gans.models.resnet_generator(image_shape=(32, 48, 3), width=32)
+    ```pycon
+    >>> g = keras_gans.networks.resnet_generator(image_shape=(32, 48, 3), width=32)
     >>> g.output_shape
     (None, 32, 48, 3)
+    ```
     """
     check_positive_int("latent_dim", latent_dim)
     check_positive_int("width", width)
@@ -116,8 +118,11 @@ def conditional_resnet_generator(
     Args:
         num_classes: int. Labels are ints in `[0, num_classes)`.
         embedding_dim: int. Size of the label embedding. Defaults to `128`.
-        latent_dim, image_shape, width, max_width, name: as in
-            `resnet_generator`.
+        latent_dim: as in `resnet_generator`.
+        image_shape: as in `resnet_generator`.
+        width: as in `resnet_generator`.
+        max_width: as in `resnet_generator`.
+        name: as in `resnet_generator`.
     """
     check_positive_int("latent_dim", latent_dim)
     check_positive_int("num_classes", num_classes)

@@ -28,7 +28,7 @@ NUM_CLASSES = 10
 class MnistConfig(NoiseGANConfig):
     """Every setting of the MNIST recipe (`NoiseGANConfig`'s and its own).
 
-    `DCGAN` (the default), `MLP` and `FOUNDING` set them; see the README's
+    `DCGAN` (the default), `MLP` and `FOUNDING` set them; see the documentation's
     "Why these defaults".
     """
 
@@ -88,7 +88,7 @@ FOUNDING = MLP.replace(
     d_hidden=(128, 64),
     activation="relu",
 )
-# Preset name -> config: the flags' defaults and the README table's columns.
+# Preset name -> config: the flags' defaults and the reference table's columns.
 PRESETS = {"dcgan": DCGAN, "mlp": MLP, "founding": FOUNDING}
 
 

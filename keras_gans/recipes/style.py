@@ -5,7 +5,7 @@ draws a "content | style | generated" figure every epoch from fixed test
 photos at full size, plots the losses and exports the generator for TF
 Serving and LiteRT. `StyleConfig` holds every setting once; its defaults
 (`DEFAULT`) train the founding document's two networks in about 11 minutes
-on a 2-core CPU (see the README's style-transfer section).
+on a 2-core CPU (see the documentation's style-transfer results).
 """
 
 import dataclasses
@@ -84,7 +84,7 @@ class StyleConfig(TrainingConfig):
 
 # A 4x faster discriminator (TTUR): at equal rates the generator fools the
 # PatchGAN with faint high-frequency patterns instead of changing the style.
-# float32: the README's style measurements predate bfloat16 defaults.
+# float32: the documented style measurements predate bfloat16 defaults.
 DEFAULT = StyleConfig(
     loss="least_squares",
     epochs=90,

@@ -3,7 +3,7 @@
 A recipe's settings are one frozen dataclass whose fields are made with
 `setting(default, help, choices=...)`. Presets are `dataclasses.replace` of
 the default. The example scripts' flags (`define_flags`), what a command line
-changed (`overrides_from_flags`) and the README's flag tables
+changed (`overrides_from_flags`) and the command-line reference's flag tables
 (`markdown_table`) are all generated from the dataclass, so a default or a
 help text is written in one place.
 
@@ -36,7 +36,7 @@ def setting(default, help, choices=None):
 
     Args:
         default: the default value (immutable: tuples, not lists).
-        help: str. One or two sentences for `--help` and the README.
+        help: str. One or two sentences for `--help` and the command-line reference.
         choices: tuple or `None`. The allowed values, checked when a config
             is made and offered by the flag.
     """
@@ -272,7 +272,7 @@ def overrides_from_flags(config_class, flag_values=None):
 
 
 def markdown_table(config_class, presets, skip=()):
-    """The README's flag table: `| flag | default | meaning |`, one row per field."""
+    """A flag table for the command-line reference: `| flag | default | meaning |`, one row per field."""
     rows = ["| flag | default | meaning |", "| --- | --- | --- |"]
     for field in dataclasses.fields(config_class):
         if field.name in skip:
