@@ -46,9 +46,7 @@ class DiffAugment(SavesSeedState, keras.layers.Layer):
 
     Example:
 
-    ```pycon
-    >>> gan.compile(..., augment=keras_gans.augment.DiffAugment("translation,cutout"))
-    ```
+        >>> gan.compile(..., augment=keras_gans.augment.DiffAugment("translation,cutout"))
     """
 
     def __init__(
@@ -176,9 +174,7 @@ class AdaptiveAugment(DiffAugment):
 
     Example:
 
-    ```pycon
-    >>> gan.compile(..., augment="ada")  # or AdaptiveAugment(target=0.6)
-    ```
+        >>> gan.compile(..., augment="ada")  # or AdaptiveAugment(target=0.6)
     """
 
     def __init__(

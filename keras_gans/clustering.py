@@ -105,12 +105,10 @@ def cluster_images(images, k, pca_dim=50, seed=0):
 
     Example:
 
-    ```pycon
-    >>> images, _ = keras_gans.data.load_arrays("train")
-    >>> clusters = keras_gans.clustering.cluster_images(images, k=30)
-    >>> clusters.probabilities.sum()
-    1.0
-    ```
+        >>> images, _ = keras_gans.data.load_arrays("train")
+        >>> clusters = keras_gans.clustering.cluster_images(images, k=30)
+        >>> clusters.probabilities.sum()
+        1.0
     """
     check_positive_int("pca_dim", pca_dim)
     features = pca(np.asarray(images, np.float32) / 255.0, pca_dim, seed=seed)

@@ -296,12 +296,10 @@ def saved_model(generator, export_dir, name, version=None):
 
     Example:
 
-    ```pycon
-    >>> path = keras_gans.export.saved_model(gan.generator, "saved_models",
-    ...                                      "mnist_dcgan")
-    >>> served = tf.saved_model.load(path)
-    >>> served.signatures["serving_default"](z=tf.zeros([1, 100]))["images"]
-    ```
+        >>> path = keras_gans.export.saved_model(gan.generator, "saved_models",
+        ...                                      "mnist_dcgan")
+        >>> served = tf.saved_model.load(path)
+        >>> served.signatures["serving_default"](z=tf.zeros([1, 100]))["images"]
     """
     return _write_version(_serving_archive(generator), export_dir, name, version)
 
@@ -487,10 +485,8 @@ def tflite(generator, export_dir, name, quantization="float32", contract="auto")
 
     Example:
 
-    ```pycon
-    >>> for q in ("float32", "float16", "dynamic_int8"):
-    ...     keras_gans.export.tflite(gan.generator, "saved_models", "mnist_dcgan", q)
-    ```
+        >>> for q in ("float32", "float16", "dynamic_int8"):
+        ...     keras_gans.export.tflite(gan.generator, "saved_models", "mnist_dcgan", q)
     """
     _check_name(name)
     check_choice("quantization", quantization, tuple(TFLITE_VARIANTS))  # before tracing
@@ -579,11 +575,9 @@ def tflite_runner(path, signature=SERVING_SIGNATURE):
 
     Example:
 
-    ```pycon
-    >>> run = keras_gans.export.tflite_runner("saved_models/mnist_dcgan.tflite")
-    >>> run(z=np.zeros((4, 100), "float32"))["images"].shape
-    (4, 28, 28, 1)
-    ```
+        >>> run = keras_gans.export.tflite_runner("saved_models/mnist_dcgan.tflite")
+        >>> run(z=np.zeros((4, 100), "float32"))["images"].shape
+        (4, 28, 28, 1)
     """
     try:
         # Optional: the LiteRT runtime, when installed, is what devices run.

@@ -341,12 +341,10 @@ def get(identifier, **options):
 
     Example:
 
-    ```pycon
-    >>> keras_gans.losses.get("hinge")
-    HingeLoss(name='hinge')
-    >>> keras_gans.losses.get("non_saturating", label_smoothing=0.1)
-    NonSaturatingLoss(name='non_saturating', label_smoothing=0.1)
-    ```
+        >>> keras_gans.losses.get("hinge")
+        HingeLoss(name='hinge')
+        >>> keras_gans.losses.get("non_saturating", label_smoothing=0.1)
+        NonSaturatingLoss(name='non_saturating', label_smoothing=0.1)
     """
     if options and not isinstance(identifier, str):
         raise ValueError(

@@ -48,6 +48,13 @@ def parse(prog, usage, args, define):
     return flag_values, positional
 
 
+def only_argument(positional, what, usage):
+    """The one positional argument, or a `UsageError` naming what it should be."""
+    if len(positional) != 1:
+        raise UsageError(f"name one {what}: `{usage}`.")
+    return positional[0]
+
+
 def report(error, code=BAD_INPUT):
     """Prints `error` as one line on stderr; returns `code`."""
     print(f"error: {error}", file=sys.stderr)

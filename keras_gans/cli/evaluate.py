@@ -15,7 +15,7 @@ import os
 
 from absl import flags
 
-from keras_gans.cli.common import UsageError
+from keras_gans.cli.common import only_argument
 from keras_gans.cli.common import parse
 from keras_gans.cli.common import report
 from keras_gans.evaluation import evaluator as evaluator_lib
@@ -85,9 +85,7 @@ def main(args):
     if parsed is None:
         return 0
     options, positional = parsed
-    if len(positional) != 1:
-        raise UsageError(f"name one source: `{USAGE}`.")
-    source = positional[0]
+    source = only_argument(positional, "source", USAGE)
     try:
         cache_dir = options.cache_dir or "default"
         evaluator = evaluator_lib.Evaluator(

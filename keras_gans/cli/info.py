@@ -6,6 +6,7 @@ from keras_gans import export
 from keras_gans.cli.apply import contract_of
 from keras_gans.cli.common import UsageError
 from keras_gans.cli.common import load_export
+from keras_gans.cli.common import only_argument
 from keras_gans.cli.common import parse
 
 SUMMARY = "Describe an export: its contract, shapes, classes and training run."
@@ -44,9 +45,7 @@ def main(args):
     if parsed is None:
         return 0
     _, positional = parsed
-    if len(positional) != 1:
-        raise UsageError(f"name one export: `{USAGE}`.")
-    about = describe(positional[0])
+    about = describe(only_argument(positional, "export", USAGE))
     print(f"{about['path']}: a {about['contract']} export")
     for side in ("inputs", "outputs"):
         for name, spec in about[side].items():

@@ -10,24 +10,14 @@ with this output).
 
 from absl import flags
 
-from keras_gans.cli import apply
-from keras_gans.cli import evaluate
-from keras_gans.cli import generate
-from keras_gans.cli import info
+from keras_gans import cli
 from keras_gans.cli import train
-from keras_gans.cli import train_classifier
 from keras_gans.recipes.plumbing import settings
 
 __all__ = ["flag_table", "markdown"]
 
 # The commands besides `train`, in the order of `keras-gans --help`.
-OTHER_COMMANDS = {
-    "generate": generate,
-    "apply": apply,
-    "evaluate": evaluate,
-    "train-classifier": train_classifier,
-    "info": info,
-}
+OTHER_COMMANDS = {name: module for name, module in cli.COMMANDS.items() if name != "train"}
 
 INTRO = """\
 # Command-line reference

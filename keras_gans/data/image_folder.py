@@ -390,11 +390,9 @@ def image_folder(
 
     Example:
 
-    ```pycon
-    >>> ds = keras_gans.data.image_folder("photos/", image_size=64, batch_size=16)
-    >>> next(iter(ds)).shape
-    TensorShape([16, 64, 64, 3])
-    ```
+        >>> ds = keras_gans.data.image_folder("photos/", image_size=64, batch_size=16)
+        >>> next(iter(ds)).shape
+        TensorShape([16, 64, 64, 3])
     """
     check_positive_int("batch_size", batch_size)
     if folder is None:

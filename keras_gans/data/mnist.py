@@ -237,9 +237,7 @@ def mnist(
 
     Example:
 
-    ```pycon
-    >>> ds = keras_gans.data.mnist("train", batch_size=128, seed=0)
-    ```
+        >>> ds = keras_gans.data.mnist("train", batch_size=128, seed=0)
     """
     check_choice("dataset", dataset, DATASETS)
     check_choice("split", split, SPLITS)

@@ -76,10 +76,8 @@ def degraded_images(
 
     Example:
 
-    ```pycon
-    >>> ds = keras_gans.data.degraded_images("photos/", "downscale", image_size=96)
-    >>> small, large = next(iter(ds))  # (8, 24, 24, 3), (8, 96, 96, 3)
-    ```
+        >>> ds = keras_gans.data.degraded_images("photos/", "downscale", image_size=96)
+        >>> small, large = next(iter(ds))  # (8, 24, 24, 3), (8, 96, 96, 3)
     """
     degradation = degradations.get(degradation)
     check_int_at_least("image_size", image_size, 4)

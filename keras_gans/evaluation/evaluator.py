@@ -62,11 +62,9 @@ class Evaluator:
 
     Example:
 
-    ```pycon
-    >>> evaluator = keras_gans.evaluation.Evaluator()
-    >>> results = evaluator.evaluate(gan.generate(10_000))
-    >>> results["fcd"], results["coverage"], results["extractor"]
-    ```
+        >>> evaluator = keras_gans.evaluation.Evaluator()
+        >>> results = evaluator.evaluate(gan.generate(10_000))
+        >>> results["fcd"], results["coverage"], results["extractor"]
     """
 
     def __init__(

@@ -54,11 +54,9 @@ def dcgan_generator(
 
     Example:
 
-    ```pycon
-    >>> g = keras_gans.networks.dcgan_generator(image_shape=(32, 32, 3))
-    >>> g.output_shape
-    (None, 32, 32, 3)
-    ```
+        >>> g = keras_gans.networks.dcgan_generator(image_shape=(32, 32, 3))
+        >>> g.output_shape
+        (None, 32, 32, 3)
     """
     check_positive_int("latent_dim", latent_dim)
     z = keras.Input((latent_dim,), name="z")

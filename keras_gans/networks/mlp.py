@@ -40,11 +40,9 @@ def mlp_generator(
 
     Example:
 
-    ```pycon
-    >>> g = keras_gans.networks.mlp_generator(latent_dim=64)
-    >>> g.output_shape
-    (None, 28, 28, 1)
-    ```
+        >>> g = keras_gans.networks.mlp_generator(latent_dim=64)
+        >>> g.output_shape
+        (None, 28, 28, 1)
     """
     check_positive_int("latent_dim", latent_dim)
     image_shape = check_image_shape(image_shape)

@@ -89,11 +89,9 @@ def resnet_generator(
 
     Example:
 
-    ```pycon
-    >>> g = keras_gans.networks.resnet_generator(image_shape=(32, 48, 3), width=32)
-    >>> g.output_shape
-    (None, 32, 48, 3)
-    ```
+        >>> g = keras_gans.networks.resnet_generator(image_shape=(32, 48, 3), width=32)
+        >>> g.output_shape
+        (None, 32, 48, 3)
     """
     check_positive_int("latent_dim", latent_dim)
     check_positive_int("width", width)

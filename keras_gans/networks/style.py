@@ -61,11 +61,9 @@ def style_generator(
 
     Example:
 
-    ```pycon
-    >>> g = keras_gans.networks.style_generator(residual_blocks=6)
-    >>> g(np.zeros((1, 64, 96, 3), "float32")).shape
-    TensorShape([1, 64, 96, 3])
-    ```
+        >>> g = keras_gans.networks.style_generator(residual_blocks=6)
+        >>> g(np.zeros((1, 64, 96, 3), "float32")).shape
+        TensorShape([1, 64, 96, 3])
     """
     check_positive_int("filters", filters)
     check_int_at_least("residual_blocks", residual_blocks, 0)

@@ -40,11 +40,9 @@ def super_resolution_generator(
 
     Example:
 
-    ```pycon
-    >>> g = keras_gans.networks.super_resolution_generator(filters=16, residual_blocks=2)
-    >>> g(np.zeros((1, 24, 40, 3), "float32")).shape
-    TensorShape([1, 96, 160, 3])
-    ```
+        >>> g = keras_gans.networks.super_resolution_generator(filters=16, residual_blocks=2)
+        >>> g(np.zeros((1, 24, 40, 3), "float32")).shape
+        TensorShape([1, 96, 160, 3])
     """
     check_choice("scale", scale, SCALES)
     check_positive_int("filters", filters)

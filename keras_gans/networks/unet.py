@@ -99,11 +99,9 @@ def unet_generator(
 
     Example:
 
-    ```pycon
-    >>> g = keras_gans.networks.unet_generator(filters=16, depth=5)
-    >>> g(np.zeros((1, 37, 50, 3), "float32")).shape
-    TensorShape([1, 37, 50, 3])
-    ```
+        >>> g = keras_gans.networks.unet_generator(filters=16, depth=5)
+        >>> g(np.zeros((1, 37, 50, 3), "float32")).shape
+        TensorShape([1, 37, 50, 3])
     """
     _check_unet_args(filters, depth, max_filters, norm, dropout)
     check_positive_int("input_channels", input_channels)
@@ -159,12 +157,10 @@ def inpainting_generator(
 
     Example:
 
-    ```pycon
-    >>> g = keras_gans.networks.inpainting_generator(filters=8, depth=4)
-    >>> image_and_mask = np.concatenate([images, masks], axis=-1)
-    >>> g(image_and_mask).shape == images.shape
-    True
-    ```
+        >>> g = keras_gans.networks.inpainting_generator(filters=8, depth=4)
+        >>> image_and_mask = np.concatenate([images, masks], axis=-1)
+        >>> g(image_and_mask).shape == images.shape
+        True
     """
     _check_unet_args(filters, depth, max_filters, norm, dropout)
     check_fraction("row_weight", row_weight)

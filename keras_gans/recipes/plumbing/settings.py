@@ -272,7 +272,7 @@ def overrides_from_flags(config_class, flag_values=None):
 
 
 def markdown_table(config_class, presets, skip=()):
-    """A flag table for the command-line reference: `| flag | default | meaning |`, one row per field."""
+    """A command-line reference table, `| flag | default | meaning |`: a row per field."""
     rows = ["| flag | default | meaning |", "| --- | --- | --- |"]
     for field in dataclasses.fields(config_class):
         if field.name in skip:
