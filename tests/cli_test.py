@@ -157,3 +157,49 @@ def test_inpainting_without_opencv_names_the_extra_before_training(monkeypatch, 
     )
     assert result.returncode == 2 and "keras_gans[editing]" in result.stderr
     assert not os.listdir(tmp_path)  # nothing trained or written
+
+
+def test_bad_paths_are_one_line_and_a_diverged_run_keeps_the_earlier_export(mnist_dir, tmp_path):
+    missing = tmp_path / "no_such_folder"
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "notes.txt").write_text("not an image")
+    for named, args in [
+        (missing, ("train", "images", f"--data_dir={missing}")),
+        (empty, ("train", "images", f"--data_dir={empty}")),
+        (missing, ("apply", missing, empty)),
+        (missing, ("generate", missing)),
+        (missing, ("evaluate", missing)),
+    ]:
+        result = run_command(*args)
+        assert result.returncode == 2, (args, result.stdout, result.stderr)
+        assert result.stderr.count("error:") == 1 and "Traceback" not in result.stderr, args
+        assert str(named) in result.stderr, (args, result.stderr)
+    assert os.listdir(empty) == ["notes.txt"]  # nothing written into the user's folder
+    common = [
+        "train",
+        "mnist",
+        "--arch=mlp",
+        "--g_hidden=16",
+        "--d_hidden=16",
+        "--latent_dim=8",
+        "--batch_size=8",
+        "--epochs=1",
+        "--steps_per_epoch=3",
+        "--evaluate_every=0",
+        "--notflite",
+        f"--data_dir={mnist_dir}",
+        f"--export_dir={tmp_path / 'exports'}",
+    ]
+    first = run_command(*common, f"--output_dir={tmp_path / 'good'}")
+    assert first.returncode == 0, first.stderr
+    version = tmp_path / "exports" / "mnist_mlp" / "1"
+    before = {p.name: p.stat().st_mtime_ns for p in version.rglob("*")}
+    # A learning rate no network survives: the run fails (exit 1), exports nothing.
+    diverged = run_command(
+        *common, f"--output_dir={tmp_path / 'bad'}", "--learning_rate=1e30", "--steps_per_epoch=20"
+    )
+    assert diverged.returncode == 1, (diverged.stdout[-2000:], diverged.stderr[-2000:])
+    assert "error:" in diverged.stderr and "Traceback" not in diverged.stderr
+    assert os.listdir(tmp_path / "exports" / "mnist_mlp") == ["1"]
+    assert {p.name: p.stat().st_mtime_ns for p in version.rglob("*")} == before
