@@ -93,20 +93,12 @@ class EvaluateGenerator(keras.callbacks.Callback):
                 if key in results:
                     logs[key] = results[key]
         if self.verbose:
-            print(
-                f"\nepoch {epoch + 1}: FCD {results['fcd']:.3f}, KID {results['kid']:.4f}, "
-                f"classifier score {results['classifier_score']:.2f}, precision "
-                f"{results['precision']:.3f}, recall {results['recall']:.3f}, "
-                f"coverage {results['coverage']:.2f}"
-                + (
-                    f", label accuracy {results['label_accuracy']:.4f}"
-                    if "label_accuracy" in results
-                    else ""
-                ),
-                flush=True,
-            )
-        if results["coverage"] < 1.0 and (
-            previous is None or results["coverage"] < previous["coverage"]
+            print(f"\nepoch {epoch + 1}: {summary_line(results)}", flush=True)
+        # Class coverage exists only for a classifier's features.
+        if (
+            "coverage" in results
+            and results["coverage"] < 1.0
+            and (previous is None or results["coverage"] < previous["coverage"])
         ):
             logger.warning(
                 "Class coverage fell to %.2f at epoch %d (class counts %s): the generator is "
@@ -131,3 +123,18 @@ class EvaluateGenerator(keras.callbacks.Callback):
 def _evaluator_lib():
     # Imported on use: `keras_gans.evaluation` re-exports this callback.
     return evaluator
+
+
+def summary_line(results, labels=True):
+    """The metrics of one evaluation on one line, those its extractor gives
+    (FCD and class coverage for a classifier's features, FD otherwise)."""
+    classes = "coverage" in results
+    parts = [f"{'FCD' if classes else 'FD'} {results['fcd']:.3f}", f"KID {results['kid']:.4f}"]
+    if "classifier_score" in results:
+        parts.append(f"classifier score {results['classifier_score']:.2f}")
+    parts += [f"precision {results['precision']:.3f}", f"recall {results['recall']:.3f}"]
+    if classes:
+        parts.append(f"coverage {results['coverage']:.2f}")
+    if labels and "label_accuracy" in results:
+        parts.append(f"label accuracy {results['label_accuracy']:.4f}")
+    return ", ".join(parts)

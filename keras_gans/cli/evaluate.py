@@ -13,11 +13,16 @@ recall, density, manifold_coverage, coverage, num_samples, extractor (and more).
 import json
 import os
 
+import numpy as np
 from absl import flags
 
+from keras_gans import data
+from keras_gans import plotting
+from keras_gans.cli.common import UsageError
 from keras_gans.cli.common import only_argument
 from keras_gans.cli.common import parse
 from keras_gans.cli.common import report
+from keras_gans.data.transforms import to_model_range
 from keras_gans.evaluation import evaluator as evaluator_lib
 from keras_gans.evaluation.sources import is_saved_model
 from keras_gans.evaluation.sources import load_samples
@@ -57,9 +62,39 @@ def define(flag_values):
     flags.DEFINE_enum(
         "extractor",
         "classifier",
-        ["classifier", "inception"],
-        "Features: a project classifier (--classifier_dir), or InceptionV3 (FID; needs "
-        "--inception_weights or the file Keras caches).",
+        list(evaluator_lib.EXTRACTORS),
+        "Features: a project classifier (--classifier_dir); InceptionV3 (FID; needs "
+        "--inception_weights or the file Keras caches); or efficientnet_lite0, ImageNet "
+        "features for any colour images (pip install 'keras_gans[imagenet]'; not FID).",
+        flag_values=flag_values,
+    )
+    flags.DEFINE_integer(
+        "image_size",
+        None,
+        "efficientnet_lite0: the size both image sets are compared at. Unset: the samples' "
+        "own size (a generator, .npy or .keras source), else 224.",
+        lower_bound=8,
+        flag_values=flag_values,
+    )
+    flags.DEFINE_string(
+        "imagenet_weights",
+        None,
+        "efficientnet_lite0: its weights file. Unset: $KERAS_GANS_EFFICIENTNET_LITE0_WEIGHTS, "
+        "else the installed package's.",
+        flag_values=flag_values,
+    )
+    flags.DEFINE_string(
+        "train_dir",
+        None,
+        "The folder the generator was trained on, when --reference holds held-out images: "
+        "adds how much closer samples sit to the training images than held-out ones do.",
+        flag_values=flag_values,
+    )
+    flags.DEFINE_string(
+        "pairs_figure",
+        None,
+        "With --train_dir: a PNG of the samples closest to a training image beside it (and "
+        "the closest held-out images beside theirs, for scale).",
         flag_values=flag_values,
     )
     flags.DEFINE_string(
@@ -80,14 +115,54 @@ def define(flag_values):
     )
 
 
+def _training_images(train_dir, input_shape):
+    if train_dir is None:
+        return None
+    if not os.path.isdir(train_dir):
+        raise FileNotFoundError(f"--train_dir {train_dir} is not a folder of images.")
+    height, width, channels = input_shape
+    return data.load_image_folder(
+        train_dir, image_size=(height, width), channels=channels, labels=None
+    ).images
+
+
+def _save_pairs(evaluator, images, train, path, count=8):
+    """The samples nearest a training image beside it; held-out images likewise."""
+    found = evaluator.memorization_details
+    closest = np.argsort(found["sample_distances"])[:count]
+    held = np.argsort(found["heldout_distances"])[: len(closest)]
+    shape = evaluator.extractor.input_shape
+    train = to_model_range(train, shape)
+    plotting.save_comparison_figure(
+        [
+            ("sample", to_model_range(images, shape)[closest]),
+            ("its nearest training image", train[found["sample_neighbours"][closest]]),
+            ("held-out image", evaluator.reference_images()[held]),
+            ("its nearest training image", train[found["heldout_neighbours"][held]]),
+        ],
+        path,
+        title="nearest training images: samples, and held-out images for scale",
+    )
+
+
 def main(args):
     parsed = parse("keras-gans evaluate", USAGE, args, define)
     if parsed is None:
         return 0
     options, positional = parsed
     source = only_argument(positional, "source", USAGE)
+    if options.pairs_figure and not options.train_dir:
+        raise UsageError("--pairs_figure needs --train_dir (the images the generator saw).")
     try:
         cache_dir = options.cache_dir or "default"
+        folder_source = os.path.isdir(source) and not is_saved_model(source)
+        images = labels = None
+        image_size, channels = options.image_size or 224, 3
+        if options.extractor == "efficientnet_lite0" and not folder_source:
+            # Compare at the samples' own size and channels (see imagenet.py).
+            images, labels = load_samples(source, options.num_samples, options.seed)
+            image_size = options.image_size or np.shape(images)[1]
+            channels = np.shape(images)[-1] if np.ndim(images) == 4 else 1
         evaluator = evaluator_lib.Evaluator(
             options.reference,
             options.data_dir,
@@ -95,15 +170,23 @@ def main(args):
             cache_dir=None if cache_dir.lower() == "none" else cache_dir,
             extractor=options.extractor,
             inception_weights=options.inception_weights,
+            image_size=image_size,
+            channels=channels,
+            imagenet_weights=options.imagenet_weights,
         )
-        images, labels = load_samples(
-            source, options.num_samples, options.seed, evaluator.extractor.input_shape
-        )
-        results = evaluator.evaluate(images, seed=options.seed, labels=labels)
-        if os.path.isdir(source) and not is_saved_model(source):
+        if images is None:
+            images, labels = load_samples(
+                source, options.num_samples, options.seed, evaluator.extractor.input_shape
+            )
+        train = _training_images(options.train_dir, evaluator.extractor.input_shape)
+        results = evaluator.evaluate(images, seed=options.seed, labels=labels, train_images=train)
+        if folder_source:
             height, width, _ = evaluator.extractor.input_shape
             results["input_resize"] = f"folder read at {height}x{width} (center crop, antialiased)"
-    except (FileNotFoundError, ValueError) as e:
+        if options.pairs_figure:
+            _save_pairs(evaluator, images, train, options.pairs_figure)
+            results["pairs_figure"] = options.pairs_figure
+    except (FileNotFoundError, ValueError, ImportError) as e:
         return report(e)
     print(evaluator_lib.format_table(results, title=f"keras_gans evaluation of {source}"))
     print(json.dumps(results))

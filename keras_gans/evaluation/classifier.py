@@ -10,7 +10,6 @@ MNIST and Fashion-MNIST classifiers ship inside the package
 (`keras_gans/assets/`), so evaluation works from any directory.
 """
 
-import hashlib
 import importlib.resources
 import json
 import os
@@ -19,6 +18,7 @@ import keras
 from keras import layers
 
 from keras_gans.data.transforms import to_model_range
+from keras_gans.utils.saving import sha256_of
 
 WEIGHTS_FILE = "classifier.weights.h5"
 METADATA_FILE = "metadata.json"
@@ -78,14 +78,6 @@ def image_classifier(
 def mnist_classifier(num_classes=10, feature_dim=128, dropout=0.3, name="mnist_classifier"):
     """The evaluation CNN for 28×28×1 images: `image_classifier` at that size."""
     return image_classifier((28, 28, 1), num_classes, feature_dim, dropout, name)
-
-
-def sha256_of(path):
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 class Classifier:

@@ -10,7 +10,9 @@ from keras_gans import data
 from keras_gans.data.image_folder import find_images
 from keras_gans.data.image_folder import fingerprint_files
 from keras_gans.evaluation import classifier as classifier_lib
+from keras_gans.evaluation import memorization as memorization_lib
 from keras_gans.evaluation import metrics
+from keras_gans.evaluation.imagenet import ImageNetExtractor
 from keras_gans.evaluation.inception import InceptionExtractor
 from keras_gans.utils.validation import check_choice
 
@@ -20,6 +22,7 @@ REFERENCES = {
     "fashion_mnist_test": ("fashion_mnist", "test"),
     "fashion_mnist_train": ("fashion_mnist", "train"),
 }
+EXTRACTORS = ("classifier", "inception", "efficientnet_lite0")
 DEFAULT_NUM_SAMPLES = 10_000
 SUMMARY_KEYS = ("fcd", "kid", "classifier_score", "precision", "recall", "coverage")
 
@@ -59,6 +62,18 @@ class Evaluator:
         cache_dir: str or `None`. Where the reference's features are cached
             (see `reference_statistics`); `None` turns the cache off.
             Defaults to `$KERAS_GANS_CACHE_DIR` or `~/.cache/keras_gans`.
+        extractor: str. `"classifier"` (a project classifier, above),
+            `"inception"` (InceptionV3 from a local weights file: FID) or
+            `"efficientnet_lite0"` (ImageNet features, offline with
+            `keras_gans[imagenet]`; see `keras_gans.evaluation.imagenet`).
+            Defaults to `"classifier"`.
+        inception_weights: str. The InceptionV3 weights file.
+        image_size: int. `"efficientnet_lite0"`: the size both image sets
+            are compared at (use the generator's). Defaults to `224`.
+        channels: int. `"efficientnet_lite0"`: 3, or 1 for grey images
+            (repeated to RGB). Defaults to `3`.
+        imagenet_weights: str. `"efficientnet_lite0"`: its weights file, if
+            not the installed package's.
 
     Example:
 
@@ -76,8 +91,11 @@ class Evaluator:
         cache_dir="default",
         extractor="classifier",
         inception_weights=None,
+        image_size=224,
+        channels=3,
+        imagenet_weights=None,
     ):
-        check_choice("extractor", extractor, ("classifier", "inception"))
+        check_choice("extractor", extractor, EXTRACTORS)
         self.reference = str(reference)
         self.data_dir = data_dir
         self.batch_size = batch_size
@@ -103,10 +121,13 @@ class Evaluator:
             raise FileNotFoundError(f"The reference {self.reference} does not exist.")
         if extractor == "inception":
             self.extractor = InceptionExtractor(inception_weights)
+        elif extractor == "efficientnet_lite0":
+            self.extractor = ImageNetExtractor(image_size, channels, imagenet_weights)
         else:
             self.extractor = classifier_lib.load_classifier(classifier_dir)
         self.classifier = self.extractor  # the name before other extractors existed
         self._reference = None
+        self.memorization_details = None
 
     def features(self, images):
         """Returns `(features, probabilities or None)` float64 for any accepted images."""
@@ -168,13 +189,28 @@ class Evaluator:
         key = hashlib.sha256(f"{where}|{self.extractor.input_shape}".encode()).hexdigest()
         return os.path.join(self.cache_dir, f"reference_{key[:16]}.npz")
 
-    def evaluate(self, images, kid_subset_size=1000, kid_subsets=100, k=3, seed=0, labels=None):
+    def evaluate(
+        self,
+        images,
+        kid_subset_size=1000,
+        kid_subsets=100,
+        k=3,
+        seed=0,
+        labels=None,
+        train_images=None,
+    ):
         """Computes every metric for `images`.
 
         Args:
             labels: optional int array, the class each image was drawn for
                 (conditional generators). Adds `label_accuracy`: how often the
                 classifier agrees with the requested class.
+            train_images: optional images the generator was trained on, when
+                the reference holds real images it was *not* trained on. Adds
+                `memorization` (see `keras_gans.evaluation.memorization`): how
+                much closer samples sit to the training images than the
+                held-out reference images do. The per-sample distances and
+                nearest training images stay in `self.memorization_details`.
 
         Returns:
             dict with `fcd`, `kid`, `kid_std`, `classifier_score`,
@@ -217,9 +253,17 @@ class Evaluator:
             "extractor": self.extractor.name,
             "input_resize": resize,
             "reference_cache": self.cache_status,
+            **getattr(self.extractor, "provenance", {}),
         }
         if probs is not None:  # a classifier: scores on its predicted classes
             results.update(_class_metrics(probs, labels))
+        if train_images is not None:
+            train_features, _ = self.features(train_images)
+            found = memorization_lib.memorization(features, train_features, ref_features)
+            self.memorization_details = found
+            results["memorization"] = {
+                key: value for key, value in found.items() if not isinstance(value, np.ndarray)
+            }
         return results
 
 
@@ -269,6 +313,16 @@ def format_table(results, title=None):
         ]
     if "label_accuracy" in results:
         rows.append(("label accuracy", f"{results['label_accuracy']:.4f}"))
+    if "memorization" in results:
+        found = results["memorization"]
+        rows += [
+            (
+                "closer to training than held-out",
+                f"{found['memorized_share']:.3f} (expected {found['expected_share']:.2f} "
+                f"without copying; {found['num_heldout']} held-out, {found['num_train']} train)",
+            ),
+            ("nearest-training distance ratio", f"{found['distance_ratio']:.3f} (1: as novel)"),
+        ]
     rows += [
         (
             "samples / reference",

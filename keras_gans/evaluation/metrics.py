@@ -122,14 +122,15 @@ def classifier_score(probabilities, splits=10):
     return float(np.mean(scores)), float(np.std(scores))
 
 
-def _pairwise_sq_distances(a, b):
+def pairwise_sq_distances(a, b):
+    """Squared Euclidean distances between the rows of `a` and of `b`, `(len(a), len(b))`."""
     return np.maximum((a * a).sum(1)[:, None] + (b * b).sum(1)[None, :] - 2.0 * a @ b.T, 0.0)
 
 
 def _kth_neighbour_radii(x, k, chunk):
     radii = np.empty(len(x))
     for start in range(0, len(x), chunk):
-        d = _pairwise_sq_distances(x[start : start + chunk], x)
+        d = pairwise_sq_distances(x[start : start + chunk], x)
         # Index k, not k - 1: each point is its own nearest neighbour.
         radii[start : start + chunk] = np.partition(d, k, axis=1)[:, k]
     return radii
@@ -138,7 +139,7 @@ def _kth_neighbour_radii(x, k, chunk):
 def _fraction_inside(queries, centres, radii, chunk):
     inside = np.zeros(len(queries), bool)
     for start in range(0, len(queries), chunk):
-        d = _pairwise_sq_distances(queries[start : start + chunk], centres)
+        d = pairwise_sq_distances(queries[start : start + chunk], centres)
         inside[start : start + chunk] = (d <= radii[None, :]).any(axis=1)
     return float(inside.mean())
 
@@ -188,7 +189,7 @@ def density_coverage(real_features, fake_features, k=5, chunk=1000):
     hits = np.zeros(len(fake))
     nearest_fake = np.full(len(real), np.inf)
     for start in range(0, len(fake), chunk):
-        d = _pairwise_sq_distances(fake[start : start + chunk], real)
+        d = pairwise_sq_distances(fake[start : start + chunk], real)
         hits[start : start + chunk] = (d <= radii[None, :]).sum(axis=1)
         nearest_fake = np.minimum(nearest_fake, d.min(axis=0))
     density = float(hits.sum() / (k * len(fake)))

@@ -5,13 +5,17 @@ Functional `keras.Model` that the model classes of `keras_gans.models` train.
 Noise to image: `mlp_*`, `dcgan_*`, `resnet_*` (plain and conditional).
 Image to image: `style_generator`, `unet_generator`, `inpainting_generator`,
 `super_resolution_generator`, `patchgan_discriminator`.
+Pretrained features: `efficientnet_lite0` (ImageNet weights read offline by
+`efficientnet_lite.load_imagenet_weights`).
 """
 
+from keras_gans.networks import efficientnet_lite
 from keras_gans.networks.dcgan import conditional_dcgan_discriminator
 from keras_gans.networks.dcgan import conditional_dcgan_generator
 from keras_gans.networks.dcgan import dcgan_discriminator
 from keras_gans.networks.dcgan import dcgan_filters
 from keras_gans.networks.dcgan import dcgan_generator
+from keras_gans.networks.efficientnet_lite import efficientnet_lite0
 from keras_gans.networks.mlp import mlp_discriminator
 from keras_gans.networks.mlp import mlp_generator
 from keras_gans.networks.resnet import conditional_resnet_discriminator
@@ -30,6 +34,8 @@ __all__ = [
     "dcgan_discriminator",
     "dcgan_filters",
     "dcgan_generator",
+    "efficientnet_lite",
+    "efficientnet_lite0",
     "mlp_discriminator",
     "mlp_generator",
     "patchgan_discriminator",

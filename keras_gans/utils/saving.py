@@ -1,10 +1,20 @@
 """How keras_gans objects are registered with Keras saving and written to disk."""
 
+import hashlib
 import os
 
 import keras
 
 PACKAGE = "keras_gans"
+
+
+def sha256_of(path):
+    """The SHA-256 of a file's bytes, as hex: how weights files are named and checked."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def register_serializable(cls):

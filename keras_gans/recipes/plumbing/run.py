@@ -20,6 +20,7 @@ from keras_gans.augment import PROBABILITY_METRIC as AUGMENT_PROBABILITY
 from keras_gans.callbacks import LossHistory
 from keras_gans.callbacks import StopAfterMinutes
 from keras_gans.callbacks import StopOnNonFiniteLoss
+from keras_gans.callbacks.evaluate_generator import summary_line
 from keras_gans.utils.saving import save_atomically
 
 
@@ -215,8 +216,8 @@ def print_result(result):
     if result.evaluations:
         last = result.evaluations[-1]
         print(
-            f"quality:     FCD {last['fcd']:.3f}, KID {last['kid']:.4f}, coverage "
-            f"{last['coverage']:.2f} (epoch {last['epoch']}, {last['num_samples']} samples)"
+            f"quality:     {summary_line(last, labels=False)} (epoch {last['epoch']}, "
+            f"{last['num_samples']} samples, {last['extractor']})"
         )
         if "label_accuracy" in last:
             print(
