@@ -9,6 +9,15 @@ import pytest
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.path.join(os.path.dirname(REPO), "shared", "data")
+# `keras-gans train images` flags for a run of seconds: tiny networks, two steps.
+TINY_IMAGES_RUN = (
+    "--image_size=16",
+    "--width=8",
+    "--latent_dim=8",
+    "--batch_size=4",
+    "--epochs=1",
+    "--steps_per_epoch=2",
+)
 
 
 def pytest_configure(config):

@@ -20,6 +20,7 @@ from keras_gans.networks import efficientnet_lite
 from keras_gans.utils import torch_files
 
 from conftest import SHARED
+from conftest import TINY_IMAGES_RUN
 from conftest import run_command
 
 STYLE = os.path.join(SHARED, "style")
@@ -236,12 +237,7 @@ def test_own_images_job_scores_a_colour_folder_with_imagenet_features(tmp_path):
         "images",
         f"--data_dir={photos}",
         f"--reference={held_out}",
-        "--image_size=16",
-        "--width=8",
-        "--latent_dim=8",
-        "--batch_size=4",
-        "--epochs=1",
-        "--steps_per_epoch=2",
+        *TINY_IMAGES_RUN,
         "--eval_samples=64",
         "--noexport",
         f"--output_dir={tmp_path / 'run'}",

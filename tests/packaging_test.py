@@ -14,6 +14,7 @@ import pytest
 import tensorflow as tf
 
 from conftest import REPO
+from conftest import TINY_IMAGES_RUN
 
 pytestmark = pytest.mark.slow
 
@@ -129,19 +130,7 @@ def test_installed_command_trains_on_a_folder_and_draws_from_elsewhere(installed
     for name in sorted(os.listdir(style))[:12]:
         shutil.copy(os.path.join(style, name), photos / name)
     script = site / "bin" / "keras-gans"
-    trained = run(
-        script,
-        "train",
-        "images",
-        f"--data_dir={photos}",
-        "--image_size=16",
-        "--width=8",
-        "--latent_dim=8",
-        "--batch_size=4",
-        "--epochs=1",
-        "--steps_per_epoch=2",
-        "--notflite",
-    )
+    trained = run(script, "train", "images", f"--data_dir={photos}", *TINY_IMAGES_RUN, "--notflite")
     assert trained.returncode == 0, trained.stderr[-3000:]
     # Relative defaults land in the working directory, never in the package.
     export = elsewhere / "saved_models" / "my_photos"
