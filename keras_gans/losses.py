@@ -24,6 +24,7 @@ __all__ = [
     "LeastSquaresLoss",
     "MinimaxLoss",
     "NonSaturatingLoss",
+    "RelativisticPairingLoss",
     "WassersteinLoss",
     "get",
     "gradient_penalty",
@@ -54,6 +55,9 @@ class AdversarialLoss:
         scores_are_logits: bool. Whether the loss reads discriminator outputs
             as logits of the probability "real" (the cross-entropy losses).
             Models then report `sigmoid(output)` as `d_real` / `d_fake`.
+        relativistic: bool. Whether the generator loss also needs the
+            discriminator's outputs on real images: models then call
+            `generator_loss(fake_output, real_output)`.
 
     Args:
         name: str. Name used in configs and logs.
@@ -61,6 +65,7 @@ class AdversarialLoss:
 
     name = "adversarial_loss"
     scores_are_logits = False
+    relativistic = False
 
     def __init__(self, name=None):
         if name is not None:
@@ -234,6 +239,59 @@ class HingeLoss(AdversarialLoss):
         return _per_example(-tf.cast(fake_output, "float32"))
 
 
+@register_serializable
+class RelativisticPairingLoss(AdversarialLoss):
+    """Relativistic pairing loss with R1 and R2 penalties (RpGAN; R3GAN).
+
+    Huang et al., 2024, "The GAN is dead; long live the GAN! A Modern
+    Baseline GAN": each real image is paired with a generated one and the
+    discriminator judges which of the two is real, so it cannot push all
+    fakes to one side of a fixed boundary; with zero-centred gradient
+    penalties on both real (R1) and generated (R2) images the pair converges
+    locally, and the paper reports better mode coverage than the
+    non-saturating loss.
+
+    Discriminator: `softplus(-(D(x) - D(G(z))))` + `gamma / 2 * (R1 + R2)`.
+    Generator: `softplus(-(D(G(z)) - D(x)))`.
+
+    Args:
+        gamma: float. Weight of the penalties, `gamma / 2 * (||grad D(x)||^2
+            + ||grad D(G(z))||^2)`; `0` turns them off. Defaults to `1.0`.
+        name: str. Defaults to `"relativistic"`.
+    """
+
+    name = "relativistic"
+    relativistic = True
+
+    def __init__(self, gamma=1.0, name=None):
+        super().__init__(name)
+        if gamma < 0:
+            raise ValueError(f"`gamma` must be >= 0. Received: gamma={gamma}")
+        self.gamma = float(gamma)
+
+    def discriminator_loss(self, real_output, fake_output):
+        real = _per_example(real_output)
+        fake = _per_example(fake_output)
+        return tf.nn.softplus(-(real - fake))
+
+    def generator_loss(self, fake_output, real_output=None):
+        if real_output is None:
+            raise ValueError(
+                "The relativistic loss compares each fake with a real image: "
+                "`generator_loss` needs `real_output` too."
+            )
+        return tf.nn.softplus(-(_per_example(fake_output) - _per_example(real_output)))
+
+    def penalty(self, discriminator, real_images, fake_images, seed=None):
+        if not self.gamma:
+            return None
+        both = r1_penalty(discriminator, real_images) + r1_penalty(discriminator, fake_images)
+        return 0.5 * self.gamma * both
+
+    def get_config(self):
+        return {**super().get_config(), "gamma": self.gamma}
+
+
 def gradient_penalty(discriminator, real_images, fake_images, seed=None):
     """Per-example WGAN-GP penalty `(||grad_x D(x_hat)||_2 - 1)^2`.
 
@@ -273,7 +331,8 @@ def r1_penalty(discriminator, real_images):
     Mescheder et al., 2018, "Which Training Methods for GANs do actually
     Converge?": penalizing the discriminator's gradient on the data keeps it
     from growing steep around real images. Multiply by `gamma / 2`. Must be
-    called inside the discriminator's gradient tape.
+    called inside the discriminator's gradient tape. On generated images
+    the same term is R2.
 
     Args:
         discriminator: callable. The discriminator.
@@ -297,6 +356,7 @@ _LOSSES = {
     "least_squares": LeastSquaresLoss,
     "wasserstein": WassersteinLoss,
     "hinge": HingeLoss,
+    "relativistic": RelativisticPairingLoss,
 }
 _ALIASES = {
     "bce": "non_saturating",
@@ -304,6 +364,8 @@ _ALIASES = {
     "lsgan": "least_squares",
     "wgan_gp": "wasserstein",
     "wgan-gp": "wasserstein",
+    "rpgan": "relativistic",
+    "r3gan": "relativistic",
 }
 
 

@@ -8,7 +8,7 @@ import tensorflow as tf
 import keras_gans as kg
 from keras_gans import distribute
 
-LOSSES = ["minimax", "non_saturating", "least_squares", "wasserstein", "hinge"]
+LOSSES = ["minimax", "non_saturating", "least_squares", "wasserstein", "hinge", "relativistic"]
 
 
 def train(strategy, loss, batches, d_steps=1, seed=1):

@@ -8,7 +8,7 @@ from keras_gans import losses
 
 from conftest import tiny_dcgan
 
-LOSS_NAMES = ["minimax", "non_saturating", "least_squares", "wasserstein", "hinge"]
+LOSS_NAMES = ["minimax", "non_saturating", "least_squares", "wasserstein", "hinge", "relativistic"]
 
 
 def _weights(model):
@@ -96,6 +96,43 @@ def test_unknown_loss_name_is_a_clear_error():
         gan.compile(loss="cross_entropy")
     with pytest.raises(TypeError, match="loss name"):
         losses.get(3)
+
+
+def test_relativistic_pairing_loss_compares_each_fake_with_a_real_image():
+    loss = losses.get("rpgan", gamma=2.0)
+    assert isinstance(loss, losses.RelativisticPairingLoss) and loss.relativistic
+    real = tf.constant([[2.0], [-1.0]])
+    fake = tf.constant([[0.5], [-3.0]])
+    r, f = real.numpy()[:, 0], fake.numpy()[:, 0]
+    np.testing.assert_allclose(
+        loss.discriminator_loss(real, fake), np.log1p(np.exp(-(r - f))), rtol=1e-6
+    )
+    np.testing.assert_allclose(
+        loss.generator_loss(fake, real), np.log1p(np.exp(-(f - r))), rtol=1e-6
+    )
+    with pytest.raises(ValueError, match="real_output"):
+        loss.generator_loss(fake)
+    # R1 + R2 on a linear critic D(x) = w . x: both gradients are w.
+    w = tf.constant([[1.0], [-2.0], [0.5]])
+
+    def critic(x, training=True):
+        return tf.matmul(x, w)
+
+    images = tf.random.normal((4, 3))
+    penalty = loss.penalty(critic, images, images + 1.0).numpy()
+    np.testing.assert_allclose(penalty, [2.0 / 2 * 2 * 5.25] * 4, rtol=1e-6)
+    assert losses.RelativisticPairingLoss(gamma=0.0).penalty(critic, images, images) is None
+    with pytest.raises(ValueError, match="gamma"):
+        losses.RelativisticPairingLoss(gamma=-1.0)
+
+
+def test_a_model_that_forgets_the_real_batch_is_told_for_a_relativistic_loss(real_batches):
+    gan = tiny_dcgan(seed=1)
+    gan.compile(g_optimizer="adam", d_optimizer="adam", loss="relativistic")
+    fake = gan.generator(tf.random.normal((4, gan.latent_dim)))
+    with pytest.raises(ValueError, match="real="):
+        gan.adversarial_generator_loss(fake)
+    assert np.isfinite(float(gan.adversarial_generator_loss(fake, real=real_batches[0][:4])))
 
 
 def test_aliases_and_objects():

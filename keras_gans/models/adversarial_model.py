@@ -31,7 +31,7 @@ class DenoisingGAN(kg.models.AdversarialModel):
 
     def generator_terms(self, batch, training):
         fake = self.make_fake(batch, training)
-        g_loss = self.adversarial_generator_loss(fake, training=training)
+        g_loss = self.adversarial_generator_loss(fake, training=training, real=batch.real)
         return {"g_loss": g_loss}
 ```
 """
@@ -276,10 +276,27 @@ class AdversarialModel(keras_internals.SkipsSymbolicBuild, SavesSeedState, keras
         """What the discriminator network is called on (a hook)."""
         return images
 
-    def adversarial_generator_loss(self, fake, conditions=None, training=True, discriminator=None):
-        """The adversarial generator loss of `fake`, as a global-batch mean."""
-        fake_output = self._critic(fake, conditions, training=training, discriminator=discriminator)
-        return self.global_mean(self.adversarial_loss.generator_loss(fake_output))
+    def adversarial_generator_loss(
+        self, fake, conditions=None, training=True, discriminator=None, real=None
+    ):
+        """The adversarial generator loss of `fake`, as a global-batch mean.
+
+        A relativistic loss (`keras_gans.losses.RelativisticPairingLoss`)
+        compares each fake with a real image: pass the real batch as `real`.
+        """
+        loss = self.adversarial_loss
+        if not loss.relativistic:
+            fake_output = self._critic(fake, conditions, training, discriminator)
+            return self.global_mean(loss.generator_loss(fake_output))
+        if real is None:
+            raise ValueError(
+                f"{type(self).__name__}.generator_terms must pass `real=` to "
+                f"`adversarial_generator_loss` for the relativistic loss {loss.name!r}."
+            )
+        real_output, fake_output = self._critic_pair(
+            tf.cast(real, fake.dtype), fake, conditions, training, discriminator
+        )
+        return self.global_mean(loss.generator_loss(fake_output, real_output))
 
     # -------------------------------------------------------------- helpers
 

@@ -212,9 +212,9 @@ class CycleGAN(StyleTransferGAN):
         fake_b = self.generator(a, training=training)
         fake_a = self.reverse_generator(b, training=training)
         terms = {
-            "adv_loss": self.adversarial_generator_loss(fake_b, training=training)
+            "adv_loss": self.adversarial_generator_loss(fake_b, training=training, real=b)
             + self.adversarial_generator_loss(
-                fake_a, training=training, discriminator=self.reverse_discriminator
+                fake_a, training=training, discriminator=self.reverse_discriminator, real=a
             ),
             "cycle_loss": distance(self.reverse_generator(fake_b, training=training), a)
             + distance(self.generator(fake_a, training=training), b),

@@ -174,7 +174,11 @@ class GAN(AdversarialModel):
 
     def generator_terms(self, batch, training):
         fake = self.make_fake(batch, training)
-        return {"g_loss": self.adversarial_generator_loss(fake, batch.conditions, training)}
+        return {
+            "g_loss": self.adversarial_generator_loss(
+                fake, batch.conditions, training, real=batch.real
+            )
+        }
 
     # -------------------------------------------------------- serialization
 

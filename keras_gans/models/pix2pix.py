@@ -103,7 +103,9 @@ class Pix2Pix(ImageToImageModel):
     def generator_terms(self, batch, training):
         """Every generator loss term, as global-batch means (replica shares)."""
         fake = self.generator(batch.source, training=training)
-        adv = self.adversarial_generator_loss(fake, batch.conditions, training=training)
+        adv = self.adversarial_generator_loss(
+            fake, batch.conditions, training=training, real=batch.real
+        )
         l1 = self.global_mean(
             per_example_mean(tf.abs(tf.cast(fake, "float32") - tf.cast(batch.real, "float32")))
         )

@@ -130,7 +130,7 @@ class StyleTransferGAN(ImageToImageModel):
         content, style = batch.source, batch.real
         fake = self.generator(content, training=training)
         terms = {
-            "adv_loss": self.adversarial_generator_loss(fake, training=training),
+            "adv_loss": self.adversarial_generator_loss(fake, training=training, real=style),
             "content_loss": self.global_mean(
                 _per_example_mean(tf.square(tf.cast(fake, "float32") - tf.cast(content, "float32")))
             ),
