@@ -199,7 +199,8 @@ def comparison_figure(columns, title=None):
     """A `Figure` with one row per example and one column per `(label, images)`."""
     columns = [(label, to_display_uint8(images)) for label, images in columns]
     rows, cols = len(columns[0][1]), len(columns)
-    fig = Figure(figsize=(2.5 * cols, 2.5 * rows + (0.3 if title else 0)), dpi=100)
+    height = 2.5 * rows + (0.5 if title else 0)
+    fig = Figure(figsize=(2.5 * cols, height), dpi=100)
     axes = fig.subplots(rows, cols, squeeze=False)
     for r in range(rows):
         for c, (label, images) in enumerate(columns):
@@ -213,7 +214,8 @@ def comparison_figure(columns, title=None):
                 ax.set_title(label, fontsize=11)
     if title:
         fig.suptitle(title, fontsize=11)
-    fig.tight_layout()
+    # tight_layout ignores the suptitle: keep the top half inch for it.
+    fig.tight_layout(rect=(0, 0, 1, 1 - (0.5 / height if title else 0)))
     return fig
 
 

@@ -5,6 +5,8 @@ Functional `keras.Model` that the model classes of `keras_gans.models` train.
 Noise to image: `mlp_*`, `dcgan_*`, `resnet_*` (plain and conditional).
 Image to image: `style_generator`, `unet_generator`, `inpainting_generator`,
 `super_resolution_generator`, `patchgan_discriminator`.
+Small data: `fastgan_generator` (skip-layer excitation) and
+`projected_discriminator` (frozen ImageNet features, Projected GAN).
 Pretrained features: `efficientnet_lite0` (ImageNet weights read offline by
 `efficientnet_lite.load_imagenet_weights`).
 """
@@ -16,8 +18,10 @@ from keras_gans.networks.dcgan import dcgan_discriminator
 from keras_gans.networks.dcgan import dcgan_filters
 from keras_gans.networks.dcgan import dcgan_generator
 from keras_gans.networks.efficientnet_lite import efficientnet_lite0
+from keras_gans.networks.fastgan import fastgan_generator
 from keras_gans.networks.mlp import mlp_discriminator
 from keras_gans.networks.mlp import mlp_generator
+from keras_gans.networks.projected import projected_discriminator
 from keras_gans.networks.resnet import conditional_resnet_discriminator
 from keras_gans.networks.resnet import conditional_resnet_generator
 from keras_gans.networks.resnet import resnet_discriminator
@@ -36,9 +40,11 @@ __all__ = [
     "dcgan_generator",
     "efficientnet_lite",
     "efficientnet_lite0",
+    "fastgan_generator",
     "mlp_discriminator",
     "mlp_generator",
     "patchgan_discriminator",
+    "projected_discriminator",
     "resnet_discriminator",
     "resnet_generator",
     "conditional_resnet_discriminator",

