@@ -114,6 +114,21 @@ def upsampling_stages(height, width, min_side=4):
     return stages
 
 
+def checked_stages(image_shape, network):
+    """`(height, width, channels, stages)` of a network that doubles the size
+    per block from a base grid of at least 4x4; a size that cannot halve is
+    an error naming `network`."""
+    height, width, channels = check_image_shape(image_shape)
+    stages = upsampling_stages(height, width)
+    if stages == 0:
+        raise ValueError(
+            f"{network} upsamples by 2 per block, so `image_shape` needs an even height and "
+            f"width of at least 8 (it must halve at least once). Received: "
+            f"image_shape={tuple(image_shape)!r}."
+        )
+    return height, width, channels, stages
+
+
 def dcgan_filters(image_shape, width=64, max_width=512):
     """Generator and discriminator widths for an image size.
 

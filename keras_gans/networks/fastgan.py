@@ -15,8 +15,7 @@ import keras
 from keras import layers
 
 from keras_gans.networks._layers import GatedLinearUnit
-from keras_gans.networks.dcgan import upsampling_stages
-from keras_gans.utils.validation import check_image_shape
+from keras_gans.networks.dcgan import checked_stages
 from keras_gans.utils.validation import check_positive_int
 
 __all__ = ["fastgan_generator"]
@@ -67,13 +66,7 @@ def fastgan_generator(
     """
     check_positive_int("latent_dim", latent_dim)
     check_positive_int("width", width)
-    height, width_px, channels = check_image_shape(image_shape)
-    stages = upsampling_stages(height, width_px)
-    if stages == 0:
-        raise ValueError(
-            "A FastGAN generator doubles the size per block from a base grid of at least 4x4: "
-            f"`image_shape` must halve at least once. Received: image_shape={image_shape!r}"
-        )
+    height, width_px, channels, stages = checked_stages(image_shape, "A FastGAN generator")
     base_h, base_w = height // 2**stages, width_px // 2**stages
     widths = [min(width * 2 ** (stages - i), max_width) for i in range(stages + 1)]
     z = keras.Input((latent_dim,), name="z")

@@ -15,20 +15,13 @@ from keras import layers
 
 from keras_gans.networks._layers import GlobalSumPooling2D
 from keras_gans.networks._layers import maybe_spectral_norm
-from keras_gans.networks.dcgan import upsampling_stages
+from keras_gans.networks.dcgan import checked_stages
 from keras_gans.utils.validation import check_image_shape
 from keras_gans.utils.validation import check_positive_int
 
 
 def _stages(image_shape):
-    height, width, channels = check_image_shape(image_shape)
-    stages = upsampling_stages(height, width)
-    if stages == 0:
-        raise ValueError(
-            "A ResNet GAN upsamples by 2 per block, so `image_shape` needs an even height and "
-            f"width of at least 8. Received: image_shape={tuple(image_shape)!r}."
-        )
-    return height, width, channels, stages
+    return checked_stages(image_shape, "A ResNet GAN")
 
 
 def _widths(stages, width, max_width):
