@@ -1,4 +1,5 @@
-r"""Writes MNIST or Fashion-MNIST as a folder of PNG files, one subfolder per class.
+r"""Writes MNIST or Fashion-MNIST as a folder of PNG files, one subfolder per class
+(or, with `--flat`, all in one folder, as a new user's unlabelled images would be).
 
 The own-images results (docs/results/own-images.md) train `examples/images.py` on such a
 folder, so the folder loader, not the MNIST pipeline, feeds the GAN, and the
@@ -19,6 +20,7 @@ flags.DEFINE_enum("dataset", "fashion_mnist", ["mnist", "fashion_mnist"], "Data 
 flags.DEFINE_string("data_dir", None, "IDX or TFDS directory (see keras_gans.data.mnist).")
 flags.DEFINE_enum("split", "train", ["train", "test"], "Split to write.")
 flags.DEFINE_string("out", None, "Folder to create (must not exist yet).")
+flags.DEFINE_bool("flat", False, "One folder of all the images, no class subfolders.")
 FLAGS = flags.FLAGS
 
 CLASS_NAMES = {
@@ -38,12 +40,15 @@ CLASS_NAMES = {
 }
 
 
-def write_folder(images, labels, names, out):
-    """Writes `images` (n, h, w, c) uint8 as `out/<label>_<name>/<i>.png`."""
+def write_folder(images, labels, names, out, flat=False):
+    """Writes `images` (n, h, w, c) uint8 as `out/<label>_<name>/<i>.png`
+    (`out/<i>.png` when `flat`)."""
     import tensorflow as tf
 
-    folders = [os.path.join(out, f"{label}_{name}") for label, name in enumerate(names)]
-    for folder in folders:
+    folders = [
+        out if flat else os.path.join(out, f"{label}_{name}") for label, name in enumerate(names)
+    ]
+    for folder in set(folders):
         os.makedirs(folder)
     for i, (image, label) in enumerate(zip(images, labels)):
         tf.io.write_file(os.path.join(folders[label], f"{i:05d}.png"), tf.io.encode_png(image))
@@ -58,10 +63,9 @@ def main(argv):
     from keras_gans import data
 
     images, labels = data.load_arrays(FLAGS.split, FLAGS.dataset, FLAGS.data_dir)
-    write_folder(images, labels, CLASS_NAMES[FLAGS.dataset], FLAGS.out)
-    print(
-        f"wrote {len(images)} PNG files in {len(CLASS_NAMES[FLAGS.dataset])} folders to {FLAGS.out}"
-    )
+    write_folder(images, labels, CLASS_NAMES[FLAGS.dataset], FLAGS.out, FLAGS.flat)
+    folders = 1 if FLAGS.flat else len(CLASS_NAMES[FLAGS.dataset])
+    print(f"wrote {len(images)} PNG files in {folders} folder(s) to {FLAGS.out}")
 
 
 if __name__ == "__main__":

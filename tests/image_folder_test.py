@@ -14,6 +14,7 @@ import tensorflow as tf
 import keras_gans as kg
 
 from conftest import SHARED
+from conftest import imagenet_weights_or_skip
 from conftest import run_command
 from conftest import run_script
 
@@ -222,6 +223,44 @@ def test_dcgan_sizes_that_cannot_halve_are_a_clear_error():
     assert kg.networks.dcgan_filters((28, 28, 1)) == ((128, 64), (64, 128))  # MNIST unchanged
     with pytest.raises(ValueError, match="even height and width"):
         kg.networks.dcgan_generator(16, (25, 25, 3))
+
+
+def _folder_of(images):
+    return kg.data.ImageFolder(
+        images=np.asarray(images), labels=None, class_names=[], paths=[], skipped=[]
+    )
+
+
+def test_unset_settings_follow_the_folder(photos, monkeypatch):
+    from keras_gans.recipes import images
+
+    imagenet_weights_or_skip()
+    colour = _folder_of([tf.image.resize(p, (64, 64)).numpy().astype("uint8") for p in photos])
+    chosen, reason = images.choose_settings(images.DEFAULT, colour)
+    assert chosen == dict(
+        arch="projected", loss="hinge", width=16, augment=images.SMALL_FOLDER_AUGMENT, flip=True
+    )
+    assert reason.startswith("For a small colour folder of 12 images: arch=projected")
+    # What the user chose stays; labels and small images keep the DCGAN.
+    chosen, _ = images.choose_settings(images.DEFAULT, colour, explicit={"loss", "flip"})
+    assert "loss" not in chosen and "flip" not in chosen and chosen["width"] == 16
+    conditional = images.DEFAULT.replace(conditional=True)
+    assert images.choose_settings(conditional, colour)[0]["arch"] == "dcgan"
+    small = _folder_of(colour.images[:, ::4, ::4])
+    chosen, reason = images.choose_settings(images.DEFAULT, small)
+    assert chosen["arch"] == "dcgan" and "images under 32 px" in reason
+    # Without the ImageNet weights the message says where they come from.
+    monkeypatch.setenv("KERAS_GANS_EFFICIENTNET_LITE0_WEIGHTS", "/no/such/weights.pth")
+    chosen, reason = images.choose_settings(images.DEFAULT, colour)
+    assert chosen["arch"] == "dcgan" and "/no/such/weights.pth" in reason
+    # A large grey folder (digits, letters) gets the MNIST recipe's choices
+    # and no mirroring.
+    grey = np.repeat(tf.image.rgb_to_grayscale(colour.images[:, ::2, ::2]), 420, axis=0)
+    chosen, reason = images.choose_settings(images.DEFAULT, _folder_of(grey))
+    assert chosen == dict(arch="dcgan", learning_rate=4e-4, clusters=50, flip=False)
+    assert reason.startswith("For a large grey folder of 5040 images")
+    chosen, _ = images.choose_settings(conditional, _folder_of(grey))
+    assert "clusters" not in chosen
 
 
 @pytest.mark.slow

@@ -95,14 +95,12 @@ def test_own_images_job_trains_with_the_projected_discriminator(tmp_path):
     photos = os.path.join(SHARED, "style", "photo2monet", "testA")
     if not os.path.isdir(photos):
         pytest.skip("the shared photos are not available")
-    summary = train_tiny_images(
-        photos,
-        tmp_path / "run",
-        "--arch=projected",
-        "--loss=hinge",
-        "--augment=translation,color,cutout",
-    )
-    assert summary["config"]["arch"] == "projected"
+    # No --arch: a small colour folder gets the projected pair by default,
+    # with the hinge loss; the width the user gave is kept.
+    summary = train_tiny_images(photos, tmp_path / "run", "--image_size=32")
+    config = summary["config"]
+    assert (config["arch"], config["loss"], config["width"]) == ("projected", "hinge", 8)
+    assert config["augment"] == "translation,color,cutout" and config["flip"] is True
     conditional = run_command(
         "train", "images", f"--data_dir={photos}", "--arch=projected", "--clusters=4"
     )

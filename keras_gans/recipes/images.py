@@ -19,6 +19,7 @@ from keras_gans.data.image_folder import FITS
 from keras_gans.data.image_folder import parse_image_size
 from keras_gans.evaluation.evaluator import REFERENCES
 from keras_gans.networks import dcgan
+from keras_gans.networks import efficientnet_lite
 from keras_gans.networks import fastgan
 from keras_gans.networks import projected
 from keras_gans.networks import resnet
@@ -51,14 +52,22 @@ class ImagesConfig(NoiseGANConfig):
         "with black, or stretch.",
         FITS,
     )
-    flip: bool = setting(True, "Random horizontal flips of the training images.")
+    flip: Optional[bool] = setting(
+        None,
+        "Random horizontal flips of the training images. Unset: on for small colour folders, "
+        "off otherwise (mirrored digits and letters are wrong).",
+    )
     arch: str = setting(
-        "dcgan",
+        "auto",
         "Network pair: dcgan (strided convolutions), resnet (SNGAN-style residual blocks, "
         "spectral norm in D; use with --loss=hinge) or projected (FastGAN's generator against "
         "a Projected GAN discriminator on frozen ImageNet features, pip install "
-        "'keras_gans[imagenet]'; use with --loss=hinge and --augment=translation,color,cutout).",
-        ("dcgan", "resnet", "projected"),
+        "'keras_gans[imagenet]'). auto: projected for a small colour folder (under 5,000 "
+        "images, at least 32 px, unconditional), else dcgan. Settings left unset follow the "
+        "folder too: projected gets --loss=hinge --width=16; a small folder "
+        "--augment=translation,color,cutout; a large one --clusters=50 "
+        "--learning_rate=4e-4; the command prints what it chose.",
+        ("auto", "dcgan", "resnet", "projected"),
     )
     width: int = setting(
         32, "Network width: channels at full resolution, doubling toward the base grid."
@@ -99,6 +108,80 @@ DEFAULT = ImagesConfig(
 )
 PRESETS = {"default": DEFAULT}
 MIN_STEPS_PER_EPOCH = 100
+# Folder sizes below this are "small": DiffAugment from step one, flips, and
+# (colour, 32 px and up) the projected pair, which beat the DCGAN on 211 and
+# 453 images (docs/results/own-images.md). Larger folders get the MNIST
+# recipe's measured choices: self-conditioning on 50 clusters, lr 4e-4.
+SMALL_FOLDER = 5_000
+PROJECTED_MIN_SIZE = 32
+SMALL_FOLDER_AUGMENT = "translation,color,cutout"
+LARGE_FOLDER_CLUSTERS = 50
+LARGE_FOLDER_LEARNING_RATE = 4e-4
+
+
+def choose_settings(config, folder, explicit=frozenset()):
+    """What the settings left unset become for a folder.
+
+    `arch=auto` becomes `projected` for a small colour folder (and `dcgan`
+    otherwise); the projected pair gets the hinge loss and width 16; a small
+    folder gets DiffAugment from step one, a large one the MNIST recipe's
+    self-conditioning and learning rate; flips are on for small colour
+    folders only.
+
+    Args:
+        config: `ImagesConfig`, before the choice.
+        folder: the `keras_gans.data.ImageFolder` it trains on.
+        explicit: names of the settings the user chose; they are kept.
+
+    Returns:
+        `(changes, reason)`: a dict of settings to replace, and one sentence
+        saying what was chosen and why (empty when nothing was left to choose).
+    """
+    num_images = len(folder.images)
+    height, width, channels = folder.image_shape
+    small = num_images < SMALL_FOLDER
+    kind = f"{'small' if small else 'large'} {'colour' if channels == 3 else 'grey'} folder"
+    choices = {}
+    note = ""
+    if config.arch == "auto":
+        blocker = None
+        if min(height, width) < PROJECTED_MIN_SIZE:
+            blocker = f"images under {PROJECTED_MIN_SIZE} px"
+        elif config.conditional or config.clusters:
+            blocker = "labels (the projected discriminator is unconditional)"
+        else:
+            try:
+                efficientnet_lite.imagenet_weights_path()
+            except (ImportError, FileNotFoundError) as e:
+                blocker = str(e)
+        projected_fits = small and channels == 3
+        choices["arch"] = "projected" if projected_fits and not blocker else "dcgan"
+        if projected_fits and blocker:
+            note = f" (dcgan, not projected: {blocker})"
+    if choices.get("arch", config.arch) == "projected":
+        choices.update(loss="hinge", width=16)
+    if small:
+        choices["augment"] = SMALL_FOLDER_AUGMENT
+    else:
+        choices["learning_rate"] = LARGE_FOLDER_LEARNING_RATE
+        if not config.conditional:
+            choices["clusters"] = LARGE_FOLDER_CLUSTERS
+    if config.flip is None:
+        choices["flip"] = small and channels == 3
+    choices = {k: v for k, v in choices.items() if k not in explicit}
+    if not choices:
+        return {}, ""
+    chosen = ", ".join(f"{k}={_flag_value(v)}" for k, v in choices.items())
+    return choices, (
+        f"For a {kind} of {num_images} images: {chosen}{note}. "
+        "Pass any of them to choose otherwise."
+    )
+
+
+def _flag_value(value):
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    return value
 
 
 class ImageFolderSource(noise_to_image.Source):
@@ -245,10 +328,13 @@ def train(config=None, callbacks=(), **overrides):
         # A few hundred images would make epochs of a few steps: a grid, a
         # log line and a backup every second or two.
         resolved["steps_per_epoch"] = MIN_STEPS_PER_EPOCH
-    config = config.replace(**resolved)
+    chosen, reason = choose_settings(config, folder, explicit)
+    config = config.replace(**resolved, **chosen)
     print(
         f"{config.data_dir}: {len(folder.images)} images at {height}x{width}x{channels}"
         + (f", {len(folder.class_names)} classes" if folder.class_names else "")
         + (f" ({len(folder.skipped)} unreadable files skipped)" if folder.skipped else "")
     )
+    if reason:
+        print(reason)
     return noise_to_image.train(ImageFolderSource(config, folder, explicit), callbacks)
