@@ -1,6 +1,10 @@
 """tf.data input pipelines."""
 
 from keras_gans.data import degradations
+from keras_gans.data.audio import AudioFolder
+from keras_gans.data.audio import audio_folder
+from keras_gans.data.audio import load_audio_folder
+from keras_gans.data.audio import read_audio
 from keras_gans.data.image_folder import ImageFolder
 from keras_gans.data.image_folder import find_images
 from keras_gans.data.image_folder import image_folder
@@ -11,6 +15,8 @@ from keras_gans.data.image_folder import parse_image_size
 from keras_gans.data.images import center_square
 from keras_gans.data.images import cycle_gan
 from keras_gans.data.images import unpaired_images
+from keras_gans.data.mel import LogMelSpectrogram
+from keras_gans.data.mel import MelSettings
 from keras_gans.data.mnist import DataNotFoundError
 from keras_gans.data.mnist import load_arrays
 from keras_gans.data.mnist import load_idx
@@ -23,6 +29,12 @@ from keras_gans.data.transforms import to_model_range
 from keras_gans.data.transforms import to_uint8
 
 __all__ = [
+    "AudioFolder",
+    "audio_folder",
+    "load_audio_folder",
+    "read_audio",
+    "LogMelSpectrogram",
+    "MelSettings",
     "DataNotFoundError",
     "degradations",
     "degraded_images",

@@ -17,9 +17,9 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from keras_gans.data import folders
 from keras_gans.data.mnist import DataNotFoundError
-from keras_gans.data.pipeline import index_batches
-from keras_gans.data.pipeline import prefetch
+from keras_gans.data.pipeline import gather_batches
 from keras_gans.data.transforms import to_float
 from keras_gans.utils.validation import check_choice
 from keras_gans.utils.validation import check_positive_int
@@ -57,11 +57,7 @@ class ImageFolder:
 
 
 def _image_files(directory):
-    return sorted(
-        os.path.join(directory, name)
-        for name in os.listdir(directory)
-        if name.lower().endswith(IMAGE_EXTENSIONS) and not name.startswith(".")
-    )
+    return folders.files_with(directory, IMAGE_EXTENSIONS)
 
 
 def list_images(directory):
@@ -82,59 +78,9 @@ def list_images(directory):
 
 
 def find_images(directory, labels="inferred"):
-    """The image files of a folder and, for class subfolders, their labels.
-
-    Args:
-        directory: str. A folder of images, or of one subfolder per class.
-        labels: `"inferred"` (class subfolders give labels, a flat folder
-            none) or `None` (ignore subfolder names: every image of the
-            folder and its subfolders, unlabelled).
-
-    Returns:
-        `(paths, labels or None, class_names)`.
-
-    Raises:
-        DataNotFoundError: the folder is missing or has no images, or a class
-            subfolder is empty; the message names it.
-    """
-    check_choice("labels", labels, ("inferred", None))
-    directory = os.path.expanduser(str(directory))
-    if not os.path.isdir(directory):
-        raise DataNotFoundError(f"Image folder {directory} does not exist.")
-    top = _image_files(directory)
-    subfolders = sorted(
-        name
-        for name in os.listdir(directory)
-        if os.path.isdir(os.path.join(directory, name)) and not name.startswith(".")
-    )
-    if top or not subfolders:
-        if not top:
-            raise DataNotFoundError(
-                f"Image folder {directory} holds no image files "
-                f"({'/'.join(IMAGE_EXTENSIONS)}) and no class subfolders."
-            )
-        if subfolders and labels == "inferred":
-            logger.warning(
-                "%s holds images and subfolders; training on its %d images, unlabelled "
-                "(subfolders %s are ignored).",
-                directory,
-                len(top),
-                subfolders[:5],
-            )
-        return top, None, []
-    paths, label_list = [], []
-    for index, name in enumerate(subfolders):
-        files = _image_files(os.path.join(directory, name))
-        if not files:
-            raise DataNotFoundError(
-                f"Class folder {os.path.join(directory, name)} holds no image files "
-                f"({'/'.join(IMAGE_EXTENSIONS)}). Remove it or add its images."
-            )
-        paths += files
-        label_list += [index] * len(files)
-    if labels is None:
-        return paths, None, []
-    return paths, np.asarray(label_list, np.int32), subfolders
+    """The image files of a folder and, for class subfolders, their labels:
+    `(paths, labels or None, class_names)`; see `folders.find_files`."""
+    return folders.find_files(directory, IMAGE_EXTENSIONS, "image", labels)
 
 
 def decode_files(paths, on_error="skip"):
@@ -403,22 +349,25 @@ def image_folder(
             f"{directory} has {count} readable images, fewer than one batch "
             f"(batch_size={batch_size}). Use a smaller --batch_size or add images."
         )
-    images = tf.constant(folder.images)
-    label_tensor = None if folder.labels is None else tf.constant(folder.labels)
-    ds = index_batches(
-        count, batch_size, drop_remainder, shuffle, seed, first_epoch, steps_per_epoch
-    )
     flip_seed = None if seed is None else seed + 1
 
-    def gather(indices):
-        batch = to_float(tf.gather(images, indices))
+    def transform(batch):
+        batch = to_float(batch)
         if flip:
             batch = tf.image.random_flip_left_right(batch, seed=flip_seed)
-        if label_tensor is None:
-            return batch
-        return batch, tf.gather(label_tensor, indices)
+        return batch
 
-    return prefetch(ds.map(gather, num_parallel_calls=tf.data.AUTOTUNE))
+    return gather_batches(
+        folder.images,
+        folder.labels,
+        batch_size,
+        drop_remainder,
+        shuffle,
+        seed,
+        first_epoch,
+        steps_per_epoch,
+        transform,
+    )
 
 
 def parse_image_size(value):

@@ -16,10 +16,8 @@ import os
 import struct
 
 import numpy as np
-import tensorflow as tf
 
-from keras_gans.data.pipeline import index_batches
-from keras_gans.data.pipeline import prefetch
+from keras_gans.data.pipeline import gather_batches
 from keras_gans.data.transforms import to_float
 from keras_gans.utils.validation import check_choice
 from keras_gans.utils.validation import check_positive_int
@@ -261,21 +259,15 @@ def mnist(
             f"`batch_size`={batch_size} is larger than the {num_examples} "
             f"examples of split {split!r}."
         )
-    # MNIST fits in memory: shuffle indices and gather whole batches, which
-    # costs far less per step than shuffling and batching single examples.
-    images, labels = tf.constant(images), tf.constant(labels)
-    ds = index_batches(
-        num_examples, batch_size, drop_remainder, shuffle, seed, first_epoch, steps_per_epoch
+    # MNIST fits in memory: whole batches gathered by index.
+    return gather_batches(
+        images,
+        labels if with_labels else None,
+        batch_size,
+        drop_remainder,
+        shuffle,
+        seed,
+        first_epoch,
+        steps_per_epoch,
+        transform=to_float,
     )
-
-    def gather(indices):
-        return tf.gather(images, indices), tf.gather(labels, indices)
-
-    ds = ds.map(gather, num_parallel_calls=tf.data.AUTOTUNE)
-
-    def scale(images, labels):
-        images = to_float(images)
-        return (images, labels) if with_labels else images
-
-    ds = ds.map(scale, num_parallel_calls=tf.data.AUTOTUNE)
-    return prefetch(ds)

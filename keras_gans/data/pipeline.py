@@ -52,3 +52,40 @@ def index_batches(
         return batches.take(steps_per_epoch) if steps_per_epoch else batches
 
     return tf.data.Dataset.range(first_epoch, 2**62).flat_map(one_epoch)
+
+
+def gather_batches(
+    examples,
+    labels,
+    batch_size,
+    drop_remainder,
+    shuffle,
+    seed,
+    first_epoch,
+    steps_per_epoch,
+    transform=None,
+):
+    """Batches of in-memory `examples` (and `labels`), gathered by index.
+
+    Args:
+        examples: array of examples, first axis the example.
+        labels: int array or `None`. With labels, batches are `(x, labels)`.
+        transform: `batch -> batch` or `None`, applied to each gathered
+            batch of examples (e.g. to floats, random flips).
+        Others: see `index_batches`.
+    """
+    examples = tf.constant(examples)
+    labels = None if labels is None else tf.constant(labels)
+    indices = index_batches(
+        len(examples), batch_size, drop_remainder, shuffle, seed, first_epoch, steps_per_epoch
+    )
+
+    def gather(batch_indices):
+        batch = tf.gather(examples, batch_indices)
+        if transform is not None:
+            batch = transform(batch)
+        if labels is None:
+            return batch
+        return batch, tf.gather(labels, batch_indices)
+
+    return prefetch(indices.map(gather, num_parallel_calls=tf.data.AUTOTUNE))

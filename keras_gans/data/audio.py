@@ -1,0 +1,291 @@
+"""Your own recordings: a folder of sounds as a GAN's training data.
+
+A flat folder gives clips; a folder with one subfolder per class (drum kinds,
+instruments, pitches) gives `(clips, labels)`. Every file is decoded, mixed
+to mono, resampled to one rate and cut or padded to one length once, up
+front, and kept in memory as float32 (a thousand one-second clips at 16 kHz
+are 64 MB), so an unreadable or silent file is named before training starts.
+
+WAV, FLAC, OGG and AIFF files are read by `soundfile` (libsndfile, in
+`pip install 'keras_gans[audio]'`); without it, 16-bit PCM WAV files are
+read by TensorFlow and other files are skipped with a message that says so.
+Resampling uses SciPy's polyphase filter (`scipy.signal.resample_poly`).
+"""
+
+import dataclasses
+import importlib.util
+import logging
+import math
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from keras_gans.data import folders
+from keras_gans.data.mnist import DataNotFoundError
+from keras_gans.data.pipeline import gather_batches
+from keras_gans.utils.validation import check_choice
+from keras_gans.utils.validation import check_positive_int
+
+logger = logging.getLogger("keras_gans")
+
+AUDIO_EXTENSIONS = (".wav", ".flac", ".ogg", ".aiff", ".aif")
+INSTALL_HINT = "pip install 'keras_gans[audio]' (soundfile and scipy)"
+# A clip whose peak stays under this (-80 dBFS) is silence, not a sound.
+SILENCE_PEAK = 1e-4
+# Leading samples quieter than this fraction of the clip's peak (-40 dB) are
+# cut, so a clip starts at its sound (drum hits recorded with a pause).
+ONSET_FRACTION = 0.01
+# A file shorter than one analysis frame (1,024 samples at the target rate:
+# the mel features' FFT) has no spectrum to learn from.
+MIN_SAMPLES = 1024
+
+
+@dataclasses.dataclass
+class AudioFolder:
+    """A folder of recordings, decoded into memory.
+
+    Attributes:
+        audio: float32 `(n, clip_samples)` in [-1, 1], mono.
+        labels: int32 `(n,)`, or `None` for a flat folder.
+        class_names: list of str: the subfolder of each label (empty when
+            flat).
+        paths: list of str: the file each clip came from.
+        skipped: list of `(path, reason)`: the files left out (unreadable,
+            silent or too short).
+        sample_rate: int. Samples per second of every clip.
+    """
+
+    audio: np.ndarray
+    labels: np.ndarray
+    class_names: list
+    paths: list
+    skipped: list
+    sample_rate: int
+
+    @property
+    def clip_samples(self):
+        return int(self.audio.shape[1])
+
+    @property
+    def clip_seconds(self):
+        return self.clip_samples / self.sample_rate
+
+
+def has_soundfile():
+    """True when `soundfile` (WAV, FLAC, OGG, AIFF) is installed."""
+    return importlib.util.find_spec("soundfile") is not None
+
+
+def read_audio(path, sample_rate=None):
+    """One recording as mono float32 samples in [-1, 1].
+
+    Args:
+        path: str. A WAV file (any sample rate, 16-bit PCM without
+            `soundfile`), or FLAC / OGG / AIFF with `soundfile` installed.
+        sample_rate: int or `None`. Resample to this rate; `None` keeps the
+            file's.
+
+    Returns:
+        `(samples, sample_rate)`: a float32 `(n,)` array and its rate.
+
+    Raises:
+        ValueError: the file cannot be decoded (the message says why, and
+            what to install when the decoder is missing).
+    """
+    if has_soundfile():
+        import soundfile  # the optional decoder: imported only where installed
+
+        try:
+            samples, rate = soundfile.read(str(path), dtype="float32", always_2d=True)
+        except (RuntimeError, soundfile.LibsndfileError) as e:
+            raise ValueError(str(e).splitlines()[0][:160]) from e
+    elif str(path).lower().endswith(".wav"):
+        try:
+            decoded = tf.audio.decode_wav(tf.io.read_file(str(path)))
+        except tf.errors.OpError as e:
+            raise ValueError(
+                f"TensorFlow reads 16-bit PCM WAV only ({e.message.splitlines()[0][:100]}); "
+                f"{INSTALL_HINT} reads any WAV."
+            ) from e
+        samples, rate = decoded.audio.numpy(), int(decoded.sample_rate)
+    else:
+        raise ValueError(f"reading {path.rsplit('.', 1)[-1]} files needs {INSTALL_HINT}")
+    samples = samples.mean(axis=1)  # mono: the channels' mean
+    if sample_rate is not None and rate != sample_rate:
+        samples = resample(samples, rate, sample_rate)
+    return samples.astype(np.float32), sample_rate or rate
+
+
+def resample(samples, rate, sample_rate):
+    """`samples` at `rate` resampled to `sample_rate` (SciPy's polyphase filter)."""
+    if importlib.util.find_spec("scipy") is None:
+        raise ValueError(f"resampling {rate} Hz to {sample_rate} Hz needs {INSTALL_HINT}")
+    from scipy import signal  # optional: only files at another rate need it
+
+    common = math.gcd(int(rate), int(sample_rate))
+    return signal.resample_poly(samples, sample_rate // common, rate // common)
+
+
+def fit_clip(samples, clip_samples, trim_start=True):
+    """`samples` cut or zero-padded to `clip_samples`, starting at the sound's onset.
+
+    Returns:
+        `(clip, reason)`: the float32 clip, or `None` and why it was left out.
+    """
+    peak = float(np.max(np.abs(samples))) if len(samples) else 0.0
+    if peak < SILENCE_PEAK:
+        return None, f"silent (peak {20 * math.log10(max(peak, 1e-12)):.0f} dBFS)"
+    if trim_start:
+        samples = samples[int(np.argmax(np.abs(samples) >= ONSET_FRACTION * peak)) :]
+    if len(samples) < MIN_SAMPLES:
+        return None, f"{len(samples)} samples, shorter than one {MIN_SAMPLES}-sample frame"
+    clip = np.zeros(clip_samples, np.float32)
+    clip[: min(len(samples), clip_samples)] = samples[:clip_samples]
+    return np.clip(clip, -1.0, 1.0), None
+
+
+def load_audio_folder(
+    directory,
+    sample_rate=16000,
+    clip_seconds=1.0,
+    labels="inferred",
+    trim_start=True,
+    on_error="skip",
+):
+    """Decodes a folder of recordings into memory, all at one rate and length.
+
+    Args:
+        directory: str. A folder of recordings, or of one subfolder per class.
+        sample_rate: int. Samples per second to resample every file to.
+            Defaults to 16,000.
+        clip_seconds: float. Clip length: longer files are cut, shorter
+            ones padded with silence. Defaults to 1.0.
+        labels: `"inferred"` (class subfolders give labels) or `None`.
+        trim_start: bool. Start each clip at its onset (the first sample at
+            -40 dB of the clip's peak) rather than at the file's start.
+        on_error: `"skip"` (warn, naming each file left out) or `"raise"`.
+
+    Returns:
+        An `AudioFolder`.
+
+    Raises:
+        DataNotFoundError: the folder is missing, holds no recordings, or
+            none of them could be used.
+        ValueError: with `on_error="raise"`, naming every unusable file.
+    """
+    check_positive_int("sample_rate", sample_rate)
+    check_choice("on_error", on_error, ("skip", "raise"))
+    if not clip_seconds or clip_seconds <= 0:
+        raise ValueError(f"`clip_seconds` must be positive. Received: {clip_seconds!r}")
+    clip_samples = int(round(clip_seconds * sample_rate))
+    if clip_samples < MIN_SAMPLES:
+        raise ValueError(
+            f"A clip of {clip_seconds} s at {sample_rate} Hz is {clip_samples} samples, "
+            f"shorter than one {MIN_SAMPLES}-sample frame. Use a longer `clip_seconds`."
+        )
+    paths, label_array, class_names = folders.find_files(
+        directory, AUDIO_EXTENSIONS, "audio", labels
+    )
+    clips, kept, skipped = [], [], []
+    progress = keras.utils.Progbar(len(paths), unit_name="file") if len(paths) >= 200 else None
+    for index, path in enumerate(paths):
+        try:
+            samples, _ = read_audio(path, sample_rate)
+            clip, reason = fit_clip(samples, clip_samples, trim_start)
+        except ValueError as e:
+            clip, reason = None, str(e)
+        if clip is None:
+            skipped.append((path, reason))
+        else:
+            clips.append(clip)
+            kept.append(index)
+        if progress is not None:
+            progress.update(index + 1)
+    if skipped:
+        listing = "; ".join(f"{p} ({why})" for p, why in skipped)
+        if on_error == "raise":
+            raise ValueError(f"{len(skipped)} unusable audio file(s): {listing}")
+        logger.warning("Skipping %d audio file(s): %s", len(skipped), listing)
+    if not clips:
+        raise DataNotFoundError(
+            f"None of the {len(paths)} audio files in {directory} could be used "
+            f"(first: {skipped[0][0]}: {skipped[0][1]})."
+        )
+    if label_array is not None:
+        label_array = label_array[kept]
+        missing = sorted(set(range(len(class_names))) - set(label_array.tolist()))
+        if missing:
+            raise DataNotFoundError(
+                f"Class folder(s) {[class_names[i] for i in missing]} of {directory} have no "
+                "usable recordings left (see the warning above). Remove them or add sounds."
+            )
+    return AudioFolder(
+        audio=np.stack(clips),
+        labels=label_array,
+        class_names=class_names,
+        paths=[paths[i] for i in kept],
+        skipped=skipped,
+        sample_rate=int(sample_rate),
+    )
+
+
+def audio_folder(
+    directory,
+    batch_size=32,
+    sample_rate=16000,
+    clip_seconds=1.0,
+    labels="inferred",
+    shuffle=True,
+    seed=None,
+    on_error="skip",
+    drop_remainder=True,
+    folder=None,
+    first_epoch=None,
+    steps_per_epoch=None,
+):
+    """A `tf.data.Dataset` of clip batches (and labels) from a folder of recordings.
+
+    Clips are float32 `[batch, samples]` in [-1, 1]; a folder of class
+    subfolders yields `(clips, labels)` with int32 labels numbered in the
+    sorted order of the subfolder names.
+
+    Args:
+        directory: str. A folder of recordings, or of one subfolder per class.
+        batch_size: int. Defaults to `32`.
+        sample_rate, clip_seconds, labels, on_error: see `load_audio_folder`.
+        shuffle: bool. Reshuffle every epoch. Defaults to `True`.
+        seed: int or `None`. Seed of the shuffle.
+        drop_remainder: bool. Defaults to `True` (every batch full).
+        folder: `AudioFolder` or `None`. Already loaded clips.
+        first_epoch, steps_per_epoch: int or `None`. An endless, resumable
+            stream (see `keras_gans.data.pipeline.index_batches`).
+
+    Returns:
+        A `tf.data.Dataset`.
+
+    Example:
+
+        >>> ds = keras_gans.data.audio_folder("drums/", batch_size=16, clip_seconds=0.5)
+        >>> next(iter(ds))[0].shape
+        TensorShape([16, 8000])
+    """
+    check_positive_int("batch_size", batch_size)
+    if folder is None:
+        folder = load_audio_folder(directory, sample_rate, clip_seconds, labels, on_error=on_error)
+    count = len(folder.audio)
+    if count < batch_size and drop_remainder:
+        raise ValueError(
+            f"{directory} has {count} usable recordings, fewer than one batch "
+            f"(batch_size={batch_size}). Use a smaller --batch_size or add recordings."
+        )
+    return gather_batches(
+        folder.audio,
+        folder.labels,
+        batch_size,
+        drop_remainder,
+        shuffle,
+        seed,
+        first_epoch,
+        steps_per_epoch,
+    )
