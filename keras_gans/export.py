@@ -166,16 +166,26 @@ def _float32_policies(config):
     return {key: _float32_policies(value) for key, value in config.items()}
 
 
+def _noise_output(generator):
+    """`(name, to_output)` of a noise generator's served output: `images`
+    uint8 for image generators, `audio` float32 `[b, samples]` in [-1, 1]
+    for generators of clips `(batch, samples)`."""
+    if len(generator.output_shape) == 2:
+        return "audio", lambda audio: tf.clip_by_value(tf.cast(audio, tf.float32), -1.0, 1.0)
+    return "images", to_uint8
+
+
 def _serving_archive(generator):
-    """An `ExportArchive` with the `z` (and `label`) -> `images` uint8 endpoints."""
+    """An `ExportArchive` with the `z` (and `label`) -> `images` uint8 (or
+    `audio` float32) endpoints."""
     generator = float32_copy(generator)
     if len(generator.inputs) == 2:
         return _conditional_archive(generator)
     latent_dim = generator.input_shape[-1]
+    output, to_output = _noise_output(generator)
 
     def serve(z):
-        images = generator(z, training=False)
-        return {"images": to_uint8(images)}
+        return {output: to_output(generator(z, training=False))}
 
     def sample(num_samples, seed):
         z = tf.random.stateless_normal(
@@ -207,6 +217,7 @@ def _conditional_archive(generator):
     and `sample(label, seed)`."""
     latent_dim = generator.inputs[0].shape[-1]
     num_classes = _num_classes(generator)
+    output, to_output = _noise_output(generator)
 
     def serve(z, label):
         checks = [
@@ -221,8 +232,8 @@ def _conditional_archive(generator):
             ),
         ]
         with tf.control_dependencies(checks):
-            images = generator([z, tf.identity(label)], training=False)
-        return {"images": to_uint8(images)}
+            generated = generator([z, tf.identity(label)], training=False)
+        return {output: to_output(generated)}
 
     def sample(label, seed):
         z = tf.random.stateless_normal(
@@ -523,7 +534,9 @@ def export_generator(
     (`float32`, `float16`, `dynamic_int8`) keep it:
 
     - `"noise"`: `z` float32 -> `images` uint8, plus `sample` (see
-      `saved_model`); `(z, label)` for a class-conditional generator.
+      `saved_model`); `(z, label)` for a class-conditional generator. A
+      generator of sounds `(batch, samples)` serves `audio` float32
+      `[b, samples]` in [-1, 1] instead.
     - `"style"`: `content` uint8 `[b, h, w, 3]` -> `stylized` uint8, any size
       with mirrored padding to a multiple of 4 inside the graph, cropped back.
     - `"super_resolution"`: `image` uint8 `[b, h, w, 3]` -> `upscaled` uint8

@@ -7,6 +7,7 @@ Image to image: `style_generator`, `unet_generator`, `inpainting_generator`,
 `super_resolution_generator`, `patchgan_discriminator`.
 Small data: `fastgan_generator` (skip-layer excitation) and
 `projected_discriminator` (frozen ImageNet features, Projected GAN).
+Noise to sound: `wavegan_*` (plain and conditional, 1-D convolutions).
 Pretrained features: `efficientnet_lite0` (ImageNet weights read offline by
 `efficientnet_lite.load_imagenet_weights`).
 """
@@ -31,6 +32,10 @@ from keras_gans.networks.style import style_generator
 from keras_gans.networks.super_resolution import super_resolution_generator
 from keras_gans.networks.unet import inpainting_generator
 from keras_gans.networks.unet import unet_generator
+from keras_gans.networks.wavegan import conditional_wavegan_discriminator
+from keras_gans.networks.wavegan import conditional_wavegan_generator
+from keras_gans.networks.wavegan import wavegan_discriminator
+from keras_gans.networks.wavegan import wavegan_generator
 
 __all__ = [
     "conditional_dcgan_discriminator",
@@ -53,4 +58,8 @@ __all__ = [
     "super_resolution_generator",
     "inpainting_generator",
     "unet_generator",
+    "conditional_wavegan_discriminator",
+    "conditional_wavegan_generator",
+    "wavegan_discriminator",
+    "wavegan_generator",
 ]

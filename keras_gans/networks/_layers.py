@@ -5,6 +5,7 @@ import tensorflow as tf
 from keras import layers
 
 from keras_gans.utils.saving import register_serializable
+from keras_gans.utils.validation import check_positive_int
 
 
 def maybe_spectral_norm(layer, spectral_norm):
@@ -12,6 +13,29 @@ def maybe_spectral_norm(layer, spectral_norm):
     if not spectral_norm:
         return layer
     return layers.SpectralNormalization(layer, name=f"{layer.name}_sn")
+
+
+def noise_and_label(latent_dim, num_classes, embedding_dim):
+    """A class-conditional generator's inputs, `z (batch, latent_dim)` and
+    `label (batch,)` int32, and the noise concatenated with the label's
+    learned embedding: `(z, label, x)`."""
+    check_positive_int("latent_dim", latent_dim)
+    check_positive_int("num_classes", num_classes)
+    check_positive_int("embedding_dim", embedding_dim)
+    z = keras.Input((latent_dim,), name="z")
+    label = keras.Input((), dtype="int32", name="label")
+    embedded = layers.Embedding(num_classes, embedding_dim, name="label_embedding")(label)
+    return z, label, layers.Concatenate(name="z_and_label")([z, embedded])
+
+
+def projection_score(features, label, num_classes, spectral_norm=False):
+    """A projection discriminator's score from its features `h` (Miyato &
+    Koyama, 2018): `w . h + b + embed(label) . h`, float32 `(batch, 1)`."""
+    dense = layers.Dense(1, name="score", dtype="float32")
+    unconditional = maybe_spectral_norm(dense, spectral_norm)(features)
+    embedded = layers.Embedding(num_classes, features.shape[-1], name="label_embedding")(label)
+    projection = layers.Dot(axes=1, name="projection", dtype="float32")([embedded, features])
+    return layers.Add(name="conditional_score", dtype="float32")([unconditional, projection])
 
 
 @register_serializable

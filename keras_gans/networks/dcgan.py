@@ -11,6 +11,8 @@ import keras
 from keras import layers
 
 from keras_gans.networks._layers import maybe_spectral_norm
+from keras_gans.networks._layers import noise_and_label
+from keras_gans.networks._layers import projection_score
 from keras_gans.utils.validation import check_fraction
 from keras_gans.utils.validation import check_image_shape
 from keras_gans.utils.validation import check_positive_int
@@ -94,13 +96,7 @@ def conditional_dcgan_generator(
         A Functional `keras.Model` from `[z (batch, latent_dim) float32,
         label (batch,) int32]` to `(batch, *image_shape)`.
     """
-    check_positive_int("latent_dim", latent_dim)
-    check_positive_int("num_classes", num_classes)
-    check_positive_int("embedding_dim", embedding_dim)
-    z = keras.Input((latent_dim,), name="z")
-    label = keras.Input((), dtype="int32", name="label")
-    embedded = layers.Embedding(num_classes, embedding_dim, name="label_embedding")(label)
-    x = layers.Concatenate(name="z_and_label")([z, embedded])
+    z, label, x = noise_and_label(latent_dim, num_classes, embedding_dim)
     filters = dcgan_filters(image_shape, width)[0] if filters is None else filters
     images = _generator_body(x, image_shape, filters, kernel_size)
     return keras.Model([z, label], images, name=name)
@@ -262,12 +258,7 @@ def conditional_dcgan_discriminator(
     label = keras.Input((), dtype="int32", name="label")
     filters = dcgan_filters(image_shape, width)[1] if filters is None else filters
     features = _discriminator_features(images, filters, kernel_size, dropout, spectral_norm)
-    unconditional = maybe_spectral_norm(
-        layers.Dense(1, name="score", dtype="float32"), spectral_norm
-    )(features)
-    embedded = layers.Embedding(num_classes, features.shape[-1], name="label_embedding")(label)
-    projection = layers.Dot(axes=1, name="projection", dtype="float32")([embedded, features])
-    score = layers.Add(name="conditional_score", dtype="float32")([unconditional, projection])
+    score = projection_score(features, label, num_classes, spectral_norm)
     return keras.Model([images, label], score, name=name)
 
 

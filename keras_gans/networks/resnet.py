@@ -15,6 +15,8 @@ from keras import layers
 
 from keras_gans.networks._layers import GlobalSumPooling2D
 from keras_gans.networks._layers import maybe_spectral_norm
+from keras_gans.networks._layers import noise_and_label
+from keras_gans.networks._layers import projection_score
 from keras_gans.networks.dcgan import checked_stages
 from keras_gans.utils.validation import check_image_shape
 from keras_gans.utils.validation import check_positive_int
@@ -115,12 +117,7 @@ def conditional_resnet_generator(
         max_width: as in `resnet_generator`.
         name: as in `resnet_generator`.
     """
-    check_positive_int("latent_dim", latent_dim)
-    check_positive_int("num_classes", num_classes)
-    z = keras.Input((latent_dim,), name="z")
-    label = keras.Input((), dtype="int32", name="label")
-    embedded = layers.Embedding(num_classes, embedding_dim, name="label_embedding")(label)
-    x = layers.Concatenate(name="z_and_label")([z, embedded])
+    z, label, x = noise_and_label(latent_dim, num_classes, embedding_dim)
     images = _generator_body(x, image_shape, width, max_width)
     return keras.Model([z, label], images, name=name)
 
@@ -205,9 +202,5 @@ def conditional_resnet_discriminator(
     images = keras.Input(check_image_shape(image_shape), name="images")
     label = keras.Input((), dtype="int32", name="label")
     features = _discriminator_features(images, width, max_width, spectral_norm)
-    score = maybe_spectral_norm(layers.Dense(1, name="score", dtype="float32"), spectral_norm)
-    unconditional = score(features)
-    embedded = layers.Embedding(num_classes, features.shape[-1], name="label_embedding")(label)
-    projection = layers.Dot(axes=1, name="projection", dtype="float32")([embedded, features])
-    output = layers.Add(name="conditional_score", dtype="float32")([unconditional, projection])
-    return keras.Model([images, label], output, name=name)
+    score = projection_score(features, label, num_classes, spectral_norm)
+    return keras.Model([images, label], score, name=name)
