@@ -20,7 +20,9 @@ __all__ = [
     "save_comparison_figure",
     "save_figure",
     "save_image_grid",
+    "save_spectrogram_grid",
     "save_style_figure",
+    "spectrogram_images",
     "style_figure",
     "to_display_uint8",
 ]
@@ -82,9 +84,10 @@ def save_image_grid(images, path, rows=None, cols=None, title=None, scale=3):
     return save_figure(image_grid_figure(images, rows, cols, title, scale), path)
 
 
-def image_grid_figure(images, rows=None, cols=None, title=None, scale=3):
+def image_grid_figure(images, rows=None, cols=None, title=None, scale=3, cmap="gray"):
     """A `Figure` showing `image_grid(images, rows, cols)` at `scale` pixels
-    per image pixel, with an optional title."""
+    per image pixel, with an optional title (`cmap` colours one-channel
+    images)."""
     grid = image_grid(images, rows, cols)
     height, width = grid.shape[:2]
     extra = 0.3 if title else 0.0
@@ -93,7 +96,7 @@ def image_grid_figure(images, rows=None, cols=None, title=None, scale=3):
     ax = fig.add_axes([0, 0, 1, height * scale / dpi / (height * scale / dpi + extra)])
     ax.imshow(
         grid.squeeze(-1) if grid.shape[-1] == 1 else grid,
-        cmap="gray",
+        cmap=cmap,
         vmin=0,
         vmax=255,
         interpolation="nearest",
@@ -102,6 +105,36 @@ def image_grid_figure(images, rows=None, cols=None, title=None, scale=3):
     if title:
         fig.suptitle(title, fontsize=10, y=0.995)
     return fig
+
+
+# Dynamic range shown in a spectrogram: 80 dB of magnitude, as natural log.
+SPECTROGRAM_RANGE = 80 / 20 * math.log(10)
+
+
+def spectrogram_images(log_mels):
+    """Log-mel spectrograms `(n, frames, bins)` as uint8 pictures `(n, bins,
+    frames, 1)`: low frequencies at the bottom, the top 80 dB of the whole
+    set mapped to 0-255 (so quiet and loud clips stay comparable)."""
+    log_mels = np.asarray(log_mels, np.float32)
+    if log_mels.ndim != 3:
+        raise ValueError(
+            f"Expected log-mel spectrograms (n, frames, bins). Received shape {log_mels.shape}."
+        )
+    top = float(log_mels.max())
+    scaled = (log_mels - (top - SPECTROGRAM_RANGE)) / SPECTROGRAM_RANGE
+    pictures = np.clip(np.round(scaled * 255), 0, 255).astype(np.uint8)
+    return np.transpose(pictures, (0, 2, 1))[:, ::-1, :, None]
+
+
+def save_spectrogram_grid(log_mels, path, rows=None, title=None, scale=2):
+    """Writes a grid of log-mel spectrograms `(n, frames, bins)` to a PNG
+    file, in the magma colour map (see `spectrogram_images`).
+
+    Returns:
+        `path`.
+    """
+    pictures = spectrogram_images(log_mels)
+    return save_figure(image_grid_figure(pictures, rows, None, title, scale, cmap="magma"), path)
 
 
 def plot_loss_curves(history, path, keys=("d_loss", "g_loss"), title=None, right_keys=()):

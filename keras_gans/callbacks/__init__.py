@@ -1,6 +1,6 @@
 """Keras callbacks for GAN training, one per module.
 
-Sample grids, loss curves, NaN guard, time limit, style figures and
+Sample grids (and sounds), loss curves, NaN guard, time limit, style figures and
 evaluation during training.
 """
 
@@ -9,6 +9,7 @@ from keras_gans.callbacks.evaluate_generator import EvaluateGenerator
 from keras_gans.callbacks.loss_history import LossHistory
 from keras_gans.callbacks.sample_grid import SampleGrid
 from keras_gans.callbacks.sample_grid import fixed_noise
+from keras_gans.callbacks.sound_samples import SoundSamples
 from keras_gans.callbacks.stop_after_minutes import StopAfterMinutes
 from keras_gans.callbacks.stop_on_non_finite_loss import NonFiniteLossError
 from keras_gans.callbacks.stop_on_non_finite_loss import StopOnNonFiniteLoss
@@ -20,6 +21,7 @@ __all__ = [
     "LossHistory",
     "NonFiniteLossError",
     "SampleGrid",
+    "SoundSamples",
     "StopAfterMinutes",
     "StopOnNonFiniteLoss",
     "StyleFigure",

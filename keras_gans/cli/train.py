@@ -13,6 +13,7 @@ from keras_gans.cli.common import UsageError
 from keras_gans.cli.common import parse
 from keras_gans.cli.common import report
 from keras_gans.cli.common import suggest
+from keras_gans.recipes import audio
 from keras_gans.recipes import images
 from keras_gans.recipes import inpainting
 from keras_gans.recipes import mnist
@@ -22,12 +23,16 @@ from keras_gans.recipes.plumbing import run as run_lib
 from keras_gans.recipes.plumbing import settings
 from keras_gans.utils import keras_internals
 
-SUMMARY = "Train a GAN: mnist, images (your folder), style, super-resolution, inpainting."
+SUMMARY = (
+    "Train a GAN: mnist, images (your folder), audio (your recordings), style, "
+    "super-resolution, inpainting."
+)
 
 # Job name -> (recipe module, what it trains).
 JOBS = {
     "mnist": (mnist, "MNIST or Fashion-MNIST (DCGAN, MLP or the founding recipe)."),
     "images": (images, "Your own folder of images (flat, or one subfolder per class)."),
+    "audio": (audio, "Your own folder of recordings: short sounds from noise (WaveGAN)."),
     "style": (style, "Style transfer (or CycleGAN) between two folders of images."),
     "super-resolution": (super_resolution, "x4 super-resolution from folders of photos."),
     "inpainting": (inpainting, "Filling holes in photos, scored against OpenCV's Telea."),

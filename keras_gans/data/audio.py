@@ -36,9 +36,9 @@ SILENCE_PEAK = 1e-4
 # Leading samples quieter than this fraction of the clip's peak (-40 dB) are
 # cut, so a clip starts at its sound (drum hits recorded with a pause).
 ONSET_FRACTION = 0.01
-# A file shorter than one analysis frame (1,024 samples at the target rate:
-# the mel features' FFT) has no spectrum to learn from.
-MIN_SAMPLES = 1024
+# A sound shorter than half an analysis frame (the mel features' FFT is 1,024
+# samples) has next to no spectrum to learn from; a 54-ms clap still counts.
+MIN_SAMPLES = 512
 
 
 @dataclasses.dataclass
@@ -139,7 +139,7 @@ def fit_clip(samples, clip_samples, trim_start=True):
     if trim_start:
         samples = samples[int(np.argmax(np.abs(samples) >= ONSET_FRACTION * peak)) :]
     if len(samples) < MIN_SAMPLES:
-        return None, f"{len(samples)} samples, shorter than one {MIN_SAMPLES}-sample frame"
+        return None, f"{len(samples)} samples of sound, fewer than {MIN_SAMPLES}"
     clip = np.zeros(clip_samples, np.float32)
     clip[: min(len(samples), clip_samples)] = samples[:clip_samples]
     return np.clip(clip, -1.0, 1.0), None
@@ -182,7 +182,7 @@ def load_audio_folder(
     if clip_samples < MIN_SAMPLES:
         raise ValueError(
             f"A clip of {clip_seconds} s at {sample_rate} Hz is {clip_samples} samples, "
-            f"shorter than one {MIN_SAMPLES}-sample frame. Use a longer `clip_seconds`."
+            f"fewer than {MIN_SAMPLES}. Use a longer `clip_seconds`."
         )
     paths, label_array, class_names = folders.find_files(
         directory, AUDIO_EXTENSIONS, "audio", labels

@@ -2,17 +2,18 @@
 
 Three tiers, each importing only the ones below it:
 
-- jobs (this folder): `mnist`, `images`, `style`, `super_resolution`,
+- jobs (this folder): `mnist`, `images`, `audio`, `style`, `super_resolution`,
   `inpainting`. Each has one typed config with its presets and one
   `train(config=None, callbacks=(), **overrides)` returning a `TrainResult`.
 - engines (`recipes/engines/`): what several jobs share: `noise_to_image`
-  (MNIST and own images) and `editing` (super-resolution and inpainting).
+  (MNIST, own images and own recordings) and `editing` (super-resolution and inpainting).
 - plumbing (`recipes/plumbing/`): `settings` (typed configs, flags, tables)
   and `run` (what every job does around `fit`).
 """
 
 import warnings
 
+from keras_gans.recipes import audio
 from keras_gans.recipes import images
 from keras_gans.recipes import inpainting
 from keras_gans.recipes import mnist
@@ -21,7 +22,16 @@ from keras_gans.recipes import super_resolution
 from keras_gans.recipes.plumbing import settings
 from keras_gans.recipes.plumbing.run import TrainResult
 
-__all__ = ["TrainResult", "images", "inpainting", "mnist", "settings", "style", "super_resolution"]
+__all__ = [
+    "TrainResult",
+    "audio",
+    "images",
+    "inpainting",
+    "mnist",
+    "settings",
+    "style",
+    "super_resolution",
+]
 
 # Names of modules that moved in the layout of version 0.2 (kept working).
 _MOVED = {"config": settings}

@@ -9,8 +9,6 @@ is `serving_default(z) -> images uint8 [b, H, W, C]` (`(z, label)` with
 """
 
 import dataclasses
-import os
-import re
 from typing import Optional
 
 from keras_gans import data
@@ -25,6 +23,7 @@ from keras_gans.networks import projected
 from keras_gans.networks import resnet
 from keras_gans.recipes.engines import noise_to_image
 from keras_gans.recipes.engines.noise_to_image import NoiseGANConfig
+from keras_gans.recipes.plumbing.settings import folder_name
 from keras_gans.recipes.plumbing.settings import setting
 
 
@@ -97,17 +96,13 @@ class ImagesConfig(NoiseGANConfig):
     @property
     def run_name(self):
         """The export's model name: `name`, or the data folder's name."""
-        if self.name:
-            return self.name
-        base = os.path.basename(os.path.normpath(os.path.abspath(self.data_dir or "images")))
-        return re.sub(r"[^A-Za-z0-9_.-]+", "_", base).strip("_.") or "images"
+        return self.name or folder_name(self.data_dir, "images")
 
 
 DEFAULT = ImagesConfig(
     loss="non_saturating", epochs=50, batch_size=32, learning_rate=2e-4, max_minutes=10.0
 )
 PRESETS = {"default": DEFAULT}
-MIN_STEPS_PER_EPOCH = 100
 # Folder sizes below this are "small": DiffAugment from step one, flips, and
 # (colour, 32 px and up) the projected pair, which beat the DCGAN on 211 and
 # 453 images (docs/results/own-images.md). Larger folders get the MNIST
@@ -184,30 +179,22 @@ def _flag_value(value):
     return value
 
 
-class ImageFolderSource(noise_to_image.Source):
+class ImageFolderSource(noise_to_image.FolderSource):
     """A folder of images, decoded into memory, for `noise_to_image.train`."""
 
     def __init__(self, config, folder, explicit=frozenset()):
-        super().__init__(config, explicit)
-        self.folder = folder
-        self.num_examples = len(folder.images)
-        self.num_classes = len(folder.class_names) or None
+        super().__init__(config, folder, len(folder.images), explicit)
 
     def images_for_clustering(self):
         return self.folder.images
 
     def dataset(self, batch_size, labels=None, first_epoch=None, steps_per_epoch=None):
-        folder = self.folder
-        if labels is not None:
-            folder = dataclasses.replace(folder, labels=labels)
-        elif not self.config.conditional:
-            folder = dataclasses.replace(folder, labels=None)
         return data.image_folder(
             self.config.data_dir,
             batch_size=batch_size,
             flip=self.config.flip,
             seed=self.config.seed,
-            folder=folder,
+            folder=self.labelled_folder(labels),
             first_epoch=first_epoch,
             steps_per_epoch=steps_per_epoch,
         )
@@ -321,13 +308,7 @@ def train(config=None, callbacks=(), **overrides):
     # What the folder decided, recorded in the settings (summary.json); the
     # networks read the folder's own shape.
     resolved = {"image_size": f"{height}x{width}", "channels": channels}
-    if (
-        config.steps_per_epoch is None
-        and len(folder.images) < MIN_STEPS_PER_EPOCH * config.batch_size
-    ):
-        # A few hundred images would make epochs of a few steps: a grid, a
-        # log line and a backup every second or two.
-        resolved["steps_per_epoch"] = MIN_STEPS_PER_EPOCH
+    resolved.update(noise_to_image.epoch_steps(config, len(folder.images)))
     chosen, reason = choose_settings(config, folder, explicit)
     config = config.replace(**resolved, **chosen)
     print(

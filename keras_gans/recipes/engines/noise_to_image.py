@@ -152,6 +152,48 @@ class Source:
         into a conditional export's assets."""
         return {}
 
+    def sample_callback(self, num_classes=None):
+        """The callback writing the per-epoch samples (its `paths` are the
+        run's pictures): `sample_grid` for images."""
+        return sample_grid(self.config, self.config.output_dir, num_classes)
+
+    def export_assets(self):
+        """Files (name -> text) for the export's `assets/` folder."""
+        return {}
+
+
+class FolderSource(Source):
+    """A `Source` over a folder decoded into memory: an `ImageFolder` or an
+    `AudioFolder` (its `labels` and `class_names`)."""
+
+    def __init__(self, config, folder, num_examples, explicit=frozenset()):
+        super().__init__(config, explicit)
+        self.folder = folder
+        self.num_examples = num_examples
+        self.num_classes = len(folder.class_names) or None
+
+    def labelled_folder(self, labels=None):
+        """The folder with the labels its batches carry: `labels` (the
+        self-conditioning clusters), its own when conditional, else none."""
+        if labels is not None:
+            return dataclasses.replace(self.folder, labels=labels)
+        if not self.config.conditional:
+            return dataclasses.replace(self.folder, labels=None)
+        return self.folder
+
+
+# Folders of a few hundred examples would make epochs of a few steps: a
+# grid, a log line and a backup every second or two.
+MIN_STEPS_PER_EPOCH = 100
+
+
+def epoch_steps(config, num_examples):
+    """`{"steps_per_epoch": 100}` when `num_examples` make shorter epochs and
+    the user set none, else `{}`: settings to `replace` in `config`."""
+    if config.steps_per_epoch is None and num_examples < MIN_STEPS_PER_EPOCH * config.batch_size:
+        return {"steps_per_epoch": MIN_STEPS_PER_EPOCH}
+    return {}
+
 
 def train(source, callbacks=()):
     """Trains, draws, evaluates and exports the noise-to-image GAN of a job.
@@ -207,7 +249,7 @@ def train(source, callbacks=()):
     with strategy.scope(), precision.dtype_policy(config.mixed_precision):
         gan = build_gan(source, execution, clusters)
 
-    samples = sample_grid(config, output_dir, source.num_classes if config.conditional else None)
+    samples = source.sample_callback(source.num_classes if config.conditional else None)
     recipe_callbacks = [samples]
     evaluation = _evaluation_callback(config, source)
     if evaluation is not None:
@@ -227,7 +269,7 @@ def train(source, callbacks=()):
     summary = {**source.summary(), "replicas": replicas, "chief": chief}
     if clusters is not None:
         summary["cluster_sizes"] = clusters.counts.tolist()
-    assets = {}
+    assets = source.export_assets()
     if config.conditional and summary.get("class_names"):
         assets[export.CLASS_NAMES_ASSET] = json.dumps(summary["class_names"])
     return run.finish(gan, history, samples.paths, evaluations, summary, assets)

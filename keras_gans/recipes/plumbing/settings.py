@@ -20,6 +20,7 @@ define_flags(Config, {"default": Config()})
 
 import dataclasses
 import os
+import re
 import sys
 import typing
 from typing import Optional
@@ -157,6 +158,13 @@ class TrainingConfig(RecipeConfig):
             self.g_learning_rate or self.learning_rate,
             self.d_learning_rate or self.d_learning_rate_factor * self.learning_rate,
         )
+
+
+def folder_name(path, fallback):
+    """A model name from a folder's name (letters, digits, `_`, `.`, `-`),
+    or `fallback` when nothing of it is left."""
+    base = os.path.basename(os.path.normpath(os.path.abspath(path or fallback)))
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", base).strip("_.") or fallback
 
 
 def choices_of(config_class, name):

@@ -1,0 +1,181 @@
+"""Your own recordings: the recipe behind `keras-gans train audio`.
+
+A folder of recordings in (flat, or one subfolder per class: drum kinds,
+instruments, pitches), a trained, exported WaveGAN out:
+`train(data_dir="drums/")`. The clips are decoded once into memory
+(`keras_gans.data.load_audio_folder`); every epoch writes a spectrogram grid
+and the sounds as a WAV file; the export is `serving_default(z) -> audio
+float32 [b, samples]` (`(z, label)` with `conditional=True`), with the sample
+rate in its `assets/audio.json`.
+"""
+
+import dataclasses
+import json
+from typing import Optional
+
+import numpy as np
+
+from keras_gans import callbacks as callbacks_module
+from keras_gans import data
+from keras_gans import plotting
+from keras_gans.data.mel import LogMelSpectrogram
+from keras_gans.data.mel import MelSettings
+from keras_gans.networks import wavegan
+from keras_gans.recipes.engines import noise_to_image
+from keras_gans.recipes.engines.noise_to_image import NoiseGANConfig
+from keras_gans.recipes.plumbing.settings import folder_name
+from keras_gans.recipes.plumbing.settings import setting
+
+AUDIO_ASSET = "audio.json"  # the export's sample rate and clip length
+
+
+@dataclasses.dataclass(frozen=True)
+class AudioConfig(NoiseGANConfig):
+    """Every setting of the own-recordings recipe (`NoiseGANConfig`'s and its own)."""
+
+    data_dir: Optional[str] = setting(
+        None,
+        "Folder of recordings (WAV; FLAC, OGG, AIFF with pip install 'keras_gans[audio]'), "
+        "or of one subfolder per class.",
+    )
+    name: Optional[str] = setting(
+        None, "Model name of the export (<export_dir>/<name>/<version>/). Unset: the folder's name."
+    )
+    sample_rate: int = setting(16000, "Samples per second: every file is resampled to it once.")
+    clip_samples: int = setting(
+        16384,
+        "Samples per clip (longer files are cut, shorter ones padded): a base of 8 or more "
+        "times a power of 4, e.g. 16384 (1.02 s at 16 kHz) or 8192 (0.51 s).",
+    )
+    trim_start: bool = setting(
+        True, "Start each clip at its sound's onset (-40 dB of its peak), not at the file's start."
+    )
+    width: int = setting(
+        16, "WaveGAN width: channels of the outermost layers, doubling inward (the paper: 64)."
+    )
+    phase_shuffle: int = setting(
+        2, "Largest random shift of the discriminator's features (WaveGAN's phase shuffle)."
+    )
+
+    @property
+    def run_name(self):
+        """The export's model name: `name`, or the data folder's name."""
+        return self.name or folder_name(self.data_dir, "audio")
+
+
+# WaveGAN's recipe (Donahue et al., 2019): WGAN-GP, 5 discriminator updates
+# per generator update, Adam(1e-4, 0.5, 0.9), batch 64.
+DEFAULT = AudioConfig(
+    loss="wasserstein",
+    d_steps=5,
+    learning_rate=1e-4,
+    beta_1=0.5,
+    beta_2=0.9,
+    batch_size=64,
+    epochs=50,
+    max_minutes=10.0,
+)
+PRESETS = {"default": DEFAULT}
+
+
+class AudioFolderSource(noise_to_image.FolderSource):
+    """A folder of recordings, decoded into memory, for `noise_to_image.train`."""
+
+    def __init__(self, config, folder, explicit=frozenset()):
+        super().__init__(config, folder, len(folder.audio), explicit)
+
+    def images_for_clustering(self):
+        # Self-conditioning clusters the clips by their spectrograms.
+        mel = LogMelSpectrogram(MelSettings(sample_rate=self.folder.sample_rate))
+        chunks = range(0, self.num_examples, 256)
+        mels = np.concatenate([np.asarray(mel(self.folder.audio[i : i + 256])) for i in chunks])
+        return plotting.spectrogram_images(mels)
+
+    def dataset(self, batch_size, labels=None, first_epoch=None, steps_per_epoch=None):
+        return data.audio_folder(
+            self.config.data_dir,
+            batch_size=batch_size,
+            seed=self.config.seed,
+            folder=self.labelled_folder(labels),
+            first_epoch=first_epoch,
+            steps_per_epoch=steps_per_epoch,
+        )
+
+    def networks(self, num_classes=None):
+        config = self.config
+        shape = dict(clip_samples=config.clip_samples, width=config.width)
+        critic = dict(shape, phase_shuffle=config.phase_shuffle, spectral_norm=config.spectral_norm)
+        if num_classes:
+            return (
+                wavegan.conditional_wavegan_generator(config.latent_dim, num_classes, **shape),
+                wavegan.conditional_wavegan_discriminator(num_classes, **critic),
+            )
+        return (
+            wavegan.wavegan_generator(config.latent_dim, **shape),
+            wavegan.wavegan_discriminator(**critic),
+        )
+
+    def sample_callback(self, num_classes=None):
+        config = self.config
+        if num_classes:
+            # One row per class (at most 10), the same noise in every column.
+            rows = min(num_classes, 10)
+            noise = callbacks_module.fixed_noise(4, config.latent_dim, seed=1234)
+            return callbacks_module.SoundSamples(
+                config.output_dir,
+                config.sample_rate,
+                noise=np.tile(noise, (rows, 1)),
+                labels=np.repeat(np.arange(rows), 4),
+                rows=rows,
+            )
+        return callbacks_module.SoundSamples(
+            config.output_dir,
+            config.sample_rate,
+            noise=callbacks_module.fixed_noise(16, config.latent_dim, seed=1234),
+            rows=4,
+        )
+
+    def summary(self):
+        return {
+            "class_names": self.folder.class_names,
+            "num_clips": len(self.folder.audio),
+            "skipped_files": [f"{path}: {why}" for path, why in self.folder.skipped],
+        }
+
+    def export_assets(self):
+        audio = {"sample_rate": self.config.sample_rate, "clip_samples": self.config.clip_samples}
+        return {AUDIO_ASSET: json.dumps(audio)}
+
+
+def train(config=None, callbacks=(), **overrides):
+    """Trains a WaveGAN on a folder of recordings, writes sounds, exports it.
+
+    Args:
+        config: `AudioConfig`. Defaults to `DEFAULT`.
+        callbacks: extra Keras callbacks, run before the recipe's own.
+        **overrides: fields of `AudioConfig` to change (`data_dir` at
+            least); `None` keeps the config's value.
+
+    Returns:
+        A `keras_gans.recipes.plumbing.run.TrainResult`; its `images` are the
+        spectrogram grids, and the WAV files lie beside them.
+    """
+    config = (config or DEFAULT).with_overrides(**overrides)
+    explicit = config.chosen_settings(DEFAULT, overrides)
+    if not config.data_dir:
+        raise ValueError("Pass `data_dir`: a folder of recordings, or of one subfolder per class.")
+    wavegan.wavegan_stages(config.clip_samples)  # a length WaveGAN cannot build fails here
+    folder = data.load_audio_folder(
+        config.data_dir,
+        sample_rate=config.sample_rate,
+        clip_seconds=config.clip_samples / config.sample_rate,
+        trim_start=config.trim_start,
+    )
+    config = config.replace(**noise_to_image.epoch_steps(config, len(folder.audio)))
+    print(
+        f"{config.data_dir}: {len(folder.audio)} clips of {config.clip_samples} samples "
+        f"({folder.clip_seconds:.2f} s at {config.sample_rate} Hz)"
+        + (f", {len(folder.class_names)} classes" if folder.class_names else "")
+        + (f" ({len(folder.skipped)} files skipped)" if folder.skipped else "")
+    )
+    return noise_to_image.train(AudioFolderSource(config, folder, explicit), callbacks)
