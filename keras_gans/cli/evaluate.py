@@ -162,17 +162,18 @@ def main(args):
             channels=channels,
             imagenet_weights=options.imagenet_weights,
         )
+        shape = evaluator.extractor.input_shape
+        read_folder = getattr(evaluator.extractor, "read_folder", None)
         if images is None:
             images, labels = load_samples(
-                source, options.num_samples, options.seed, evaluator.extractor.input_shape
+                source, options.num_samples, options.seed, shape, read_folder
             )
         train = None
         if options.train_dir:
-            shape = evaluator.extractor.input_shape
-            train = load_samples(options.train_dir, image_shape=shape)[0]
+            train = load_samples(options.train_dir, image_shape=shape, read_folder=read_folder)[0]
         results = evaluator.evaluate(images, seed=options.seed, labels=labels, train_images=train)
-        if folder_source:
-            height, width, _ = evaluator.extractor.input_shape
+        if folder_source and len(shape) == 3:
+            height, width, _ = shape
             results["input_resize"] = f"folder read at {height}x{width} (center crop, antialiased)"
         if options.pairs_figure:
             _save_pairs(evaluator, images, train, options.pairs_figure)

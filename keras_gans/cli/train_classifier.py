@@ -5,6 +5,8 @@ accuracy and hash.
     keras-gans train-classifier --dataset=fashion_mnist \
         --data_dir=/usr/share/datasets/fashion-mnist
     keras-gans train-classifier --data_dir=my_classes/ --output_dir=my_classifier
+    keras-gans train-classifier --data_dir=drum_kinds/ --output_dir=drum_classifier \
+        --clip_samples=8192                        # a folder of recordings per class
 
 Writes `<output_dir>/classifier.weights.h5` and `<output_dir>/metadata.json`
 (default output_dir for MNIST-style data: `saved_models/<dataset>_classifier`
@@ -27,6 +29,7 @@ from keras_gans.evaluation.classifier_training import FOLDER_EPOCHS
 from keras_gans.evaluation.classifier_training import MNIST_EPOCHS
 from keras_gans.evaluation.classifier_training import holds_class_folders
 from keras_gans.evaluation.classifier_training import train
+from keras_gans.evaluation.classifier_training import train_on_audio_folder
 from keras_gans.evaluation.classifier_training import train_on_folder
 
 SUMMARY = "Train an evaluation classifier on MNIST-style data or class folders."
@@ -37,9 +40,9 @@ def define(flag_values):
     flags.DEFINE_enum(
         "dataset",
         None,
-        ["mnist", "fashion_mnist", "folder"],
-        "Data set. Unset: folder when --data_dir holds one subfolder of images per class, "
-        "else mnist.",
+        ["mnist", "fashion_mnist", "folder", "audio"],
+        "Data set. Unset: folder (or audio) when --data_dir holds one subfolder of images "
+        "(or recordings) per class, else mnist.",
         flag_values=flag_values,
     )
     flags.DEFINE_string(
@@ -58,6 +61,15 @@ def define(flag_values):
         "image_size",
         None,
         "Folders: N or HxW. Unset: chosen from the data (at most 64).",
+        flag_values=flag_values,
+    )
+    flags.DEFINE_integer(
+        "sample_rate", 16000, "Audio: samples per second.", flag_values=flag_values
+    )
+    flags.DEFINE_integer(
+        "clip_samples",
+        16384,
+        "Audio: samples per clip, as the GAN's --clip_samples.",
         flag_values=flag_values,
     )
     flags.DEFINE_integer(
@@ -93,7 +105,13 @@ def main(args):
     options, positional = parsed
     if positional:
         raise UsageError(f"unexpected arguments {positional}: train-classifier takes flags only.")
-    dataset = options.dataset or ("folder" if holds_class_folders(options.data_dir) else "mnist")
+    dataset = options.dataset
+    if dataset is None:
+        dataset = "mnist"
+        if holds_class_folders(options.data_dir):
+            dataset = "folder"
+        elif holds_class_folders(options.data_dir, "audio"):
+            dataset = "audio"
     try:
         if dataset != "folder" and options.data_dir and _holds_images(options.data_dir):
             raise ValueError(
@@ -101,9 +119,21 @@ def main(args):
                 "classifier learns classes. Put each class's images in its own subfolder "
                 "(<data_dir>/<class name>/*.png) and pass that folder."
             )
-        if dataset == "folder":
-            if not options.data_dir or not options.output_dir:
-                raise ValueError("Pass --data_dir (one subfolder per class) and --output_dir.")
+        if dataset in ("folder", "audio") and not (options.data_dir and options.output_dir):
+            raise ValueError("Pass --data_dir (one subfolder per class) and --output_dir.")
+        if dataset == "audio":
+            metadata = train_on_audio_folder(
+                options.data_dir,
+                options.output_dir,
+                options.sample_rate,
+                options.clip_samples,
+                options.epochs or FOLDER_EPOCHS,
+                options.batch_size,
+                options.learning_rate,
+                options.seed,
+                options.min_accuracy,
+            )
+        elif dataset == "folder":
             metadata = train_on_folder(
                 options.data_dir,
                 options.output_dir,

@@ -15,8 +15,14 @@ import json
 import os
 
 import keras
+import numpy as np
 from keras import layers
 
+from keras_gans import data
+from keras_gans.data import folders
+from keras_gans.data.audio import AUDIO_EXTENSIONS
+from keras_gans.data.mel import LogMelSpectrogram
+from keras_gans.data.mel import MelSettings
 from keras_gans.data.transforms import to_model_range
 from keras_gans.utils.saving import sha256_of
 
@@ -67,12 +73,65 @@ def image_classifier(
             )(x)
         x = layers.MaxPooling2D(name=f"pool{block}")(x)
         height, width, block = height // 2, width // 2, block + 1
+    return keras.Model(images, _head(x, num_classes, feature_dim, dropout), name=name)
+
+
+def _head(x, num_classes, feature_dim, dropout):
+    """Flatten, a dense ReLU layer named `"features"`, then the logits."""
     x = layers.Flatten(name="flatten")(x)
     x = layers.Dropout(dropout, name="dropout_0")(x)
     features = layers.Dense(feature_dim, activation="relu", name=FEATURE_LAYER)(x)
     x = layers.Dropout(dropout, name="dropout_1")(features)
-    logits = layers.Dense(num_classes, name="logits")(x)
-    return keras.Model(images, logits, name=name)
+    return layers.Dense(num_classes, name="logits")(x)
+
+
+# Log-mel magnitudes run from log(1e-5) = -11.5 to about 4: this maps them
+# to about [-1, 1] for the convolutions.
+_LOG_MEL_CENTRE, _LOG_MEL_HALF_RANGE = -3.5, 7.5
+
+
+def audio_classifier(
+    clip_samples=16384,
+    sample_rate=16000,
+    num_classes=10,
+    feature_dim=128,
+    dropout=0.3,
+    name="audio_classifier",
+):
+    """Builds an evaluation CNN for clips in [-1, 1]: their log-mel spectrogram
+    (`keras_gans.data.LogMelSpectrogram`, 80 bands), then blocks of two 3×3
+    convolutions and 2×2 max pooling (32 filters, doubling up to 256) until
+    the spectrogram is at most 8 frames or bands, then the same `"features"`
+    layer and logits as `image_classifier`.
+    """
+    audio = keras.Input((clip_samples,), name="audio")
+    settings = MelSettings(sample_rate=sample_rate)
+    x = LogMelSpectrogram(settings, name="log_mel")(audio)
+    x = layers.Rescaling(
+        1 / _LOG_MEL_HALF_RANGE, offset=-_LOG_MEL_CENTRE / _LOG_MEL_HALF_RANGE, name="scale"
+    )(x)
+    frames, bands = settings.frames(clip_samples), settings.num_mel_bins
+    x = layers.Reshape((frames, bands, 1), name="spectrogram")(x)
+    block = 0
+    while min(frames, bands) > 8 or block == 0:
+        filters = min(32 * 2**block, 256)
+        for i in range(2):
+            x = layers.Conv2D(
+                filters, 3, padding="same", activation="relu", name=f"conv{block}_{i}"
+            )(x)
+        x = layers.MaxPooling2D(padding="same", name=f"pool{block}")(x)
+        frames, bands, block = -(-frames // 2), -(-bands // 2), block + 1
+    return keras.Model(audio, _head(x, num_classes, feature_dim, dropout), name=name)
+
+
+def classifier_network(metadata):
+    """The untrained network a classifier's `metadata.json` describes."""
+    options = dict(
+        num_classes=metadata.get("num_classes", 10), feature_dim=metadata.get("feature_dim", 128)
+    )
+    if metadata.get("input") == "audio":
+        return audio_classifier(metadata["clip_samples"], metadata["sample_rate"], **options)
+    return image_classifier(tuple(metadata.get("input_shape", (28, 28, 1))), **options)
 
 
 def mnist_classifier(num_classes=10, feature_dim=128, dropout=0.3, name="mnist_classifier"):
@@ -103,8 +162,12 @@ class Classifier:
 
     @property
     def input_shape(self):
-        """`(height, width, channels)` the network takes."""
+        """`(height, width, channels)` the network takes; `(samples,)` for clips."""
         return tuple(self.model.input_shape[1:])
+
+    @property
+    def is_audio(self):
+        return self.metadata.get("input") == "audio"
 
     @property
     def name(self):
@@ -113,8 +176,36 @@ class Classifier:
         return f"classifier:{dataset}:{digest[:12]}"
 
     def prepare(self, images):
-        """Images in [-1, 1] at the network's size (see `evaluator.to_model_range`)."""
-        return to_model_range(images, self.input_shape)
+        """Images in [-1, 1] at the network's size (see `evaluator.to_model_range`),
+        or clips `(n, samples)` in [-1, 1] of the network's length."""
+        if not self.is_audio:
+            return to_model_range(images, self.input_shape)
+        clips = np.asarray(images, np.float32)
+        if clips.ndim != 2 or clips.shape[1:] != self.input_shape:
+            raise ValueError(
+                f"This classifier takes clips of shape (n, {self.input_shape[0]}) "
+                f"({self.input_shape[0]} samples at {self.metadata['sample_rate']} Hz). "
+                f"Received shape {clips.shape}."
+            )
+        return np.clip(clips, -1.0, 1.0)
+
+    def read_folder(self, directory):
+        """The examples of a folder (class subfolders pooled) as this network
+        takes them: images at its size, or clips at its rate and length."""
+        if self.is_audio:
+            rate = self.metadata["sample_rate"]
+            seconds = self.input_shape[0] / rate
+            return data.load_audio_folder(directory, rate, seconds, labels=None).audio
+        height, width, channels = self.input_shape
+        return data.load_image_folder(
+            directory, image_size=(height, width), channels=channels, labels=None
+        ).images
+
+    def folder_files(self, directory):
+        """The files `read_folder` reads, in order (for fingerprints)."""
+        if self.is_audio:
+            return folders.find_files(directory, AUDIO_EXTENSIONS, "audio", labels=None)[0]
+        return data.find_images(directory, labels=None)[0]
 
     def predict(self, images, batch_size=500):
         """Returns `(features, probabilities)` as NumPy arrays."""
@@ -129,21 +220,18 @@ def save_classifier(model, directory, metadata):
     tmp = os.path.join(directory, "tmp." + WEIGHTS_FILE)
     # A compiled model's weights file also holds its optimizer state; the
     # evaluator needs the network only (a third of the size).
-    clean = image_classifier(
-        model.input_shape[1:],
+    metadata = dict(
+        metadata,
         num_classes=model.output_shape[-1],
         feature_dim=model.get_layer(FEATURE_LAYER).units,
+        input_shape=list(model.input_shape[1:]),
     )
+    clean = classifier_network(metadata)
     clean.set_weights(model.get_weights())
     clean.save_weights(tmp)
     os.replace(tmp, weights)
     metadata = dict(
-        metadata,
-        sha256=sha256_of(weights),
-        weights_file=WEIGHTS_FILE,
-        feature_layer=FEATURE_LAYER,
-        feature_dim=model.get_layer(FEATURE_LAYER).units,
-        input_shape=list(model.input_shape[1:]),
+        metadata, sha256=sha256_of(weights), weights_file=WEIGHTS_FILE, feature_layer=FEATURE_LAYER
     )
     with open(os.path.join(directory, METADATA_FILE), "w") as f:
         json.dump(metadata, f, indent=1)
@@ -186,10 +274,6 @@ def load_classifier(directory=None, verify=True):
                 "file (git checkout) or retrain with "
                 "`python -m keras_gans.evaluation.train_classifier`."
             )
-    model = image_classifier(
-        tuple(metadata.get("input_shape", (28, 28, 1))),
-        num_classes=metadata.get("num_classes", 10),
-        feature_dim=metadata.get("feature_dim", 128),
-    )
+    model = classifier_network(metadata)
     model.load_weights(weights)
     return Classifier(model, metadata)

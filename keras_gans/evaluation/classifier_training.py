@@ -12,7 +12,9 @@ import numpy as np
 import tensorflow as tf
 
 from keras_gans import data
-from keras_gans.data import find_images
+from keras_gans.data.audio import AUDIO_EXTENSIONS
+from keras_gans.data.folders import find_files
+from keras_gans.data.image_folder import IMAGE_EXTENSIONS
 from keras_gans.data.image_folder import fingerprint_files
 from keras_gans.evaluation import classifier as classifier_lib
 
@@ -47,8 +49,10 @@ def train(
     # Never into the installed package: a new classifier is the user's file.
     directory = output_dir or os.path.join("saved_models", f"{dataset}_classifier")
     settings = dict(epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, seed=seed)
+    keras.utils.set_random_seed(seed)
+    network = classifier_lib.image_classifier((28, 28, 1), num_classes=10)
     return _fit_and_save(
-        (28, 28, 1), train_ds, test_ds, directory, metadata, settings, min_accuracy, verbose
+        network, train_ds, test_ds, directory, metadata, settings, min_accuracy, verbose
     )
 
 
@@ -79,17 +83,7 @@ def train_on_folder(
             f"{data_dir} needs one subfolder of images per class (at least two) to train a "
             "classifier."
         )
-    rng = np.random.default_rng(seed)
-    test = np.zeros(len(folder.images), bool)
-    for label in range(len(folder.class_names)):
-        members = np.flatnonzero(folder.labels == label)
-        if not len(members):
-            raise ValueError(
-                f"No readable image in the class folder {folder.class_names[label]!r} of "
-                f"{data_dir}."
-            )
-        held_out = max(1, int(round(TEST_FRACTION * len(members))))
-        test[rng.choice(members, held_out, replace=False)] = True
+    test = held_out_mask(folder, data_dir, seed)
 
     # User folders are often a few hundred images: flips and small shifts keep
     # the classifier from memorizing them.
@@ -100,44 +94,132 @@ def train_on_folder(
         ]
     )
 
+    metadata = {"dataset": "folder", **_folder_metadata(folder, data_dir, test, "images")}
+    settings = dict(epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, seed=seed)
+    keras.utils.set_random_seed(seed)
+    network = classifier_lib.image_classifier(folder.image_shape, len(folder.class_names))
+    train_ds, test_ds = _split_batches(
+        folder.images,
+        folder.labels,
+        test,
+        batch_size,
+        seed,
+        prepare=lambda x, y: (data.to_float(x), y),
+        augment=lambda x, y: (augment(x, training=True), y),
+    )
+    return _fit_and_save(
+        network, train_ds, test_ds, output_dir, metadata, settings, min_accuracy, verbose
+    )
+
+
+def _split_batches(examples, labels, test, batch_size, seed, prepare=None, augment=None):
+    """`(train, test)` datasets of a held-out split; `prepare` maps every
+    batch, `augment` the training batches (both take and give `(x, y)`)."""
+
     def batches(mask, train):
-        ds = tf.data.Dataset.from_tensor_slices((folder.images[mask], folder.labels[mask]))
+        ds = tf.data.Dataset.from_tensor_slices((examples[mask], labels[mask]))
         if train:
             ds = ds.shuffle(int(mask.sum()), seed=seed, reshuffle_each_iteration=True)
-        ds = ds.batch(batch_size).map(lambda x, y: (data.to_float(x), y))
-        if train:
-            ds = ds.map(lambda x, y: (augment(x, training=True), y))
+        ds = ds.batch(batch_size)
+        if prepare is not None:
+            ds = ds.map(prepare)
+        if train and augment is not None:
+            ds = ds.map(augment)
         return ds.prefetch(tf.data.AUTOTUNE)
 
-    metadata = {
-        "dataset": "folder",
+    return batches(~test, True), batches(test, False)
+
+
+def _folder_metadata(folder, data_dir, test, noun):
+    """Which folder taught a classifier: its path, fingerprint, classes, sizes."""
+    return {
         "data_dir": os.path.abspath(data_dir),
         "data_fingerprint": fingerprint_files(folder.paths),
         "class_names": folder.class_names,
         "num_classes": len(folder.class_names),
-        "num_images": len(folder.images),
-        "num_test_images": int(test.sum()),
+        f"num_{noun}": len(folder.labels),
+        f"num_test_{noun}": int(test.sum()),
+    }
+
+
+def held_out_mask(folder, data_dir, seed):
+    """A tenth of each class of `folder` (at least one example), chosen at
+    random: a boolean mask over its examples."""
+    rng = np.random.default_rng(seed)
+    test = np.zeros(len(folder.labels), bool)
+    for label in range(len(folder.class_names)):
+        members = np.flatnonzero(folder.labels == label)
+        if not len(members):
+            raise ValueError(
+                f"No readable file in the class folder {folder.class_names[label]!r} of {data_dir}."
+            )
+        held_out = max(1, int(round(TEST_FRACTION * len(members))))
+        test[rng.choice(members, held_out, replace=False)] = True
+    return test
+
+
+def train_on_audio_folder(
+    data_dir,
+    output_dir,
+    sample_rate=16000,
+    clip_samples=16384,
+    epochs=FOLDER_EPOCHS,
+    batch_size=128,
+    learning_rate=1e-3,
+    seed=0,
+    min_accuracy=0.0,
+    verbose="auto",
+):
+    """Trains, tests and saves a classifier of a folder of recordings, one
+    subfolder per class (`keras_gans.evaluation.classifier.audio_classifier`).
+
+    The clips are read as the audio GAN reads them (`load_audio_folder`: the
+    rate, the length, cut at the onset). A tenth of each class is held out
+    for the test accuracy; training clips get a random gain (-6 to 0 dB) and
+    start up to 2% of the clip late, so samples that are a little quieter or
+    later than the recordings are still recognised.
+
+    Returns:
+        Its metadata dict.
+    """
+    folder = data.load_audio_folder(
+        data_dir, sample_rate=sample_rate, clip_seconds=clip_samples / sample_rate
+    )
+    if len(folder.class_names) < 2:
+        raise ValueError(
+            f"{data_dir} needs one subfolder of recordings per class (at least two) to train "
+            "a classifier."
+        )
+    test = held_out_mask(folder, data_dir, seed)
+    max_delay = max(1, clip_samples // 50)
+
+    def augment(clips, labels):
+        gain = tf.random.uniform([tf.shape(clips)[0], 1], 0.5, 1.0, seed=seed)
+        delay = tf.random.uniform([], 0, max_delay, tf.int32, seed=seed + 1)
+        delayed = tf.pad(clips, [[0, 0], [delay, 0]])[:, :clip_samples]
+        return delayed * gain, labels
+
+    metadata = {
+        "dataset": "audio_folder",
+        "input": "audio",
+        "sample_rate": sample_rate,
+        "clip_samples": clip_samples,
+        **_folder_metadata(folder, data_dir, test, "clips"),
     }
     settings = dict(epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, seed=seed)
+    keras.utils.set_random_seed(seed)
+    network = classifier_lib.audio_classifier(clip_samples, sample_rate, len(folder.class_names))
+    train_ds, test_ds = _split_batches(
+        folder.audio, folder.labels, test, batch_size, seed, augment=augment
+    )
     return _fit_and_save(
-        folder.image_shape,
-        batches(~test, True),
-        batches(test, False),
-        output_dir,
-        metadata,
-        settings,
-        min_accuracy,
-        verbose,
+        network, train_ds, test_ds, output_dir, metadata, settings, min_accuracy, verbose
     )
 
 
-def _fit_and_save(
-    input_shape, train_ds, test_ds, directory, metadata, settings, min_accuracy, verbose
-):
+def _fit_and_save(model, train_ds, test_ds, directory, metadata, settings, min_accuracy, verbose):
     """Trains with `settings` (epochs, batch_size, learning_rate, seed), tests, saves."""
     epochs, learning_rate = settings["epochs"], settings["learning_rate"]
-    keras.utils.set_random_seed(settings["seed"])
-    model = classifier_lib.image_classifier(input_shape, num_classes=metadata["num_classes"])
     steps = int(train_ds.cardinality()) * epochs
     model.compile(
         optimizer=keras.optimizers.Adam(
@@ -168,9 +250,11 @@ def _fit_and_save(
     return classifier_lib.save_classifier(model, directory, metadata)
 
 
-def holds_class_folders(directory):
-    """Whether `directory` is a folder of class subfolders of images."""
+def holds_class_folders(directory, kind="image"):
+    """Whether `directory` is a folder of class subfolders of images (or,
+    with `kind="audio"`, of recordings)."""
+    extensions = AUDIO_EXTENSIONS if kind == "audio" else IMAGE_EXTENSIONS
     try:
-        return bool(directory) and bool(find_images(directory)[2])
+        return bool(directory) and bool(find_files(directory, extensions, kind)[2])
     except (FileNotFoundError, ValueError):
         return False

@@ -29,6 +29,8 @@ SUMMARY_KEYS = ("fcd", "kid", "classifier_score", "precision", "recall", "covera
 
 def input_resize(images_shape, input_shape):
     """How `to_model_range` brings images of `images_shape` to `input_shape`."""
+    if len(input_shape) == 1:
+        return "none"  # clips: the length must match
     size = tuple(images_shape[1:3])
     if size == tuple(input_shape[:2]):
         return "none"
@@ -145,6 +147,8 @@ class Evaluator:
             return data.load_arrays(split, dataset, self.data_dir)[0]
         if self.reference.endswith(".npy"):
             return np.load(self.reference, allow_pickle=False)
+        if hasattr(self.extractor, "read_folder"):
+            return self.extractor.read_folder(self.reference)
         height, width, channels = self.extractor.input_shape
         return data.load_image_folder(
             self.reference, image_size=(height, width), channels=channels
@@ -179,7 +183,10 @@ class Evaluator:
             return hashlib.sha256(images.tobytes()).hexdigest(), lambda: images
         if self.reference.endswith(".npy"):
             return classifier_lib.sha256_of(self.reference), self._stored_reference
-        paths = find_images(self.reference, labels=None)[0]
+        if hasattr(self.extractor, "folder_files"):
+            paths = self.extractor.folder_files(self.reference)
+        else:
+            paths = find_images(self.reference, labels=None)[0]
         return fingerprint_files(paths), self._stored_reference
 
     def _cache_path(self):

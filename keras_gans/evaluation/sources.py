@@ -13,17 +13,19 @@ from keras_gans.evaluation.evaluator import DEFAULT_NUM_SAMPLES
 from keras_gans.evaluation.evaluator import balanced_labels
 
 
-def load_images(source, num_samples=None, seed=0, image_shape=None):
+def load_images(source, num_samples=None, seed=0, image_shape=None, read_folder=None):
     """Returns the images of `load_samples` (without the labels)."""
-    return load_samples(source, num_samples, seed, image_shape)[0]
+    return load_samples(source, num_samples, seed, image_shape, read_folder)[0]
 
 
-def load_samples(source, num_samples=None, seed=0, image_shape=None):
+def load_samples(source, num_samples=None, seed=0, image_shape=None, read_folder=None):
     """Images (and, from conditional generators, the labels they were drawn for).
 
-    `source` is a `.npy` file, a folder of images (read at `image_shape`, the
-    extractor's size), a `.keras` GAN or an exported generator. Conditional
-    generators draw every class equally often.
+    `source` is a `.npy` file, a folder (read by `read_folder`, the
+    extractor's own reader, e.g. of recordings; else as images at
+    `image_shape`, the extractor's size), a `.keras` GAN or an exported
+    generator (of images or sounds). Conditional generators draw every class
+    equally often.
 
     Returns:
         `(images, labels or None)`.
@@ -45,6 +47,8 @@ def load_samples(source, num_samples=None, seed=0, image_shape=None):
                 f"Could not read {source} as a .npy array of images ({e}). Save "
                 "samples with `numpy.save(path, images)`."
             ) from e
+    elif read_folder is not None:
+        images = read_folder(source)
     else:
         height, width, channels = image_shape or (28, 28, 1)
         images = data.load_image_folder(
@@ -71,10 +75,11 @@ def _sample_keras_gan(path, num_samples, seed):
 def _sample_export(source, num_samples, seed):
     path, serve = export.load_serving(source)
     inputs = serve.structured_input_signature[1] if serve is not None else {}
-    if "z" not in inputs or "images" not in serve.structured_outputs:
+    output = next((k for k in ("images", "audio") if k in serve.structured_outputs), None)
+    if "z" not in inputs or output is None:
         raise ValueError(
-            f"{path} has no `serving_default` signature taking `z` and returning `images`; "
-            "export generators with keras_gans.export.saved_model."
+            f"{path} has no `serving_default` signature taking `z` and returning `images` "
+            "or `audio`; export generators with keras_gans.export.export_generator."
         )
     labels = None
     if "label" in inputs:
@@ -93,7 +98,7 @@ def _sample_export(source, num_samples, seed):
         feed = {"z": tf.constant(z)}
         if labels is not None:
             feed["label"] = tf.constant(labels[start : start + len(z)], tf.int32)
-        chunks.append(serve(**feed)["images"].numpy())
+        chunks.append(serve(**feed)[output].numpy())
     return np.concatenate(chunks), labels
 
 

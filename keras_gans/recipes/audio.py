@@ -17,6 +17,7 @@ import numpy as np
 
 from keras_gans import callbacks as callbacks_module
 from keras_gans import data
+from keras_gans import evaluation
 from keras_gans import plotting
 from keras_gans.data.mel import LogMelSpectrogram
 from keras_gans.data.mel import MelSettings
@@ -55,6 +56,16 @@ class AudioConfig(NoiseGANConfig):
     )
     phase_shuffle: int = setting(
         2, "Largest random shift of the discriminator's features (WaveGAN's phase shuffle)."
+    )
+    reference: Optional[str] = setting(
+        None,
+        "Evaluate against these recordings (a folder, e.g. the training folder or held-out "
+        "ones) in the features of --classifier_dir. Unset: no evaluation.",
+    )
+    classifier_dir: Optional[str] = setting(
+        None,
+        "Audio classifier for --reference, trained at this --sample_rate and --clip_samples "
+        "(keras-gans train-classifier --data_dir=<class folders> --clip_samples=...).",
     )
 
     @property
@@ -114,6 +125,31 @@ class AudioFolderSource(noise_to_image.FolderSource):
             wavegan.wavegan_generator(config.latent_dim, **shape),
             wavegan.wavegan_discriminator(**critic),
         )
+
+    def evaluator(self):
+        config = self.config
+        if not config.reference:
+            return None
+        if not config.classifier_dir:
+            raise ValueError(
+                "`reference` needs `classifier_dir`: an audio classifier (keras-gans "
+                "train-classifier --data_dir=<one subfolder per class> --output_dir=<dir> "
+                f"--sample_rate={config.sample_rate} --clip_samples={config.clip_samples})."
+            )
+        evaluator = evaluation.Evaluator(
+            config.reference, classifier_dir=config.classifier_dir, extractor="classifier"
+        )
+        classifier = evaluator.extractor
+        heard = (classifier.metadata.get("sample_rate"), classifier.input_shape)
+        if not classifier.is_audio or heard != (config.sample_rate, (config.clip_samples,)):
+            raise ValueError(
+                f"The classifier in {config.classifier_dir} takes "
+                + (f"{heard[1][0]} samples at {heard[0]} Hz" if classifier.is_audio else "images")
+                + f"; this run makes {config.clip_samples} samples at {config.sample_rate} Hz. "
+                "Train one for these settings (keras-gans train-classifier --sample_rate=... "
+                "--clip_samples=...)."
+            )
+        return evaluator
 
     def sample_callback(self, num_classes=None):
         config = self.config
