@@ -23,6 +23,7 @@ from keras_gans.utils.validation import check_choice
 from keras_gans.utils.validation import check_positive_int
 
 __all__ = [
+    "AUDIO_ASSET",
     "CLASS_NAMES_ASSET",
     "TRAINING_ASSET",
     "CONTRACTS",
@@ -47,6 +48,7 @@ __all__ = [
 SERVING_SIGNATURE = "serving_default"
 SAMPLE_SIGNATURE = "sample"
 CLASS_NAMES_ASSET = "class_names.json"  # a conditional export's class names, label order
+AUDIO_ASSET = "audio.json"  # a sound generator's sample rate and clip length
 TRAINING_ASSET = "training.json"  # the recipe run an export came from (`keras-gans info`)
 _VERSION = re.compile(r"^\d+$")
 

@@ -70,6 +70,13 @@ def test_conditional_drums_train_sound_and_export(tmp_path, drum_kinds):
     assert served.shape == (2, 2048) and served.dtype == np.float32
     lite = kg.export.tflite_runner(export_dir / "drums.tflite")(z=z, label=label)["audio"]
     np.testing.assert_allclose(lite, served, atol=1e-5)
+    # keras-gans generate: the sounds of every class, to listen to and to look at.
+    for out in ("drums.wav", "drums.png", "drums"):
+        drawn = run_command("generate", version, "--num=3", f"--out={tmp_path / out}")
+        assert drawn.returncode == 0 and "wrote 6 sounds" in drawn.stdout, drawn.stderr[-2000:]
+    heard = tf.audio.decode_wav(tf.io.read_file(str(tmp_path / "drums.wav")))
+    assert int(heard.sample_rate) == 8000 and heard.audio.shape[0] == 6 * (2048 + 1200)
+    assert len(os.listdir(tmp_path / "drums")) == 6  # 2 classes x 3 columns
 
 
 @pytest.mark.slow

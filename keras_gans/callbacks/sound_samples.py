@@ -4,29 +4,12 @@ import os
 
 import keras
 import numpy as np
-import tensorflow as tf
 
+from keras_gans import data
 from keras_gans import plotting
 from keras_gans.callbacks.sample_grid import fixed_noise
 from keras_gans.data.mel import LogMelSpectrogram
 from keras_gans.data.mel import MelSettings
-
-GAP_SECONDS = 0.15  # silence between the clips of a sample file
-
-
-def write_wav(path, clips, sample_rate, gap_seconds=GAP_SECONDS):
-    """Writes clips `(n, samples)` in [-1, 1] one after another, with short
-    silences between them, as one 16-bit mono WAV file (TensorFlow's encoder).
-
-    Returns:
-        `path`.
-    """
-    clips = np.clip(np.asarray(clips, np.float32), -1.0, 1.0)
-    gap = np.zeros((clips.shape[0], int(gap_seconds * sample_rate)), np.float32)
-    sequence = np.concatenate([clips, gap], axis=1).reshape(-1, 1)
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    tf.io.write_file(path, tf.audio.encode_wav(sequence, sample_rate))
-    return path
 
 
 class SoundSamples(keras.callbacks.Callback):
@@ -77,4 +60,4 @@ class SoundSamples(keras.callbacks.Callback):
         self.paths.append(
             plotting.save_spectrogram_grid(mels, stem + ".png", self.rows, f"epoch {epoch + 1}")
         )
-        self.sound_paths.append(write_wav(stem + ".wav", clips, self.sample_rate))
+        self.sound_paths.append(data.write_wav(stem + ".wav", clips, self.sample_rate))

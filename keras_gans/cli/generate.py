@@ -1,4 +1,4 @@
-"""`keras-gans generate EXPORT`: images from an exported noise generator."""
+"""`keras-gans generate EXPORT`: images (or sounds) from an exported noise generator."""
 
 import os
 
@@ -6,6 +6,7 @@ import numpy as np
 import tensorflow as tf
 from absl import flags
 
+from keras_gans import data
 from keras_gans import export
 from keras_gans import plotting
 from keras_gans.cli.common import UsageError
@@ -13,8 +14,8 @@ from keras_gans.cli.common import load_export
 from keras_gans.cli.common import parse
 from keras_gans.cli.common import report
 
-SUMMARY = "Draw images from an exported generator: a grid, PNG files or a .npy."
-USAGE = "keras-gans generate EXPORT [--num=64] [--label=N] [--out=grid.png|DIR|FILE.npy]"
+SUMMARY = "Draw images (or sounds) from an exported generator: a grid, files or a .npy."
+USAGE = "keras-gans generate EXPORT [--num=64] [--label=N] [--out=grid.png|sounds.wav|DIR|FILE.npy]"
 
 
 def define(flag_values):
@@ -27,7 +28,8 @@ def define(flag_values):
     flags.DEFINE_string(
         "out",
         "grid.png",
-        "A .png (a grid), a .npy (uint8 images, (n, h, w, c)) or a folder (one PNG each).",
+        "A .png (a grid; of spectrograms for sounds), a .npy (the arrays), a folder (one "
+        "PNG, or WAV, each), or for sounds a .wav (all of them, one after another).",
         **options,
     )
     flags.DEFINE_integer("label", None, "Conditional exports: draw only this class.", **options)
@@ -60,7 +62,7 @@ def noise_generator(path):
 
 
 def draw(serve, path, num, seed=0, label=None, num_classes=None, interpolate=False):
-    """`(images uint8, grid rows or None)` drawn from a noise export."""
+    """`(images uint8 or audio float32, grid rows or None)` drawn from a noise export."""
     inputs = serve.structured_input_signature[1]
     latent_dim = inputs["z"].shape[-1]
     rng = np.random.default_rng(seed)
@@ -77,13 +79,15 @@ def draw(serve, path, num, seed=0, label=None, num_classes=None, interpolate=Fal
         if label is None and not interpolate:
             # One row per class, the same noise down each column.
             rows = min(10, num_classes or len(export.class_names(path) or range(10)))
-            feeds["z"] = tf.constant(np.tile(z[:10], (rows, 1)), tf.float32)
-            labels = np.repeat(np.arange(rows), 10)
+            columns = min(10, len(z))
+            feeds["z"] = tf.constant(np.tile(z[:columns], (rows, 1)), tf.float32)
+            labels = np.repeat(np.arange(rows), columns)
         else:
             labels = np.full(len(z), label or 0)
         feeds["label"] = tf.constant(labels, tf.int32)
     try:
-        return serve(**feeds)["images"].numpy(), rows
+        outputs = serve(**feeds)
+        return outputs["images" if "images" in outputs else "audio"].numpy(), rows
     except tf.errors.InvalidArgumentError as e:
         lines = e.message.splitlines()
         raise UsageError(
@@ -91,16 +95,31 @@ def draw(serve, path, num, seed=0, label=None, num_classes=None, interpolate=Fal
         ) from None
 
 
-def write(images, out, rows=None):
-    """Writes `images` to `out`: a .png grid, a .npy, or a folder of PNGs."""
+def write(images, out, rows=None, sample_rate=None):
+    """Writes `images` to `out`: a .png grid, a .npy, or a folder of PNGs;
+    clips `(n, samples)` at `sample_rate` to a .wav, a spectrogram grid or a
+    folder of WAVs."""
     if out.endswith(".npy"):
         np.save(out, images)
+    elif np.ndim(images) == 2:
+        write_sounds(images, out, rows, sample_rate)
     elif out.lower().endswith(".png"):
         plotting.save_image_grid(images, out, rows=rows)
     else:
         os.makedirs(out, exist_ok=True)
         for i, image in enumerate(images):
             tf.io.write_file(os.path.join(out, f"{i:05d}.png"), tf.io.encode_png(image))
+
+
+def write_sounds(clips, out, rows, sample_rate):
+    if out.lower().endswith(".wav"):
+        data.write_wav(out, clips, sample_rate)
+    elif out.lower().endswith(".png"):
+        mel = data.LogMelSpectrogram(data.MelSettings(sample_rate=sample_rate))
+        plotting.save_spectrogram_grid(np.asarray(mel(clips)), out, rows=rows)
+    else:
+        for i, clip in enumerate(clips):
+            data.write_wav(os.path.join(out, f"{i:05d}.wav"), clip, sample_rate)
 
 
 def main(args):
@@ -123,9 +142,13 @@ def main(args):
         options.num_classes,
         options.interpolate,
     )
+    sample_rate = None
+    if np.ndim(images) == 2:
+        sample_rate = (export.read_asset(path, export.AUDIO_ASSET) or {}).get("sample_rate", 16000)
     try:
-        write(images, options.out, rows)
+        write(images, options.out, rows, sample_rate)
     except OSError as e:
         return report(f"cannot write {options.out}: {e}")
-    print(f"wrote {len(images)} images from {path} to {options.out}")
+    kind = "sounds" if sample_rate else "images"
+    print(f"wrote {len(images)} {kind} from {path} to {options.out}")
     return 0

@@ -5,6 +5,7 @@ from keras_gans.data.audio import AudioFolder
 from keras_gans.data.audio import audio_folder
 from keras_gans.data.audio import load_audio_folder
 from keras_gans.data.audio import read_audio
+from keras_gans.data.audio import write_wav
 from keras_gans.data.image_folder import ImageFolder
 from keras_gans.data.image_folder import find_images
 from keras_gans.data.image_folder import image_folder
@@ -33,6 +34,7 @@ __all__ = [
     "audio_folder",
     "load_audio_folder",
     "read_audio",
+    "write_wav",
     "LogMelSpectrogram",
     "MelSettings",
     "DataNotFoundError",

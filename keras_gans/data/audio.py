@@ -16,6 +16,7 @@ import dataclasses
 import importlib.util
 import logging
 import math
+import os
 
 import keras
 import numpy as np
@@ -228,6 +229,26 @@ def load_audio_folder(
         skipped=skipped,
         sample_rate=int(sample_rate),
     )
+
+
+GAP_SECONDS = 0.15  # silence between the clips of a written file
+
+
+def write_wav(path, clips, sample_rate, gap_seconds=GAP_SECONDS):
+    """Writes clips `(n, samples)` (or one clip) in [-1, 1] one after another,
+    each followed by a short silence, as one 16-bit mono WAV file
+    (TensorFlow's encoder).
+
+    Returns:
+        `path`.
+    """
+    clips = np.clip(np.asarray(clips, np.float32), -1.0, 1.0)
+    clips = clips[None] if clips.ndim == 1 else clips
+    gap = np.zeros((clips.shape[0], int(gap_seconds * sample_rate)), np.float32)
+    sequence = np.concatenate([clips, gap], axis=1).reshape(-1, 1)
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    tf.io.write_file(str(path), tf.audio.encode_wav(sequence, sample_rate))
+    return path
 
 
 def audio_folder(

@@ -18,6 +18,7 @@ import numpy as np
 from keras_gans import callbacks as callbacks_module
 from keras_gans import data
 from keras_gans import evaluation
+from keras_gans import export
 from keras_gans import plotting
 from keras_gans.data.mel import LogMelSpectrogram
 from keras_gans.data.mel import MelSettings
@@ -26,8 +27,6 @@ from keras_gans.recipes.engines import noise_to_image
 from keras_gans.recipes.engines.noise_to_image import NoiseGANConfig
 from keras_gans.recipes.plumbing.settings import folder_name
 from keras_gans.recipes.plumbing.settings import setting
-
-AUDIO_ASSET = "audio.json"  # the export's sample rate and clip length
 
 
 @dataclasses.dataclass(frozen=True)
@@ -180,7 +179,7 @@ class AudioFolderSource(noise_to_image.FolderSource):
 
     def export_assets(self):
         audio = {"sample_rate": self.config.sample_rate, "clip_samples": self.config.clip_samples}
-        return {AUDIO_ASSET: json.dumps(audio)}
+        return {export.AUDIO_ASSET: json.dumps(audio)}
 
 
 def train(config=None, callbacks=(), **overrides):
