@@ -55,7 +55,14 @@ TINY = {
         ('contract="super_resolution"\n', 'contract="super_resolution", tflite_files=False\n'),
     ],
     "docs/guides/scaling.md": [("epochs=5)", "epochs=1, steps_per_epoch=2)")],
+    "docs/guides/audio.md": [
+        ("batch_size=16", "batch_size=3"),
+        ("epochs=20)", "epochs=1, steps_per_epoch=2)"),
+        ('"drums")', '"drums", tflite_files=False)'),
+    ],
 }
+# Recorded drum hits for the audio page (Debian's hydrogen-drumkits).
+DRUM_KIT = "/usr/share/hydrogen/data/drumkits/ColomboAcousticDrumkit"
 
 
 def read(page):
@@ -93,6 +100,11 @@ def reader_folder(tmp_path, monkeypatch, tfds_dir):
         os.makedirs(tmp_path / folder)
         for path in files:
             shutil.copy(path, tmp_path / folder)
+    if os.path.isdir(DRUM_KIT):
+        for kind, prefix in (("kick", "bassdrum"), ("snare", "snare")):
+            os.makedirs(tmp_path / "drums" / kind)
+            for name in sorted(f for f in os.listdir(DRUM_KIT) if f.startswith(prefix))[:3]:
+                shutil.copy(os.path.join(DRUM_KIT, name), tmp_path / "drums" / kind)
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("TFDS_DATA_DIR", tfds_dir)
     monkeypatch.setenv("KERAS_GANS_CACHE_DIR", str(tmp_path / "cache"))
@@ -102,6 +114,8 @@ def reader_folder(tmp_path, monkeypatch, tfds_dir):
 @pytest.mark.slow
 @pytest.mark.parametrize("page", pages_with_python())
 def test_python_blocks_run(page, reader_folder):
+    if "drums/" in read(page) and not os.path.isdir(reader_folder / "drums"):
+        pytest.skip("apt-get install hydrogen-drumkits for the recorded drum hits")
     code = "\n".join(code_blocks(read(page), "python"))
     for text, tiny in TINY.get(page, ()):
         assert text in code, f"{page} no longer holds {text!r}: update TINY"
@@ -127,6 +141,7 @@ def commands(text):
 WRAPPERS = {
     "examples/mnist.py": ["train", "mnist"],
     "examples/images.py": ["train", "images"],
+    "examples/audio.py": ["train", "audio"],
     "examples/style_transfer.py": ["train", "style"],
     "examples/super_resolution.py": ["train", "super-resolution"],
     "examples/inpainting.py": ["train", "inpainting"],
