@@ -70,6 +70,8 @@ def test_conditional_drums_train_sound_and_export(tmp_path, drum_kinds):
     assert served.shape == (2, 2048) and served.dtype == np.float32
     lite = kg.export.tflite_runner(export_dir / "drums.tflite")(z=z, label=label)["audio"]
     np.testing.assert_allclose(lite, served, atol=1e-5)
+    described = run_command("info", version)
+    assert "sounds: 2048 samples at 8000 Hz (0.26 s)" in described.stdout
     # keras-gans generate: the sounds of every class, to listen to and to look at.
     for out in ("drums.wav", "drums.png", "drums"):
         drawn = run_command("generate", version, "--num=3", f"--out={tmp_path / out}")

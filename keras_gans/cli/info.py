@@ -36,6 +36,7 @@ def describe(path):
         "inputs": {name: spec(t) for name, t in inputs.items()},
         "outputs": {name: spec(t) for name, t in outputs.items()},
         "class_names": export.class_names(directory),
+        "audio": export.read_asset(directory, export.AUDIO_ASSET),
         "training": export.read_asset(directory, export.TRAINING_ASSET),
     }
 
@@ -52,6 +53,9 @@ def main(args):
             print(f"  {side[:-1]:<6} {name}: {spec['dtype']} {spec['shape']}")
     if about["class_names"]:
         print(f"  classes: {', '.join(map(str, about['class_names']))}")
+    if about["audio"]:
+        samples, rate = about["audio"]["clip_samples"], about["audio"]["sample_rate"]
+        print(f"  sounds: {samples} samples at {rate} Hz ({samples / rate:.2f} s)")
     training = about["training"]
     if training:
         print(
