@@ -198,11 +198,34 @@ class AdversarialModel(keras_internals.SkipsSymbolicBuild, SavesSeedState, keras
 
     # ------------------------------------------------------------ the steps
 
+    # A subclass whose `generator_terms(batch, training, fake=...)` accepts
+    # the fakes sets this: with one discriminator update per step, the
+    # generator then runs forward once per step, not twice (the fakes the
+    # discriminator sees are the ones the generator's loss differentiates).
+    reuses_generator_pass = False
+
     def train_step(self, data):
         batch = self.unpack_batch(data)
+        if self.reuses_generator_pass and self.d_steps == 1:
+            return self._one_pass_step(batch)
         d_loss, real_output, fake_output = self._discriminator_update(batch)
         with tf.GradientTape() as tape:
             terms = self.generator_terms(batch, training=True)
+            scaled_loss = self.g_optimizer.scale_loss(terms["g_loss"])
+        self._apply(self.g_optimizer, tape, scaled_loss, self.generator_networks())
+        self._update_trackers(d_loss, terms, real_output, fake_output)
+        return self._metric_results()
+
+    def _one_pass_step(self, batch):
+        """A step with one generator forward pass: the discriminator update
+        (not recorded) between the pass and the generator's loss."""
+        with tf.GradientTape() as tape:
+            fake = self.make_fake(batch, training=True)
+            with tape.stop_recording():
+                d_loss, real_output, fake_output = self._discriminator_update(
+                    batch, tf.stop_gradient(fake)
+                )
+            terms = self.generator_terms(batch, training=True, fake=fake)
             scaled_loss = self.g_optimizer.scale_loss(terms["g_loss"])
         self._apply(self.g_optimizer, tape, scaled_loss, self.generator_networks())
         self._update_trackers(d_loss, terms, real_output, fake_output)
@@ -222,11 +245,15 @@ class AdversarialModel(keras_internals.SkipsSymbolicBuild, SavesSeedState, keras
         self._update_trackers(d_loss, terms, real_output, fake_output)
         return self._metric_results()
 
-    def _discriminator_update(self, batch):
-        """`d_steps` discriminator updates; returns the last loss and outputs."""
+    def _discriminator_update(self, batch, fake=None):
+        """`d_steps` discriminator updates (on `fake`, when given, else on
+        fresh fakes each); returns the last loss and outputs."""
         real, conditions = batch.real, batch.conditions
+        given = fake
         for _ in range(self.d_steps):
-            fake = tf.cast(self.make_fake(batch, training=True), real.dtype)
+            if given is None:
+                fake = self.make_fake(batch, training=True)
+            fake = tf.cast(fake, real.dtype)
             with tf.GradientTape() as tape:
                 per_example, real_output, fake_output = self._discriminator_terms(
                     real, fake, conditions

@@ -52,6 +52,7 @@ class Pix2Pix(ImageToImageModel):
     """
 
     default_loss = "non_saturating"
+    reuses_generator_pass = True
 
     def __init__(self, generator, discriminator, l1_weight=100.0, seed=None, **kwargs):
         self.l1_weight = check_non_negative("l1_weight", l1_weight)
@@ -100,9 +101,12 @@ class Pix2Pix(ImageToImageModel):
             conditions = tf.cast(conditions, images.dtype)
         return tf.concat([conditions, images], axis=-1)
 
-    def generator_terms(self, batch, training):
-        """Every generator loss term, as global-batch means (replica shares)."""
-        fake = self.generator(batch.source, training=training)
+    def generator_terms(self, batch, training, fake=None):
+        """Every generator loss term, as global-batch means (replica shares),
+        for `fake` (the generator's output on `batch.source`, computed here
+        when not given)."""
+        if fake is None:
+            fake = self.generator(batch.source, training=training)
         adv = self.adversarial_generator_loss(
             fake, batch.conditions, training=training, real=batch.real
         )
