@@ -29,6 +29,7 @@ from keras_gans.models import CycleGAN
 from keras_gans.models import Pix2Pix
 from keras_gans.models import SelfConditionedGAN
 from keras_gans.models import StyleTransferGAN
+from keras_gans.models import Vocoder
 from keras_gans.version import __version__
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "Pix2Pix",
     "SelfConditionedGAN",
     "StyleTransferGAN",
+    "Vocoder",
     "__version__",
     "augment",
     "callbacks",

@@ -24,6 +24,7 @@ from keras_gans.utils.validation import check_positive_int
 
 __all__ = [
     "AUDIO_ASSET",
+    "MEL_ASSET",
     "CLASS_NAMES_ASSET",
     "TRAINING_ASSET",
     "CONTRACTS",
@@ -49,6 +50,7 @@ SERVING_SIGNATURE = "serving_default"
 SAMPLE_SIGNATURE = "sample"
 CLASS_NAMES_ASSET = "class_names.json"  # a conditional export's class names, label order
 AUDIO_ASSET = "audio.json"  # a sound generator's sample rate and clip length
+MEL_ASSET = "mel.json"  # a vocoder's mel settings (`MelSettings.to_dict()`)
 TRAINING_ASSET = "training.json"  # the recipe run an export came from (`keras-gans info`)
 _VERSION = re.compile(r"^\d+$")
 
@@ -398,17 +400,28 @@ def _inpaint_function(generator):
     ]
 
 
-# image contract -> its `serving_default` builder
-IMAGE_CONTRACTS = {
+def _vocode_function(generator):
+    """`mel` float32 `[b, frames, bins]` -> `audio` float32 `[b, (frames - 1) * hop]`."""
+
+    def serve(mel):
+        return {"audio": tf.cast(generator(mel, training=False), tf.float32)}
+
+    bins = generator.input_shape[-1]
+    return serve, [tf.TensorSpec([None, None, bins], tf.float32, name="mel")]
+
+
+# contract of a generator with an input to transform -> its `serving_default` builder
+INPUT_CONTRACTS = {
     "style": _stylize_function,
     "super_resolution": _upscale_function,
     "inpainting": _inpaint_function,
+    "vocoder": _vocode_function,
 }
-CONTRACTS = ("noise", *IMAGE_CONTRACTS)
+CONTRACTS = ("noise", *INPUT_CONTRACTS)
 
 
 def serving_function(generator, contract):
-    """The `serving_default` of an image contract as an in-memory function.
+    """The `serving_default` of an input contract as an in-memory function.
 
     Called like the exported signature (keyword inputs, a dict of uint8
     outputs), it lets a recipe draw and score the model it is about to
@@ -416,15 +429,16 @@ def serving_function(generator, contract):
 
     Args:
         generator: `keras.Model` (run as a float32 copy, as exported).
-        contract: `"style"`, `"super_resolution"` or `"inpainting"`.
+        contract: `"style"`, `"super_resolution"`, `"inpainting"` or
+            `"vocoder"`.
     """
-    check_choice("contract", contract, tuple(IMAGE_CONTRACTS))
-    serve, signature = IMAGE_CONTRACTS[contract](float32_copy(generator))
+    check_choice("contract", contract, tuple(INPUT_CONTRACTS))
+    serve, signature = INPUT_CONTRACTS[contract](float32_copy(generator))
     return tf.function(serve, input_signature=signature)
 
 
-def _image_archive(generator, contract):
-    serve, signature = IMAGE_CONTRACTS[contract](float32_copy(generator))
+def _input_archive(generator, contract):
+    serve, signature = INPUT_CONTRACTS[contract](float32_copy(generator))
     archive = keras.export.ExportArchive()
     archive.add_endpoint(SERVING_SIGNATURE, serve, input_signature=signature)
     return archive
@@ -434,11 +448,11 @@ def _archive(generator, contract):
     """The export archive of `generator` under `contract` (`"auto"`: noise
     or conditional for noise inputs, style for one image input)."""
     if contract == "auto":
-        contract = "style" if _is_image_to_image(generator) else "noise"
+        contract = _input_contract(generator) or "noise"
     check_choice("contract", contract, ("auto", *CONTRACTS))
     if contract == "noise":
         return _serving_archive(generator)
-    return _image_archive(generator, contract)
+    return _input_archive(generator, contract)
 
 
 def style_saved_model(generator, export_dir, name, version=None):
@@ -546,6 +560,10 @@ def export_generator(
     - `"inpainting"`: `image` uint8 `[b, h, w, 3]` and `mask` uint8
       `[b, h, w, 1]` (255 = hole; pixels under it are ignored) ->
       `inpainted` uint8 `[b, h, w, 3]`, equal to `image` outside the holes.
+    - `"vocoder"`: `mel` float32 `[b, frames, bins]` (log-mel spectrograms
+      made as `keras_gans.data.LogMelSpectrogram` makes them, with the
+      settings in the export's `assets/mel.json`) -> `audio` float32
+      `[b, (frames - 1) * hop_length]` in [-1, 1], any number of frames.
 
     Args:
         generator: `keras.Model`, e.g. `gan.sampling_generator`.
@@ -559,7 +577,8 @@ def export_generator(
         assets: dict of file name -> text, written to the SavedModel's
             `assets/` folder (e.g. `class_names.json`), or `None`.
         contract: one of the contracts above, or `"auto"`: `"noise"` for a
-            generator of noise (and labels), `"style"` for one of images.
+            generator of noise (and labels), `"style"` for one of images,
+            `"vocoder"` for one of mel spectrograms to waveforms.
             Defaults to `"auto"`.
 
     Returns:
@@ -578,8 +597,16 @@ def export_generator(
     return path, tflite_paths
 
 
-def _is_image_to_image(generator):
-    return len(generator.inputs) == 1 and len(generator.input_shape) == 4
+def _input_contract(generator):
+    """`"style"` for a generator of one image input, `"vocoder"` for one of
+    mel spectrograms `(batch, frames, bins)` to waveforms, else `None`."""
+    if len(generator.inputs) != 1:
+        return None
+    if len(generator.input_shape) == 4:
+        return "style"
+    if len(generator.input_shape) == 3 and len(generator.output_shape) == 2:
+        return "vocoder"
+    return None
 
 
 def tflite_runner(path, signature=SERVING_SIGNATURE):

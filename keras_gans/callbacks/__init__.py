@@ -14,6 +14,7 @@ from keras_gans.callbacks.stop_after_minutes import StopAfterMinutes
 from keras_gans.callbacks.stop_on_non_finite_loss import NonFiniteLossError
 from keras_gans.callbacks.stop_on_non_finite_loss import StopOnNonFiniteLoss
 from keras_gans.callbacks.style_figure import StyleFigure
+from keras_gans.callbacks.vocoded_samples import VocodedSamples
 
 __all__ = [
     "ComparisonFigure",
@@ -25,5 +26,6 @@ __all__ = [
     "StopAfterMinutes",
     "StopOnNonFiniteLoss",
     "StyleFigure",
+    "VocodedSamples",
     "fixed_noise",
 ]

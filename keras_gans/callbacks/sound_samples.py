@@ -56,8 +56,15 @@ class SoundSamples(keras.callbacks.Callback):
         extra = {} if self.labels is None else {"labels": self.labels}
         clips = np.asarray(self.model.generate(z=self.noise, **extra))
         stem = os.path.join(self.output_dir, f"samples_epoch_{epoch + 1:03d}")
-        mels = keras.ops.convert_to_numpy(self.mel(clips))
-        self.paths.append(
-            plotting.save_spectrogram_grid(mels, stem + ".png", self.rows, f"epoch {epoch + 1}")
-        )
-        self.sound_paths.append(data.write_wav(stem + ".wav", clips, self.sample_rate))
+        picture, sound = write_sounds(clips, stem, self.mel, self.rows, f"epoch {epoch + 1}")
+        self.paths.append(picture)
+        self.sound_paths.append(sound)
+
+
+def write_sounds(clips, stem, mel, rows=None, title=None):
+    """Writes clips `(n, samples)` as `<stem>.png`, a grid of their log-mel
+    spectrograms (`mel`, a `LogMelSpectrogram`), and `<stem>.wav`, the clips
+    one after another; returns both paths."""
+    mels = keras.ops.convert_to_numpy(mel(clips))
+    picture = plotting.save_spectrogram_grid(mels, stem + ".png", rows, title)
+    return picture, data.write_wav(stem + ".wav", clips, mel.settings.sample_rate)

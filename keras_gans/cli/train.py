@@ -19,12 +19,13 @@ from keras_gans.recipes import inpainting
 from keras_gans.recipes import mnist
 from keras_gans.recipes import style
 from keras_gans.recipes import super_resolution
+from keras_gans.recipes import vocoder
 from keras_gans.recipes.plumbing import run as run_lib
 from keras_gans.recipes.plumbing import settings
 from keras_gans.utils import keras_internals
 
 SUMMARY = (
-    "Train a GAN: mnist, images (your folder), audio (your recordings), style, "
+    "Train a GAN: mnist, images (your folder), audio (your recordings), vocoder, style, "
     "super-resolution, inpainting."
 )
 
@@ -33,6 +34,7 @@ JOBS = {
     "mnist": (mnist, "MNIST or Fashion-MNIST (DCGAN, MLP or the founding recipe)."),
     "images": (images, "Your own folder of images (flat, or one subfolder per class)."),
     "audio": (audio, "Your own folder of recordings: short sounds from noise (WaveGAN)."),
+    "vocoder": (vocoder, "Your own recordings: mel spectrograms back to sound (HiFi-GAN)."),
     "style": (style, "Style transfer (or CycleGAN) between two folders of images."),
     "super-resolution": (super_resolution, "x4 super-resolution from folders of photos."),
     "inpainting": (inpainting, "Filling holes in photos, scored against OpenCV's Telea."),

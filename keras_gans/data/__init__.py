@@ -2,9 +2,12 @@
 
 from keras_gans.data import degradations
 from keras_gans.data.audio import AudioFolder
+from keras_gans.data.audio import Recordings
 from keras_gans.data.audio import audio_folder
 from keras_gans.data.audio import load_audio_folder
+from keras_gans.data.audio import load_recordings
 from keras_gans.data.audio import read_audio
+from keras_gans.data.audio import recording_segments
 from keras_gans.data.audio import write_wav
 from keras_gans.data.image_folder import ImageFolder
 from keras_gans.data.image_folder import find_images
@@ -33,6 +36,9 @@ __all__ = [
     "AudioFolder",
     "audio_folder",
     "load_audio_folder",
+    "load_recordings",
+    "Recordings",
+    "recording_segments",
     "read_audio",
     "write_wav",
     "LogMelSpectrogram",

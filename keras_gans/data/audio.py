@@ -188,31 +188,13 @@ def load_audio_folder(
     paths, label_array, class_names = folders.find_files(
         directory, AUDIO_EXTENSIONS, "audio", labels
     )
-    clips, kept, skipped = [], [], []
-    progress = keras.utils.Progbar(len(paths), unit_name="file") if len(paths) >= 200 else None
-    for index, path in enumerate(paths):
-        try:
-            samples, _ = read_audio(path, sample_rate)
-            clip, reason = fit_clip(samples, clip_samples, trim_start)
-        except ValueError as e:
-            clip, reason = None, str(e)
-        if clip is None:
-            skipped.append((path, reason))
-        else:
-            clips.append(clip)
-            kept.append(index)
-        if progress is not None:
-            progress.update(index + 1)
-    if skipped:
-        listing = "; ".join(f"{p} ({why})" for p, why in skipped)
-        if on_error == "raise":
-            raise ValueError(f"{len(skipped)} unusable audio file(s): {listing}")
-        logger.warning("Skipping %d audio file(s): %s", len(skipped), listing)
-    if not clips:
-        raise DataNotFoundError(
-            f"None of the {len(paths)} audio files in {directory} could be used "
-            f"(first: {skipped[0][0]}: {skipped[0][1]})."
-        )
+    clips, kept, skipped = _decode_files(
+        directory,
+        paths,
+        sample_rate,
+        lambda samples: fit_clip(samples, clip_samples, trim_start),
+        on_error,
+    )
     if label_array is not None:
         label_array = label_array[kept]
         missing = sorted(set(range(len(class_names))) - set(label_array.tolist()))
@@ -228,6 +210,138 @@ def load_audio_folder(
         paths=[paths[i] for i in kept],
         skipped=skipped,
         sample_rate=int(sample_rate),
+    )
+
+
+def _decode_files(directory, paths, sample_rate, prepare, on_error):
+    """Reads `paths` at `sample_rate` and applies `prepare(samples) -> (array
+    or None, reason)`; returns `(arrays, kept indices, skipped (path,
+    reason) pairs)`, warning about (or, with `on_error="raise"`, raising
+    on) the files left out."""
+    arrays, kept, skipped = [], [], []
+    progress = keras.utils.Progbar(len(paths), unit_name="file") if len(paths) >= 200 else None
+    for index, path in enumerate(paths):
+        try:
+            samples, _ = read_audio(path, sample_rate)
+            array, reason = prepare(samples)
+        except ValueError as e:
+            array, reason = None, str(e)
+        if array is None:
+            skipped.append((path, reason))
+        else:
+            arrays.append(array)
+            kept.append(index)
+        if progress is not None:
+            progress.update(index + 1)
+    if skipped:
+        listing = "; ".join(f"{p} ({why})" for p, why in skipped)
+        if on_error == "raise":
+            raise ValueError(f"{len(skipped)} unusable audio file(s): {listing}")
+        logger.warning("Skipping %d audio file(s): %s", len(skipped), listing)
+    if not arrays:
+        raise DataNotFoundError(
+            f"None of the {len(paths)} audio files in {directory} could be used "
+            f"(first: {skipped[0][0]}: {skipped[0][1]})."
+        )
+    return arrays, kept, skipped
+
+
+@dataclasses.dataclass
+class Recordings:
+    """Whole recordings of a folder, decoded into memory at one rate.
+
+    Attributes:
+        audio: list of float32 `(samples,)` arrays in [-1, 1], mono, of any
+            lengths.
+        paths: list of str: the file each came from.
+        skipped: list of `(path, reason)`: the files left out.
+        sample_rate: int.
+    """
+
+    audio: list
+    paths: list
+    skipped: list
+    sample_rate: int
+
+    @property
+    def seconds(self):
+        """Total duration in seconds."""
+        return sum(len(a) for a in self.audio) / self.sample_rate
+
+
+def load_recordings(directory, sample_rate=16000, min_samples=MIN_SAMPLES, on_error="skip"):
+    """Decodes every recording of a folder (and its subfolders) whole: mono,
+    at `sample_rate`, not cut or padded. What a vocoder trains on and is
+    scored on.
+
+    Args:
+        directory: str. A folder of recordings (subfolders are searched too).
+        sample_rate: int. Samples per second to resample every file to.
+        min_samples: int. Recordings shorter than this (after resampling)
+            are skipped. Defaults to 512.
+        on_error: `"skip"` (warn, naming each file left out) or `"raise"`.
+
+    Returns:
+        A `Recordings`.
+    """
+    check_positive_int("sample_rate", sample_rate)
+    check_positive_int("min_samples", min_samples)
+    check_choice("on_error", on_error, ("skip", "raise"))
+    paths, _, _ = folders.find_files(directory, AUDIO_EXTENSIONS, "audio", None)
+
+    def prepare(samples):
+        if len(samples) < min_samples:
+            return None, f"{len(samples)} samples, fewer than {min_samples}"
+        if np.max(np.abs(samples)) < SILENCE_PEAK:
+            return None, "silent"
+        return np.clip(samples, -1.0, 1.0).astype(np.float32), None
+
+    audio, kept, skipped = _decode_files(directory, paths, sample_rate, prepare, on_error)
+    return Recordings(audio, [paths[i] for i in kept], skipped, int(sample_rate))
+
+
+def recording_segments(recordings, segment_samples, batch_size=16, seed=None):
+    """An endless `tf.data.Dataset` of random segments of whole recordings.
+
+    Each element is float32 `(batch_size, segment_samples)`: for every
+    example a recording drawn at random (short ones as often as long ones) and a random
+    offset in it; recordings shorter than a segment are padded with silence
+    at the end. What `keras_gans.models.Vocoder` trains on.
+
+    Args:
+        recordings: `Recordings` (from `load_recordings`) or a list of 1-D
+            float arrays.
+        segment_samples: int. Samples per segment.
+        batch_size: int. Defaults to `16`.
+        seed: int or `None`. Seed of the draws.
+
+    Returns:
+        A `tf.data.Dataset`.
+    """
+    check_positive_int("segment_samples", segment_samples)
+    check_positive_int("batch_size", batch_size)
+    audio = getattr(recordings, "audio", recordings)
+    if not len(audio):
+        raise ValueError("`recordings` is empty: load a folder with `load_recordings` first.")
+    padded = [np.pad(a, (0, max(segment_samples - len(a), 0))) for a in audio]
+    lengths = np.array([len(a) for a in padded], np.int64)
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    joined = tf.constant(np.concatenate(padded).astype(np.float32))
+    starts, spans = tf.constant(starts), tf.constant(lengths - segment_samples + 1)
+    positions = tf.range(segment_samples, dtype=tf.int64)
+
+    def segment(seeds):
+        index = tf.random.stateless_uniform([], seeds, 0, len(padded), dtype=tf.int64)
+        offset = tf.random.stateless_uniform([], seeds[::-1], 0, spans[index], dtype=tf.int64)
+        return tf.gather(joined, starts[index] + offset + positions)
+
+    # Pairs of random integers seed each draw: reproducible for a `seed`.
+    return (
+        tf.data.Dataset.random(seed=seed)
+        .batch(2)
+        .map(segment, num_parallel_calls=tf.data.AUTOTUNE)
+        .batch(batch_size, drop_remainder=True)
+        .prefetch(tf.data.AUTOTUNE)
     )
 
 

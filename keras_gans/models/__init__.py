@@ -20,6 +20,7 @@ from keras_gans.models.gan import SelfConditionedGAN
 from keras_gans.models.image_to_image import ImageToImageModel
 from keras_gans.models.pix2pix import Pix2Pix
 from keras_gans.models.style_transfer_gan import StyleTransferGAN
+from keras_gans.models.vocoder import Vocoder
 
 __all__ = [
     "AdversarialBatch",
@@ -31,6 +32,7 @@ __all__ = [
     "Pix2Pix",
     "SelfConditionedGAN",
     "StyleTransferGAN",
+    "Vocoder",
 ]
 
 

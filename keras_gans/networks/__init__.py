@@ -8,6 +8,7 @@ Image to image: `style_generator`, `unet_generator`, `inpainting_generator`,
 Small data: `fastgan_generator` (skip-layer excitation) and
 `projected_discriminator` (frozen ImageNet features, Projected GAN).
 Noise to sound: `wavegan_*` (plain and conditional, 1-D convolutions).
+Mel spectrogram to sound: `hifigan_generator`, `hifigan_discriminator`.
 Pretrained features: `efficientnet_lite0` (ImageNet weights read offline by
 `efficientnet_lite.load_imagenet_weights`).
 """
@@ -20,6 +21,8 @@ from keras_gans.networks.dcgan import dcgan_filters
 from keras_gans.networks.dcgan import dcgan_generator
 from keras_gans.networks.efficientnet_lite import efficientnet_lite0
 from keras_gans.networks.fastgan import fastgan_generator
+from keras_gans.networks.hifigan import hifigan_discriminator
+from keras_gans.networks.hifigan import hifigan_generator
 from keras_gans.networks.mlp import mlp_discriminator
 from keras_gans.networks.mlp import mlp_generator
 from keras_gans.networks.projected import projected_discriminator
@@ -46,6 +49,8 @@ __all__ = [
     "efficientnet_lite",
     "efficientnet_lite0",
     "fastgan_generator",
+    "hifigan_discriminator",
+    "hifigan_generator",
     "mlp_discriminator",
     "mlp_generator",
     "patchgan_discriminator",

@@ -2,8 +2,8 @@
 
 Three tiers, each importing only the ones below it:
 
-- jobs (this folder): `mnist`, `images`, `audio`, `style`, `super_resolution`,
-  `inpainting`. Each has one typed config with its presets and one
+- jobs (this folder): `mnist`, `images`, `audio`, `vocoder`, `style`,
+  `super_resolution`, `inpainting`. Each has one typed config with its presets and one
   `train(config=None, callbacks=(), **overrides)` returning a `TrainResult`.
 - engines (`recipes/engines/`): what several jobs share: `noise_to_image`
   (MNIST, own images and own recordings) and `editing` (super-resolution and inpainting).
@@ -19,6 +19,7 @@ from keras_gans.recipes import inpainting
 from keras_gans.recipes import mnist
 from keras_gans.recipes import style
 from keras_gans.recipes import super_resolution
+from keras_gans.recipes import vocoder
 from keras_gans.recipes.plumbing import settings
 from keras_gans.recipes.plumbing.run import TrainResult
 
@@ -31,6 +32,7 @@ __all__ = [
     "settings",
     "style",
     "super_resolution",
+    "vocoder",
 ]
 
 # Names of modules that moved in the layout of version 0.2 (kept working).

@@ -138,8 +138,8 @@ def build_gan(config):
             seed=config.seed,
         )
     gan.compile(
-        g_optimizer=keras.optimizers.Adam(config.learning_rates()[0], beta_1=config.beta_1),
-        d_optimizer=keras.optimizers.Adam(config.learning_rates()[1], beta_1=config.beta_1),
+        g_optimizer=keras.optimizers.Adam(config.learning_rates()[0], config.beta_1, config.beta_2),
+        d_optimizer=keras.optimizers.Adam(config.learning_rates()[1], config.beta_1, config.beta_2),
         loss=config.loss,
     )
     return gan

@@ -131,8 +131,8 @@ def build_gan(config, task):
     gan = Pix2Pix(task.generator(), discriminator, l1_weight=config.l1_weight, seed=config.seed)
     g_learning_rate, d_learning_rate = config.learning_rates()
     gan.compile(
-        g_optimizer=keras.optimizers.Adam(g_learning_rate, beta_1=config.beta_1),
-        d_optimizer=keras.optimizers.Adam(d_learning_rate, beta_1=config.beta_1),
+        g_optimizer=keras.optimizers.Adam(g_learning_rate, config.beta_1, config.beta_2),
+        d_optimizer=keras.optimizers.Adam(d_learning_rate, config.beta_1, config.beta_2),
         loss=config.loss,
     )
     return gan

@@ -39,7 +39,6 @@ class NoiseGANConfig(TrainingConfig):
 
     latent_dim: int = setting(100, "Noise size.")
     optimizer: str = setting("adam", "Optimizer of both networks.", ("adam", "sgd"))
-    beta_2: float = setting(0.999, "Adam beta_2.")
     momentum: float = setting(0.0, "SGD momentum.")
     d_steps: int = setting(
         1, "Discriminator updates per generator update (5 is usual for wasserstein)."

@@ -122,6 +122,7 @@ class TrainingConfig(RecipeConfig):
         None, "Discriminator learning rate. Unset: --d_learning_rate_factor x --learning_rate."
     )
     beta_1: float = setting(0.5, "Adam beta_1.")
+    beta_2: float = setting(0.999, "Adam beta_2.")
     seed: int = setting(0, "Seed of weights, noise and shuffling.")
     mixed_precision: str = setting(
         "auto",

@@ -1,0 +1,249 @@
+"""A GAN vocoder for your recordings: the recipe behind `keras-gans train vocoder`.
+
+A folder of recordings in (speech, music: whole files of any length), a
+trained, exported HiFi-GAN vocoder out: `train(data_dir="speech/train",
+test_dir="speech/test")`. The recordings are decoded once into memory
+(`keras_gans.data.load_recordings`) and the model trains on random segments
+of them. Every epoch writes held-out clips beside their vocoded copies
+(spectrograms and a WAV). The export is `serving_default(mel float32 [b,
+frames, n_mels]) -> audio float32 [b, (frames - 1) * hop]`, with the mel
+settings in its `assets/mel.json` so that the spectrograms fed to it are made
+the way it was trained on. With `test_dir`, the export is scored on the
+held-out recordings against Griffin-Lim from the same spectrograms
+(`keras_gans.evaluation.vocoding`).
+"""
+
+import dataclasses
+import json
+import os
+import time
+from typing import Optional
+
+import keras
+import numpy as np
+
+from keras_gans import data
+from keras_gans import export
+from keras_gans.callbacks import VocodedSamples
+from keras_gans.evaluation import vocoding
+from keras_gans.models.vocoder import Vocoder
+from keras_gans.networks import hifigan
+from keras_gans.recipes.plumbing import run as run_lib
+from keras_gans.recipes.plumbing.settings import TrainingConfig
+from keras_gans.recipes.plumbing.settings import folder_name
+from keras_gans.recipes.plumbing.settings import setting
+from keras_gans.utils import precision
+
+FIGURE_SECONDS = 2.0  # length of the held-out clips in the per-epoch figures
+
+
+@dataclasses.dataclass(frozen=True)
+class VocoderConfig(TrainingConfig):
+    """Every setting of the vocoder recipe (`TrainingConfig`'s and its own)."""
+
+    data_dir: Optional[str] = setting(
+        None,
+        "Folder of recordings to train on (WAV; FLAC, OGG, AIFF with pip install "
+        "'keras_gans[audio]'), any lengths; subfolders are read too.",
+    )
+    test_dir: Optional[str] = setting(
+        None,
+        "Held-out recordings: drawn every epoch, and scored after training against "
+        "Griffin-Lim (multi-resolution STFT distance, mel L1; PESQ and STOI where "
+        "installed). Unset: figures from --data_dir, no scores.",
+    )
+    test_recordings: Optional[int] = setting(
+        None, "Score only the first N held-out recordings. Unset: all."
+    )
+    name: Optional[str] = setting(
+        None, "Model name of the export (<export_dir>/<name>/<version>/). Unset: 'vocoder'."
+    )
+    sample_rate: int = setting(16000, "Samples per second: every file is resampled to it once.")
+    fft_length: int = setting(1024, "Mel features: FFT (and window) size in samples.")
+    hop_length: int = setting(256, "Mel features: samples per frame; the upsampling's product.")
+    num_mel_bins: int = setting(80, "Mel features: bands.")
+    segment_samples: int = setting(
+        8192, "Samples of the random training segments (a multiple of --hop_length)."
+    )
+    channels: int = setting(
+        128, "Generator channels before the first upsampling, halved at each (HiFi-GAN V3: 256)."
+    )
+    upsample_rates: tuple = setting(
+        (8, 8, 4), "Generator upsampling strides, multiplying to --hop_length."
+    )
+    period_width: int = setting(8, "Channels of the multi-period discriminators' first layer.")
+    scale_width: int = setting(16, "Channels of the multi-scale discriminators' first layer.")
+    mel_weight: float = setting(45.0, "Weight of the mel L1 loss (HiFi-GAN: 45).")
+    feature_weight: float = setting(2.0, "Weight of the feature-matching loss (HiFi-GAN: 2).")
+    adversarial: bool = setting(
+        True,
+        "Train with the discriminators; --noadversarial trains the same generator on the mel "
+        "loss alone (the baseline that says what the discriminators buy).",
+    )
+
+    @property
+    def run_name(self):
+        """The export's model name: `name`, or `"vocoder"`."""
+        return self.name or "vocoder"
+
+    def mel_settings(self):
+        return data.MelSettings(
+            sample_rate=self.sample_rate,
+            fft_length=self.fft_length,
+            hop_length=self.hop_length,
+            num_mel_bins=self.num_mel_bins,
+        )
+
+
+# HiFi-GAN's recipe (Kong et al., 2020): least squares, AdamW(2e-4, 0.8,
+# 0.99), batch 16 of 8,192-sample segments; networks narrowed for a CPU.
+DEFAULT = VocoderConfig(
+    loss="least_squares",
+    learning_rate=2e-4,
+    beta_1=0.8,
+    beta_2=0.99,
+    batch_size=16,
+    epochs=1000,
+    steps_per_epoch=100,
+    max_minutes=30.0,
+)
+PRESETS = {"default": DEFAULT}
+
+
+def build_vocoder(config):
+    """The compiled `Vocoder` of `config`."""
+    settings = config.mel_settings()
+    generator = hifigan.hifigan_generator(
+        num_mel_bins=config.num_mel_bins,
+        hop_length=config.hop_length,
+        channels=config.channels,
+        upsample_rates=config.upsample_rates,
+        upsample_kernel_sizes=tuple(2 * rate for rate in config.upsample_rates),
+    )
+    discriminator = hifigan.hifigan_discriminator(
+        clip_samples=config.segment_samples,
+        period_width=config.period_width,
+        scale_width=config.scale_width,
+    )
+    vocoder = Vocoder(
+        generator,
+        discriminator,
+        mel_settings=settings,
+        mel_weight=config.mel_weight,
+        feature_weight=config.feature_weight,
+        adversarial=config.adversarial,
+        seed=config.seed,
+    )
+    g_learning_rate, d_learning_rate = config.learning_rates()
+    adam = dict(beta_1=config.beta_1, beta_2=config.beta_2)
+    vocoder.compile(
+        g_optimizer=keras.optimizers.AdamW(g_learning_rate, **adam),
+        d_optimizer=keras.optimizers.AdamW(d_learning_rate, **adam),
+        loss=config.loss,
+    )
+    return vocoder
+
+
+def figure_clips(recordings, hop_length, sample_rate, count=2):
+    """`count` clips of `FIGURE_SECONDS` (whole hops) from the longest recordings."""
+    samples = int(FIGURE_SECONDS * sample_rate) // hop_length * hop_length
+    longest = sorted(recordings.audio, key=len, reverse=True)[:count]
+    return np.stack([np.pad(a[:samples], (0, max(samples - len(a), 0))) for a in longest])
+
+
+def score_lines(scores):
+    """The printed table of `vocoding.score_vocoder`'s scores."""
+    keys = [k for k in ("mrstft", "mel_l1", "pesq", "stoi") if k in scores["vocoder"]]
+    header = {"mrstft": "MR-STFT ↓", "mel_l1": "mel L1 ↓", "pesq": "PESQ ↑", "stoi": "STOI ↑"}
+    lines = [
+        f"vocoder on {scores['num_recordings']} held-out recordings "
+        f"({scores['seconds']:.0f} s of audio):",
+        "  " + f"{'method':<12}" + "".join(f"{header[k]:>11}" for k in keys),
+    ]
+    for method, label in (("griffin_lim", "Griffin-Lim"), ("vocoder", "vocoder")):
+        lines.append("  " + f"{label:<12}" + "".join(f"{scores[method][k]:>11.3f}" for k in keys))
+    lines.append(
+        f"  real-time factor of the export: {scores['real_time_factor']:.3f} "
+        "(seconds of computing per second of audio)"
+    )
+    if scores["missing"]:
+        lines.append(
+            f"  not scored: {', '.join(scores['missing'])} (pip install 'keras_gans[audio-eval]')"
+        )
+    return lines
+
+
+def train(config=None, callbacks=(), **overrides):
+    """Trains a HiFi-GAN vocoder on a folder of recordings, exports and scores it.
+
+    Args:
+        config: `VocoderConfig`. Defaults to `DEFAULT`.
+        callbacks: extra Keras callbacks, run before the recipe's own.
+        **overrides: fields of `VocoderConfig` to change (`data_dir` at
+            least); `None` keeps the config's value.
+
+    Returns:
+        A `keras_gans.recipes.plumbing.run.TrainResult`; its `images` are the
+        per-epoch spectrogram figures (the WAV files lie beside them), its
+        `scores` those of `keras_gans.evaluation.vocoding.score_vocoder`.
+    """
+    started = time.perf_counter()
+    config = (config or DEFAULT).with_overrides(**overrides)
+    if not config.data_dir:
+        raise ValueError("Pass `data_dir`: a folder of recordings (speech, music) to train on.")
+    settings = config.mel_settings()  # bad mel settings fail here, before any loading
+    if config.segment_samples % config.hop_length:
+        raise ValueError(
+            f"--segment_samples={config.segment_samples} is not a multiple of "
+            f"--hop_length={config.hop_length}: try "
+            f"{config.segment_samples // config.hop_length * config.hop_length}."
+        )
+    recordings = data.load_recordings(config.data_dir, config.sample_rate)
+    test = data.load_recordings(config.test_dir, config.sample_rate) if config.test_dir else None
+    print(
+        f"{config.data_dir}: {len(recordings.audio)} recordings, "
+        f"{recordings.seconds / 60:.1f} min at {config.sample_rate} Hz"
+        + (f" ({len(recordings.skipped)} files skipped)" if recordings.skipped else "")
+        + (f"; held out: {len(test.audio)}, {test.seconds / 60:.1f} min" if test else "")
+    )
+    output_dir = config.output_dir_for(folder_name(config.data_dir, "vocoder"))
+    config = config.replace(output_dir=output_dir)
+    run = run_lib.Run(
+        config,
+        config.run_name,
+        output_dir,
+        started,
+        loss_keys=("d_loss", "g_loss", "adv_loss", "feature_loss", "mel_loss", "d_real", "d_fake"),
+        plot_keys=("d_loss", "adv_loss", "feature_loss", "mel_loss"),
+    )
+    keras.utils.set_random_seed(config.seed)
+    dataset = data.recording_segments(
+        recordings, config.segment_samples, config.batch_size, seed=config.seed
+    )
+    with precision.dtype_policy(config.mixed_precision):
+        vocoder = build_vocoder(config)
+    figure = VocodedSamples(
+        output_dir, figure_clips(test or recordings, config.hop_length, config.sample_rate)
+    )
+    history = run.fit(vocoder, dataset, [*callbacks, figure])
+    assets = {export.MEL_ASSET: json.dumps(settings.to_dict())}
+    result = run.finish(vocoder, history, figure.paths, assets=assets, contract="vocoder")
+    if test is not None:
+        # Score what ships: the export when there is one.
+        if result.export_path:
+            _, serve = export.load_serving(result.export_path)
+        else:
+            serve = export.serving_function(vocoder.sampling_generator, "vocoder")
+
+        def vocode(mel):
+            return serve(mel=np.asarray(mel, np.float32))["audio"].numpy()
+
+        limit = config.test_recordings
+        scores = vocoding.score_vocoder(vocode, test.audio[:limit], settings)
+        result.scores = scores
+        result.report = score_lines(scores)
+        result.total_seconds = time.perf_counter() - started
+        run_lib.write_summary(result, {**run.summary, "scores": scores})
+        with open(os.path.join(output_dir, "scores.txt"), "w") as f:
+            f.write("\n".join(result.report) + "\n")
+    return result
