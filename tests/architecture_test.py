@@ -39,7 +39,15 @@ RANKS = {
 
 # Optional dependencies that only one feature needs and that are slow to
 # import: the only imports allowed inside functions.
-LAZY_DEPENDENCIES = {"tensorflow_datasets", "cv2", "ai_edge_litert", "soundfile", "scipy"}
+LAZY_DEPENDENCIES = {
+    "tensorflow_datasets",
+    "cv2",
+    "ai_edge_litert",
+    "soundfile",
+    "scipy",
+    "pesq",
+    "pystoi",
+}
 
 
 def _modules():

@@ -142,6 +142,7 @@ WRAPPERS = {
     "examples/mnist.py": ["train", "mnist"],
     "examples/images.py": ["train", "images"],
     "examples/audio.py": ["train", "audio"],
+    "examples/vocoder.py": ["train", "vocoder"],
     "examples/style_transfer.py": ["train", "style"],
     "examples/super_resolution.py": ["train", "super-resolution"],
     "examples/inpainting.py": ["train", "inpainting"],

@@ -6,7 +6,8 @@ KID, classifier score, precision/recall, density/coverage and class
 coverage; no download needed, and every result names its extractor.
 For colour images of any kind, ImageNet features (`ImageNetExtractor`,
 EfficientNet-Lite0 with `keras_gans[imagenet]`); and how close samples sit
-to the training images against held-out ones (`memorization`).
+to the training images against held-out ones (`memorization`). For
+vocoders, held-out recordings against Griffin-Lim (`vocoding`).
 
 The callback that runs an `Evaluator` during training is
 `keras_gans.callbacks.EvaluateGenerator`; the command line is
@@ -14,6 +15,7 @@ The callback that runs an `Evaluator` during training is
 """
 
 from keras_gans.evaluation import memorization
+from keras_gans.evaluation import vocoding
 from keras_gans.evaluation.classifier import Classifier
 from keras_gans.evaluation.classifier import image_classifier
 from keras_gans.evaluation.classifier import load_classifier
@@ -45,4 +47,5 @@ __all__ = [
     "memorization",
     "mnist_classifier",
     "precision_recall",
+    "vocoding",
 ]
