@@ -408,12 +408,6 @@ def audio_folder(
     check_positive_int("batch_size", batch_size)
     if folder is None:
         folder = load_audio_folder(directory, sample_rate, clip_seconds, labels, on_error=on_error)
-    count = len(folder.audio)
-    if count < batch_size and drop_remainder:
-        raise ValueError(
-            f"{directory} has {count} usable recordings, fewer than one batch "
-            f"(batch_size={batch_size}). Use a smaller --batch_size or add recordings."
-        )
     return gather_batches(
         folder.audio,
         folder.labels,
@@ -423,4 +417,5 @@ def audio_folder(
         seed,
         first_epoch,
         steps_per_epoch,
+        source=(directory, "usable", "recordings"),
     )

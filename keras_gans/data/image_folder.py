@@ -343,12 +343,6 @@ def image_folder(
     check_positive_int("batch_size", batch_size)
     if folder is None:
         folder = load_image_folder(directory, image_size, channels, fit, labels, on_error)
-    count = len(folder.images)
-    if count < batch_size and drop_remainder:
-        raise ValueError(
-            f"{directory} has {count} readable images, fewer than one batch "
-            f"(batch_size={batch_size}). Use a smaller --batch_size or add images."
-        )
     flip_seed = None if seed is None else seed + 1
 
     def transform(batch):
@@ -367,6 +361,7 @@ def image_folder(
         first_epoch,
         steps_per_epoch,
         transform,
+        source=(directory, "readable", "images"),
     )
 
 

@@ -64,6 +64,7 @@ def gather_batches(
     first_epoch,
     steps_per_epoch,
     transform=None,
+    source=None,
 ):
     """Batches of in-memory `examples` (and `labels`), gathered by index.
 
@@ -72,8 +73,21 @@ def gather_batches(
         labels: int array or `None`. With labels, batches are `(x, labels)`.
         transform: `batch -> batch` or `None`, applied to each gathered
             batch of examples (e.g. to floats, random flips).
+        source: `(folder, adjective, noun)` naming where the examples came
+            from, e.g. `("photos/", "readable", "images")`, for the error
+            when there are fewer than one batch of them; or `None`.
         Others: see `index_batches`.
+
+    Raises:
+        ValueError: with `drop_remainder`, fewer examples than `batch_size`.
     """
+    if drop_remainder and len(examples) < batch_size:
+        folder, adjective, noun = source or ("The data", None, "examples")
+        counted = " ".join(w for w in (str(len(examples)), adjective, noun) if w)
+        raise ValueError(
+            f"{folder} has {counted}, fewer than one batch "
+            f"(batch_size={batch_size}). Use a smaller --batch_size or add {noun}."
+        )
     examples = tf.constant(examples)
     labels = None if labels is None else tf.constant(labels)
     indices = index_batches(
