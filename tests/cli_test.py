@@ -62,6 +62,11 @@ def test_dry_run_prints_the_resolved_settings_without_training(tmp_path):
     assert settings["arch"] == "mlp" and settings["batch_size"] == 64 and settings["epochs"] == 3
     style = json.loads(run_command("train", "style", "--model=cycle_gan", "--dry_run").stdout)
     assert style["model"] == "cycle_gan"
+    images = run_command("train", "images", "--data_dir=x", "--arch=dcgan", "--dry_run")
+    assert json.loads(images.stdout)["arch"] == "dcgan"
+    assert "note: loss, width, augment, flip, learning_rate, clusters are left to the folder" in (
+        images.stderr
+    )
     bad = run_command("train", "images", "--loss=nope", "--dry_run")
     assert bad.returncode == 2 and "loss" in bad.stderr
 

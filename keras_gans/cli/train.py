@@ -4,6 +4,7 @@ from its config (`keras_gans.recipes.<job>`)."""
 import json
 import os
 import shutil
+import sys
 
 from absl import flags
 
@@ -138,7 +139,11 @@ def main(args):
     try:
         overrides = settings.overrides_from_flags(config_type, flag_values)
         if flag_values.dry_run:
-            print(json.dumps(resolve_config(job, overrides).to_dict(), indent=1))
+            config = resolve_config(job, overrides)
+            print(json.dumps(config.to_dict(), indent=1))
+            note = getattr(job, "dry_run_note", None)
+            if note and note(config, overrides):
+                print(note(config, overrides), file=sys.stderr)
             return 0
         fresh = "fresh" in flag_values and flag_values.fresh
         overrides, message, finished = plan_backup(resolve_config(job, overrides), overrides, fresh)

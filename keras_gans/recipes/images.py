@@ -173,6 +173,22 @@ def choose_settings(config, folder, explicit=frozenset()):
     )
 
 
+# The settings `choose_settings` may choose, when the user leaves them unset.
+FOLDER_CHOSEN = ("arch", "loss", "width", "augment", "flip", "learning_rate", "clusters")
+
+
+def dry_run_note(config, overrides):
+    """What `--dry_run` cannot show yet: the settings the folder will choose."""
+    open_settings = [name for name in FOLDER_CHOSEN if overrides.get(name) is None]
+    if not open_settings:
+        return None
+    return (
+        f"note: {', '.join(open_settings)} are left to the folder: the run chooses them once it "
+        "has read the images, and prints its choice (docs/guides/own-images.md, 'What the "
+        "command picks for your folder')."
+    )
+
+
 def _flag_value(value):
     if isinstance(value, bool):
         return "on" if value else "off"
