@@ -423,8 +423,8 @@ CONTRACTS = ("noise", *INPUT_CONTRACTS)
 def serving_function(generator, contract):
     """The `serving_default` of an input contract as an in-memory function.
 
-    Called like the exported signature (keyword inputs, a dict of uint8
-    outputs), it lets a recipe draw and score the model it is about to
+    Called like the exported signature (keyword inputs, a dict of outputs:
+    uint8 images, float32 audio), it lets a recipe draw and score the model it is about to
     export, or a test compare an export with its source.
 
     Args:

@@ -88,6 +88,9 @@ class LogMelSpectrogram(keras.layers.Layer):
     """
 
     def __init__(self, settings=None, **kwargs):
+        # float32 whatever the global policy: a bfloat16 policy would round
+        # the audio before the STFT.
+        kwargs.setdefault("dtype", "float32")
         super().__init__(**kwargs)
         if isinstance(settings, dict):
             settings = MelSettings.from_dict(settings)

@@ -136,9 +136,12 @@ def _perceptual_scores(reference, estimate, sample_rate):
     scores = {}
     if has_pesq and sample_rate == 16000:
         # Optional: PyPI `pesq` (the ITU-T P.862 reference code).
+        from pesq import PesqError
         from pesq import pesq
 
-        scores["pesq"] = float(pesq(sample_rate, reference, estimate, "wb"))
+        value = pesq(sample_rate, reference, estimate, "wb", on_error=PesqError.RETURN_VALUES)
+        if value >= 0:  # negative: an error code (e.g. no speech found)
+            scores["pesq"] = float(value)
     if has_stoi:
         # Optional: PyPI `pystoi`.
         from pystoi import stoi
@@ -173,6 +176,7 @@ def score_vocoder(vocode, recordings, settings, griffin_lim_iterations=GRIFFIN_L
     mel = LogMelSpectrogram(settings)
     per_method = {"vocoder": [], "griffin_lim": []}
     seconds = vocoding_seconds = 0.0
+    vocode(np.zeros((1, 16, settings.num_mel_bins), np.float32))  # warm-up: not timed
     for recording in audio:
         length = len(recording) // hop * hop
         if length < settings.fft_length:
@@ -211,7 +215,11 @@ def score_vocoder(vocode, recordings, settings, griffin_lim_iterations=GRIFFIN_L
         missing.append("pesq (wideband PESQ is defined at 16 kHz)")
     return {
         **{
-            method: {key: float(np.mean([r[key] for r in rows])) for key in rows[0]}
+            method: {
+                key: float(np.mean([r[key] for r in rows if key in r]))
+                for key in ("mrstft", "mel_l1", "pesq", "stoi")
+                if any(key in r for r in rows)
+            }
             for method, rows in per_method.items()
         },
         "num_recordings": len(per_method["vocoder"]),

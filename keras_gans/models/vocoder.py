@@ -6,6 +6,7 @@ from keras_gans.data.mel import LogMelSpectrogram
 from keras_gans.data.mel import MelSettings
 from keras_gans.models.adversarial_model import AdversarialBatch
 from keras_gans.models.adversarial_model import AdversarialModel
+from keras_gans.models.adversarial_model import per_example_mean
 from keras_gans.utils.saving import register_serializable
 from keras_gans.utils.validation import check_non_negative
 
@@ -22,9 +23,9 @@ class Vocoder(AdversarialModel):
 
         adv_loss + feature_weight * feature_loss + mel_weight * mel_loss
 
-    where `adv_loss` sums the adversarial loss (least squares by default)
-    over every sub-discriminator, `feature_loss` is the L1 distance between
-    the discriminators' features of the real and generated waveforms, and
+    where `adv_loss` sums the adversarial loss (least squares by default,
+    unhalved as in the paper) over every sub-discriminator, `feature_loss`
+    is the L1 distance between the discriminators' features of the real and generated waveforms, and
     `mel_loss` the L1 distance between their log-mel spectrograms. The
     discriminator loss sums over the sub-discriminators too.
 
@@ -100,6 +101,14 @@ class Vocoder(AdversarialModel):
                 f"The discriminator takes segments of {self.segment_samples} samples; a vocoder "
                 f"trains on whole mel frames: use a multiple of hop_length={hop}."
             )
+        frames = self.mel_settings.frames(self.segment_samples)
+        made = generator.compute_output_shape((None, frames, bins))[-1]
+        if made != self.segment_samples:
+            raise ValueError(
+                f"The generator makes {made} samples of {frames} mel frames, but the mel settings' "
+                f"hop is {hop} samples per frame ({self.segment_samples} expected): build it with "
+                f"`hifigan_generator(hop_length={hop})`."
+            )
         self._mark_built()
 
     def tracked_metrics(self):
@@ -113,14 +122,14 @@ class Vocoder(AdversarialModel):
     def compile(self, *args, loss=None, augment=None, r1_weight=0.0, **kwargs):
         """`AdversarialModel.compile`, for the losses a vocoder can use: one
         without a penalty network call or a real/fake pairing (least squares,
-        hinge, non-saturating), no augmentation and no R1."""
+        hinge, non-saturating, minimax), no augmentation and no R1."""
         super().compile(*args, loss=loss, augment=augment, r1_weight=r1_weight, **kwargs)
         name = self.adversarial_loss.name
         if self.adversarial_loss.relativistic or name == "wasserstein":
             raise ValueError(
                 f"The vocoder's discriminators take no {name!r} loss (it needs a pairing or a "
                 "gradient penalty over their many outputs). Use 'least_squares' (HiFi-GAN's), "
-                "'hinge' or 'non_saturating'."
+                "'hinge', 'non_saturating' or 'minimax'."
             )
         if self.augment is not None or self.r1_weight:
             raise ValueError(
@@ -195,7 +204,7 @@ class Vocoder(AdversarialModel):
 
     def _discriminator_terms(self, real, fake, conditions=None, discriminator=None, training=True):
         real_scores, fake_scores, _, _ = self._judge(real, tf.cast(fake, real.dtype), training)
-        per_example = tf.add_n(
+        per_example = self._adversarial_scale() * tf.add_n(
             [
                 self.adversarial_loss.discriminator_loss(r, f)
                 for r, f in zip(real_scores, fake_scores)
@@ -209,9 +218,7 @@ class Vocoder(AdversarialModel):
         here when not given)."""
         if fake is None:
             fake = self.make_fake(batch, training)
-        mel_loss = self.global_mean(
-            tf.reduce_mean(tf.abs(self.mel(fake) - batch.source), axis=[1, 2])
-        )
+        mel_loss = self.global_mean(per_example_mean(tf.abs(self.mel(fake) - batch.source)))
         if not self.adversarial:
             zero = tf.zeros(())
             return {
@@ -222,15 +229,13 @@ class Vocoder(AdversarialModel):
             }
         _, fake_scores, real_features, fake_features = self._judge(batch.real, fake, training)
         adv_loss = self.global_mean(
-            tf.add_n([self.adversarial_loss.generator_loss(f) for f in fake_scores])
+            self._adversarial_scale()
+            * tf.add_n([self.adversarial_loss.generator_loss(f) for f in fake_scores])
         )
         feature_loss = self.global_mean(
             tf.add_n(
                 [
-                    tf.reduce_mean(
-                        tf.abs(tf.cast(tf.stop_gradient(r), "float32") - tf.cast(f, "float32")),
-                        axis=list(range(1, f.shape.rank)),
-                    )
+                    per_example_mean(tf.abs(tf.cast(tf.stop_gradient(r), f.dtype) - f))
                     for r, f in zip(real_features, fake_features)
                 ]
             )
@@ -242,6 +247,11 @@ class Vocoder(AdversarialModel):
             "mel_loss": mel_loss,
             "g_loss": total,
         }
+
+    def _adversarial_scale(self):
+        # `keras_gans.losses.LeastSquaresLoss` halves the squares; HiFi-GAN's
+        # weights (45 and 2) are set against the unhalved ones.
+        return 2.0 if self.adversarial_loss.name == "least_squares" else 1.0
 
     # ------------------------------------------------------------- inference
 

@@ -8,7 +8,7 @@ and long patterns. Two discriminators judge the waveform: the multi-period
 one folds it into `(samples / p, p)` images for the prime periods
 2, 3, 5, 7, 11 (periodic structure: pitch), the multi-scale one reads it at
 1×, ½× and ¼× rate (structure over time). Each sub-discriminator returns
-its score map and the features of every layer, for the feature-matching
+its score map and the features of every hidden layer, for the feature-matching
 loss of `keras_gans.models.Vocoder`.
 
 The sizes here default to a small version of the paper's V3 (its
@@ -172,8 +172,9 @@ def _scale_discriminator(audio, scale, width):
     x = layers.Reshape((audio.shape[-1], 1), name=f"{name}_waveform")(audio)
     for i in range(scale):
         x = layers.AveragePooling1D(4, strides=2, padding="same", name=f"{name}_pool_{i}")(x)
-    # (filters, kernel, stride): the paper's strides, with shorter kernels
-    # and no grouped convolutions (TensorFlow's CPU kernel for those took
+    # (filters, kernel, stride): the paper's x64 downsampling in five layers
+    # (it has seven, strides 1, 2, 2, 4, 4, 1, 1), shorter kernels and no
+    # grouped convolutions (TensorFlow's CPU kernel for those took
     # 56 s for one step of one sub-discriminator here, against 0.1-0.2 s
     # for the plain ones).
     plan = [
@@ -223,7 +224,7 @@ def hifigan_discriminator(
         A Functional `keras.Model` from `audio (batch, clip_samples)` to a dict:
         `"scores"`, one float32 `(batch, positions)` tensor per
         sub-discriminator (raw scores), and `"features"`, the activations of
-        every layer of every sub-discriminator, in a fixed order.
+        every hidden layer of every sub-discriminator, in a fixed order.
     """
     check_positive_int("clip_samples", clip_samples)
     check_positive_int("period_width", period_width)

@@ -192,6 +192,11 @@ def train(config=None, callbacks=(), **overrides):
     if not config.data_dir:
         raise ValueError("Pass `data_dir`: a folder of recordings (speech, music) to train on.")
     settings = config.mel_settings()  # bad mel settings fail here, before any loading
+    if config.loss in ("wasserstein", "relativistic"):
+        raise ValueError(
+            f"--loss={config.loss} does not suit the vocoder's many discriminators: use "
+            "least_squares (HiFi-GAN's), hinge, non_saturating or minimax."
+        )
     if config.segment_samples % config.hop_length:
         raise ValueError(
             f"--segment_samples={config.segment_samples} is not a multiple of "
