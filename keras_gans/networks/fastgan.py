@@ -23,6 +23,10 @@ __all__ = ["fastgan_generator"]
 
 def _up_block(x, filters, name):
     x = layers.UpSampling2D(name=f"{name}_up")(x)
+    # A no-op that states the doubled size: the LiteRT converter loses the
+    # shape of a nearest upsampling's output and cannot lower a convolution
+    # of unknown channels after it.
+    x = layers.Reshape(tuple(x.shape[1:]), name=f"{name}_shape")(x)
     x = layers.Conv2D(2 * filters, 3, padding="same", use_bias=False, name=f"{name}_conv")(x)
     x = layers.BatchNormalization(name=f"{name}_bn")(x)
     return GatedLinearUnit(name=f"{name}_glu")(x)
