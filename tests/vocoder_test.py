@@ -320,5 +320,16 @@ def test_train_vocoder_end_to_end(speech, tmp_path):
     assert any(m.startswith("pesq") for m in summary["scores"]["missing"])
     export = tmp_path / "export" / "vocoder" / "1"
     assert json.loads((export / "assets" / "mel.json").read_text())["hop_length"] == 64
+    applied = run_command(
+        "apply", str(export), str(speech / "sentence_0.wav"), f"--out={tmp_path / 'voc'}"
+    )
+    assert applied.returncode == 0, applied.stderr[-2000:]
+    wav = tf.audio.decode_wav(tf.io.read_file(str(tmp_path / "voc" / "sentence_0.wav")))
+    original, _ = kg.data.read_audio(str(speech / "sentence_0.wav"), 8000)
+    assert int(wav.sample_rate) == 8000
+    assert wav.audio.shape[0] == len(original) // 64 * 64
+    info = run_command("info", str(export))
+    assert "a vocoder export" in info.stdout
+    assert "mel spectrograms: 20 bands, FFT 256, hop 64 at 8000 Hz" in info.stdout
     bad = run_command("train", "vocoder", f"--data_dir={speech}", "--segment_samples=1000")
     assert bad.returncode == 2 and "multiple of --hop_length=256" in bad.stderr

@@ -1,6 +1,7 @@
-"""`keras-gans apply EXPORT IMAGES...`: an image-to-image export (style
+"""`keras-gans apply EXPORT INPUTS...`: an image-to-image export (style
 transfer, super-resolution, inpainting) on image files or folders, at full
-resolution."""
+resolution; or a vocoder export on recordings (each one's log-mel
+spectrogram, vocoded back to a WAV file)."""
 
 import os
 
@@ -8,14 +9,20 @@ import numpy as np
 import tensorflow as tf
 from absl import flags
 
+from keras_gans import data
+from keras_gans import export
 from keras_gans import plotting
 from keras_gans.cli.common import FAILED
 from keras_gans.cli.common import UsageError
 from keras_gans.cli.common import load_export
 from keras_gans.cli.common import parse
+from keras_gans.data.audio import AUDIO_EXTENSIONS
+from keras_gans.data.folders import files_with
 from keras_gans.data.image_folder import list_images
 
-SUMMARY = "Apply a style, super-resolution or inpainting export to images."
+SUMMARY = (
+    "Apply a style, super-resolution or inpainting export to images, or a vocoder to recordings."
+)
 USAGE = "keras-gans apply EXPORT IMAGE_OR_FOLDER... [--out=DIR] [--masks=DIR]"
 
 # The image-to-image contracts of `keras_gans.export`: what each
@@ -30,7 +37,10 @@ KINDS = {
 def define(flag_values):
     options = dict(flag_values=flag_values)
     flags.DEFINE_string(
-        "out", "applied", "Folder for the outputs (PNG, the inputs' names).", **options
+        "out",
+        "applied",
+        "Folder for the outputs (PNG, or WAV for a vocoder; the inputs' names).",
+        **options,
     )
     flags.DEFINE_string(
         "masks",
@@ -39,7 +49,12 @@ def define(flag_values):
         "hole), or one mask file for every image.",
         **options,
     )
-    flags.DEFINE_bool("side_by_side", False, "Also write <name>_before_after.png.", **options)
+    flags.DEFINE_bool(
+        "side_by_side",
+        False,
+        "Also write <name>_before_after.png (a vocoder: the two spectrograms).",
+        **options,
+    )
 
 
 def contract_of(serve):
@@ -107,6 +122,9 @@ def main(args):
     options, positional = parsed
     if len(positional) < 2:
         raise UsageError(f"name an export and at least one image: `{USAGE}`.")
+    vocoder = _vocoder_export(positional[0])
+    if vocoder is not None:
+        return _vocode_files(*vocoder, positional[1:], options)
     path, serve, kind = image_export(positional[0])
     files = input_files(positional[1:])
     if kind == "inpainting" and options.masks and not os.path.exists(options.masks):
@@ -140,4 +158,58 @@ def main(args):
                 scale=1,
             )
         print(f"{file} -> {out} ({kind}, {image.shape[1]}x{image.shape[0]})")
+    return FAILED if failed == len(files) else 0
+
+
+def _vocoder_export(path):
+    """`(saved_model_dir, signature, MelSettings)` of a vocoder export, else `None`."""
+    directory, serve = load_export(path)
+    if serve is None or "mel" not in serve.structured_input_signature[1]:
+        return None
+    settings = export.read_asset(directory, export.MEL_ASSET)
+    if settings is None:
+        raise UsageError(f"{directory} takes mel spectrograms but has no assets/mel.json.")
+    return directory, serve, data.MelSettings.from_dict(settings)
+
+
+def _vocode_files(path, serve, settings, names, options):
+    """Each recording's log-mel spectrogram, vocoded to `<out>/<name>.wav`."""
+    files = []
+    for name in names:
+        if os.path.isdir(name):
+            files += files_with(name, AUDIO_EXTENSIONS)
+        elif os.path.isfile(name):
+            files.append(name)
+        else:
+            raise UsageError(f"{name} does not exist.")
+    if not files:
+        raise UsageError(f"no recordings ({', '.join(AUDIO_EXTENSIONS)}) in {', '.join(names)}.")
+    mel = data.LogMelSpectrogram(settings)
+    os.makedirs(options.out, exist_ok=True)
+    failed = 0
+    for file in files:
+        try:
+            audio, _ = data.read_audio(file, settings.sample_rate)
+        except ValueError as e:
+            print(f"skipped {file}: {e}")
+            failed += 1
+            continue
+        audio = audio[: len(audio) // settings.hop_length * settings.hop_length]
+        if len(audio) < settings.fft_length:
+            print(f"skipped {file}: shorter than one FFT ({settings.fft_length} samples)")
+            failed += 1
+            continue
+        features = np.asarray(mel(audio[None]))
+        vocoded = serve(mel=tf.constant(features))["audio"].numpy()[0]
+        stem = os.path.splitext(os.path.basename(file))[0]
+        out = data.write_wav(
+            os.path.join(options.out, f"{stem}.wav"), vocoded, settings.sample_rate, 0
+        )
+        if options.side_by_side:
+            both = np.asarray(mel(np.stack([audio, vocoded])))
+            plotting.save_spectrogram_grid(
+                both, os.path.join(options.out, f"{stem}_before_after.png"), rows=2
+            )
+        seconds = len(audio) / settings.sample_rate
+        print(f"{file} -> {out} (vocoder, {seconds:.2f} s at {settings.sample_rate} Hz)")
     return FAILED if failed == len(files) else 0

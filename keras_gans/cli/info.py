@@ -28,7 +28,12 @@ def describe(path):
 
     inputs = serve.structured_input_signature[1]
     outputs = serve.structured_outputs
-    kind = "noise" if "z" in inputs else (contract_of(serve) or "unknown")
+    if "z" in inputs:
+        kind = "noise"
+    elif "mel" in inputs:
+        kind = "vocoder"
+    else:
+        kind = contract_of(serve) or "unknown"
     return {
         "path": directory,
         "versions": export.versions(path),  # none when `path` is one version
@@ -37,6 +42,7 @@ def describe(path):
         "outputs": {name: spec(t) for name, t in outputs.items()},
         "class_names": export.class_names(directory),
         "audio": export.read_asset(directory, export.AUDIO_ASSET),
+        "mel": export.read_asset(directory, export.MEL_ASSET),
         "training": export.read_asset(directory, export.TRAINING_ASSET),
     }
 
@@ -56,6 +62,12 @@ def main(args):
     if about["audio"]:
         samples, rate = about["audio"]["clip_samples"], about["audio"]["sample_rate"]
         print(f"  sounds: {samples} samples at {rate} Hz ({samples / rate:.2f} s)")
+    if about["mel"]:
+        mel = about["mel"]
+        print(
+            f"  mel spectrograms: {mel['num_mel_bins']} bands, FFT {mel['fft_length']}, hop "
+            f"{mel['hop_length']} at {mel['sample_rate']} Hz (keras_gans.data.LogMelSpectrogram)"
+        )
     training = about["training"]
     if training:
         print(
