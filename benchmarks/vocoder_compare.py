@@ -5,7 +5,10 @@ For one held-out recording (the `--index`-th of `--test_dir`, cut to
 and each export's waveform of that spectrogram, one row each, and
 `<out>_<label>.wav` for each row; prints the multi-resolution STFT distance of
 each against the recording. The exports are `keras-gans train vocoder`
-SavedModels (their mel settings are read from `assets/mel.json`).
+SavedModels (their mel settings are read from `assets/mel.json`); where the
+export's float32 LiteRT file lies beside it (`<export>.tflite`), it prints
+the largest difference between the LiteRT interpreter's waveform and the
+SavedModel's, and the real-time factor of each on this machine.
 
     python benchmarks/vocoder_compare.py --test_dir=/tmp/speech/test \
         --export=gan=saved_models/vocoder --export=mel_only=saved_models/vocoder_mel_only \
@@ -13,6 +16,7 @@ SavedModels (their mel settings are read from `assets/mel.json`).
 """
 
 import os
+import time
 
 import numpy as np
 from absl import app
@@ -42,9 +46,25 @@ def main(_):
     real = recording[: samples // settings.hop_length * settings.hop_length]
     mel = np.asarray(data.LogMelSpectrogram(settings)(real[None]))
     rows = [("recording", real), ("griffin_lim", vocoding.griffin_lim(mel[0], settings))]
+    seconds = len(real) / settings.sample_rate
     for label, path in exports:
         _, serve = export.load_serving(path)
-        rows.append((label, serve(mel=mel)["audio"].numpy()[0]))
+        audio = serve(mel=mel)["audio"].numpy()[0]
+        rows.append((label, audio))
+        lite_path = os.path.normpath(path) + ".tflite"
+        if os.path.exists(lite_path):
+            lite = export.tflite_runner(lite_path)
+            began = time.perf_counter()
+            lite_audio = lite(mel=mel)["audio"][0]
+            lite_rtf = (time.perf_counter() - began) / seconds
+            began = time.perf_counter()
+            serve(mel=mel)
+            saved_rtf = (time.perf_counter() - began) / seconds
+            print(
+                f"{label}: LiteRT vs SavedModel max |difference| "
+                f"{np.abs(lite_audio - audio).max():.2e}; real-time factor SavedModel "
+                f"{saved_rtf:.3f}, LiteRT {lite_rtf:.3f} ({seconds:.1f} s of audio)"
+            )
     os.makedirs(os.path.dirname(os.path.abspath(FLAGS.out)), exist_ok=True)
     for label, audio in rows:
         data.write_wav(f"{FLAGS.out}_{label}.wav", audio, settings.sample_rate, gap_seconds=0)
