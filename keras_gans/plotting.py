@@ -173,7 +173,8 @@ def loss_curves_figure(history, keys=("d_loss", "g_loss"), title=None, right_key
     ax.set_ylabel("loss")
     ax.grid(alpha=0.3)
     lines = ax.get_lines()
-    right = [key for key in right_keys if values.get(key)]
+    # A level never recorded (all NaN: a run without ADA) gets no axis.
+    right = [key for key in right_keys if values.get(key) and np.isfinite(values[key]).any()]
     if right:
         twin = ax.twinx()
         for key in right:

@@ -59,6 +59,9 @@ def test_training_logs_p_and_keras_files_keep_it(real_batches, tmp_path):
     twin = figure.axes[1]
     np.testing.assert_allclose(twin.get_lines()[0].get_ydata(), steps.history["augment_p"])
     assert twin.get_ylim() == (0, 1)
+    # A run without ADA records NaN levels: no right-hand axis for them.
+    unused = {**steps.history, "augment_p": [float("nan")] * len(steps.history["step"])}
+    assert len(kg.plotting.loss_curves_figure(unused, right_keys=("augment_p",)).axes) == 1
     gan.augment.probability.assign(0.37)
     path = str(tmp_path / "gan.keras")
     gan.save(path)
