@@ -2,6 +2,7 @@
 
 import tensorflow as tf
 
+from keras_gans import losses
 from keras_gans.data.mel import LogMelSpectrogram
 from keras_gans.data.mel import MelSettings
 from keras_gans.models.adversarial_model import AdversarialBatch
@@ -9,6 +10,19 @@ from keras_gans.models.adversarial_model import AdversarialModel
 from keras_gans.models.adversarial_model import per_example_mean
 from keras_gans.utils.saving import register_serializable
 from keras_gans.utils.validation import check_non_negative
+
+
+def check_loss(loss):
+    """Raises a clear error for an adversarial loss the vocoder cannot use:
+    one with a real/fake pairing or a gradient penalty, which its many
+    discriminator outputs do not support."""
+    loss = losses.get(loss)
+    if loss.relativistic or loss.name == "wasserstein":
+        raise ValueError(
+            f"The vocoder's discriminators take no {loss.name!r} loss (it needs a pairing or a "
+            "gradient penalty over their many outputs). Use 'least_squares' (HiFi-GAN's), "
+            "'hinge', 'non_saturating' or 'minimax'."
+        )
 
 
 @register_serializable
@@ -123,14 +137,8 @@ class Vocoder(AdversarialModel):
         """`AdversarialModel.compile`, for the losses a vocoder can use: one
         without a penalty network call or a real/fake pairing (least squares,
         hinge, non-saturating, minimax), no augmentation and no R1."""
+        check_loss(self.default_loss if loss is None else loss)
         super().compile(*args, loss=loss, augment=augment, r1_weight=r1_weight, **kwargs)
-        name = self.adversarial_loss.name
-        if self.adversarial_loss.relativistic or name == "wasserstein":
-            raise ValueError(
-                f"The vocoder's discriminators take no {name!r} loss (it needs a pairing or a "
-                "gradient penalty over their many outputs). Use 'least_squares' (HiFi-GAN's), "
-                "'hinge', 'non_saturating' or 'minimax'."
-            )
         if self.augment is not None or self.r1_weight:
             raise ValueError(
                 "The vocoder takes no `augment` or `r1_weight`: its discriminators judge the "

@@ -27,6 +27,7 @@ from keras_gans import export
 from keras_gans.callbacks import VocodedSamples
 from keras_gans.evaluation import vocoding
 from keras_gans.models.vocoder import Vocoder
+from keras_gans.models.vocoder import check_loss
 from keras_gans.networks import hifigan
 from keras_gans.recipes.plumbing import run as run_lib
 from keras_gans.recipes.plumbing.settings import TrainingConfig
@@ -192,11 +193,7 @@ def train(config=None, callbacks=(), **overrides):
     if not config.data_dir:
         raise ValueError("Pass `data_dir`: a folder of recordings (speech, music) to train on.")
     settings = config.mel_settings()  # bad mel settings fail here, before any loading
-    if config.loss in ("wasserstein", "relativistic"):
-        raise ValueError(
-            f"--loss={config.loss} does not suit the vocoder's many discriminators: use "
-            "least_squares (HiFi-GAN's), hinge, non_saturating or minimax."
-        )
+    check_loss(config.loss)  # before any loading
     if config.segment_samples % config.hop_length:
         raise ValueError(
             f"--segment_samples={config.segment_samples} is not a multiple of "
@@ -234,11 +231,7 @@ def train(config=None, callbacks=(), **overrides):
     assets = {export.MEL_ASSET: json.dumps(settings.to_dict())}
     result = run.finish(vocoder, history, figure.paths, assets=assets, contract="vocoder")
     if test is not None:
-        # Score what ships: the export when there is one.
-        if result.export_path:
-            _, serve = export.load_serving(result.export_path)
-        else:
-            serve = export.serving_function(vocoder.sampling_generator, "vocoder")
+        serve = run_lib.shipped_signature(result, vocoder.sampling_generator, "vocoder")
 
         def vocode(mel):
             return serve(mel=np.asarray(mel, np.float32))["audio"].numpy()

@@ -191,11 +191,7 @@ def train(task, callbacks=()):
 
     scores = None
     if config.test_dir:
-        # Score what ships: the export when there is one.
-        if result.export_path:
-            _, serve = export.load_serving(result.export_path)
-        else:
-            serve = export.serving_function(gan.sampling_generator, task.contract)
+        serve = run_lib.shipped_signature(result, gan.sampling_generator, task.contract)
         began = time.perf_counter()
         scores = task.score(serve, test_images)
         scores["seconds"] = time.perf_counter() - began

@@ -187,6 +187,14 @@ class Run:
         return result
 
 
+def shipped_signature(result, generator, contract):
+    """The `serving_default` to score after a run: the export's when there is
+    one (what ships), else `generator`'s in memory under `contract`."""
+    if result.export_path:
+        return export.load_serving(result.export_path)[1]
+    return export.serving_function(generator, contract)
+
+
 def write_summary(result, extra=None):
     """Writes `<output_dir>/summary.json`: settings, histories, timings, exports."""
     config = {k: v for k, v in result.config.to_dict().items() if k != "verbose"}
