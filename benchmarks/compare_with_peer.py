@@ -6,8 +6,13 @@ run with a Python that has torch (the project does not depend on torch):
     python -m venv /tmp/torch && /tmp/torch/bin/pip install torch==2.13.0 numpy
     python benchmarks/compare_with_peer.py --peer_python=/tmp/torch/bin/python
 
-Each round runs, for every case, the peer then keras_gans (`throughput.py`,
-the package's normal `fit` path), so a busy period of a shared machine hits both.
+Each round runs, for every case, the peer in each of `--peer_modes` then
+keras_gans (`throughput.py`, the package's normal `fit` path), so a busy
+period of a shared machine hits all of them. The peer's modes: `eager`, as
+the founding document wrote it (float32); `bf16`, its forward passes under
+`torch.autocast("cpu", dtype=torch.bfloat16)` (PyTorch's own mixed precision,
+on CPUs with bfloat16 units); `compile` and `compile_bf16`, the same with both
+networks wrapped in `torch.compile` (`peer_compiled.py`).
 Reports the median and the best images/second of each side and their ratios
 (on a shared machine the best run is the least disturbed one). The last line
 is a JSON object.
@@ -37,6 +42,11 @@ flags.DEFINE_string(
     "MNIST IDX directory (both sides read the same files).",
 )
 flags.DEFINE_integer("rounds", 3, "Alternating rounds.")
+flags.DEFINE_list(
+    "peer_modes",
+    ["eager"],
+    "The peer's settings: eager (as written, float32), bf16 (autocast), compile, compile_bf16.",
+)
 flags.DEFINE_list("cases", ["mlp:64", "dcgan:128"], "arch:batch_size pairs.")
 flags.DEFINE_integer("mlp_steps", 2000, "Timed steps for the MLP (both sides).")
 flags.DEFINE_integer("dcgan_steps", 200, "Timed steps for the DCGAN (both sides).")
@@ -48,14 +58,17 @@ flags.DEFINE_list(
 FLAGS = flags.FLAGS
 
 
-def run_peer(arch, batch_size, steps):
-    out = subprocess.run(
-        [FLAGS.peer_python, FLAGS.peer_script, arch, str(batch_size), str(steps)],
-        capture_output=True,
-        text=True,
-        check=True,
-        env=dict(os.environ, MNIST_DIR=FLAGS.mnist_dir),
-    ).stdout
+PEER_MODES = ("eager", "bf16", "compile", "compile_bf16")
+
+
+def run_peer(arch, batch_size, steps, mode="eager"):
+    command = [FLAGS.peer_python, FLAGS.peer_script, arch, str(batch_size), str(steps)]
+    if mode.startswith("compile"):
+        command.insert(1, os.path.join(HERE, "peer_compiled.py"))
+    env = dict(os.environ, MNIST_DIR=FLAGS.mnist_dir)
+    if mode.endswith("bf16"):
+        env["PEER_AUTOCAST"] = "bf16"
+    out = subprocess.run(command, capture_output=True, text=True, check=True, env=env).stdout
     return float(re.search(r"([\d.]+) img/s", out).group(1))
 
 
@@ -82,38 +95,44 @@ def main(argv):
     del argv
     if not FLAGS.peer_python:
         raise app.UsageError("--peer_python (a Python with torch) is required.")
-    results = {case: {"peer": [], "keras_gans": []} for case in FLAGS.cases}
+    unknown = sorted(set(FLAGS.peer_modes) - set(PEER_MODES))
+    if unknown:
+        raise app.UsageError(f"Unknown --peer_modes {unknown}; use one of {', '.join(PEER_MODES)}.")
+    sides = [f"peer_{mode}" for mode in FLAGS.peer_modes] + ["keras_gans"]
+    results = {case: {side: [] for side in sides} for case in FLAGS.cases}
     for round_index in range(FLAGS.rounds):
         for case in FLAGS.cases:
             arch, batch = case.split(":")
             steps = FLAGS.mlp_steps if arch == "mlp" else FLAGS.dcgan_steps
-            peer = run_peer(arch, int(batch), steps)
-            ours = run_ours(arch, int(batch), steps)
-            results[case]["peer"].append(peer)
-            results[case]["keras_gans"].append(ours)
+            for mode in FLAGS.peer_modes:
+                results[case][f"peer_{mode}"].append(run_peer(arch, int(batch), steps, mode))
+            results[case]["keras_gans"].append(run_ours(arch, int(batch), steps))
+            ours = results[case]["keras_gans"][-1]
             print(
-                f"round {round_index + 1} {case}: peer {peer:.0f} img/s, "
-                f"keras_gans {ours:.0f} img/s, ratio {ours / peer:.2f}",
+                f"round {round_index + 1} {case}: "
+                + ", ".join(f"{side} {results[case][side][-1]:.0f}" for side in sides)
+                + " img/s; keras_gans / "
+                + ", ".join(f"{side} {ours / results[case][side][-1]:.2f}" for side in sides[:-1]),
                 flush=True,
             )
     summary = {}
     for case, r in results.items():
-        peer, ours = statistics.median(r["peer"]), statistics.median(r["keras_gans"])
-        peer_best, ours_best = max(r["peer"]), max(r["keras_gans"])
+        medians = {side: statistics.median(runs) for side, runs in r.items()}
+        bests = {side: max(runs) for side, runs in r.items()}
+        ours, ours_best = medians["keras_gans"], bests["keras_gans"]
         summary[case] = {
-            "peer_median": peer,
-            "keras_gans_median": ours,
-            "ratio_of_medians": round(ours / peer, 2),
-            "peer_best": peer_best,
-            "keras_gans_best": ours_best,
-            "ratio_of_best": round(ours_best / peer_best, 2),
+            "medians": medians,
+            "bests": bests,
+            "ratio_of_medians": {s: round(ours / medians[s], 2) for s in sides[:-1]},
+            "ratio_of_bests": {s: round(ours_best / bests[s], 2) for s in sides[:-1]},
             "runs": r,
         }
-        print(
-            f"{case}: median peer {peer:.0f}, keras_gans {ours:.0f} img/s -> {ours / peer:.2f}x; "
-            f"best peer {peer_best:.0f}, keras_gans {ours_best:.0f} img/s -> "
-            f"{ours_best / peer_best:.2f}x"
-        )
+        for side in sides[:-1]:
+            print(
+                f"{case}: median {side} {medians[side]:.0f}, keras_gans {ours:.0f} img/s -> "
+                f"{ours / medians[side]:.2f}x; best {bests[side]:.0f} vs {ours_best:.0f} -> "
+                f"{ours_best / bests[side]:.2f}x"
+            )
     print(json.dumps(summary))
 
 

@@ -8,6 +8,7 @@ import json
 import os
 import pickle
 
+import keras
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -97,6 +98,21 @@ def test_the_keras_network_names_known_photos(imagenet_network):
     assert cat[[EGYPTIAN_CAT, TABBY, TIGER_CAT]].sum() > 0.9
     coffee = probabilities(_skimage_photo("coffee.png"))
     assert coffee.argmax() == ESPRESSO and coffee[ESPRESSO] > 0.5  # 0.88 here
+
+
+@pytest.mark.slow
+def test_folding_batch_normalization_keeps_the_features(imagenet_network):
+    # The projected discriminator's frozen trunk runs with each batch
+    # normalization folded into its convolution: one op instead of three.
+    model, _ = imagenet_network
+    folded = efficientnet_lite.efficientnet_lite0(folded=True)
+    efficientnet_lite.fold_batch_normalization(model, folded)
+    assert not any(isinstance(layer, keras.layers.BatchNormalization) for layer in folded.layers)
+    photo = tf.image.resize(_skimage_photo("chelsea.png").astype("float32"), (224, 224))
+    x = (photo[None] - 127.0) / 128.0
+    expected, found = model(x).numpy(), folded(x).numpy()
+    np.testing.assert_allclose(found, expected, atol=2e-3 * np.abs(expected).max())
+    assert found.argmax() == EGYPTIAN_CAT
 
 
 def test_a_file_that_is_not_the_published_weights_is_refused(tmp_path, monkeypatch):

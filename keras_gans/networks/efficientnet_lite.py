@@ -10,6 +10,7 @@ SHA-256 before use. Inputs follow the TF Lite models' convention: uint8
 pixels `u` scaled as `(u - 127) / 128`, 224×224 RGB (`preprocess`).
 """
 
+import functools
 import importlib.util
 import os
 
@@ -24,6 +25,7 @@ from keras_gans.utils.validation import check_image_shape
 __all__ = [
     "IMAGENET_WEIGHTS_SHA256",
     "efficientnet_lite0",
+    "fold_batch_normalization",
     "imagenet_weights_path",
     "load_imagenet_weights",
     "preprocess",
@@ -56,20 +58,32 @@ def preprocess(images):
     return ((images + 1.0) * 127.5 - 127.0) / 128.0
 
 
-def _conv_bn(x, filters, kernel_size, stride, name, depthwise=False, activation=True):
+def _conv_bn(
+    x,
+    filters,
+    kernel_size,
+    stride,
+    name,
+    depthwise=False,
+    activation=True,
+    folded=False,
+    dtype=None,
+):
+    # Folded: the batch normalization lives in the convolution's kernel and
+    # bias (`fold_batch_normalization`).
+    options = dict(padding="same", use_bias=folded, name=f"{name}_conv", dtype=dtype)
     if depthwise:
-        x = layers.DepthwiseConv2D(
-            kernel_size, stride, padding="same", use_bias=False, name=f"{name}_conv"
-        )(x)
+        x = layers.DepthwiseConv2D(kernel_size, stride, **options)(x)
     else:
-        x = layers.Conv2D(
-            filters, kernel_size, stride, padding="same", use_bias=False, name=f"{name}_conv"
-        )(x)
-    x = layers.BatchNormalization(epsilon=BN_EPSILON, name=f"{name}_bn")(x)
-    return layers.ReLU(6.0, name=f"{name}_relu6")(x) if activation else x
+        x = layers.Conv2D(filters, kernel_size, stride, **options)(x)
+    if not folded:
+        x = layers.BatchNormalization(epsilon=BN_EPSILON, name=f"{name}_bn", dtype=dtype)(x)
+    return layers.ReLU(6.0, name=f"{name}_relu6", dtype=dtype)(x) if activation else x
 
 
-def efficientnet_lite0(input_shape=(224, 224, 3), include_top=True, name="efficientnet_lite0"):
+def efficientnet_lite0(
+    input_shape=(224, 224, 3), include_top=True, folded=False, dtype=None, name="efficientnet_lite0"
+):
     """Builds EfficientNet-Lite0: images -> ImageNet logits or pooled features.
 
     TF's "same" padding (what the network was trained with) is Keras's. Every
@@ -84,11 +98,18 @@ def efficientnet_lite0(input_shape=(224, 224, 3), include_top=True, name="effici
         include_top: bool. `True`: 1000 ImageNet logits (no softmax);
             `False`: the 1280 pooled features (`avg_pool`). Defaults to
             `True`.
+        folded: bool. Leave out the batch normalization layers, whose
+            inference-mode transform the convolutions take over (with a
+            bias): the network as a frozen feature extractor runs, which
+            `fold_batch_normalization` fills. Defaults to `False`.
+        dtype: the layers' dtype policy (e.g. `"bfloat16"` for frozen use
+            under mixed precision: no per-call weight casts). Defaults to
+            the global policy.
         name: str. Model name.
 
     Returns:
         A Functional `keras.Model` with random weights; load the ImageNet
-        ones with `load_imagenet_weights`.
+        ones with `load_imagenet_weights` (into an unfolded network).
     """
     input_shape = check_image_shape(input_shape)
     if input_shape[-1] != 3:
@@ -97,7 +118,8 @@ def efficientnet_lite0(input_shape=(224, 224, 3), include_top=True, name="effici
             "grey images to three channels first."
         )
     images = keras.Input(input_shape, name="images")
-    x = _conv_bn(images, 32, 3, 2, "stem")
+    conv_bn = functools.partial(_conv_bn, folded=folded, dtype=dtype)
+    x = conv_bn(images, 32, 3, 2, "stem")
     index = 0
     for repeats, kernel_size, stride, expand, filters_in, filters_out in STAGES:
         for repeat in range(repeats):
@@ -105,20 +127,20 @@ def efficientnet_lite0(input_shape=(224, 224, 3), include_top=True, name="effici
             prefix = f"block{index}"
             channels = filters_in if repeat == 0 else filters_out
             if expand != 1:
-                x = _conv_bn(x, channels * expand, 1, 1, f"{prefix}_expand")
-            x = _conv_bn(
+                x = conv_bn(x, channels * expand, 1, 1, f"{prefix}_expand")
+            x = conv_bn(
                 x, None, kernel_size, stride if repeat == 0 else 1, f"{prefix}_dw", depthwise=True
             )
-            x = _conv_bn(x, filters_out, 1, 1, f"{prefix}_project", activation=False)
+            x = conv_bn(x, filters_out, 1, 1, f"{prefix}_project", activation=False)
             if repeat > 0:  # same shape in and out: the residual connection
-                x = layers.Add(name=f"{prefix}_output")([x, block_input])
+                x = layers.Add(name=f"{prefix}_output", dtype=dtype)([x, block_input])
             else:
-                x = layers.Identity(name=f"{prefix}_output")(x)
+                x = layers.Identity(name=f"{prefix}_output", dtype=dtype)(x)
             index += 1
-    x = _conv_bn(x, 1280, 1, 1, "head")
-    x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
+    x = conv_bn(x, 1280, 1, 1, "head")
+    x = layers.GlobalAveragePooling2D(name="avg_pool", dtype=dtype)(x)
     if include_top:
-        x = layers.Dense(1000, name="predictions")(x)
+        x = layers.Dense(1000, name="predictions", dtype=dtype)(x)
     return keras.Model(images, x, name=name)
 
 
@@ -209,3 +231,35 @@ def load_imagenet_weights(model, path=None):
             values = [state[f"{module}.weight"].T, state[f"{module}.bias"]]
         layer.set_weights([np.asarray(v, np.float32) for v in values])
     return digest
+
+
+def fold_batch_normalization(model, folded):
+    """Sets the weights of a `folded=True` network from an unfolded one.
+
+    In inference mode a batch normalization after a convolution is an affine
+    map per channel, `y * s + (beta - mean * s)` with
+    `s = gamma / sqrt(var + epsilon)`: it moves into the convolution's kernel
+    (scaled by `s`) and bias, so the frozen network runs one op where it ran
+    three, with the same outputs up to float rounding.
+
+    Args:
+        model: an `efficientnet_lite0(...)` with its weights (e.g. after
+            `load_imagenet_weights`).
+        folded: an `efficientnet_lite0(..., folded=True)` of the same shape
+            and top.
+    """
+    for layer in folded.layers:
+        if not layer.weights:
+            continue
+        source = model.get_layer(layer.name)
+        if not layer.name.endswith("_conv"):  # the Dense head
+            layer.set_weights(source.get_weights())
+            continue
+        gamma, beta, mean, var = model.get_layer(layer.name[: -len("conv")] + "bn").get_weights()
+        scale = gamma / np.sqrt(var + BN_EPSILON)
+        (kernel,) = source.get_weights()
+        if isinstance(layer, layers.DepthwiseConv2D):  # (kh, kw, channels, 1)
+            kernel = kernel * scale[:, None]
+        else:  # (kh, kw, in, out)
+            kernel = kernel * scale
+        layer.set_weights([kernel, beta - mean * scale])

@@ -28,16 +28,23 @@ FEATURE_TAPS = ("block2_output", "block4_output", "block10_output", "block15_out
 
 
 def _feature_network(feature_size, weights):
+    shape = (feature_size, feature_size, 3)
+    # Frozen, so its batch normalizations are fixed affine maps: folded into
+    # the convolutions. Under mixed precision its weights are stored in the
+    # compute dtype, so no step casts them again (the same values: a cast
+    # per call rounds them the same way).
+    policy = keras.config.dtype_policy()
+    dtype = policy.compute_dtype if policy.compute_dtype != policy.variable_dtype else None
     trunk = efficientnet_lite.efficientnet_lite0(
-        (feature_size, feature_size, 3), include_top=False, name="efficientnet_lite0_trunk"
+        shape, include_top=False, folded=True, dtype=dtype, name="efficientnet_lite0_trunk"
     )
     if weights == "imagenet":
-        efficientnet_lite.load_imagenet_weights(trunk)
+        source = efficientnet_lite.efficientnet_lite0(shape, include_top=False)
+        efficientnet_lite.load_imagenet_weights(source)
+        efficientnet_lite.fold_batch_normalization(source, trunk)
     features = keras.Model(
         trunk.input, [trunk.get_layer(name).output for name in FEATURE_TAPS], name="features"
     )
-    # Frozen: batch normalization keeps its ImageNet statistics (Keras runs
-    # non-trainable BatchNormalization in inference mode).
     features.trainable = False
     return features
 

@@ -1,0 +1,320 @@
+r"""The roofline of every default job: FLOPs per training step, achieved
+GFLOP/s in float32 and bfloat16, the machine's matmul peak measured in the
+same run, the share of the peak, and where the time goes.
+
+For each job it builds the job's default network pair with the recipe's own
+builders (the same settings `keras-gans train <job>` uses), takes one real
+batch from the job's data and trains on it repeatedly (so the input
+pipeline costs nothing here: this measures the step), through `fit` with the
+recipe's `steps_per_execution`:
+
+- FLOPs per step: counted from the graph of one traced `train_step`
+  (`keras_gans.utils.profiling.train_step_flops`: matrix products and
+  convolutions with their gradients, from static shapes; elementwise work
+  is not counted);
+- seconds per step: median of `--rounds` rounds of `--steps` steps after a
+  warm-up round, in each precision;
+- the peak: TensorFlow's best 2048² matmul GFLOP/s in each precision, taken
+  before the jobs;
+- the top kernels by time (TensorFlow's profiler) in the machine's default
+  precision, and with `--onednn` the share of oneDNN's time spent in
+  bfloat16 kernels (from `ONEDNN_VERBOSE=1` in a child process).
+
+    python benchmarks/roofline.py                      # every job
+    python benchmarks/roofline.py --jobs=mnist,style --onednn
+
+Prints a Markdown table and, last, one JSON line.
+"""
+
+import ctypes
+import functools
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+from absl import app
+from absl import flags
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SHARED = os.path.join(os.path.dirname(os.path.dirname(HERE)), "shared")
+STYLE = os.path.join(SHARED, "data", "style")
+DRUMKITS = "/usr/share/hydrogen/data/drumkits"
+
+WARM_MARKER = "-- warm --"
+PEAK_DTYPES = {"float32": "float32", "mixed_bfloat16": "bfloat16"}
+HEAVY_PRIMITIVES = ("convolution", "matmul", "inner_product", "gemm_api")
+JOBS = (
+    "mnist",
+    "images_dcgan",
+    "images_resnet",
+    "images_projected",
+    "style",
+    "cycle_gan",
+    "super_resolution",
+    "inpainting",
+    "audio",
+    "vocoder",
+)
+flags.DEFINE_list("jobs", list(JOBS), f"Jobs to measure, of {', '.join(JOBS)}.")
+flags.DEFINE_list(
+    "precisions", ["float32", "mixed_bfloat16"], "Policies to time each job in (float32 first)."
+)
+flags.DEFINE_integer("steps", 20, "Timed steps per round (rounded up to whole executions).")
+flags.DEFINE_integer("rounds", 3, "Timed rounds; the median is reported.")
+flags.DEFINE_integer("top", 6, "Kernels listed per job.")
+flags.DEFINE_bool("onednn", False, "Also report the share of oneDNN time in bfloat16 kernels.")
+flags.DEFINE_string("images_dir", os.path.join(STYLE, "photo2ukiyoe", "trainB"), "Own images.")
+flags.DEFINE_string("content_dir", os.path.join(STYLE, "photo2monet", "trainA"), "Photos.")
+flags.DEFINE_string("style_dir", os.path.join(STYLE, "photo2monet", "trainB"), "Paintings.")
+flags.DEFINE_string("audio_dir", DRUMKITS, "Recordings (audio and vocoder jobs).")
+flags.DEFINE_string("mnist_dir", os.path.join(SHARED, "data", "mnist"), "MNIST IDX files.")
+flags.DEFINE_string("json_out", None, "Also write the results here, after every job.")
+flags.DEFINE_string("_onednn_child", None, "Internal: run one job's steps for oneDNN's log.")
+FLAGS = flags.FLAGS
+
+
+def _mnist():
+    from keras_gans import clustering
+    from keras_gans.recipes import mnist
+    from keras_gans.recipes.engines import noise_to_image
+
+    config = mnist.DCGAN.replace(data_dir=FLAGS.mnist_dir)
+    source = mnist.MnistSource(config)
+    # The job's self-conditioning: the cluster labels' values do not change
+    # the step's cost, so random ones stand in for k-means.
+    rng = np.random.default_rng(0)
+    labels = rng.integers(0, config.clusters, mnist.TRAIN_EXAMPLES).astype("int32")
+    counts = np.bincount(labels, minlength=config.clusters)
+    clusters = clustering.Clusters(labels, counts, np.zeros((config.clusters, 1)), 0.0)
+    dataset = source.dataset(config.batch_size, labels=labels)
+    return (
+        config,
+        dataset,
+        lambda: noise_to_image.build_gan(source, config.steps_per_execution, clusters),
+    )
+
+
+def _images(arch):
+    from keras_gans import data
+    from keras_gans.recipes import images
+    from keras_gans.recipes.engines import noise_to_image
+
+    config = images.DEFAULT.replace(data_dir=FLAGS.images_dir, arch=arch, image_size="64")
+    folder = data.load_image_folder(FLAGS.images_dir, image_size=(64, 64), channels=3)
+    chosen, _ = images.choose_settings(config, folder, {"arch", "image_size"})
+    config = config.replace(**chosen)
+    source = images.ImageFolderSource(config, folder)
+    return config, source.dataset(config.batch_size), lambda: noise_to_image.build_gan(source)
+
+
+def _style(preset):
+    from keras_gans import data
+    from keras_gans.recipes import style
+
+    config = style.PRESETS[preset]
+    dataset = data.unpaired_images(
+        FLAGS.content_dir, FLAGS.style_dir, image_size=config.image_size,
+        batch_size=config.batch_size, seed=0,
+    )  # fmt: skip
+    return config, dataset, lambda: style.build_gan(config)
+
+
+def _editing(module, task_class):
+    from keras_gans import data
+    from keras_gans.recipes.engines import editing
+
+    config = module.DEFAULT.replace(data_dir=FLAGS.content_dir)
+    task = task_class(config)
+    dataset = data.degraded_images(
+        FLAGS.content_dir, task.degradation(), image_size=config.image_size,
+        batch_size=config.batch_size, repeat=True, seed=0,
+    )  # fmt: skip
+    return config, dataset, lambda: editing.build_gan(config, task)
+
+
+def _audio():
+    from keras_gans import data
+    from keras_gans.recipes import audio
+    from keras_gans.recipes.engines import noise_to_image
+
+    config = audio.DEFAULT.replace(data_dir=FLAGS.audio_dir)
+    folder = data.load_audio_folder(
+        FLAGS.audio_dir,
+        sample_rate=config.sample_rate,
+        clip_seconds=config.clip_samples / config.sample_rate,
+        trim_start=config.trim_start,
+    )
+    source = audio.AudioFolderSource(config, folder)
+    return config, source.dataset(config.batch_size), lambda: noise_to_image.build_gan(source)
+
+
+def _vocoder():
+    from keras_gans import data
+    from keras_gans.recipes import vocoder
+
+    config = vocoder.DEFAULT.replace(data_dir=FLAGS.audio_dir)
+    recordings = data.load_recordings(FLAGS.audio_dir, config.sample_rate)
+    dataset = data.recording_segments(recordings, config.segment_samples, config.batch_size, seed=0)
+    return config, dataset, lambda: vocoder.build_vocoder(config)
+
+
+def job(name):
+    """`(config, dataset, build)` of a job: its settings, its real data and a
+    function building its compiled model (call under a dtype policy)."""
+    from keras_gans.recipes import inpainting
+    from keras_gans.recipes import super_resolution
+
+    if name.startswith("images_"):
+        return _images(name.split("_", 1)[1])
+    builders = {
+        "mnist": _mnist,
+        "style": lambda: _style("default"),
+        "cycle_gan": lambda: _style("cycle_gan"),
+        "super_resolution": lambda: _editing(super_resolution, super_resolution.SuperResolution),
+        "inpainting": lambda: _editing(inpainting, inpainting.Inpainting),
+        "audio": _audio,
+        "vocoder": _vocoder,
+    }
+    return builders[name]()
+
+
+def _one_batch(dataset):
+    import tensorflow as tf
+
+    batch = next(iter(dataset))
+    return batch, tf.data.Dataset.from_tensors(batch).repeat()
+
+
+def _batch_size(batch):
+    import tensorflow as tf
+
+    return int(tf.nest.flatten(batch)[0].shape[0])
+
+
+def measure(name, policies, peaks):
+    """One job's row: FLOPs, time per step and share of the peak per policy."""
+    import keras
+
+    from keras_gans.utils import precision
+    from keras_gans.utils import profiling
+
+    config, dataset, build = job(name)
+    batch, repeated = _one_batch(dataset)
+    row = {"job": name, "batch_size": _batch_size(batch)}
+    for policy in policies:
+        keras.utils.set_random_seed(0)
+        with precision.dtype_policy(policy):
+            model = build()
+        execution = int(getattr(model, "steps_per_execution", 1) or 1)
+        steps = -(-FLAGS.steps // execution) * execution
+        seconds = profiling.timed_steps(model, repeated, steps, FLAGS.rounds)
+        if "flops" not in row:
+            counted = profiling.train_step_flops(model, batch)
+            row["uncounted_ops"] = counted.pop("uncounted")
+            row["flops"] = sum(counted.values())
+        gflops = row["flops"] / seconds / 1e9
+        row[policy] = {
+            "seconds_per_step": seconds,
+            "examples_per_second": row["batch_size"] / seconds,
+            "gflops": gflops,
+            "share_of_peak": gflops / peaks[policy],
+        }
+        if policy == policies[-1]:
+            fit = functools.partial(model.fit, repeated, epochs=1, steps_per_epoch=steps, verbose=0)
+            row["top_kernels"] = profiling.op_profile(fit, top=FLAGS.top)
+        keras.backend.clear_session(free_memory=True)
+    if FLAGS.onednn and "mixed_bfloat16" in policies:
+        row["onednn_bf16_share"] = onednn_share(name)
+    return row
+
+
+def onednn_share(name):
+    """The share of oneDNN's convolution and matmul time spent in bfloat16
+    kernels, for a few bfloat16 steps of `name` in a child process."""
+    from keras_gans.utils import profiling
+
+    out = subprocess.run(
+        [sys.executable, os.path.abspath(__file__), f"--_onednn_child={name}",
+         *[f"--{k}={getattr(FLAGS, k)}" for k in ("images_dir", "content_dir", "style_dir",
+                                                 "audio_dir", "mnist_dir")]],
+        capture_output=True, text=True, check=True,
+        env=dict(os.environ, ONEDNN_VERBOSE="1", TF_CPP_MIN_LOG_LEVEL="3"),
+    ).stdout  # fmt: skip
+    kernels = profiling.onednn_kernels(out.split(WARM_MARKER, 1)[-1])
+    heavy = {k: ms for k, ms in kernels.items() if k[0] in HEAVY_PRIMITIVES}
+    total = sum(heavy.values())
+    return sum(ms for (_, impl), ms in heavy.items() if "bf16" in impl) / total if total else None
+
+
+def _onednn_child(name):
+    from keras_gans.utils import precision
+
+    config, dataset, build = job(name)
+    _, repeated = _one_batch(dataset)
+    with precision.dtype_policy("mixed_bfloat16"):
+        model = build()
+    model.fit(repeated, epochs=1, steps_per_epoch=2, verbose=0)
+    # oneDNN prints through C's stdio: flush it, so that only the warm
+    # steps' kernels follow the marker.
+    ctypes.CDLL(None).fflush(None)
+    os.write(1, f"{WARM_MARKER}\n".encode())
+    model.fit(repeated, epochs=1, steps_per_epoch=4, verbose=0)
+    ctypes.CDLL(None).fflush(None)
+
+
+def main(argv):
+    del argv
+    if FLAGS._onednn_child:
+        return _onednn_child(FLAGS._onednn_child)
+    unknown = sorted(set(FLAGS.jobs) - set(JOBS))
+    if unknown:
+        raise app.UsageError(f"Unknown jobs {unknown}; choose from {', '.join(JOBS)}.")
+    from keras_gans.utils import profiling
+
+    features = profiling.cpu_features()
+    policies = list(FLAGS.precisions)
+    if "avx512_bf16" not in features and "amx_bf16" not in features:
+        print("note: this CPU has no bfloat16 units; timing float32 only.")
+        policies = [p for p in policies if p == "float32"]
+    peaks = {p: profiling.matmul_peak(PEAK_DTYPES[p]) for p in policies}
+    cpu = f"{profiling.cpu_name()} ({os.cpu_count()} cores; {', '.join(features)})"
+    print(cpu)
+    rates = ", ".join(f"{p} {g:.0f} GFLOP/s" for p, g in peaks.items())
+    print(f"matmul peak (2048², TensorFlow): {rates}")
+    header = ["job", "GFLOP/step"]
+    for p in policies:
+        header += [f"{p} ms/step", "GFLOP/s", "of peak"]
+    header += ["bf16 speed-up"] * (len(policies) == 2) + ["top kernels (share of kernel time)"]
+    header += ["oneDNN time in bf16 kernels"] * FLAGS.onednn
+    print("| " + " | ".join(header) + " |\n|" + " --- |" * len(header))
+    rows = []
+    for name in FLAGS.jobs:
+        row = measure(name, policies, peaks)
+        rows.append(row)
+        cells = [f"{name} (batch {row['batch_size']})", f"{row['flops'] / 1e9:.2f}"]
+        for p in policies:
+            r = row[p]
+            cells += [
+                f"{r['seconds_per_step'] * 1e3:.0f}",
+                f"{r['gflops']:.0f}",
+                f"{r['share_of_peak']:.0%}",
+            ]
+        if len(policies) == 2:
+            a, b = (row[p]["seconds_per_step"] for p in policies)
+            cells.append(f"{a / b:.2f}x")
+        total = sum(seconds for _, seconds in row["top_kernels"])
+        cells.append(", ".join(f"{k} {s / total:.0%}" for k, s in row["top_kernels"][:4]))
+        if FLAGS.onednn:
+            share = row.get("onednn_bf16_share")
+            cells.append("" if share is None else f"{share:.0%}")
+        print("| " + " | ".join(cells) + " |", flush=True)
+        if FLAGS.json_out:  # each job as it ends: a late failure keeps the others
+            with open(FLAGS.json_out, "w") as f:
+                json.dump({"cpu": cpu, "peaks_gflops": peaks, "jobs": rows}, f, indent=1)
+    print(json.dumps({"cpu": cpu, "peaks_gflops": peaks, "jobs": rows}))
+
+
+if __name__ == "__main__":
+    app.run(main)
