@@ -12,8 +12,10 @@ recipe's `steps_per_execution`:
   (`keras_gans.utils.profiling.train_step_flops`: matrix products and
   convolutions with their gradients, from static shapes; elementwise work
   is not counted);
-- seconds per step: median of `--rounds` rounds of `--steps` steps after a
-  warm-up round, in each precision;
+- seconds per step: in each precision, the median of `--rounds` rounds of
+  `--steps` steps (after a warm-up round), the precisions alternating and
+  each round in a fresh process, so that a shared VM's slow spells (2x
+  here, for minutes) hit both alike;
 - the peak: TensorFlow's best 2048² matmul GFLOP/s in each precision, taken
   before the jobs;
 - the top kernels by time (TensorFlow's profiler) in the machine's default
@@ -43,6 +45,12 @@ STYLE = os.path.join(SHARED, "data", "style")
 DRUMKITS = "/usr/share/hydrogen/data/drumkits"
 
 WARM_MARKER = "-- warm --"
+# Flags a child process gets from its parent.
+CHILD_SETTINGS = (
+    "images_dir", "content_dir", "style_dir", "audio_dir", "mnist_dir",
+    "precisions", "steps", "top", "onednn",
+)  # fmt: skip
+ROW_KEYS = ("job", "batch_size", "default_precision", "flops", "uncounted_ops")
 PEAK_DTYPES = {"float32": "float32", "mixed_bfloat16": "bfloat16"}
 HEAVY_PRIMITIVES = ("convolution", "matmul", "inner_product", "gemm_api")
 JOBS = (
@@ -57,12 +65,19 @@ JOBS = (
     "audio",
     "vocoder",
 )
-flags.DEFINE_list("jobs", list(JOBS), f"Jobs to measure, of {', '.join(JOBS)}.")
+flags.DEFINE_list(
+    "jobs",
+    list(JOBS),
+    f"Jobs to measure, of {', '.join(JOBS)}; or peer_dcgan: the PyTorch peer's DCGAN shapes "
+    "at batch 128 (benchmarks/throughput.py's), for the bfloat16 gain of that step.",
+)
 flags.DEFINE_list(
     "precisions", ["float32", "mixed_bfloat16"], "Policies to time each job in (float32 first)."
 )
 flags.DEFINE_integer("steps", 20, "Timed steps per round (rounded up to whole executions).")
-flags.DEFINE_integer("rounds", 3, "Timed rounds; the median is reported.")
+flags.DEFINE_integer(
+    "rounds", 3, "Rounds alternating the precisions, each in a fresh process; medians reported."
+)
 flags.DEFINE_integer("top", 6, "Kernels listed per job.")
 flags.DEFINE_bool("onednn", False, "Also report the share of oneDNN time in bfloat16 kernels.")
 flags.DEFINE_string("images_dir", os.path.join(STYLE, "photo2ukiyoe", "trainB"), "Own images.")
@@ -72,6 +87,10 @@ flags.DEFINE_string("audio_dir", DRUMKITS, "Recordings (audio and vocoder jobs).
 flags.DEFINE_string("mnist_dir", os.path.join(SHARED, "data", "mnist"), "MNIST IDX files.")
 flags.DEFINE_string("json_out", None, "Also write the results here, after every job.")
 flags.DEFINE_string("_onednn_child", None, "Internal: run one job's steps for oneDNN's log.")
+flags.DEFINE_string("_measure_child", None, "Internal: measure one job, print its row as JSON.")
+flags.DEFINE_string("_policy", None, "Internal: the policy of --_measure_child.")
+flags.DEFINE_float("_peak", None, "Internal: the peak GFLOP/s for --_measure_child.")
+flags.DEFINE_bool("_profile", False, "Internal: --_measure_child also lists the top kernels.")
 FLAGS = flags.FLAGS
 
 
@@ -160,6 +179,27 @@ def _vocoder():
     return config, dataset, lambda: vocoder.build_vocoder(config)
 
 
+def _peer_dcgan():
+    import keras
+
+    import keras_gans as kg
+    from keras_gans.recipes import mnist
+
+    from peer_networks import peer_networks
+
+    def build():
+        gan = kg.GAN(*peer_networks("dcgan"), seed=0)
+        gan.compile(
+            g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
+            d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
+            loss="non_saturating",
+        )
+        return gan
+
+    dataset = kg.data.mnist("train", batch_size=128, data_dir=FLAGS.mnist_dir, seed=0)
+    return mnist.DCGAN, dataset, build
+
+
 def job(name):
     """`(config, dataset, build)` of a job: its settings, its real data and a
     function building its compiled model (call under a dtype policy)."""
@@ -176,6 +216,7 @@ def job(name):
         "inpainting": lambda: _editing(inpainting, inpainting.Inpainting),
         "audio": _audio,
         "vocoder": _vocoder,
+        "peer_dcgan": _peer_dcgan,
     }
     return builders[name]()
 
@@ -183,8 +224,10 @@ def job(name):
 def _one_batch(dataset):
     import tensorflow as tf
 
+    from keras_gans.data import pipeline
+
     batch = next(iter(dataset))
-    return batch, tf.data.Dataset.from_tensors(batch).repeat()
+    return batch, pipeline.prefetch(tf.data.Dataset.from_tensors(batch).repeat())
 
 
 def _batch_size(batch):
@@ -193,8 +236,9 @@ def _batch_size(batch):
     return int(tf.nest.flatten(batch)[0].shape[0])
 
 
-def measure(name, policies, peaks):
-    """One job's row: FLOPs, time per step and share of the peak per policy."""
+def measure_policy(name, policy, peak, profile=False):
+    """One job in one policy, in this process: FLOPs, time per step of one
+    round after a warm-up round, share of `peak` (and the top kernels)."""
     import keras
 
     from keras_gans.utils import precision
@@ -202,32 +246,80 @@ def measure(name, policies, peaks):
 
     config, dataset, build = job(name)
     batch, repeated = _one_batch(dataset)
-    row = {"job": name, "batch_size": _batch_size(batch)}
+    keras.utils.set_random_seed(0)
+    with precision.dtype_policy(policy):
+        model = build()
+    execution = int(getattr(model, "steps_per_execution", 1) or 1)
+    steps = -(-FLAGS.steps // execution) * execution
+    seconds = profiling.timed_steps(model, repeated, steps, rounds=1)
+    counted = profiling.train_step_flops(model, batch)
+    uncounted = counted.pop("uncounted")
+    flops = sum(counted.values())
+    fit = functools.partial(model.fit, repeated, epochs=1, steps_per_epoch=steps, verbose=0)
+    found = {
+        "job": name,
+        "batch_size": _batch_size(batch),
+        "default_precision": config.resolved_mixed_precision(),
+        "flops": flops,
+        "uncounted_ops": uncounted,
+        "seconds_per_step": seconds,
+        "examples_per_second": _batch_size(batch) / seconds,
+        "gflops": flops / seconds / 1e9,
+        "share_of_peak": flops / seconds / 1e9 / peak,
+    }
+    if profile:
+        found["top_kernels"] = profiling.op_profile(fit, top=FLAGS.top)
+    return found
+
+
+def measure(name, policies, peaks):
+    """One job's row: `--rounds` rounds alternating the policies, each in a
+    fresh process (as a user's job runs), so that the slow spells of a
+    shared VM (up to 2x here, for minutes) hit every policy alike; the
+    median of each policy's rounds, and its top kernels from the last."""
+    row, times = {}, {policy: [] for policy in policies}
+    for round_index in range(FLAGS.rounds):
+        for policy in policies:
+            out = _child(
+                f"--_measure_child={name}",
+                f"--_policy={policy}",
+                f"--_peak={peaks[policy]}",
+                f"--_profile={round_index == FLAGS.rounds - 1}",
+            )
+            found = json.loads(out.strip().splitlines()[-1])
+            times[policy].append(found["seconds_per_step"])
+            row.update({key: found[key] for key in ROW_KEYS})
+            if "top_kernels" in found:
+                row.setdefault("top_kernels_by_policy", {})[policy] = found["top_kernels"]
     for policy in policies:
-        keras.utils.set_random_seed(0)
-        with precision.dtype_policy(policy):
-            model = build()
-        execution = int(getattr(model, "steps_per_execution", 1) or 1)
-        steps = -(-FLAGS.steps // execution) * execution
-        seconds = profiling.timed_steps(model, repeated, steps, FLAGS.rounds)
-        if "flops" not in row:
-            counted = profiling.train_step_flops(model, batch)
-            row["uncounted_ops"] = counted.pop("uncounted")
-            row["flops"] = sum(counted.values())
+        seconds = float(np.median(times[policy]))
         gflops = row["flops"] / seconds / 1e9
         row[policy] = {
             "seconds_per_step": seconds,
+            "rounds_seconds_per_step": times[policy],
             "examples_per_second": row["batch_size"] / seconds,
             "gflops": gflops,
             "share_of_peak": gflops / peaks[policy],
         }
-        if policy == policies[-1]:
-            fit = functools.partial(model.fit, repeated, epochs=1, steps_per_epoch=steps, verbose=0)
-            row["top_kernels"] = profiling.op_profile(fit, top=FLAGS.top)
-        keras.backend.clear_session(free_memory=True)
+    row["top_kernels"] = row["top_kernels_by_policy"][policies[-1]]
     if FLAGS.onednn and "mixed_bfloat16" in policies:
         row["onednn_bf16_share"] = onednn_share(name)
     return row
+
+
+def _child(*child_flags, env=None):
+    """Runs this script again with `child_flags` and this run's settings; its stdout."""
+    settings = []
+    for name in CHILD_SETTINGS:
+        value = getattr(FLAGS, name)
+        settings.append(f"--{name}={','.join(value) if isinstance(value, list) else value}")
+    return subprocess.run(
+        [sys.executable, os.path.abspath(__file__), *child_flags, *settings],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", **(env or {})),
+    ).stdout
 
 
 def onednn_share(name):
@@ -235,13 +327,7 @@ def onednn_share(name):
     kernels, for a few bfloat16 steps of `name` in a child process."""
     from keras_gans.utils import profiling
 
-    out = subprocess.run(
-        [sys.executable, os.path.abspath(__file__), f"--_onednn_child={name}",
-         *[f"--{k}={getattr(FLAGS, k)}" for k in ("images_dir", "content_dir", "style_dir",
-                                                 "audio_dir", "mnist_dir")]],
-        capture_output=True, text=True, check=True,
-        env=dict(os.environ, ONEDNN_VERBOSE="1", TF_CPP_MIN_LOG_LEVEL="3"),
-    ).stdout  # fmt: skip
+    out = _child(f"--_onednn_child={name}", env={"ONEDNN_VERBOSE": "1"})
     kernels = profiling.onednn_kernels(out.split(WARM_MARKER, 1)[-1])
     heavy = {k: ms for k, ms in kernels.items() if k[0] in HEAVY_PRIMITIVES}
     total = sum(heavy.values())
@@ -268,7 +354,11 @@ def main(argv):
     del argv
     if FLAGS._onednn_child:
         return _onednn_child(FLAGS._onednn_child)
-    unknown = sorted(set(FLAGS.jobs) - set(JOBS))
+    if FLAGS._measure_child:
+        found = measure_policy(FLAGS._measure_child, FLAGS._policy, FLAGS._peak, FLAGS._profile)
+        print(json.dumps(found))
+        return
+    unknown = sorted(set(FLAGS.jobs) - {*JOBS, "peer_dcgan"})
     if unknown:
         raise app.UsageError(f"Unknown jobs {unknown}; choose from {', '.join(JOBS)}.")
     from keras_gans.utils import profiling
@@ -278,12 +368,13 @@ def main(argv):
     if "avx512_bf16" not in features and "amx_bf16" not in features:
         print("note: this CPU has no bfloat16 units; timing float32 only.")
         policies = [p for p in policies if p == "float32"]
+    FLAGS.precisions = policies
     peaks = {p: profiling.matmul_peak(PEAK_DTYPES[p]) for p in policies}
     cpu = f"{profiling.cpu_name()} ({os.cpu_count()} cores; {', '.join(features)})"
     print(cpu)
     rates = ", ".join(f"{p} {g:.0f} GFLOP/s" for p, g in peaks.items())
     print(f"matmul peak (2048², TensorFlow): {rates}")
-    header = ["job", "GFLOP/step"]
+    header = ["job (batch; its default here)", "GFLOP/step"]
     for p in policies:
         header += [f"{p} ms/step", "GFLOP/s", "of peak"]
     header += ["bf16 speed-up"] * (len(policies) == 2) + ["top kernels (share of kernel time)"]
@@ -293,7 +384,10 @@ def main(argv):
     for name in FLAGS.jobs:
         row = measure(name, policies, peaks)
         rows.append(row)
-        cells = [f"{name} (batch {row['batch_size']})", f"{row['flops'] / 1e9:.2f}"]
+        cells = [
+            f"{name} (batch {row['batch_size']}; {row['default_precision']})",
+            f"{row['flops'] / 1e9:.2f}",
+        ]
         for p in policies:
             r = row[p]
             cells += [

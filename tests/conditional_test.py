@@ -46,6 +46,17 @@ def test_networks_take_noise_and_label():
     assert np.abs(scores[0] - scores[1]).max() > 0
 
 
+def test_projection_score_is_w_h_plus_b_plus_the_label_embedding_dot_h():
+    d = kg.networks.conditional_dcgan_discriminator(num_classes=5, filters=(8, 16))
+    images = np.random.default_rng(0).uniform(-1, 1, (4, 28, 28, 1)).astype("float32")
+    labels = np.array([0, 2, 4, 2], "int32")
+    features = keras.Model(d.inputs, d.get_layer("score").input)([images, labels]).numpy()
+    w, b = d.get_layer("score").get_weights()
+    (table,) = d.get_layer("label_embedding").get_weights()
+    expected = features @ w + b + (table[labels] * features).sum(-1, keepdims=True)
+    np.testing.assert_allclose(d([images, labels]).numpy(), expected, rtol=1e-5, atol=1e-5)
+
+
 @pytest.mark.slow
 def test_trains_on_labelled_batches_and_round_trips(labelled, tmp_path):
     gan = tiny_conditional_gan()

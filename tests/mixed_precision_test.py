@@ -87,3 +87,31 @@ def test_16_bit_generators_export_as_float32_twins(policy, tmp_path):
     for lite_path in lite_paths:
         lite = kg.export.tflite_runner(lite_path)(z=z, label=labels)["images"]
         assert np.abs(lite.astype(int) - served.astype(int)).max() <= 1
+
+
+def test_auto_precision_follows_the_units_each_job_gains_on(tmp_path):
+    from keras_gans.recipes import images
+    from keras_gans.recipes import inpainting
+    from keras_gans.recipes import super_resolution
+    from keras_gans.recipes import vocoder
+    from keras_gans.utils import precision
+
+    cpuinfo = tmp_path / "cpuinfo"
+    cpuinfo.write_text("processor : 0\nflags : fpu avx2 avx512f avx512_bf16\n")
+    assert precision.native_bfloat16_cpu(str(cpuinfo))
+    assert not precision.native_bfloat16_cpu(str(cpuinfo), units=("amx_bf16",))
+    # Where the bfloat16 step lost on AVX512-BF16 (benchmarks/roofline.py), `auto`
+    # needs AMX; elsewhere either unit will do.
+    amx_only = ("amx_bf16",)
+    assert vocoder.DEFAULT.bfloat16_units == precision.BFLOAT16_UNITS
+    assert inpainting.DEFAULT.bfloat16_units == precision.BFLOAT16_UNITS
+    assert images.DEFAULT.replace(arch="projected").bfloat16_units == amx_only
+    assert images.DEFAULT.replace(arch="dcgan").bfloat16_units == precision.BFLOAT16_UNITS
+    assert super_resolution.DEFAULT.bfloat16_units == precision.BFLOAT16_UNITS
+    no_gpu = not tf.config.list_physical_devices("GPU")
+    for config in (vocoder.DEFAULT, images.DEFAULT.replace(arch="projected")):
+        expected = no_gpu and precision.native_bfloat16_cpu(units=config.bfloat16_units)
+        assert config.resolved_mixed_precision() == ("mixed_bfloat16" if expected else "float32")
+    assert vocoder.DEFAULT.replace(mixed_precision="mixed_bfloat16").resolved_mixed_precision() == (
+        "mixed_bfloat16"
+    )

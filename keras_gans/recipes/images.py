@@ -98,6 +98,15 @@ class ImagesConfig(NoiseGANConfig):
         """The export's model name: `name`, or the data folder's name."""
         return self.name or folder_name(self.data_dir, "images")
 
+    @property
+    def bfloat16_units(self):
+        """AMX alone for the projected pair: on AVX512-BF16 its step was
+        slower in bfloat16 than in float32 (the frozen trunk's depthwise
+        convolutions; `benchmarks/roofline.py --jobs=images_projected`)."""
+        if self.arch == "projected":
+            return ("amx_bf16",)
+        return super().bfloat16_units
+
 
 DEFAULT = ImagesConfig(
     loss="non_saturating", epochs=50, batch_size=32, learning_rate=2e-4, max_minutes=10.0

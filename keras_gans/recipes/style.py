@@ -183,7 +183,9 @@ def train(config=None, callbacks=(), **overrides):
     name = config.run_name
     output_dir = config.output_dir_for(name)
     config = config.replace(
-        name=config.name or _style_name(config.style_dir), output_dir=output_dir
+        name=config.name or _style_name(config.style_dir),
+        output_dir=output_dir,
+        mixed_precision=config.resolved_mixed_precision(),
     )
     run = run_lib.Run(
         config,

@@ -209,7 +209,9 @@ def train(config=None, callbacks=(), **overrides):
         + (f"; held out: {len(test.audio)}, {test.seconds / 60:.1f} min" if test else "")
     )
     output_dir = config.output_dir_for(folder_name(config.data_dir, "vocoder"))
-    config = config.replace(output_dir=output_dir)
+    config = config.replace(
+        output_dir=output_dir, mixed_precision=config.resolved_mixed_precision()
+    )
     run = run_lib.Run(
         config,
         config.run_name,

@@ -13,9 +13,12 @@ import tensorflow as tf
 from keras_gans.utils.validation import check_choice
 
 MIXED_PRECISION = ("auto", "float32", "mixed_bfloat16", "mixed_float16")
+# CPU features with bfloat16 matrix units, as Linux names them.
+BFLOAT16_UNITS = ("avx512_bf16", "amx_bf16")
 JIT_COMPILE = ("true", "false", "auto")
 
 __all__ = [
+    "BFLOAT16_UNITS",
     "JIT_COMPILE",
     "MIXED_PRECISION",
     "dtype_policy",
@@ -39,8 +42,9 @@ def parse_jit_compile(value):
     check_choice("jit_compile", value, JIT_COMPILE)
 
 
-def native_bfloat16_cpu(cpuinfo="/proc/cpuinfo"):
-    """True when the CPU has bfloat16 matrix units (AVX512-BF16 or AMX-BF16).
+def native_bfloat16_cpu(cpuinfo="/proc/cpuinfo", units=BFLOAT16_UNITS):
+    """True when the CPU has bfloat16 matrix units (by default AVX512-BF16
+    or AMX-BF16; `units` names the Linux CPU flags that count).
 
     Read from the Linux CPU flags; anywhere else the answer is `False`.
     """
@@ -49,16 +53,21 @@ def native_bfloat16_cpu(cpuinfo="/proc/cpuinfo"):
             flags = set(f.read().split())
     except OSError:
         return False
-    return bool(flags & {"avx512_bf16", "amx_bf16"})
+    return bool(flags & set(units))
 
 
-def resolve_mixed_precision(name):
-    """`"auto"` -> `"mixed_bfloat16"` on a CPU-only machine whose CPU has
-    bfloat16 units, else `"float32"`; any other name is returned as it is."""
+def resolve_mixed_precision(name, bfloat16_units=BFLOAT16_UNITS):
+    """`"auto"` -> `"mixed_bfloat16"` on a CPU-only machine whose CPU has one
+    of `bfloat16_units` (Linux CPU flags), else `"float32"`; any other name
+    is returned as it is.
+
+    A job whose bfloat16 step is no faster on some units passes the others
+    alone: e.g. `("amx_bf16",)` where oneDNN's AVX512-BF16 kernels lose.
+    """
     check_choice("mixed_precision", name, MIXED_PRECISION)
     if name != "auto":
         return name
-    if tf.config.list_physical_devices("GPU") or not native_bfloat16_cpu():
+    if tf.config.list_physical_devices("GPU") or not native_bfloat16_cpu(units=bfloat16_units):
         return "float32"
     return "mixed_bfloat16"
 

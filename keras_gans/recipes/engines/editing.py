@@ -157,7 +157,9 @@ def train(task, callbacks=()):
             "a glob, for several), e.g. --data_dir='../shared/data/style/*/train*'."
         )
     output_dir = config.output_dir_for(task.name)
-    config = task.config = config.replace(output_dir=output_dir)
+    config = task.config = config.replace(
+        output_dir=output_dir, mixed_precision=config.resolved_mixed_precision()
+    )
     run = run_lib.Run(
         config,
         task.name,

@@ -362,7 +362,7 @@ def _resolve(config, explicit, strategy):
     `AdversarialModel.compile`): XLA on CPU replicas, and several steps per
     call. Settings in `explicit` are left for `compile` to refuse.
     """
-    changes = {"mixed_precision": precision.resolve_mixed_precision(config.mixed_precision)}
+    changes = {"mixed_precision": config.resolved_mixed_precision()}
     output_dir = config.output_dir_for(config.run_name)
     if not distribute.is_chief(strategy):
         # Other workers keep their grids and gan.keras apart from the chief's.

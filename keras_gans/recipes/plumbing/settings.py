@@ -28,6 +28,7 @@ from typing import Optional
 from absl import flags
 
 from keras_gans import losses
+from keras_gans.utils import precision
 from keras_gans.utils.precision import MIXED_PRECISION
 from keras_gans.utils.validation import check_choice
 
@@ -127,8 +128,8 @@ class TrainingConfig(RecipeConfig):
     mixed_precision: str = setting(
         "auto",
         "Compute dtype: auto (mixed_bfloat16 on a CPU with bfloat16 units, AVX512-BF16 or "
-        "AMX, else float32), mixed_bfloat16 (also TPUs) or mixed_float16 (GPUs, with loss "
-        "scaling).",
+        "AMX, where the job's step gains from them: the projected pair needs AMX; else "
+        "float32), mixed_bfloat16 (also TPUs) or mixed_float16 (GPUs, with loss scaling).",
         MIXED_PRECISION,
     )
     max_minutes: Optional[float] = setting(
@@ -151,6 +152,19 @@ class TrainingConfig(RecipeConfig):
     def output_dir_for(self, run_name):
         """`output_dir`, or its default `runs/<run_name>`: where a run's files go."""
         return self.output_dir or os.path.join("runs", run_name)
+
+    @property
+    def bfloat16_units(self):
+        """The CPU features with which `mixed_precision="auto"` computes in
+        bfloat16 (`keras_gans.utils.precision.resolve_mixed_precision`). A job
+        whose bfloat16 step was measured no faster than float32 on AVX512-BF16
+        (`benchmarks/roofline.py`) overrides this with AMX alone."""
+        return precision.BFLOAT16_UNITS
+
+    def resolved_mixed_precision(self):
+        """The dtype policy this config trains in: `mixed_precision` with
+        `"auto"` resolved for this machine and this job."""
+        return precision.resolve_mixed_precision(self.mixed_precision, self.bfloat16_units)
 
     def learning_rates(self):
         """`(generator, discriminator)` learning rates, with the fallbacks of the
