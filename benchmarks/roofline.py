@@ -14,12 +14,12 @@ recipe's `steps_per_execution`:
   is not counted);
 - seconds per step: in each precision, the median of `--rounds` rounds of
   `--steps` steps (after a warm-up round), the precisions alternating and
-  each round in a fresh process, so that a shared VM's slow spells (2x
-  here, for minutes) hit both alike;
+  each round in a fresh process (as a user's job runs), each timed from its
+  first step's start to its last step's end (`profiling.timed_steps`);
 - the peak: TensorFlow's best 2048² matmul GFLOP/s in each precision, taken
   before the jobs;
-- the top kernels by time (TensorFlow's profiler) in the machine's default
-  precision, and with `--onednn` the share of oneDNN's time spent in
+- the top kernels by time (TensorFlow's profiler) in each precision (the
+  table shows the last's), and with `--onednn` the share of oneDNN's time spent in
   bfloat16 kernels (from `ONEDNN_VERBOSE=1` in a child process).
 
     python benchmarks/roofline.py                      # every job
@@ -274,9 +274,9 @@ def measure_policy(name, policy, peak, profile=False):
 
 def measure(name, policies, peaks):
     """One job's row: `--rounds` rounds alternating the policies, each in a
-    fresh process (as a user's job runs), so that the slow spells of a
-    shared VM (up to 2x here, for minutes) hit every policy alike; the
-    median of each policy's rounds, and its top kernels from the last."""
+    fresh process (as a user's job runs), so that a shared VM's noise hits
+    every policy alike; the median of each policy's rounds, and its top
+    kernels from the last."""
     row, times = {}, {policy: [] for policy in policies}
     for round_index in range(FLAGS.rounds):
         for policy in policies:
