@@ -5,6 +5,7 @@ import math
 import os
 import subprocess
 import sys
+import time
 
 import keras
 import numpy as np
@@ -156,3 +157,19 @@ def test_cpu_features_are_a_known_subset():
     assert set(profiling.cpu_features()) <= {"avx2", "avx512f", "avx512_bf16", "amx_bf16"}
     assert isinstance(profiling.cpu_name(), str)
     np.testing.assert_equal(len(profiling.cpu_name()) > 0, True)
+
+
+def test_timed_steps_times_the_steps_of_fit():
+    generator = kg.networks.mlp_generator(8, image_shape=(2, 3, 2), hidden_units=(16,))
+    discriminator = kg.networks.mlp_discriminator(image_shape=(2, 3, 2), hidden_units=(8,))
+    gan = kg.GAN(generator, discriminator, seed=0)
+    gan.compile(
+        g_optimizer="adam", d_optimizer="adam", loss="non_saturating", steps_per_execution=2
+    )
+    batches = tf.data.Dataset.from_tensors(tf.zeros((4, 2, 3, 2))).repeat()
+    began = time.perf_counter()
+    seconds = profiling.timed_steps(gan, batches, steps=4, rounds=2)
+    wall = time.perf_counter() - began
+    # Three fits of four steps (a warm-up and two timed): the steps are within them.
+    assert 0 < seconds and 2 * 4 * seconds < wall
+    assert int(gan.g_optimizer.iterations) == 12
