@@ -12,7 +12,6 @@ their ratio, then one JSON line.
 
 import json
 import statistics
-import time
 
 import keras
 from absl import app
@@ -23,6 +22,7 @@ from keras_gans.recipes import inpainting
 from keras_gans.recipes import super_resolution
 from keras_gans.recipes.engines import editing
 from keras_gans.utils import precision
+from keras_gans.utils import profiling
 
 flags.DEFINE_string("data_dir", None, "A folder of photos.")
 flags.DEFINE_integer("steps", 20, "Timed steps per round.")
@@ -33,13 +33,6 @@ JOBS = {
     "super-resolution": (super_resolution.DEFAULT, super_resolution.SuperResolution),
     "inpainting": (inpainting.DEFAULT, inpainting.Inpainting),
 }
-
-
-def time_steps(gan, batches, steps):
-    gan.fit(batches, epochs=1, steps_per_epoch=steps, verbose=0)  # no timing: warm
-    began = time.perf_counter()
-    gan.fit(batches, epochs=1, steps_per_epoch=steps, verbose=0)
-    return (time.perf_counter() - began) / steps
 
 
 def main(argv):
@@ -67,7 +60,7 @@ def main(argv):
             for one_pass in (True, False):
                 gan.reuses_generator_pass = one_pass
                 gan.make_train_function(force=True)
-                times[one_pass].append(time_steps(gan, batches, FLAGS.steps))
+                times[one_pass].append(profiling.timed_steps(gan, batches, FLAGS.steps, rounds=1))
         one, two = statistics.median(times[True]), statistics.median(times[False])
         print(
             f"{name}: {one:.3f} s/step with one generator pass, {two:.3f} s with two "

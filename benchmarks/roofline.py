@@ -50,7 +50,6 @@ CHILD_SETTINGS = (
     "images_dir", "content_dir", "style_dir", "audio_dir", "mnist_dir",
     "precisions", "steps", "top", "onednn",
 )  # fmt: skip
-ROW_KEYS = ("job", "batch_size", "default_precision", "flops", "uncounted_ops")
 PEAK_DTYPES = {"float32": "float32", "mixed_bfloat16": "bfloat16"}
 HEAVY_PRIMITIVES = ("convolution", "matmul", "inner_product", "gemm_api")
 JOBS = (
@@ -89,8 +88,9 @@ flags.DEFINE_string("json_out", None, "Also write the results here, after every 
 flags.DEFINE_string("_onednn_child", None, "Internal: run one job's steps for oneDNN's log.")
 flags.DEFINE_string("_measure_child", None, "Internal: measure one job, print its row as JSON.")
 flags.DEFINE_string("_policy", None, "Internal: the policy of --_measure_child.")
-flags.DEFINE_float("_peak", None, "Internal: the peak GFLOP/s for --_measure_child.")
-flags.DEFINE_bool("_profile", False, "Internal: --_measure_child also lists the top kernels.")
+flags.DEFINE_bool(
+    "_profile", False, "Internal: --_measure_child also counts the FLOPs and lists the kernels."
+)
 FLAGS = flags.FLAGS
 
 
@@ -154,17 +154,11 @@ def _editing(module, task_class):
 
 
 def _audio():
-    from keras_gans import data
     from keras_gans.recipes import audio
     from keras_gans.recipes.engines import noise_to_image
 
     config = audio.DEFAULT.replace(data_dir=FLAGS.audio_dir)
-    folder = data.load_audio_folder(
-        FLAGS.audio_dir,
-        sample_rate=config.sample_rate,
-        clip_seconds=config.clip_samples / config.sample_rate,
-        trim_start=config.trim_start,
-    )
+    folder = audio.load_folder(config)
     source = audio.AudioFolderSource(config, folder)
     return config, source.dataset(config.batch_size), lambda: noise_to_image.build_gan(source)
 
@@ -236,9 +230,10 @@ def _batch_size(batch):
     return int(tf.nest.flatten(batch)[0].shape[0])
 
 
-def measure_policy(name, policy, peak, profile=False):
-    """One job in one policy, in this process: FLOPs, time per step of one
-    round after a warm-up round, share of `peak` (and the top kernels)."""
+def measure_policy(name, policy, profile=False):
+    """One job in one policy, in this process: the time per step of one
+    round after a warm-up round; with `profile`, also the FLOPs per step
+    and the top kernels."""
     import keras
 
     from keras_gans.utils import precision
@@ -251,23 +246,17 @@ def measure_policy(name, policy, peak, profile=False):
         model = build()
     execution = int(getattr(model, "steps_per_execution", 1) or 1)
     steps = -(-FLAGS.steps // execution) * execution
-    seconds = profiling.timed_steps(model, repeated, steps, rounds=1)
-    counted = profiling.train_step_flops(model, batch)
-    uncounted = counted.pop("uncounted")
-    flops = sum(counted.values())
-    fit = functools.partial(model.fit, repeated, epochs=1, steps_per_epoch=steps, verbose=0)
     found = {
         "job": name,
         "batch_size": _batch_size(batch),
         "default_precision": config.resolved_mixed_precision(),
-        "flops": flops,
-        "uncounted_ops": uncounted,
-        "seconds_per_step": seconds,
-        "examples_per_second": _batch_size(batch) / seconds,
-        "gflops": flops / seconds / 1e9,
-        "share_of_peak": flops / seconds / 1e9 / peak,
+        "seconds_per_step": profiling.timed_steps(model, repeated, steps, rounds=1),
     }
     if profile:
+        counted = profiling.train_step_flops(model, batch)
+        found["uncounted_ops"] = counted.pop("uncounted")
+        found["flops"] = sum(counted.values())
+        fit = functools.partial(model.fit, repeated, epochs=1, steps_per_epoch=steps, verbose=0)
         found["top_kernels"] = profiling.op_profile(fit, top=FLAGS.top)
     return found
 
@@ -280,17 +269,13 @@ def measure(name, policies, peaks):
     row, times = {}, {policy: [] for policy in policies}
     for round_index in range(FLAGS.rounds):
         for policy in policies:
-            out = _child(
-                f"--_measure_child={name}",
-                f"--_policy={policy}",
-                f"--_peak={peaks[policy]}",
-                f"--_profile={round_index == FLAGS.rounds - 1}",
-            )
+            last = round_index == FLAGS.rounds - 1
+            out = _child(f"--_measure_child={name}", f"--_policy={policy}", f"--_profile={last}")
             found = json.loads(out.strip().splitlines()[-1])
-            times[policy].append(found["seconds_per_step"])
-            row.update({key: found[key] for key in ROW_KEYS})
-            if "top_kernels" in found:
-                row.setdefault("top_kernels_by_policy", {})[policy] = found["top_kernels"]
+            times[policy].append(found.pop("seconds_per_step"))
+            if last:
+                row.setdefault("top_kernels_by_policy", {})[policy] = found.pop("top_kernels")
+            row.update(found)
     for policy in policies:
         seconds = float(np.median(times[policy]))
         gflops = row["flops"] / seconds / 1e9
@@ -355,8 +340,7 @@ def main(argv):
     if FLAGS._onednn_child:
         return _onednn_child(FLAGS._onednn_child)
     if FLAGS._measure_child:
-        found = measure_policy(FLAGS._measure_child, FLAGS._policy, FLAGS._peak, FLAGS._profile)
-        print(json.dumps(found))
+        print(json.dumps(measure_policy(FLAGS._measure_child, FLAGS._policy, FLAGS._profile)))
         return
     unknown = sorted(set(FLAGS.jobs) - {*JOBS, "peer_dcgan"})
     if unknown:

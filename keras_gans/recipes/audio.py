@@ -88,6 +88,17 @@ DEFAULT = AudioConfig(
 PRESETS = {"default": DEFAULT}
 
 
+def load_folder(config):
+    """The clips of `config.data_dir`, decoded as `config` asks (rate,
+    length, trimming): a `keras_gans.data.AudioFolder`."""
+    return data.load_audio_folder(
+        config.data_dir,
+        sample_rate=config.sample_rate,
+        clip_seconds=config.clip_samples / config.sample_rate,
+        trim_start=config.trim_start,
+    )
+
+
 class AudioFolderSource(noise_to_image.FolderSource):
     """A folder of recordings, decoded into memory, for `noise_to_image.train`."""
 
@@ -200,12 +211,7 @@ def train(config=None, callbacks=(), **overrides):
     if not config.data_dir:
         raise ValueError("Pass `data_dir`: a folder of recordings, or of one subfolder per class.")
     wavegan.wavegan_stages(config.clip_samples)  # a length WaveGAN cannot build fails here
-    folder = data.load_audio_folder(
-        config.data_dir,
-        sample_rate=config.sample_rate,
-        clip_seconds=config.clip_samples / config.sample_rate,
-        trim_start=config.trim_start,
-    )
+    folder = load_folder(config)
     config = config.replace(**noise_to_image.epoch_steps(config, len(folder.audio)))
     print(
         f"{config.data_dir}: {len(folder.audio)} clips of {config.clip_samples} samples "

@@ -21,6 +21,7 @@ __all__ = [
     "BFLOAT16_UNITS",
     "JIT_COMPILE",
     "MIXED_PRECISION",
+    "cpu_flags",
     "dtype_policy",
     "native_bfloat16_cpu",
     "parse_jit_compile",
@@ -42,18 +43,23 @@ def parse_jit_compile(value):
     check_choice("jit_compile", value, JIT_COMPILE)
 
 
+def cpu_flags(cpuinfo="/proc/cpuinfo"):
+    """The CPU's feature flags as Linux names them (`/proc/cpuinfo`), or an
+    empty set where they cannot be read (another OS)."""
+    try:
+        with open(cpuinfo) as f:
+            return set(f.read().split())
+    except OSError:
+        return set()
+
+
 def native_bfloat16_cpu(cpuinfo="/proc/cpuinfo", units=BFLOAT16_UNITS):
     """True when the CPU has bfloat16 matrix units (by default AVX512-BF16
     or AMX-BF16; `units` names the Linux CPU flags that count).
 
     Read from the Linux CPU flags; anywhere else the answer is `False`.
     """
-    try:
-        with open(cpuinfo) as f:
-            flags = set(f.read().split())
-    except OSError:
-        return False
-    return bool(flags & set(units))
+    return bool(cpu_flags(cpuinfo) & set(units))
 
 
 def resolve_mixed_precision(name, bfloat16_units=BFLOAT16_UNITS):

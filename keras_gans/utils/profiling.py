@@ -27,6 +27,8 @@ import numpy as np
 import tensorflow as tf
 from tensorflow.tsl.profiler.protobuf import xplane_pb2
 
+from keras_gans.utils import precision
+
 __all__ = [
     "cpu_features",
     "cpu_name",
@@ -76,14 +78,18 @@ def _static_sizes(tensor):
     return None if value is None else [int(d) for d in value]
 
 
+def _gradient_kernel(op):
+    # A convolution's input gradient takes the filter itself; its filter
+    # gradient takes the filter's sizes.
+    if "Input" in op.type:
+        return _shape(op.inputs[1])
+    return _static_sizes(op.inputs[1])
+
+
 def _conv_backprop(op):
     # Both gradients of a convolution cost its forward pass: the size of the
     # output gradient times the filter's window and input channels.
-    out_grad = _shape(op.inputs[2])
-    if "Input" in op.type:
-        kernel = _shape(op.inputs[1])
-    else:
-        kernel = _static_sizes(op.inputs[1])
+    kernel, out_grad = _gradient_kernel(op), _shape(op.inputs[2])
     if kernel is None or out_grad is None:
         return None
     return 2 * math.prod(out_grad) * math.prod(kernel[:-1])
@@ -94,11 +100,10 @@ def _depthwise(op):
     if op.type == "DepthwiseConv2dNative":
         kernel, out = _shape(op.inputs[1]), _shape(op.outputs[0])
     else:
-        kernel = _shape(op.inputs[1]) if op.type.endswith("Input") else _static_sizes(op.inputs[1])
-        out = _shape(op.inputs[2])
+        kernel, out = _gradient_kernel(op), _shape(op.inputs[2])
     if kernel is None or out is None:
         return None
-    return 2 * math.prod(out) * int(kernel[0]) * int(kernel[1])
+    return 2 * math.prod(out) * kernel[0] * kernel[1]
 
 
 _COUNTERS = {
@@ -292,12 +297,7 @@ def onednn_kernels(log):
 def cpu_features():
     """The CPU's matrix-arithmetic features, from `/proc/cpuinfo`: a subset of
     `avx2`, `avx512f`, `avx512_bf16`, `amx_bf16` (empty where unreadable)."""
-    try:
-        with open("/proc/cpuinfo") as f:
-            flags = next((line for line in f if line.startswith("flags")), "")
-    except OSError:
-        return []
-    present = set(flags.split())
+    present = precision.cpu_flags()
     return [name for name in ("avx2", "avx512f", "avx512_bf16", "amx_bf16") if name in present]
 
 
