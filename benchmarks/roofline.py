@@ -316,7 +316,9 @@ def onednn_share(name):
     kernels = profiling.onednn_kernels(out.split(WARM_MARKER, 1)[-1])
     heavy = {k: ms for k, ms in kernels.items() if k[0] in HEAVY_PRIMITIVES}
     total = sum(heavy.values())
-    return sum(ms for (_, impl), ms in heavy.items() if "bf16" in impl) / total if total else None
+    if not total:
+        return None
+    return sum(ms for (_, _, dtype), ms in heavy.items() if dtype == "bf16") / total
 
 
 def _onednn_child(name):

@@ -124,7 +124,10 @@ def test_op_profile_names_the_kernels_that_ran():
 
 @pytest.mark.slow
 def test_onednn_kernels_reads_the_verbose_log_of_a_real_run():
-    code = "import tensorflow as tf; x = tf.random.normal((64, 64)); print(tf.matmul(x, x).shape)"
+    code = (
+        "import tensorflow as tf; x = tf.random.normal((2, 16, 16, 8)); "
+        "print(tf.nn.conv2d(x, tf.random.normal((3, 3, 8, 16)), 1, 'SAME').shape)"
+    )
     out = subprocess.run(
         [sys.executable, "-c", code],
         capture_output=True,
@@ -134,9 +137,9 @@ def test_onednn_kernels_reads_the_verbose_log_of_a_real_run():
     ).stdout
     kernels = profiling.onednn_kernels(out)
     if not kernels:
-        pytest.skip("this TensorFlow build does not run matmuls through oneDNN")
+        pytest.skip("this TensorFlow build does not run convolutions through oneDNN")
     assert all(ms >= 0 for ms in kernels.values())
-    assert any(primitive in ("matmul", "gemm_api", "inner_product") for primitive, _ in kernels)
+    assert ("convolution", "f32") in {(primitive, data_type) for primitive, _, data_type in kernels}
 
 
 def test_onednn_kernels_ignores_other_lines():
@@ -144,13 +147,21 @@ def test_onednn_kernels_ignores_other_lines():
         [
             "onednn_verbose,v1,info,oneDNN v3.7.3",
             "onednn_verbose,v1,primitive,exec,cpu,convolution,brg_conv_fwd:avx512_core_bf16,"
-            "forward_training,src:bf16,,alg:convolution_direct,mb32_ic1oc64,0.5",
+            "forward_training,src:bf16::blocked:acdb::f0 wei:bf16:a:blocked:AcdB16a2b::f0,,"
+            "alg:convolution_direct,mb32_ic1oc64,0.5",
             "onednn_verbose,v1,primitive,exec,cpu,convolution,brg_conv_fwd:avx512_core_bf16,"
-            "forward_training,src:bf16,,alg:convolution_direct,mb32_ic1oc64,0.25",
+            "forward_training,src:bf16::blocked:acdb::f0,,alg:convolution_direct,mb32_ic1oc64,0.25",
+            # AMX kernels do not name the data type: the descriptors do.
+            "onednn_verbose,v1,primitive,exec,cpu,convolution,brgconv_bwd_w:avx10_1_512_amx,"
+            "backward_weights,src:f32::blocked:acdb::f0 wei:f32::blocked:abcd::f0,,"
+            "alg:convolution_direct,mb4_ic8oc16,0.125",
             "something else",
         ]
     )
-    assert profiling.onednn_kernels(log) == {("convolution", "brg_conv_fwd:avx512_core_bf16"): 0.75}
+    assert profiling.onednn_kernels(log) == {
+        ("convolution", "brg_conv_fwd:avx512_core_bf16", "bf16"): 0.75,
+        ("convolution", "brgconv_bwd_w:avx10_1_512_amx", "f32"): 0.125,
+    }
 
 
 def test_cpu_features_are_a_known_subset():

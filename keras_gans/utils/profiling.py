@@ -272,19 +272,27 @@ def op_profile(run, top=None):
     return ranked
 
 
-_VERBOSE_EXEC = re.compile(r"^onednn_verbose,(?:v1,)?(?:primitive,)?exec,cpu,([^,]*),([^,]*),")
+# primitive, implementation, then (after the propagation kind) the memory
+# descriptors, the first of which names the data type: "src:bf16::blocked:...".
+_VERBOSE_EXEC = re.compile(
+    r"^onednn_verbose,(?:v1,)?(?:primitive,)?exec,cpu,([^,]*),([^,]*),[^,]*,[a-z_]*:(\w*)"
+)
 
 
 def onednn_kernels(log):
-    """Milliseconds per oneDNN primitive and implementation, from the lines
-    oneDNN prints with `ONEDNN_VERBOSE=1`.
+    """Milliseconds per oneDNN primitive, implementation and data type, from
+    the lines oneDNN prints with `ONEDNN_VERBOSE=1`.
+
+    The data type is the first memory descriptor's (the source's): the
+    implementation's name does not always say it (AMX kernels are named
+    e.g. `brg_conv_fwd:avx10_1_512_amx` in both precisions).
 
     Args:
         log: the text the run printed (other lines are ignored).
 
     Returns:
-        dict: `(primitive, implementation)` -> milliseconds, e.g.
-        `("convolution", "brg_conv_fwd:avx512_core_bf16")`.
+        dict: `(primitive, implementation, data_type)` -> milliseconds, e.g.
+        `("convolution", "brg_conv_fwd:avx512_core_bf16", "bf16")`.
     """
     times = collections.Counter()
     for line in log.splitlines():
