@@ -39,6 +39,59 @@ def projection_score(features, label, num_classes, spectral_norm=False):
 
 
 @register_serializable
+class FusedBatchNormalization(layers.BatchNormalization):
+    """`keras.layers.BatchNormalization` that trains through TensorFlow's
+    fused kernel: one op forward and one backward, where Keras 3 runs
+    a cast to float32, two reductions, the normalization, a cast back, and
+    their gradients.
+
+    Keras 3 dropped the fused path that tf.keras had. Under mixed precision
+    the unfused layer also undoes bfloat16: every activation it sees is cast
+    to float32 and back, forward and backward. The fused kernel reads and
+    writes the compute dtype and keeps its statistics in float32 (as the
+    Keras layer does), so the numbers agree to float rounding (tested).
+
+    The fused path serves training calls on channels-last inputs of rank 2
+    (as `(batch, 1, 1, features)`) or 4 without a mask, renorm or
+    synchronized statistics; everything else, inference included (so
+    exports are unchanged), runs the Keras layer. Same arguments and config
+    as `keras.layers.BatchNormalization`.
+    """
+
+    def _fusable(self, inputs, training, mask):
+        rank = len(inputs.shape)
+        return (
+            bool(training)
+            and self.trainable
+            and mask is None
+            and not self.renorm
+            and not self.synchronized
+            and rank in (2, 4)
+            and self.axis in (-1, rank - 1)
+        )
+
+    def call(self, inputs, training=None, mask=None):
+        if not self._fusable(inputs, training, mask):
+            return super().call(inputs, training=training, mask=mask)
+        features = inputs.shape[-1]
+        x = tf.reshape(inputs, (-1, 1, 1, features)) if len(inputs.shape) == 2 else inputs
+        # gamma and beta are float32 under any policy (not autocast).
+        scale = self.gamma.value if self.scale else tf.ones((features,))
+        offset = self.beta.value if self.center else tf.zeros((features,))
+        y, mean, variance = tf.compat.v1.nn.fused_batch_norm(
+            tf.cast(x, self.compute_dtype), scale, offset, epsilon=self.epsilon, is_training=True
+        )
+        # The kernel returns the unbiased (n - 1) batch variance; the moving
+        # average, as in Keras, takes the biased one it normalized with.
+        count = tf.cast(tf.size(x) // features, "float32")
+        variance = variance * (count - 1.0) / tf.maximum(count, 2.0)
+        momentum = self.momentum
+        self.moving_mean.assign(self.moving_mean * momentum + mean * (1.0 - momentum))
+        self.moving_variance.assign(self.moving_variance * momentum + variance * (1.0 - momentum))
+        return tf.reshape(y, tf.shape(inputs)) if len(inputs.shape) == 2 else y
+
+
+@register_serializable
 class GlobalSumPooling2D(layers.Layer):
     """Sums `(batch, h, w, c)` over positions: SNGAN's discriminator pooling."""
 

@@ -10,6 +10,7 @@ these are the networks of the PyTorch peer in `../shared/bench`.
 import keras
 from keras import layers
 
+from keras_gans.networks._layers import FusedBatchNormalization
 from keras_gans.networks._layers import maybe_spectral_norm
 from keras_gans.networks._layers import noise_and_label
 from keras_gans.networks._layers import projection_score
@@ -155,14 +156,14 @@ def _generator_body(x, image_shape, filters, kernel_size):
     x = layers.Dense(
         (height // factor) * (width // factor) * filters[0], use_bias=False, name="project"
     )(x)
-    x = layers.BatchNormalization(name="project_bn")(x)
+    x = FusedBatchNormalization(name="project_bn")(x)
     x = layers.LeakyReLU(0.2, name="project_act")(x)
     x = layers.Reshape((height // factor, width // factor, filters[0]))(x)
     for i, f in enumerate(filters[1:]):
         x = layers.Conv2DTranspose(
             f, kernel_size, strides=2, padding="same", use_bias=False, name=f"up_{i}"
         )(x)
-        x = layers.BatchNormalization(name=f"up_{i}_bn")(x)
+        x = FusedBatchNormalization(name=f"up_{i}_bn")(x)
         x = layers.LeakyReLU(0.2, name=f"up_{i}_act")(x)
     # float32 output under mixed precision: images and losses stay float32.
     images = layers.Conv2DTranspose(

@@ -14,6 +14,7 @@ its projected discriminator (`keras_gans.networks.projected_discriminator`).
 import keras
 from keras import layers
 
+from keras_gans.networks._layers import FusedBatchNormalization
 from keras_gans.networks._layers import GatedLinearUnit
 from keras_gans.networks.dcgan import checked_stages
 from keras_gans.utils.validation import check_positive_int
@@ -28,7 +29,7 @@ def _up_block(x, filters, name):
     # of unknown channels after it.
     x = layers.Reshape(tuple(x.shape[1:]), name=f"{name}_shape")(x)
     x = layers.Conv2D(2 * filters, 3, padding="same", use_bias=False, name=f"{name}_conv")(x)
-    x = layers.BatchNormalization(name=f"{name}_bn")(x)
+    x = FusedBatchNormalization(name=f"{name}_bn")(x)
     return GatedLinearUnit(name=f"{name}_glu")(x)
 
 
@@ -76,7 +77,7 @@ def fastgan_generator(
     z = keras.Input((latent_dim,), name="z")
     x = layers.Dense(base_h * base_w * 2 * widths[0], use_bias=False, name="init_dense")(z)
     x = layers.Reshape((base_h, base_w, 2 * widths[0]), name="init_grid")(x)
-    x = layers.BatchNormalization(name="init_bn")(x)
+    x = FusedBatchNormalization(name="init_bn")(x)
     features = [GatedLinearUnit(name="init_glu")(x)]
     for i in range(1, stages + 1):
         x = _up_block(features[-1], widths[i], f"up{i}")

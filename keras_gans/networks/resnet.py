@@ -13,6 +13,7 @@ halves evenly works, square or not. They suit the hinge loss
 import keras
 from keras import layers
 
+from keras_gans.networks._layers import FusedBatchNormalization
 from keras_gans.networks._layers import GlobalSumPooling2D
 from keras_gans.networks._layers import maybe_spectral_norm
 from keras_gans.networks._layers import noise_and_label
@@ -34,11 +35,11 @@ def _widths(stages, width, max_width):
 def _up_block(x, filters, name):
     shortcut = layers.UpSampling2D(name=f"{name}_skip_up")(x)
     shortcut = layers.Conv2D(filters, 1, name=f"{name}_skip_conv")(shortcut)
-    x = layers.BatchNormalization(name=f"{name}_bn1")(x)
+    x = FusedBatchNormalization(name=f"{name}_bn1")(x)
     x = layers.ReLU(name=f"{name}_relu1")(x)
     x = layers.UpSampling2D(name=f"{name}_up")(x)
     x = layers.Conv2D(filters, 3, padding="same", name=f"{name}_conv1")(x)
-    x = layers.BatchNormalization(name=f"{name}_bn2")(x)
+    x = FusedBatchNormalization(name=f"{name}_bn2")(x)
     x = layers.ReLU(name=f"{name}_relu2")(x)
     x = layers.Conv2D(filters, 3, padding="same", name=f"{name}_conv2")(x)
     return layers.Add(name=f"{name}_add")([x, shortcut])
@@ -52,7 +53,7 @@ def _generator_body(x, image_shape, width, max_width):
     x = layers.Reshape((base_h, base_w, widths[0]), name="project_grid")(x)
     for i, filters in enumerate(widths):
         x = _up_block(x, filters, f"up_{i}")
-    x = layers.BatchNormalization(name="out_bn")(x)
+    x = FusedBatchNormalization(name="out_bn")(x)
     x = layers.ReLU(name="out_relu")(x)
     # float32 output under mixed precision: images and losses stay float32.
     return layers.Conv2D(

@@ -4,6 +4,7 @@ and a PatchGAN discriminator (the founding document's section 5.2)."""
 import keras
 from keras import layers
 
+from keras_gans.networks._layers import FusedBatchNormalization
 from keras_gans.utils.validation import check_choice
 from keras_gans.utils.validation import check_int_at_least
 from keras_gans.utils.validation import check_positive_int
@@ -17,7 +18,7 @@ def _norm(kind, name):
         # One group per channel: instance normalization.
         return layers.GroupNormalization(groups=-1, epsilon=1e-5, name=name)
     if kind == "batch":
-        return layers.BatchNormalization(name=name)
+        return FusedBatchNormalization(name=name)
     return None
 
 
