@@ -100,11 +100,12 @@ class ImagesConfig(NoiseGANConfig):
 
     @property
     def bfloat16_units(self):
-        """AMX alone for the projected pair: on AVX512-BF16 its step was
-        slower in bfloat16 than in float32 (the frozen trunk's depthwise
-        convolutions; `benchmarks/roofline.py --jobs=images_projected`)."""
+        """None for the projected pair: its step was slower in bfloat16 than
+        in float32 on AVX512-BF16 (0.82x) and on AMX (0.80x), in the frozen
+        trunk's depthwise input gradients
+        (`benchmarks/roofline.py --jobs=images_projected`)."""
         if self.arch == "projected":
-            return ("amx_bf16",)
+            return ()
         return super().bfloat16_units
 
 

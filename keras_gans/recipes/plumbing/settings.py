@@ -157,8 +157,8 @@ class TrainingConfig(RecipeConfig):
     def bfloat16_units(self):
         """The CPU features with which `mixed_precision="auto"` computes in
         bfloat16 (`keras_gans.utils.precision.resolve_mixed_precision`). A job
-        whose bfloat16 step was measured no faster than float32 on AVX512-BF16
-        (`benchmarks/roofline.py`) overrides this with AMX alone."""
+        whose bfloat16 step was measured no faster than float32 on some units
+        (`benchmarks/roofline.py`) overrides this with the others, or none."""
         return precision.BFLOAT16_UNITS
 
     def resolved_mixed_precision(self):
