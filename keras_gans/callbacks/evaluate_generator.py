@@ -102,7 +102,7 @@ class EvaluateGenerator(keras.callbacks.Callback):
         ):
             logger.warning(
                 "Class coverage fell to %.2f at epoch %d (class counts %s): the generator is "
-                "dropping digits, a sign of mode collapse. Try a lower learning rate, "
+                "dropping classes, a sign of mode collapse. Try a lower learning rate, "
                 "Adam beta_1=0.5, or another loss.",
                 results["coverage"],
                 epoch + 1,
