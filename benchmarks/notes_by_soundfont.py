@@ -20,11 +20,12 @@ on them say how well a model learns those timbres, not real players.
 """
 
 import os
-import wave
 
 import numpy as np
 from absl import app
 from absl import flags
+
+import keras_gans as kg
 
 # Class name -> General MIDI program (0-based): one per instrument family.
 INSTRUMENTS = {
@@ -62,15 +63,6 @@ def render_note(synth, soundfont, program, pitch, velocity, sample_rate, held, s
     synth.sounds_off()  # the next note starts from silence
     stereo = np.concatenate([pressed, released]).reshape(-1, 2)
     return stereo.mean(axis=1)
-
-
-def write_wav(path, audio, sample_rate):
-    """16-bit mono WAV."""
-    with wave.open(path, "wb") as f:
-        f.setnchannels(1)
-        f.setsampwidth(2)
-        f.setframerate(sample_rate)
-        f.writeframes((np.clip(audio, -1, 1) * 32767).astype("<i2").tobytes())
 
 
 def main(_):
@@ -114,8 +106,8 @@ def main(_):
                     silent.append(name)
                     continue
                 label = instrument if FLAGS.by == "instrument" else f"pitch_{pitch:03d}"
-                os.makedirs(os.path.join(FLAGS.out, label), exist_ok=True)
-                write_wav(os.path.join(FLAGS.out, label, name + ".wav"), audio, FLAGS.sample_rate)
+                path = os.path.join(FLAGS.out, label, name + ".wav")
+                kg.data.write_wav(path, audio, FLAGS.sample_rate, gap_seconds=0)
                 written += 1
     if silent:
         print(f"silent, left out: {', '.join(silent)}")

@@ -347,11 +347,12 @@ def main(argv):
     unknown = sorted(set(FLAGS.jobs) - {*JOBS, "peer_dcgan"})
     if unknown:
         raise app.UsageError(f"Unknown jobs {unknown}; choose from {', '.join(JOBS)}.")
+    from keras_gans.utils import precision
     from keras_gans.utils import profiling
 
     features = profiling.cpu_features()
     policies = list(FLAGS.precisions)
-    if "avx512_bf16" not in features and "amx_bf16" not in features:
+    if not precision.native_bfloat16_cpu():
         print("note: this CPU has no bfloat16 units; timing float32 only.")
         policies = [p for p in policies if p == "float32"]
     FLAGS.precisions = policies
@@ -374,16 +375,16 @@ def main(argv):
         times = ", ".join(f"{p} {rows[-1][p]['seconds_per_step'] * 1e3:.0f} ms" for p in policies)
         print(f"measured {name}: {times}", flush=True)
         if FLAGS.json_out:  # each job as it ends: a late failure keeps the others
-            _write(FLAGS.json_out, cpu, samples, rows)
-    peaks = {p: max(found) for p, found in samples.items()}
+            _write(FLAGS.json_out, _results(cpu, samples, rows))
+    results = _results(cpu, samples, rows)
     spread = ", ".join(f"{p} {min(samples[p]):.0f}-{max(samples[p]):.0f}" for p in policies)
+    rates = ", ".join(f"{p} {g:.0f} GFLOP/s" for p, g in results["peaks_gflops"].items())
     print(
-        f"matmul peak (2048², TensorFlow; best of {len(samples[policies[0]])}): "
-        + ", ".join(f"{p} {g:.0f} GFLOP/s" for p, g in peaks.items())
-        + f" (range {spread})"
+        f"matmul peak (2048², TensorFlow; best of {len(samples[policies[0]])}): {rates} "
+        f"(range {spread})"
     )
-    _print_table(rows, policies, peaks)
-    print(json.dumps(_results(cpu, samples, rows)))
+    _print_table(rows, policies)
+    print(json.dumps(results))
 
 
 def _results(cpu, samples, rows):
@@ -395,12 +396,12 @@ def _results(cpu, samples, rows):
     return {"cpu": cpu, "peaks_gflops": peaks, "peak_samples_gflops": samples, "jobs": rows}
 
 
-def _write(path, cpu, samples, rows):
+def _write(path, results):
     with open(path, "w") as f:
-        json.dump(_results(cpu, samples, rows), f, indent=1)
+        json.dump(results, f, indent=1)
 
 
-def _print_table(rows, policies, peaks):
+def _print_table(rows, policies):
     header = ["job (batch; its default here)", "GFLOP/step"]
     for p in policies:
         header += [f"{p} ms/step", "GFLOP/s", "of peak"]
@@ -414,8 +415,11 @@ def _print_table(rows, policies, peaks):
         ]
         for p in policies:
             r = row[p]
-            share = r["gflops"] / peaks[p]
-            cells += [f"{r['seconds_per_step'] * 1e3:.0f}", f"{r['gflops']:.0f}", f"{share:.0%}"]
+            cells += [
+                f"{r['seconds_per_step'] * 1e3:.0f}",
+                f"{r['gflops']:.0f}",
+                f"{r['share_of_peak']:.0%}",
+            ]
         if len(policies) == 2:
             a, b = (row[p]["seconds_per_step"] for p in policies)
             cells.append(f"{a / b:.2f}x")

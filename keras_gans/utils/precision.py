@@ -68,7 +68,7 @@ def resolve_mixed_precision(name, bfloat16_units=BFLOAT16_UNITS):
     is returned as it is.
 
     A job whose bfloat16 step is no faster on some units passes the others
-    alone: e.g. `("amx_bf16",)` where oneDNN's AVX512-BF16 kernels lose.
+    alone (e.g. `("amx_bf16",)`), or none (`()`) where it loses on all.
     """
     check_choice("mixed_precision", name, MIXED_PRECISION)
     if name != "auto":

@@ -128,7 +128,7 @@ class TrainingConfig(RecipeConfig):
     mixed_precision: str = setting(
         "auto",
         "Compute dtype: auto (mixed_bfloat16 on a CPU with bfloat16 units, AVX512-BF16 or "
-        "AMX, where the job's step gains from them: the projected pair needs AMX; else "
+        "AMX, where the job's step gains from them: not the projected pair; else "
         "float32), mixed_bfloat16 (also TPUs) or mixed_float16 (GPUs, with loss scaling).",
         MIXED_PRECISION,
     )
