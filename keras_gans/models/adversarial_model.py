@@ -52,6 +52,10 @@ from keras_gans.utils.saving import SavesSeedState
 from keras_gans.utils.validation import check_non_negative
 from keras_gans.utils.validation import check_positive_int
 
+# Logged for a discriminator that returns `[scores, error]`: the mean error
+# of its own task on real images.
+RECONSTRUCTION_METRIC = "d_reconstruction"
+
 AdversarialBatch = collections.namedtuple("AdversarialBatch", ["real", "conditions", "source"])
 AdversarialBatch.__doc__ = """One training batch as the shared steps see it.
 
@@ -83,9 +87,19 @@ class AdversarialModel(keras_internals.SkipsSymbolicBuild, SavesSeedState, keras
         self.seed_generator = keras.random.SeedGenerator(seed, name="noise")
         self.augment = None
         self.r1_weight = 0.0
+        # A discriminator with a second output has a task of its own (e.g.
+        # reconstruction): its error on real images is logged too.
+        self_supervised = (RECONSTRUCTION_METRIC,) if _has_own_task(discriminator) else ()
         self.trackers = {
             name: keras.metrics.Mean(name=name)
-            for name in ("d_loss", "g_loss", *self.tracked_metrics(), "d_real", "d_fake")
+            for name in (
+                "d_loss",
+                *self_supervised,
+                "g_loss",
+                *self.tracked_metrics(),
+                "d_real",
+                "d_fake",
+            )
         }
         # Plain namespaces, not tracked by Keras: caches and derived state,
         # which must not add variables to `.keras` files.
@@ -269,10 +283,14 @@ class AdversarialModel(keras_internals.SkipsSymbolicBuild, SavesSeedState, keras
         """Per-example discriminator loss (with its penalties) and outputs."""
         critic = functools.partial(self._critic, conditions=conditions, discriminator=discriminator)
         loss = self.adversarial_loss
-        real_output, fake_output = self._critic_pair(
-            real, fake, conditions, discriminator=discriminator
+        real_output, fake_output, real_error = self._critic_pair(
+            real, fake, conditions, discriminator=discriminator, with_error=True
         )
         per_example = loss.discriminator_loss(real_output, fake_output)
+        if real_error is not None:  # a self-supervised discriminator's own task
+            per_example = per_example + real_error
+            error = self._unscaled(self.global_mean(real_error))
+            self.trackers[RECONSTRUCTION_METRIC].update_state(error)
         penalty = loss.penalty(critic, real, fake, seed=self.seed_generator)
         if penalty is not None:
             per_example = per_example + penalty
@@ -282,22 +300,39 @@ class AdversarialModel(keras_internals.SkipsSymbolicBuild, SavesSeedState, keras
             )
         return per_example, real_output, fake_output
 
-    def _critic(self, images, conditions=None, training=True, discriminator=None):
+    def _critic(self, images, conditions=None, training=True, discriminator=None, with_error=False):
         """The discriminator (by default `self.discriminator`) as the losses
-        see it: augmented inputs, labels."""
+        see it: augmented inputs, labels; its scores, and with `with_error`
+        also the per-example error of a self-supervised discriminator's own
+        task (a second output, e.g. `fastgan_discriminator`'s
+        reconstruction error), or `None`."""
         if self.augment is not None and training:
             images = self.augment(images, training=True)
         discriminator = discriminator or self.discriminator
-        return discriminator(self.discriminator_inputs(images, conditions), training=training)
+        output = discriminator(self.discriminator_inputs(images, conditions), training=training)
+        scores, error = output if isinstance(output, (list, tuple)) else (output, None)
+        return (scores, error) if with_error else scores
 
-    def _critic_pair(self, real, fake, conditions=None, training=True, discriminator=None):
+    def _critic_pair(
+        self, real, fake, conditions=None, training=True, discriminator=None, with_error=False
+    ):
+        """Scores of `real` and `fake` (and with `with_error`, the real
+        images' self-supervised error, or `None`)."""
         # One discriminator call on the concatenated batch: larger matmuls,
         # one pass of weight reads.
         both = None if conditions is None else tf.concat([conditions, conditions], 0)
-        output = self._critic(
-            tf.concat([real, fake], 0), both, training=training, discriminator=discriminator
+        scores, error = self._critic(
+            tf.concat([real, fake], 0),
+            both,
+            training=training,
+            discriminator=discriminator,
+            with_error=True,
         )
-        return tf.split(output, 2, axis=0)
+        real_output, fake_output = tf.split(scores, 2, axis=0)
+        if not with_error:
+            return real_output, fake_output
+        real_error = None if error is None else tf.split(error, 2, axis=0)[0]
+        return real_output, fake_output, real_error
 
     def discriminator_inputs(self, images, conditions):
         """What the discriminator network is called on (a hook)."""
@@ -572,6 +607,15 @@ class AdversarialModel(keras_internals.SkipsSymbolicBuild, SavesSeedState, keras
         self.compile(
             **{key: keras.saving.deserialize_keras_object(value) for key, value in config.items()}
         )
+
+
+def _has_own_task(discriminator):
+    """Whether `discriminator` returns `[scores, per-example error]`."""
+    try:
+        output = discriminator.output
+    except (AttributeError, ValueError):  # a subclassed model, never called
+        return False
+    return isinstance(output, (list, tuple)) and len(output) == 2 and len(output[1].shape) == 1
 
 
 def _trainable(networks):

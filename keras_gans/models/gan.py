@@ -34,7 +34,10 @@ class GAN(AdversarialModel):
     the same `seed` and data order are identical.
 
     The discriminator must return raw scores (no final sigmoid): the losses
-    in `keras_gans.losses` apply the sigmoid themselves where needed.
+    in `keras_gans.losses` apply the sigmoid themselves where needed. A
+    self-supervised discriminator (`keras_gans.networks.fastgan_discriminator`)
+    returns `[scores, error]`: its per-example error on its own task, added
+    to its loss on real images and logged as `d_reconstruction`.
 
     **Weight averaging (EMA).** Give the generator optimizer Keras's own
     `use_ema=True` (e.g. `keras.optimizers.Adam(2e-4, beta_1=0.5,

@@ -5,8 +5,10 @@ Functional `keras.Model` that the model classes of `keras_gans.models` train.
 Noise to image: `mlp_*`, `dcgan_*`, `resnet_*` (plain and conditional).
 Image to image: `style_generator`, `unet_generator`, `inpainting_generator`,
 `super_resolution_generator`, `patchgan_discriminator`.
-Small data: `fastgan_generator` (skip-layer excitation) and
-`projected_discriminator` (frozen ImageNet features, Projected GAN).
+Small data: `fastgan_generator` (skip-layer excitation),
+`fastgan_discriminator` (self-supervised: it also reconstructs the real
+images) and `projected_discriminator` (frozen ImageNet features, Projected
+GAN).
 Noise to sound: `wavegan_*` (plain and conditional, 1-D convolutions).
 Mel spectrogram to sound: `hifigan_generator`, `hifigan_discriminator`.
 Pretrained features: `efficientnet_lite0` (ImageNet weights read offline by
@@ -20,6 +22,7 @@ from keras_gans.networks.dcgan import dcgan_discriminator
 from keras_gans.networks.dcgan import dcgan_filters
 from keras_gans.networks.dcgan import dcgan_generator
 from keras_gans.networks.efficientnet_lite import efficientnet_lite0
+from keras_gans.networks.fastgan import fastgan_discriminator
 from keras_gans.networks.fastgan import fastgan_generator
 from keras_gans.networks.hifigan import hifigan_discriminator
 from keras_gans.networks.hifigan import hifigan_generator
@@ -48,6 +51,7 @@ __all__ = [
     "dcgan_generator",
     "efficientnet_lite",
     "efficientnet_lite0",
+    "fastgan_discriminator",
     "fastgan_generator",
     "hifigan_discriminator",
     "hifigan_generator",

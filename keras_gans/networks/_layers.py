@@ -394,3 +394,71 @@ class BilinearUpscale(layers.Layer):
 
     def get_config(self):
         return {**super().get_config(), "factor": self.factor}
+
+
+@register_serializable
+class RandomQuadrant(layers.Layer):
+    """Crops one random quadrant, the same one, out of each input.
+
+    FastGAN's discriminator decodes a quadrant of its finer features and
+    compares it with that quadrant of the image. The quadrant is drawn once
+    per call from the layer's own seed; inference calls take the top-left
+    one, so that scoring is deterministic.
+
+    Args:
+        seed: int or `None`. Seed of the quadrant draws.
+    """
+
+    def __init__(self, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
+
+    def call(self, inputs, training=None):
+        if training:
+            index = keras.random.randint((), 0, 4, seed=self.seed_generator)
+        else:
+            index = tf.constant(0, "int32")
+        row, col = index // 2, index % 2
+        crops = []
+        for x in inputs:
+            half_h, half_w = x.shape[1] // 2, x.shape[2] // 2
+            crops.append(
+                tf.slice(x, tf.stack([0, row * half_h, col * half_w, 0]), [-1, half_h, half_w, -1])
+            )
+        return crops
+
+    def compute_output_shape(self, input_shape):
+        return [(s[0], s[1] // 2, s[2] // 2, s[3]) for s in input_shape]
+
+    def get_config(self):
+        return {**super().get_config(), "seed": self.seed}
+
+
+@register_serializable
+class ReconstructionError(layers.Layer):
+    """`weight` times the mean squared error of each example, in float32.
+
+    Inputs: a flat list `[reconstruction, target, reconstruction, target,
+    ...]`; the errors of the pairs are summed.
+
+    Args:
+        weight: float. Factor on the summed errors.
+    """
+
+    def __init__(self, weight=1.0, **kwargs):
+        super().__init__(**kwargs)
+        self.weight = float(weight)
+
+    def call(self, inputs):
+        total = 0.0
+        for reconstruction, target in zip(inputs[::2], inputs[1::2]):
+            difference = tf.cast(reconstruction, "float32") - tf.cast(target, "float32")
+            total += tf.reduce_mean(tf.square(difference), axis=[1, 2, 3])
+        return self.weight * total
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0][0],)
+
+    def get_config(self):
+        return {**super().get_config(), "weight": self.weight}
