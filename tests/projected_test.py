@@ -33,12 +33,6 @@ def test_fastgan_generator_gates_fine_stages_with_coarse_ones(tmp_path):
     assert kg.networks.fastgan_generator(8, (48, 80, 1), width=4).output_shape == (None, 48, 80, 1)
     with pytest.raises(ValueError, match="halve"):
         kg.networks.fastgan_generator(8, (6, 6, 3))
-    smooth = kg.networks.fastgan_generator(16, (64, 64, 3), width=8, interpolation="bilinear")
-    smooth.set_weights(g.get_weights())
-    assert smooth.get_layer("up3_up").interpolation == "bilinear"
-    assert not np.allclose(smooth(z), images, atol=1e-3)
-    with pytest.raises(ValueError, match="'nearest' or 'bilinear'"):
-        kg.networks.fastgan_generator(8, (64, 64, 3), interpolation="cubic")
 
 
 def test_only_the_small_discriminators_train():

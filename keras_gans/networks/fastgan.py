@@ -36,8 +36,8 @@ from keras_gans.utils.validation import check_positive_int
 __all__ = ["fastgan_discriminator", "fastgan_generator"]
 
 
-def _up_block(x, filters, name, interpolation):
-    x = layers.UpSampling2D(interpolation=interpolation, name=f"{name}_up")(x)
+def _up_block(x, filters, name):
+    x = layers.UpSampling2D(name=f"{name}_up")(x)
     # A no-op that states the doubled size: the LiteRT converter loses the
     # shape of a nearest upsampling's output and cannot lower a convolution
     # of unknown channels after it.
@@ -61,12 +61,7 @@ def _excitation(small, big, name):
 
 
 def fastgan_generator(
-    latent_dim=100,
-    image_shape=(64, 64, 3),
-    width=32,
-    max_width=512,
-    interpolation="nearest",
-    name="fastgan_generator",
+    latent_dim=100, image_shape=(64, 64, 3), width=32, max_width=512, name="fastgan_generator"
 ):
     """Builds a FastGAN generator: noise -> images in [-1, 1].
 
@@ -82,9 +77,6 @@ def fastgan_generator(
             `dcgan_generator`). Defaults to `(64, 64, 3)`.
         width: int. Channels of the last stage. Defaults to `32`.
         max_width: int. Most channels of any stage. Defaults to `512`.
-        interpolation: `"nearest"` (FastGAN's) or `"bilinear"`: how each
-            stage doubles the size before its convolution. Defaults to
-            `"nearest"`.
         name: str. Model name.
 
     Returns:
@@ -93,11 +85,6 @@ def fastgan_generator(
     """
     check_positive_int("latent_dim", latent_dim)
     check_positive_int("width", width)
-    if interpolation not in ("nearest", "bilinear"):
-        raise ValueError(
-            "`interpolation` must be 'nearest' or 'bilinear'. "
-            f"Received: interpolation={interpolation!r}"
-        )
     height, width_px, channels, stages = checked_stages(image_shape, "A FastGAN generator")
     base_h, base_w = height // 2**stages, width_px // 2**stages
     widths = [min(width * 2 ** (stages - i), max_width) for i in range(stages + 1)]
@@ -107,7 +94,7 @@ def fastgan_generator(
     x = FusedBatchNormalization(name="init_bn")(x)
     features = [GatedLinearUnit(name="init_glu")(x)]
     for i in range(1, stages + 1):
-        x = _up_block(features[-1], widths[i], f"up{i}", interpolation)
+        x = _up_block(features[-1], widths[i], f"up{i}")
         if i >= 3:
             x = _excitation(features[i - 3], x, f"sle{i}")
         features.append(x)
