@@ -133,10 +133,9 @@ def choose_settings(config, folder, explicit=frozenset()):
 
     `arch=auto` becomes `projected` for a small colour folder (and `dcgan`
     otherwise); the pairs with FastGAN's generator (fastgan, projected) get
-    the hinge loss and width 16; a small
-    folder gets DiffAugment from step one, a large one the MNIST recipe's
-    self-conditioning and learning rate; flips are on for small colour
-    folders only.
+    the hinge loss and width 16; a small folder gets DiffAugment from step
+    one, a large one the MNIST recipe's self-conditioning and learning rate;
+    flips are on for small colour folders only.
 
     Args:
         config: `ImagesConfig`, before the choice.
