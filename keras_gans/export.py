@@ -264,6 +264,11 @@ def _num_classes(generator):
     for layer in generator.layers:
         if isinstance(layer, keras.layers.Embedding):
             return layer.input_dim
+        if isinstance(layer, keras.Model):  # e.g. a GAN's generator with its decoder
+            try:
+                return _num_classes(layer)
+            except ValueError:
+                pass
     raise ValueError(
         f"Cannot tell the number of classes of {generator.name!r}: a "
         "conditional generator here embeds its label with `keras.layers.Embedding`."

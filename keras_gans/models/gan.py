@@ -54,6 +54,12 @@ class GAN(AdversarialModel):
     the cross-entropy losses (`minimax`, `non_saturating`), the raw score
     otherwise.
 
+    **A decoder.** When the networks work on a representation that is not
+    what users want (SpecGAN's spectrogram images of sounds), `decoder`, a
+    layer without weights, turns the generator's output into it (e.g.
+    `keras_gans.networks.SpectrogramToAudio`). Training never runs it;
+    `generate`, `sampling_generator` and so every callback and export do.
+
     Args:
         generator: `keras.Model`. Maps noise `(batch, latent_dim)` to images.
         discriminator: `keras.Model`. Maps images to scores `(batch, 1)` (or a
@@ -62,6 +68,9 @@ class GAN(AdversarialModel):
             generator's input size.
         seed: int or `None`. Seed of the noise generator. Defaults to `None`
             (a random seed).
+        decoder: `keras.layers.Layer` without weights, or `None`. Applied to
+            the generator's output wherever samples leave the model.
+            Defaults to `None`.
         **kwargs: passed to `keras.Model` (e.g. `name`).
 
     Example:
@@ -85,9 +94,19 @@ class GAN(AdversarialModel):
     """
 
     default_loss = "non_saturating"
+    config_networks = ("generator", "discriminator", "decoder")
 
-    def __init__(self, generator, discriminator, latent_dim=None, seed=None, **kwargs):
+    def __init__(
+        self, generator, discriminator, latent_dim=None, seed=None, decoder=None, **kwargs
+    ):
+        if decoder is not None and (not isinstance(decoder, keras.layers.Layer) or decoder.weights):
+            raise ValueError(
+                "`decoder` must be a Keras layer without weights (it is not trained), e.g. "
+                f"keras_gans.networks.SpectrogramToAudio. Received: {decoder!r}"
+            )
         super().__init__(generator, discriminator, seed=seed, **kwargs)
+        self.decoder = decoder
+        self._decoded_models = types.SimpleNamespace(models={})
         noise_shape = self._noise_shape(generator)
         if latent_dim is None:
             if len(noise_shape) != 1 or noise_shape[0] is None:
@@ -128,6 +147,26 @@ class GAN(AdversarialModel):
         """Generates images from noise `z` of shape `(batch, latent_dim)`."""
         return self.generator(z, training=training)
 
+    @property
+    def sampling_generator(self):
+        """The generator to sample and export from: its weight average with
+        EMA, followed by the `decoder` when there is one."""
+        return self._decoded(self._averaged_generator())
+
+    def _decoded(self, generator):
+        """`generator`, or a Functional model of it followed by `decoder`
+        (cached per generator)."""
+        if self.decoder is None:
+            return generator
+        models = self._decoded_models.models
+        if id(generator) not in models:
+            inputs = [
+                keras.Input(t.shape[1:], dtype=t.dtype, name=t.name) for t in generator.inputs
+            ]
+            outputs = self.decoder(generator(inputs if len(inputs) > 1 else inputs[0]))
+            models[id(generator)] = keras.Model(inputs, outputs, name=f"{generator.name}_decoded")
+        return models[id(generator)]
+
     def sample_noise(self, batch_size):
         """Draws `(batch_size, latent_dim)` standard-normal noise.
 
@@ -141,7 +180,8 @@ class GAN(AdversarialModel):
         )
 
     def generate(self, num_samples=None, z=None, batch_size=256):
-        """Generates images as a NumPy float32 array in the generator's range.
+        """Generates images (or what the `decoder` makes of them) as a NumPy
+        float32 array.
 
         Samples from `sampling_generator` (the weight average with EMA).
         Runs the generator in inference mode on this process only (no
@@ -277,7 +317,9 @@ class ConditionalGAN(GAN):
         if z is None:
             check_positive_int("num_samples", count)
             z = keras.ops.convert_to_numpy(self.sample_noise(count))
-        return self._run_generator(self._averaged_generator(), [z, labels], batch_size)
+        return self._run_generator(
+            self._decoded(self._averaged_generator()), [z, labels], batch_size
+        )
 
     def check_labels(self, labels):
         """Returns `labels` as int32 `(n,)`, or raises a clear error."""
@@ -444,7 +486,7 @@ class SelfConditionedGAN(ConditionalGAN):
             images = inner([z, self.cluster_choice(z)])
             self._sampler.inner = inner
             self._sampler.model = keras.Model(z, images, name=f"{inner.name}_sampler")
-        return self._sampler.model
+        return self._decoded(self._sampler.model)
 
     def generate(self, num_samples=None, z=None, labels=None, batch_size=256):
         """Generates images, each from the cluster its noise picks.

@@ -9,7 +9,10 @@ Small data: `fastgan_generator` (skip-layer excitation),
 `fastgan_discriminator` (self-supervised: it also reconstructs the real
 images) and `projected_discriminator` (frozen ImageNet features, Projected
 GAN).
-Noise to sound: `wavegan_*` (plain and conditional, 1-D convolutions).
+Noise to sound: `wavegan_*` (plain and conditional, 1-D convolutions);
+SpecGAN's spectrograms (`spectrogram_shape`: any image pair draws them,
+`AudioToSpectrogram` makes them from clips, `SpectrogramToAudio` turns them
+back into sound).
 Mel spectrogram to sound: `hifigan_generator`, `hifigan_discriminator`.
 Pretrained features: `efficientnet_lite0` (ImageNet weights read offline by
 `efficientnet_lite.load_imagenet_weights`).
@@ -33,6 +36,9 @@ from keras_gans.networks.resnet import conditional_resnet_discriminator
 from keras_gans.networks.resnet import conditional_resnet_generator
 from keras_gans.networks.resnet import resnet_discriminator
 from keras_gans.networks.resnet import resnet_generator
+from keras_gans.networks.specgan import AudioToSpectrogram
+from keras_gans.networks.specgan import SpectrogramToAudio
+from keras_gans.networks.specgan import spectrogram_shape
 from keras_gans.networks.style import patchgan_discriminator
 from keras_gans.networks.style import style_generator
 from keras_gans.networks.super_resolution import super_resolution_generator
@@ -44,6 +50,8 @@ from keras_gans.networks.wavegan import wavegan_discriminator
 from keras_gans.networks.wavegan import wavegan_generator
 
 __all__ = [
+    "AudioToSpectrogram",
+    "SpectrogramToAudio",
     "conditional_dcgan_discriminator",
     "conditional_dcgan_generator",
     "dcgan_discriminator",
@@ -60,6 +68,7 @@ __all__ = [
     "patchgan_discriminator",
     "projected_discriminator",
     "resnet_discriminator",
+    "spectrogram_shape",
     "resnet_generator",
     "conditional_resnet_discriminator",
     "conditional_resnet_generator",

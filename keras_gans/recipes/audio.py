@@ -1,12 +1,14 @@
 """Your own recordings: the recipe behind `keras-gans train audio`.
 
 A folder of recordings in (flat, or one subfolder per class: drum kinds,
-instruments, pitches), a trained, exported WaveGAN out:
-`train(data_dir="drums/")`. The clips are decoded once into memory
-(`keras_gans.data.load_audio_folder`); every epoch writes a spectrogram grid
-and the sounds as a WAV file; the export is `serving_default(z) -> audio
-float32 [b, samples]` (`(z, label)` with `conditional=True`), with the sample
-rate in its `assets/audio.json`.
+instruments, pitches), a trained, exported GAN of sounds out:
+`train(data_dir="drums/")`. Two architectures: WaveGAN draws the waveform
+itself; SpecGAN draws spectrogram images with the image DCGAN and hears them
+through Griffin-Lim (`keras_gans.networks.SpectrogramToAudio`). The clips
+are decoded once into memory (`keras_gans.data.load_audio_folder`); every
+epoch writes a spectrogram grid and the sounds as a WAV file; the export is
+`serving_default(z) -> audio float32 [b, samples]` (`(z, label)` with
+`conditional=True`), with the sample rate in its `assets/audio.json`.
 """
 
 import dataclasses
@@ -22,11 +24,15 @@ from keras_gans import export
 from keras_gans import plotting
 from keras_gans.data.mel import LogMelSpectrogram
 from keras_gans.data.mel import MelSettings
+from keras_gans.networks import dcgan
+from keras_gans.networks import specgan
 from keras_gans.networks import wavegan
 from keras_gans.recipes.engines import noise_to_image
 from keras_gans.recipes.engines.noise_to_image import NoiseGANConfig
 from keras_gans.recipes.plumbing.settings import folder_name
 from keras_gans.recipes.plumbing.settings import setting
+
+ARCHS = ("wavegan", "specgan")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -50,8 +56,14 @@ class AudioConfig(NoiseGANConfig):
     trim_start: bool = setting(
         True, "Start each clip at its sound's onset (-40 dB of its peak), not at the file's start."
     )
+    arch: str = setting(
+        "wavegan",
+        "Network pair: wavegan (1-D convolutions on the waveform) or specgan (the image "
+        "DCGAN on log-magnitude spectrograms, turned into sound by Griffin-Lim).",
+        ARCHS,
+    )
     width: int = setting(
-        16, "WaveGAN width: channels of the outermost layers, doubling inward (the paper: 64)."
+        16, "Network width: channels of the outermost layers, doubling inward (WaveGAN: 64)."
     )
     phase_shuffle: int = setting(
         2, "Largest random shift of the discriminator's features (WaveGAN's phase shuffle)."
@@ -87,6 +99,20 @@ DEFAULT = AudioConfig(
 )
 PRESETS = {"default": DEFAULT}
 
+# What each architecture trains with when the user does not say: WaveGAN's
+# published recipe, and for SpecGAN the DCGAN recipe this package's image
+# jobs use (one discriminator update per step).
+ARCH_SETTINGS = {
+    "wavegan": dict(loss="wasserstein", d_steps=5, learning_rate=1e-4, beta_1=0.5, beta_2=0.9),
+    "specgan": dict(loss="non_saturating", d_steps=1, learning_rate=2e-4, beta_1=0.5, beta_2=0.999),
+}
+
+
+def arch_settings(config, explicit=frozenset()):
+    """The settings of `config.arch`'s recipe the user left unset: a dict
+    to `replace` in `config`."""
+    return {k: v for k, v in ARCH_SETTINGS[config.arch].items() if k not in explicit}
+
 
 def load_folder(config):
     """The clips of `config.data_dir`, decoded as `config` asks (rate,
@@ -113,7 +139,7 @@ class AudioFolderSource(noise_to_image.FolderSource):
         return plotting.spectrogram_images(mels)
 
     def dataset(self, batch_size, labels=None, first_epoch=None, steps_per_epoch=None):
-        return data.audio_folder(
+        clips = data.audio_folder(
             self.config.data_dir,
             batch_size=batch_size,
             seed=self.config.seed,
@@ -121,9 +147,35 @@ class AudioFolderSource(noise_to_image.FolderSource):
             first_epoch=first_epoch,
             steps_per_epoch=steps_per_epoch,
         )
+        if self.config.arch != "specgan":
+            return clips
+        # SpecGAN's discriminator sees the recordings as its generator draws
+        # them: spectrogram images.
+        to_images = specgan.AudioToSpectrogram(self.config.clip_samples)
+        if isinstance(clips.element_spec, tuple):
+            return clips.map(lambda audio, label: (to_images(audio), label))
+        return clips.map(to_images)
+
+    def decoder(self):
+        if self.config.arch == "specgan":
+            return specgan.SpectrogramToAudio(self.config.clip_samples)
+        return None
 
     def networks(self, num_classes=None):
         config = self.config
+        if config.arch == "specgan":
+            shape = dict(image_shape=specgan.spectrogram_shape(config.clip_samples))
+            shape["width"] = config.width
+            critic = dict(shape, spectral_norm=config.spectral_norm)
+            if num_classes:
+                return (
+                    dcgan.conditional_dcgan_generator(config.latent_dim, num_classes, **shape),
+                    dcgan.conditional_dcgan_discriminator(num_classes, **critic),
+                )
+            return (
+                dcgan.dcgan_generator(config.latent_dim, **shape),
+                dcgan.dcgan_discriminator(**critic),
+            )
         shape = dict(clip_samples=config.clip_samples, width=config.width)
         critic = dict(shape, phase_shuffle=config.phase_shuffle, spectral_norm=config.spectral_norm)
         if num_classes:
@@ -194,7 +246,7 @@ class AudioFolderSource(noise_to_image.FolderSource):
 
 
 def train(config=None, callbacks=(), **overrides):
-    """Trains a WaveGAN on a folder of recordings, writes sounds, exports it.
+    """Trains a GAN of sounds on a folder of recordings, writes them, exports it.
 
     Args:
         config: `AudioConfig`. Defaults to `DEFAULT`.
@@ -210,7 +262,12 @@ def train(config=None, callbacks=(), **overrides):
     explicit = config.chosen_settings(DEFAULT, overrides)
     if not config.data_dir:
         raise ValueError("Pass `data_dir`: a folder of recordings, or of one subfolder per class.")
-    wavegan.wavegan_stages(config.clip_samples)  # a length WaveGAN cannot build fails here
+    config = config.replace(**arch_settings(config, explicit))
+    # A length the architecture cannot build fails here, before decoding.
+    if config.arch == "specgan":
+        specgan.spectrogram_shape(config.clip_samples)
+    else:
+        wavegan.wavegan_stages(config.clip_samples)
     folder = load_folder(config)
     config = config.replace(**noise_to_image.epoch_steps(config, len(folder.audio)))
     print(

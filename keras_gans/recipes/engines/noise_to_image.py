@@ -160,6 +160,11 @@ class Source:
         """Files (name -> text) for the export's `assets/` folder."""
         return {}
 
+    def decoder(self):
+        """The GAN's `decoder` (from what the networks make to what users
+        get, e.g. spectrograms to sound), or `None`."""
+        return None
+
 
 class FolderSource(Source):
     """A `Source` over a folder decoded into memory: an `ImageFolder` or an
@@ -320,14 +325,15 @@ def build_gan(source, steps_per_execution=1, clusters=None):
     if clusters is not None:
         num_classes = len(clusters.counts)
     generator, discriminator = source.networks(num_classes)
+    options = dict(seed=config.seed, decoder=source.decoder())
     if clusters is not None:
         gan = SelfConditionedGAN(
-            generator, discriminator, clusters.probabilities.tolist(), seed=config.seed
+            generator, discriminator, clusters.probabilities.tolist(), **options
         )
     elif num_classes:
-        gan = ConditionalGAN(generator, discriminator, num_classes, seed=config.seed)
+        gan = ConditionalGAN(generator, discriminator, num_classes, **options)
     else:
-        gan = GAN(generator, discriminator, seed=config.seed)
+        gan = GAN(generator, discriminator, **options)
     g_learning_rate, d_learning_rate = config.learning_rates()
     gan.compile(
         g_optimizer=optimizer(config, g_learning_rate, ema=config.ema),
