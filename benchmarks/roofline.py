@@ -159,6 +159,7 @@ def _audio():
     from keras_gans.recipes.engines import noise_to_image
 
     config = audio.DEFAULT.replace(data_dir=FLAGS.audio_dir)
+    config = config.replace(**audio.arch_settings(config))
     folder = audio.load_folder(config)
     source = audio.AudioFolderSource(config, folder)
     return config, source.dataset(config.batch_size), lambda: noise_to_image.build_gan(source)

@@ -87,6 +87,7 @@ def test_self_conditioning_clusters_spectrograms(tmp_path, drum_kinds):
         "train",
         "audio",
         f"--data_dir={drum_kinds}",
+        "--arch=wavegan",
         "--clusters=2",
         *TINY_AUDIO_RUN,
         f"--output_dir={tmp_path / 'run'}",
@@ -95,10 +96,18 @@ def test_self_conditioning_clusters_spectrograms(tmp_path, drum_kinds):
     assert result.returncode == 0, result.stderr[-3000:]
     summary = json.loads((tmp_path / "run" / "summary.json").read_text())
     assert sum(summary["cluster_sizes"]) == 6 and len(summary["cluster_sizes"]) == 2
+    # WaveGAN's own recipe where the user left it unset; --d_steps=1 was chosen, so it stays.
+    config = summary["config"]
+    assert (config["arch"], config["loss"], config["ema"]) == ("wavegan", "wasserstein", None)
+    assert config["d_steps"] == 1 and "arch=wavegan: loss=wasserstein" in result.stdout
 
 
 def test_bad_audio_settings_are_one_line(tmp_path, drum_kinds):
     result = run_command("train", "audio", f"--data_dir={drum_kinds}", "--clip_samples=22050")
+    assert result.returncode == 2 and "try 22016 or 22144" in result.stderr
+    result = run_command(
+        "train", "audio", f"--data_dir={drum_kinds}", "--arch=wavegan", "--clip_samples=22050"
+    )
     assert result.returncode == 2 and "try 22016, 22144" in result.stderr
     empty = tmp_path / "empty"
     empty.mkdir()

@@ -148,7 +148,6 @@ def test_train_audio_with_the_specgan_pair(tmp_path, drum_folder):
         "train",
         "audio",
         f"--data_dir={drum_folder}",
-        "--arch=specgan",
         "--conditional",
         "--sample_rate=8000",
         "--clip_samples=2048",
@@ -163,8 +162,9 @@ def test_train_audio_with_the_specgan_pair(tmp_path, drum_folder):
     )
     assert result.returncode == 0, result.stderr[-3000:]
     config = json.loads((tmp_path / "run" / "summary.json").read_text())["config"]
-    # SpecGAN's own recipe, not WaveGAN's WGAN-GP with five critic updates.
+    # The default pair with its own recipe, not WaveGAN's WGAN-GP with five critic updates.
     assert (config["arch"], config["loss"], config["d_steps"]) == ("specgan", "non_saturating", 1)
+    assert config["ema"] == 0.999
     wav = tf.audio.decode_wav(tf.io.read_file(str(tmp_path / "run" / "samples_epoch_001.wav")))
     assert wav.audio.shape == (8 * (2048 + int(0.15 * 8000)), 1)
     serve = tf.saved_model.load(str(export_dir / "drums" / "1")).signatures["serving_default"]

@@ -13,7 +13,8 @@ Noise to sound: `wavegan_*` (plain and conditional, 1-D convolutions);
 SpecGAN's spectrograms (`spectrogram_shape`: any image pair draws them,
 `AudioToSpectrogram` makes them from clips, `SpectrogramToAudio` turns them
 back into sound).
-Mel spectrogram to sound: `hifigan_generator`, `hifigan_discriminator`.
+Mel spectrogram to sound: `hifigan_generator`, `hifigan_discriminator`,
+`vocos_generator` (the STFT at the frame rate, `SpectrumToAudio`).
 Pretrained features: `efficientnet_lite0` (ImageNet weights read offline by
 `efficientnet_lite.load_imagenet_weights`).
 """
@@ -44,6 +45,8 @@ from keras_gans.networks.style import style_generator
 from keras_gans.networks.super_resolution import super_resolution_generator
 from keras_gans.networks.unet import inpainting_generator
 from keras_gans.networks.unet import unet_generator
+from keras_gans.networks.vocos import SpectrumToAudio
+from keras_gans.networks.vocos import vocos_generator
 from keras_gans.networks.wavegan import conditional_wavegan_discriminator
 from keras_gans.networks.wavegan import conditional_wavegan_generator
 from keras_gans.networks.wavegan import wavegan_discriminator
@@ -52,6 +55,7 @@ from keras_gans.networks.wavegan import wavegan_generator
 __all__ = [
     "AudioToSpectrogram",
     "SpectrogramToAudio",
+    "SpectrumToAudio",
     "conditional_dcgan_discriminator",
     "conditional_dcgan_generator",
     "dcgan_discriminator",
@@ -76,6 +80,7 @@ __all__ = [
     "super_resolution_generator",
     "inpainting_generator",
     "unet_generator",
+    "vocos_generator",
     "conditional_wavegan_discriminator",
     "conditional_wavegan_generator",
     "wavegan_discriminator",

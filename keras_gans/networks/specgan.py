@@ -8,10 +8,9 @@ sampling, evaluation and exports give waveforms while both networks work
 on spectrograms, where the image DCGAN's convolutions see a drum's decay and
 its pitch as shapes.
 
-Both layers compute their short-time Fourier transforms as a strided
-convolution with the windowed DFT basis (and the inverse as its transposed
-convolution): LiteRT has no inverse FFT among its built-in ops, so this is
-what lets the export run on a phone.
+Both layers compute their short-time Fourier transforms as fixed
+convolutions (`keras_gans.networks._fourier`), so the export converts to
+LiteRT.
 """
 
 import math
@@ -19,6 +18,7 @@ import math
 import keras
 import numpy as np
 
+from keras_gans.networks import _fourier
 from keras_gans.utils.saving import register_serializable
 from keras_gans.utils.validation import check_positive_int
 
@@ -55,9 +55,8 @@ def spectrogram_shape(clip_samples, fft_length=256):
 
 
 class _ShortTimeFourier(keras.layers.Layer):
-    """Hann-windowed STFT and inverse with hop `fft_length // 2`, as fixed
-    convolutions: centred frames over a reflected border, as
-    `keras.ops.stft(..., center=True)` makes them."""
+    """The Hann-windowed STFT and its inverse, hop `fft_length // 2`, as the
+    fixed convolutions of `keras_gans.networks._fourier`."""
 
     def __init__(self, clip_samples, fft_length=256, log_range=LOG_MAGNITUDE_RANGE, **kwargs):
         # float32 whatever the policy: bfloat16 would round the phases.
@@ -70,44 +69,15 @@ class _ShortTimeFourier(keras.layers.Layer):
         self.log_range = tuple(float(v) for v in log_range)
         if not self.log_range[0] < self.log_range[1]:
             raise ValueError(f"`log_range` must be (low, high), low < high. Received {log_range}.")
-        n = np.arange(fft_length)[:, None]
-        k = np.arange(fft_length // 2 + 1)[None, :]
-        window = np.sin(np.pi * n / fft_length) ** 2  # periodic Hann
-        angle = 2 * np.pi * n * k / fft_length
-        scale = np.where((k == 0) | (k == fft_length // 2), 1.0, 2.0) / fft_length
-        # (kernel, 1, 2 * (bins + 1)): real parts, then imaginary parts.
-        self._analysis = np.concatenate([window * np.cos(angle), -window * np.sin(angle)], 1)[
-            :, None, :
-        ].astype(np.float32)
-        self._synthesis = np.concatenate(
-            [window * scale * np.cos(angle), -window * scale * np.sin(angle)], 1
-        )[:, None, :].astype(np.float32)
-        # Overlap-added squared windows: what the inverse divides by.
-        padded = (self.frames) * self.hop + fft_length
-        envelope = np.zeros(padded)
-        for t in range(self.frames + 1):
-            envelope[t * self.hop : t * self.hop + fft_length] += window[:, 0] ** 2
-        start = fft_length // 2
-        self._envelope = envelope[start : start + clip_samples].astype(np.float32)
+        self._analysis, self._synthesis = _fourier.fourier_kernels(fft_length)
 
     def stft(self, audio):
         """`[b, samples]` -> `(real, imag)`, each `[b, frames + 1, bins + 1]`."""
-        half = self.fft_length // 2
-        padded = keras.ops.pad(audio, [[0, 0], [half, half]], mode="reflect")
-        spectrum = keras.ops.conv(
-            padded[..., None], self._analysis, strides=self.hop, padding="valid"
-        )
-        return spectrum[..., : self.bins + 1], spectrum[..., self.bins + 1 :]
+        return _fourier.stft(audio, self._analysis, self.hop)
 
     def istft(self, real, imag):
         """Inverse of `stft`: `[b, frames + 1, bins + 1]` twice -> `[b, samples]`."""
-        spectrum = keras.ops.concatenate([real, imag], axis=-1)
-        frames = keras.ops.conv_transpose(
-            spectrum, self._synthesis, strides=self.hop, padding="valid"
-        )
-        start = self.fft_length // 2
-        audio = frames[:, start : start + self.clip_samples, 0]
-        return audio / self._envelope
+        return _fourier.istft(real, imag, self._synthesis, self.hop)
 
     def get_config(self):
         return {

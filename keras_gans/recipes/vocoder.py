@@ -1,16 +1,16 @@
 """A GAN vocoder for your recordings: the recipe behind `keras-gans train vocoder`.
 
 A folder of recordings in (speech, music: whole files of any length), a
-trained, exported HiFi-GAN vocoder out: `train(data_dir="speech/train",
-test_dir="speech/test")`. The recordings are decoded once into memory
-(`keras_gans.data.load_recordings`) and the model trains on random segments
-of them. Every epoch writes held-out clips beside their vocoded copies
-(spectrograms and a WAV). The export is `serving_default(mel float32 [b,
-frames, n_mels]) -> audio float32 [b, (frames - 1) * hop]`, with the mel
-settings in its `assets/mel.json` so that the spectrograms fed to it are made
-the way it was trained on. With `test_dir`, the export is scored on the
-held-out recordings against Griffin-Lim from the same spectrograms
-(`keras_gans.evaluation.vocoding`).
+trained, exported GAN vocoder out (HiFi-GAN, or Vocos with `arch="vocos"`):
+`train(data_dir="speech/train", test_dir="speech/test")`. The recordings are
+decoded once into memory (`keras_gans.data.load_recordings`) and the model
+trains on random segments of them. Every epoch writes held-out clips beside
+their vocoded copies (spectrograms and a WAV). The export is
+`serving_default(mel float32 [b, frames, n_mels]) -> audio float32 [b,
+(frames - 1) * hop]`, with the mel settings in its `assets/mel.json` so that
+the spectrograms fed to it are made the way it was trained on. With
+`test_dir`, the export is scored on the held-out recordings against
+Griffin-Lim from the same spectrograms (`keras_gans.evaluation.vocoding`).
 """
 
 import dataclasses
@@ -29,6 +29,7 @@ from keras_gans.evaluation import vocoding
 from keras_gans.models.vocoder import Vocoder
 from keras_gans.models.vocoder import check_loss
 from keras_gans.networks import hifigan
+from keras_gans.networks import vocos
 from keras_gans.recipes.plumbing import run as run_lib
 from keras_gans.recipes.plumbing.settings import TrainingConfig
 from keras_gans.recipes.plumbing.settings import folder_name
@@ -36,6 +37,10 @@ from keras_gans.recipes.plumbing.settings import setting
 from keras_gans.utils import precision
 
 FIGURE_SECONDS = 2.0  # length of the held-out clips in the per-epoch figures
+
+
+ARCHS = ("hifigan", "vocos")
+VOCOS_CHANNELS = 256
 
 
 @dataclasses.dataclass(frozen=True)
@@ -66,8 +71,16 @@ class VocoderConfig(TrainingConfig):
     segment_samples: int = setting(
         8192, "Samples of the random training segments (a multiple of --hop_length)."
     )
+    arch: str = setting(
+        "hifigan",
+        "Generator: hifigan (transposed convolutions up to the sample rate) or vocos "
+        "(ConvNeXt blocks at the frame rate predicting the STFT, then an inverse STFT).",
+        ARCHS,
+    )
     channels: int = setting(
-        128, "Generator channels before the first upsampling, halved at each (HiFi-GAN V3: 256)."
+        128,
+        "Generator width: HiFi-GAN's channels before the first upsampling, halved at each "
+        "(V3: 256); Vocos's ConvNeXt channels (the paper: 512; 256 when unset).",
     )
     upsample_rates: tuple = setting(
         (8, 8, 4), "Generator upsampling strides, multiplying to --hop_length."
@@ -114,13 +127,21 @@ PRESETS = {"default": DEFAULT}
 def build_vocoder(config):
     """The compiled `Vocoder` of `config`."""
     settings = config.mel_settings()
-    generator = hifigan.hifigan_generator(
-        num_mel_bins=config.num_mel_bins,
-        hop_length=config.hop_length,
-        channels=config.channels,
-        upsample_rates=config.upsample_rates,
-        upsample_kernel_sizes=tuple(2 * rate for rate in config.upsample_rates),
-    )
+    if config.arch == "vocos":
+        generator = vocos.vocos_generator(
+            num_mel_bins=config.num_mel_bins,
+            fft_length=config.fft_length,
+            hop_length=config.hop_length,
+            dim=config.channels,
+        )
+    else:
+        generator = hifigan.hifigan_generator(
+            num_mel_bins=config.num_mel_bins,
+            hop_length=config.hop_length,
+            channels=config.channels,
+            upsample_rates=config.upsample_rates,
+            upsample_kernel_sizes=tuple(2 * rate for rate in config.upsample_rates),
+        )
     discriminator = hifigan.hifigan_discriminator(
         clip_samples=config.segment_samples,
         period_width=config.period_width,
@@ -175,7 +196,7 @@ def score_lines(scores):
 
 
 def train(config=None, callbacks=(), **overrides):
-    """Trains a HiFi-GAN vocoder on a folder of recordings, exports and scores it.
+    """Trains a GAN vocoder on a folder of recordings, exports and scores it.
 
     Args:
         config: `VocoderConfig`. Defaults to `DEFAULT`.
@@ -190,6 +211,8 @@ def train(config=None, callbacks=(), **overrides):
     """
     started = time.perf_counter()
     config = (config or DEFAULT).with_overrides(**overrides)
+    if config.arch == "vocos" and "channels" not in config.chosen_settings(DEFAULT, overrides):
+        config = config.replace(channels=VOCOS_CHANNELS)
     if not config.data_dir:
         raise ValueError("Pass `data_dir`: a folder of recordings (speech, music) to train on.")
     settings = config.mel_settings()  # bad mel settings fail here, before any loading

@@ -1,0 +1,50 @@
+"""Short-time Fourier transforms as fixed convolutions, for layers that
+must convert to LiteRT, which has no inverse FFT among its built-in ops: the
+forward transform is a strided convolution with the Hann-windowed DFT basis,
+the inverse its transposed convolution divided by the overlap-added squared
+window. Frames are centred as `keras.ops.stft(..., center=True)` makes them.
+"""
+
+import keras
+import numpy as np
+
+
+def hann_window(fft_length):
+    """The periodic Hann window, float64 `(fft_length,)`."""
+    return np.sin(np.pi * np.arange(fft_length) / fft_length) ** 2
+
+
+def fourier_kernels(fft_length):
+    """`(analysis, synthesis)` kernels, float32 `(fft_length, 1, fft_length + 2)`:
+    the real parts of the `fft_length // 2 + 1` bins, then the imaginary ones."""
+    n = np.arange(fft_length)[:, None]
+    k = np.arange(fft_length // 2 + 1)[None, :]
+    window = hann_window(fft_length)[:, None]
+    angle = 2 * np.pi * n * k / fft_length
+    # The inverse real DFT counts each bin but DC and Nyquist twice.
+    scale = np.where((k == 0) | (k == fft_length // 2), 1.0, 2.0) / fft_length
+    analysis = np.concatenate([window * np.cos(angle), -window * np.sin(angle)], 1)
+    synthesis = np.concatenate([window * scale * np.cos(angle), -window * scale * np.sin(angle)], 1)
+    return analysis[:, None, :].astype(np.float32), synthesis[:, None, :].astype(np.float32)
+
+
+def stft(audio, analysis, hop_length):
+    """`[b, samples]` -> `(real, imag)`, each `[b, samples // hop + 1, bins]`."""
+    half = analysis.shape[0] // 2
+    padded = keras.ops.pad(audio, [[0, 0], [half, half]], mode="reflect")
+    spectrum = keras.ops.conv(padded[..., None], analysis, strides=hop_length, padding="valid")
+    bins = analysis.shape[-1] // 2
+    return spectrum[..., :bins], spectrum[..., bins:]
+
+
+def istft(real, imag, synthesis, hop_length):
+    """Inverse of `stft` for any number of frames `f`: `[b, (f - 1) * hop]`."""
+    fft_length = synthesis.shape[0]
+    spectrum = keras.ops.concatenate([real, imag], axis=-1)
+    frames = keras.ops.conv_transpose(spectrum, synthesis, strides=hop_length, padding="valid")
+    squared = (hann_window(fft_length) ** 2).astype(np.float32)[:, None, None]
+    ones = keras.ops.ones_like(real[:1, :, :1])
+    envelope = keras.ops.conv_transpose(ones, squared, strides=hop_length, padding="valid")
+    half = fft_length // 2
+    audio = frames[:, half:-half, 0] / keras.ops.maximum(envelope[:, half:-half, 0], 1e-8)
+    return audio
