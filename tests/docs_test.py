@@ -56,7 +56,7 @@ TINY = {
     ],
     "docs/guides/scaling.md": [("epochs=5)", "epochs=1, steps_per_epoch=2)")],
     "docs/guides/audio.md": [
-        ("batch_size=16", "batch_size=3"),
+        ("batch_size=64", "batch_size=3"),
         ("epochs=20)", "epochs=1, steps_per_epoch=2)"),
         ('"drums")', '"drums", tflite_files=False)'),
     ],

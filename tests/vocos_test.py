@@ -116,6 +116,7 @@ def test_train_vocoder_with_vocos(speech, tmp_path):  # noqa: F811
     summary = json.loads((tmp_path / "run" / "summary.json").read_text())
     assert summary["config"]["arch"] == "vocos"
     assert summary["config"]["channels"] == 256  # Vocos's width when unset
+    assert summary["config"]["mixed_precision"] == "float32"  # auto: bfloat16 diverged
     serve = tf.saved_model.load(str(tmp_path / "export" / "vocoder" / "1"))
     served = serve.signatures["serving_default"](mel=tf.zeros([1, 17, 20]))["audio"]
     assert served.shape == (1, 16 * 64)
