@@ -591,8 +591,10 @@ class AdversarialModel(keras_internals.SkipsSymbolicBuild, SavesSeedState, keras
     @classmethod
     def from_config(cls, config):
         config = dict(config)
+        # A key may postdate a file (a GAN's `decoder`): absent means its default.
         for key in cls.config_networks:
-            config[key] = keras.saving.deserialize_keras_object(config[key])
+            if key in config:
+                config[key] = keras.saving.deserialize_keras_object(config[key])
         return cls(**config)
 
     def get_compile_config(self):
