@@ -13,7 +13,6 @@ import keras_gans as kg
 
 from conftest import run_command
 
-KIT = "/usr/share/hydrogen/data/drumkits/ColomboAcousticDrumkit"
 TINY_AUDIO_RUN = (
     "--sample_rate=8000",
     "--clip_samples=2048",
@@ -24,18 +23,6 @@ TINY_AUDIO_RUN = (
     "--steps_per_epoch=2",
     "--d_steps=1",
 )
-
-
-@pytest.fixture(scope="module")
-def drum_kinds(tmp_path_factory):
-    if not os.path.isdir(KIT):
-        pytest.skip("apt-get install hydrogen-drumkits for the recorded drum hits")
-    root = tmp_path_factory.mktemp("kinds")
-    for kind, prefix in (("kick", "bassdrum"), ("snare", "snare")):
-        (root / kind).mkdir()
-        for name in sorted(f for f in os.listdir(KIT) if f.startswith(prefix))[:3]:
-            os.symlink(os.path.join(KIT, name), root / kind / name)
-    return root
 
 
 @pytest.mark.slow

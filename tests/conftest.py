@@ -168,3 +168,20 @@ def real_batches(mnist_dir):
 
     ds = kg.data.mnist("train", batch_size=32, data_dir=mnist_dir, seed=0)
     return np.stack([b.numpy() for b in ds.take(8)])
+
+
+DRUM_KIT = "/usr/share/hydrogen/data/drumkits/ColomboAcousticDrumkit"
+
+
+@pytest.fixture(scope="session")
+def drum_kinds(tmp_path_factory):
+    """Recorded hits of two kinds (kick, snare), three each, as a class folder
+    of links (Debian's hydrogen-drumkits)."""
+    if not os.path.isdir(DRUM_KIT):
+        pytest.skip("apt-get install hydrogen-drumkits for the recorded drum hits")
+    root = tmp_path_factory.mktemp("kinds")
+    for kind, prefix in (("kick", "bassdrum"), ("snare", "snare")):
+        (root / kind).mkdir()
+        for name in sorted(f for f in os.listdir(DRUM_KIT) if f.startswith(prefix))[:3]:
+            os.symlink(os.path.join(DRUM_KIT, name), root / kind / name)
+    return root
