@@ -30,19 +30,13 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from keras_gans import losses
 from keras_gans.data.mel import LogMelSpectrogram
 from keras_gans.data.mel import MelSettings
+from keras_gans.utils import fourier
 
-RESOLUTIONS = ((512, 128), (1024, 256), (2048, 512))  # (FFT size, hop)
+RESOLUTIONS = losses.STFT_RESOLUTIONS  # (FFT size, hop)
 GRIFFIN_LIM_ITERATIONS = 32
-MAGNITUDE_FLOOR = 1e-7
-
-
-def _magnitudes(audio, fft_length, hop_length):
-    stft = tf.signal.stft(
-        tf.convert_to_tensor(audio, tf.float32), fft_length, hop_length, fft_length, pad_end=True
-    )
-    return tf.maximum(tf.abs(stft), MAGNITUDE_FLOOR)
 
 
 def multi_resolution_stft_distance(reference, estimate, resolutions=RESOLUTIONS):
@@ -61,8 +55,8 @@ def multi_resolution_stft_distance(reference, estimate, resolutions=RESOLUTIONS)
         raise ValueError(f"Compare waveforms of one shape: {reference.shape} vs {estimate.shape}.")
     total = 0.0
     for fft_length, hop in resolutions:
-        real = _magnitudes(reference, fft_length, hop)
-        fake = _magnitudes(estimate, fft_length, hop)
+        real = losses.stft_magnitudes(reference, fft_length, hop)
+        fake = losses.stft_magnitudes(estimate, fft_length, hop)
         convergence = tf.norm(real - fake) / tf.norm(real)
         log_distance = tf.reduce_mean(tf.abs(tf.math.log(real) - tf.math.log(fake)))
         total += float(convergence + log_distance)
@@ -109,18 +103,20 @@ def griffin_lim(log_mel, settings, iterations=GRIFFIN_LIM_ITERATIONS, seed=0):
     log_mel = log_mel[None] if single else log_mel
     s = settings
     linear = np.maximum(np.exp(log_mel) @ _mel_pseudo_inverse(s), 0.0)
-    magnitude = tf.constant(linear)
     samples = (log_mel.shape[1] - 1) * s.hop_length
-    stft = dict(sequence_length=s.fft_length, sequence_stride=s.hop_length, fft_length=s.fft_length)
-    rng = np.random.default_rng(seed)
-    phase = tf.constant(rng.uniform(-np.pi, np.pi, linear.shape).astype(np.float32))
-    for _ in range(iterations):
-        real, imag = magnitude * tf.cos(phase), magnitude * tf.sin(phase)
-        audio = keras.ops.istft((real, imag), length=samples, window="hann", center=True, **stft)
-        real, imag = keras.ops.stft(audio, window="hann", center=True, **stft)
-        phase = tf.math.atan2(imag, real)
-    real, imag = magnitude * tf.cos(phase), magnitude * tf.sin(phase)
-    audio = keras.ops.istft((real, imag), length=samples, window="hann", center=True, **stft)
+    frames = dict(
+        sequence_length=s.fft_length, sequence_stride=s.hop_length, fft_length=s.fft_length
+    )
+
+    def stft(audio):
+        return keras.ops.stft(audio, window="hann", center=True, **frames)
+
+    def istft(real, imag):
+        return keras.ops.istft((real, imag), length=samples, window="hann", center=True, **frames)
+
+    phase = np.random.default_rng(seed).uniform(-np.pi, np.pi, linear.shape)
+    phase = (np.cos(phase).astype(np.float32), np.sin(phase).astype(np.float32))
+    audio = fourier.griffin_lim(tf.constant(linear), phase, stft, istft, iterations)
     audio = np.clip(np.asarray(audio, np.float32), -1.0, 1.0)
     return audio[0] if single else audio
 

@@ -9,7 +9,7 @@ on spectrograms, where the image DCGAN's convolutions see a drum's decay and
 its pitch as shapes.
 
 Both layers compute their short-time Fourier transforms as fixed
-convolutions (`keras_gans.networks._fourier`), so the export converts to
+convolutions (`keras_gans.utils.fourier`), so the export converts to
 LiteRT.
 """
 
@@ -18,7 +18,7 @@ import math
 import keras
 import numpy as np
 
-from keras_gans.networks import _fourier
+from keras_gans.utils import fourier
 from keras_gans.utils.saving import register_serializable
 from keras_gans.utils.validation import check_positive_int
 
@@ -56,7 +56,7 @@ def spectrogram_shape(clip_samples, fft_length=256):
 
 class _ShortTimeFourier(keras.layers.Layer):
     """The Hann-windowed STFT and its inverse, hop `fft_length // 2`, as the
-    fixed convolutions of `keras_gans.networks._fourier`."""
+    fixed convolutions of `keras_gans.utils.fourier`."""
 
     def __init__(self, clip_samples, fft_length=256, log_range=LOG_MAGNITUDE_RANGE, **kwargs):
         # float32 whatever the policy: bfloat16 would round the phases.
@@ -69,15 +69,15 @@ class _ShortTimeFourier(keras.layers.Layer):
         self.log_range = tuple(float(v) for v in log_range)
         if not self.log_range[0] < self.log_range[1]:
             raise ValueError(f"`log_range` must be (low, high), low < high. Received {log_range}.")
-        self._analysis, self._synthesis = _fourier.fourier_kernels(fft_length)
+        self._analysis, self._synthesis = fourier.fourier_kernels(fft_length)
 
     def stft(self, audio):
         """`[b, samples]` -> `(real, imag)`, each `[b, frames + 1, bins + 1]`."""
-        return _fourier.stft(audio, self._analysis, self.hop)
+        return fourier.stft(audio, self._analysis, self.hop)
 
     def istft(self, real, imag):
         """Inverse of `stft`: `[b, frames + 1, bins + 1]` twice -> `[b, samples]`."""
-        return _fourier.istft(real, imag, self._synthesis, self.hop)
+        return fourier.istft(real, imag, self._synthesis, self.hop)
 
     def get_config(self):
         return {
@@ -166,12 +166,7 @@ class SpectrogramToAudio(_ShortTimeFourier):
         magnitude = keras.ops.maximum(keras.ops.exp(log) - math.exp(low), 0.0)
         magnitude = keras.ops.concatenate([magnitude, magnitude[:, -1:]], axis=1)
         magnitude = keras.ops.pad(magnitude, [[0, 0], [0, 0], [0, 1]])
-        cos, sin = self._phase
-        for _ in range(self.iterations):
-            real, imag = self.stft(self.istft(magnitude * cos, magnitude * sin))
-            norm = keras.ops.sqrt(real**2 + imag**2) + 1e-8
-            cos, sin = real / norm, imag / norm
-        audio = self.istft(magnitude * cos, magnitude * sin)
+        audio = fourier.griffin_lim(magnitude, self._phase, self.stft, self.istft, self.iterations)
         return keras.ops.clip(audio, -1.0, 1.0)
 
     def compute_output_shape(self, input_shape):

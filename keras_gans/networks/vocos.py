@@ -10,7 +10,7 @@ with HiFi-GAN's discriminators); a step is cheaper, so a CPU makes more of
 them.
 
 The inverse STFT is the fixed transposed convolution of
-`keras_gans.networks._fourier`, so the export converts to LiteRT. The phase
+`keras_gans.utils.fourier`, so the export converts to LiteRT. The phase
 is predicted as a 2-D direction (two numbers normalized to a unit vector)
 rather than an angle, which needs no sine or cosine op.
 """
@@ -18,7 +18,7 @@ rather than an angle, which needs no sine or cosine op.
 import keras
 from keras import layers
 
-from keras_gans.networks import _fourier
+from keras_gans.utils import fourier
 from keras_gans.utils.saving import register_serializable
 from keras_gans.utils.validation import check_positive_int
 
@@ -55,7 +55,7 @@ class SpectrumToAudio(layers.Layer):
         self.fft_length = fft_length
         self.hop_length = hop_length
         self.bins = fft_length // 2 + 1
-        _, self._synthesis = _fourier.fourier_kernels(fft_length)
+        _, self._synthesis = fourier.fourier_kernels(fft_length)
 
     def call(self, frames):
         frames = keras.ops.cast(frames, "float32")
@@ -63,7 +63,7 @@ class SpectrumToAudio(layers.Layer):
         magnitude = keras.ops.exp(keras.ops.minimum(log_magnitude, MAX_LOG_MAGNITUDE))
         length = keras.ops.sqrt(x**2 + y**2 + 1e-12)
         real, imag = magnitude * x / length, magnitude * y / length
-        return _fourier.istft(real, imag, self._synthesis, self.hop_length)
+        return fourier.istft(real, imag, self._synthesis, self.hop_length)
 
     def compute_output_shape(self, input_shape):
         frames = input_shape[1]

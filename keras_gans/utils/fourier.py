@@ -3,6 +3,8 @@ must convert to LiteRT, which has no inverse FFT among its built-in ops: the
 forward transform is a strided convolution with the Hann-windowed DFT basis,
 the inverse its transposed convolution divided by the overlap-added squared
 window. Frames are centred as `keras.ops.stft(..., center=True)` makes them.
+`griffin_lim` is the phase-estimation loop that both the SpecGAN decoder (on
+these convolutions) and the vocoder's baseline (on TensorFlow's FFT) run.
 """
 
 import keras
@@ -48,3 +50,27 @@ def istft(real, imag, synthesis, hop_length):
     half = fft_length // 2
     audio = frames[:, half:-half, 0] / keras.ops.maximum(envelope[:, half:-half, 0], 1e-8)
     return audio
+
+
+def griffin_lim(magnitude, phase, stft, istft, iterations):
+    """Griffin & Lim's (1984) phase estimation: a waveform whose STFT
+    magnitudes come close to `magnitude`.
+
+    Args:
+        magnitude: float `[b, frames, bins]`, linear STFT magnitudes.
+        phase: `(cos, sin)` of the starting phases, each broadcastable to
+            `magnitude` (fixed ones make the result deterministic).
+        stft: callable, `audio -> (real, imag)`.
+        istft: callable, `(real, imag) -> audio`, its inverse.
+        iterations: int. Rounds of projecting onto consistent spectrograms.
+
+    Returns:
+        The waveform `istft` gives for `magnitude` with the estimated phases.
+    """
+    cos, sin = phase
+    for _ in range(iterations):
+        real, imag = stft(istft(magnitude * cos, magnitude * sin))
+        # Unit phasors without atan2, which LiteRT lacks; 0/eps keeps silence silent.
+        norm = keras.ops.sqrt(real**2 + imag**2) + 1e-8
+        cos, sin = real / norm, imag / norm
+    return istft(magnitude * cos, magnitude * sin)
