@@ -55,7 +55,7 @@ def tiny_generator(**kwargs):
     )
 
 
-def tiny_vocoder(adversarial=True, seed=0):
+def tiny_vocoder(adversarial=True, seed=0, stft_weight=0.0):
     vocoder = kg.Vocoder(
         tiny_generator(),
         kg.networks.hifigan_discriminator(
@@ -64,6 +64,7 @@ def tiny_vocoder(adversarial=True, seed=0):
         mel_settings=SETTINGS,
         adversarial=adversarial,
         seed=seed,
+        stft_weight=stft_weight,
     )
     vocoder.compile(
         g_optimizer=keras.optimizers.AdamW(2e-3, beta_1=0.8, beta_2=0.99),
@@ -174,6 +175,27 @@ def test_adversarial_step_trains_both_and_mel_only_leaves_the_discriminator(reco
         assert g_moved and d_moved == adversarial
         assert (history["adv_loss"][-1] != 0) == adversarial
         assert history["mel_loss"][-1] > 0
+
+
+def test_stft_loss_is_the_scored_distance_and_joins_the_generator_loss(recordings):
+    clips = np.stack([recordings.audio[i][:SEGMENT] for i in (0, 1)])
+    noisy = clips + np.random.default_rng(0).normal(0, 0.01, clips.shape).astype("float32")
+    loss = np.asarray(kg.losses.multi_resolution_stft_loss(clips, noisy))
+    # Per example, the loss is the distance the held-out scores report.
+    for i in (0, 1):
+        distance = vocoding.multi_resolution_stft_distance(clips[i], noisy[i])
+        assert loss[i] == pytest.approx(distance, rel=1e-5)
+    assert (
+        loss.min() > 0.1
+        and np.asarray(kg.losses.multi_resolution_stft_loss(clips, clips)).max() == 0
+    )
+    vocoder = tiny_vocoder(adversarial=False, stft_weight=3.0)
+    assert kg.Vocoder.from_config(vocoder.get_config()).stft_weight == 3.0
+    batches = kg.data.recording_segments(recordings, SEGMENT, batch_size=4, seed=0)
+    history = vocoder.fit(batches, steps_per_epoch=2, epochs=1, verbose=0).history
+    mel, stft = history["mel_loss"][-1], history["stft_loss"][-1]
+    assert stft > 0 and history["g_loss"][-1] == pytest.approx(45.0 * mel + 3.0 * stft, rel=1e-4)
+    assert "stft_loss" not in tiny_vocoder().fit(batches, steps_per_epoch=1, verbose=0).history
 
 
 def test_mel_loss_falls_on_real_speech(recordings):

@@ -36,19 +36,23 @@ class Vocoder(AdversarialModel):
     minimizes
 
         adv_loss + feature_weight * feature_loss + mel_weight * mel_loss
+            + stft_weight * stft_loss
 
     where `adv_loss` sums the adversarial loss (least squares by default,
     unhalved as in the paper) over every sub-discriminator, `feature_loss`
     is the L1 distance between the discriminators' features of the real and generated waveforms, and
-    `mel_loss` the L1 distance between their log-mel spectrograms. The
+    `mel_loss` the L1 distance between their log-mel spectrograms, and
+    `stft_loss` (with `stft_weight` > 0) the multi-resolution STFT loss of
+    Parallel WaveGAN (`keras_gans.losses.multi_resolution_stft_loss`). The
     discriminator loss sums over the sub-discriminators too.
 
     With `adversarial=False` the generator learns from `mel_loss` alone and
-    the discriminator is never trained: the same generator without its
+    (and `stft_loss`) and the discriminator is never trained: the same generator without its
     discriminators, the baseline that says what the adversarial terms buy.
 
     Tracked metrics: `d_loss`, `g_loss` (the total), `adv_loss`,
-    `feature_loss`, `mel_loss`, `d_real`, `d_fake` (mean raw scores).
+    `feature_loss`, `mel_loss`, `d_real`, `d_fake` (mean raw scores); and
+    `stft_loss` with `stft_weight` > 0.
 
     Args:
         generator: `keras.Model` from `(batch, frames, num_mel_bins)` to
@@ -61,6 +65,8 @@ class Vocoder(AdversarialModel):
             `MelSettings()`.
         mel_weight: float. Defaults to `45.0` (the paper's).
         feature_weight: float. Defaults to `2.0` (the paper's).
+        stft_weight: float. Weight of the multi-resolution STFT loss; `0`
+            leaves it out (HiFi-GAN's and Vocos's recipes). Defaults to `0.0`.
         adversarial: bool. Train with the discriminators. Defaults to `True`.
         seed: int or `None`. Seed of the model's random draws.
         **kwargs: passed to `keras.Model`.
@@ -93,10 +99,12 @@ class Vocoder(AdversarialModel):
         feature_weight=2.0,
         adversarial=True,
         seed=None,
+        stft_weight=0.0,
         **kwargs,
     ):
         self.mel_weight = check_non_negative("mel_weight", mel_weight)
         self.feature_weight = check_non_negative("feature_weight", feature_weight)
+        self.stft_weight = check_non_negative("stft_weight", stft_weight)
         self.adversarial = bool(adversarial)
         super().__init__(generator, discriminator, seed=seed, **kwargs)
         if isinstance(mel_settings, dict):
@@ -126,7 +134,9 @@ class Vocoder(AdversarialModel):
         self._mark_built()
 
     def tracked_metrics(self):
-        return ("adv_loss", "feature_loss", "mel_loss")
+        return ("adv_loss", "feature_loss", "mel_loss") + (
+            ("stft_loss",) if self.stft_weight else ()
+        )
 
     def discriminator_networks(self):
         return (self.discriminator,) if self.adversarial else ()
@@ -227,14 +237,16 @@ class Vocoder(AdversarialModel):
         if fake is None:
             fake = self.make_fake(batch, training)
         mel_loss = self.global_mean(per_example_mean(tf.abs(self.mel(fake) - batch.source)))
+        terms = {"mel_loss": mel_loss}
+        reconstruction = self.mel_weight * mel_loss
+        if self.stft_weight:
+            terms["stft_loss"] = self.global_mean(
+                losses.multi_resolution_stft_loss(batch.real, fake)
+            )
+            reconstruction += self.stft_weight * terms["stft_loss"]
         if not self.adversarial:
             zero = tf.zeros(())
-            return {
-                "adv_loss": zero,
-                "feature_loss": zero,
-                "mel_loss": mel_loss,
-                "g_loss": self.mel_weight * mel_loss,
-            }
+            return {**terms, "adv_loss": zero, "feature_loss": zero, "g_loss": reconstruction}
         _, fake_scores, real_features, fake_features = self._judge(batch.real, fake, training)
         adv_loss = self.global_mean(
             self._adversarial_scale()
@@ -248,12 +260,11 @@ class Vocoder(AdversarialModel):
                 ]
             )
         )
-        total = adv_loss + self.feature_weight * feature_loss + self.mel_weight * mel_loss
         return {
+            **terms,
             "adv_loss": adv_loss,
             "feature_loss": feature_loss,
-            "mel_loss": mel_loss,
-            "g_loss": total,
+            "g_loss": adv_loss + self.feature_weight * feature_loss + reconstruction,
         }
 
     def _adversarial_scale(self):
@@ -282,4 +293,5 @@ class Vocoder(AdversarialModel):
             "mel_weight": self.mel_weight,
             "feature_weight": self.feature_weight,
             "adversarial": self.adversarial,
+            "stft_weight": self.stft_weight,
         }

@@ -89,6 +89,11 @@ class VocoderConfig(TrainingConfig):
     scale_width: int = setting(16, "Channels of the multi-scale discriminators' first layer.")
     mel_weight: float = setting(45.0, "Weight of the mel L1 loss (HiFi-GAN: 45).")
     feature_weight: float = setting(2.0, "Weight of the feature-matching loss (HiFi-GAN: 2).")
+    stft_weight: float = setting(
+        0.0,
+        "Weight of the multi-resolution STFT loss (Parallel WaveGAN's: FFT sizes 512, 1024, "
+        "2048), which sees the harmonics that mel bands average away. 0: left out.",
+    )
     adversarial: bool = setting(
         True,
         "Train with the discriminators; --noadversarial trains the same generator on the mel "
@@ -162,6 +167,7 @@ def build_vocoder(config):
         mel_settings=settings,
         mel_weight=config.mel_weight,
         feature_weight=config.feature_weight,
+        stft_weight=config.stft_weight,
         adversarial=config.adversarial,
         seed=config.seed,
     )
@@ -244,13 +250,16 @@ def train(config=None, callbacks=(), **overrides):
     config = config.replace(
         output_dir=output_dir, mixed_precision=config.resolved_mixed_precision()
     )
+    terms = ("adv_loss", "feature_loss", "mel_loss") + (
+        ("stft_loss",) if config.stft_weight else ()
+    )
     run = run_lib.Run(
         config,
         config.run_name,
         output_dir,
         started,
-        loss_keys=("d_loss", "g_loss", "adv_loss", "feature_loss", "mel_loss", "d_real", "d_fake"),
-        plot_keys=("d_loss", "adv_loss", "feature_loss", "mel_loss"),
+        loss_keys=("d_loss", "g_loss", *terms, "d_real", "d_fake"),
+        plot_keys=("d_loss", *terms),
     )
     keras.utils.set_random_seed(config.seed)
     dataset = data.recording_segments(
