@@ -17,6 +17,7 @@ from keras_gans.recipes import inpainting
 
 from conftest import SHARED
 from conftest import run_script
+from model_harness import CallCounter
 from model_harness import run_model_test
 
 STYLE = os.path.join(SHARED, "style", "photo2monet")
@@ -225,16 +226,6 @@ def test_paired_folders_crop_both_images_alike(tmp_path):
 
 
 # ----------------------------------------------------------------- training
-
-
-class CallCounter(keras.layers.Layer):
-    """The identity, counting its calls (eagerly: once per generator pass)."""
-
-    calls = 0
-
-    def call(self, inputs):
-        CallCounter.calls += 1
-        return inputs
 
 
 @pytest.mark.parametrize("d_steps, passes", [(1, 1), (2, 3)])

@@ -6,6 +6,7 @@ import tensorflow as tf
 import keras_gans as kg
 
 from conftest import tiny_dcgan
+from model_harness import CallCounter
 
 
 def compile_adam(gan, **kwargs):
@@ -68,6 +69,26 @@ def test_d_steps_makes_several_discriminator_updates(real_batches):
     gan.fit(dataset(real_batches[:2]), epochs=1, verbose=0)
     assert int(gan.g_optimizer.iterations) == 2
     assert int(gan.d_optimizer.iterations) == 6
+
+
+@pytest.mark.parametrize("reuse_fakes, passes", [(False, 2), (True, 1)])
+def test_reuse_fakes_runs_the_generator_once_per_step(real_batches, reuse_fakes, passes):
+    z = keras.Input((16,))
+    generator = kg.networks.dcgan_generator(16, filters=(16, 8))
+    gan = kg.GAN(
+        keras.Model(z, generator(CallCounter()(z))),
+        kg.networks.dcgan_discriminator(filters=(8, 16)),
+        seed=0,
+    )
+    compile_adam(gan, reuse_fakes=reuse_fakes, run_eagerly=True)
+    before = [w.numpy().copy() for w in gan.trainable_weights]
+    CallCounter.calls = 0
+    history = gan.fit(dataset(real_batches[:1]), epochs=1, verbose=0)
+    assert CallCounter.calls == passes and np.isfinite(history.history["g_loss"][0])
+    after = gan.trainable_weights
+    assert all(not np.allclose(a, b.numpy()) for a, b in zip(before, after))
+    with pytest.raises(ValueError, match="pass d_steps=1"):
+        compile_adam(tiny_dcgan(), reuse_fakes=True, d_steps=2, loss="wasserstein")
 
 
 def test_compile_forwards_keras_arguments(real_batches):

@@ -20,6 +20,16 @@ import numpy as np
 import tensorflow as tf
 
 
+class CallCounter(keras.layers.Layer):
+    """The identity, counting its calls (eagerly: once per generator pass)."""
+
+    calls = 0
+
+    def call(self, inputs):
+        CallCounter.calls += 1
+        return inputs
+
+
 def _as_json(config):
     return json.dumps(keras.saving.serialize_keras_object(config), sort_keys=True, default=str)
 

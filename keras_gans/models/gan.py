@@ -24,6 +24,15 @@ def _inner_shape(model, which):
     return tuple(shape[1:])
 
 
+def check_reuse_fakes(reuse_fakes, d_steps):
+    """Raises if `reuse_fakes` is asked for with several discriminator updates."""
+    if reuse_fakes and d_steps != 1:
+        raise ValueError(
+            f"`reuse_fakes=True` reuses the fakes of one discriminator update, but "
+            f"d_steps={d_steps}: pass d_steps=1, or leave reuse_fakes off."
+        )
+
+
 @register_serializable
 class GAN(AdversarialModel):
     """A generative adversarial network trained with `fit`.
@@ -215,8 +224,28 @@ class GAN(AdversarialModel):
     def _generate(self, noise, conditions, training):
         return self.generator(noise, training=training)
 
-    def generator_terms(self, batch, training):
-        fake = self.make_fake(batch, training)
+    def compile(self, *args, reuse_fakes=False, **kwargs):
+        """Configures the model for training: `AdversarialModel.compile`'s
+        arguments, and one of its own.
+
+        Args:
+            *args: `AdversarialModel.compile`'s arguments.
+            reuse_fakes: bool. The generator's update differentiates the
+                fakes that the discriminator update of the same step has just
+                scored, as PyTorch's DCGAN example does, instead of drawing
+                new noise: the generator runs forward once per step instead
+                of twice. Needs `d_steps=1`. Defaults to `False`.
+            **kwargs: `AdversarialModel.compile`'s keyword arguments.
+        """
+        super().compile(*args, **kwargs)
+        check_reuse_fakes(reuse_fakes, self.d_steps)
+        self.reuses_generator_pass = bool(reuse_fakes)
+        self._adversarial_compile_config["reuse_fakes"] = self.reuses_generator_pass
+
+    def generator_terms(self, batch, training, fake=None):
+        """The generator's loss on `fake` (fresh fakes when not given)."""
+        if fake is None:
+            fake = self.make_fake(batch, training)
         return {
             "g_loss": self.adversarial_generator_loss(
                 fake, batch.conditions, training, real=batch.real

@@ -26,6 +26,7 @@ from keras_gans import losses
 from keras_gans.models.gan import GAN
 from keras_gans.models.gan import ConditionalGAN
 from keras_gans.models.gan import SelfConditionedGAN
+from keras_gans.models.gan import check_reuse_fakes
 from keras_gans.recipes.plumbing import run as run_lib
 from keras_gans.recipes.plumbing.settings import TrainingConfig
 from keras_gans.recipes.plumbing.settings import setting
@@ -42,6 +43,12 @@ class NoiseGANConfig(TrainingConfig):
     momentum: float = setting(0.0, "SGD momentum.")
     d_steps: int = setting(
         1, "Discriminator updates per generator update (5 is usual for wasserstein)."
+    )
+    reuse_fakes: bool = setting(
+        False,
+        "The generator's update reuses the fakes the discriminator has just scored (as "
+        "PyTorch's DCGAN example does): one generator pass per step instead of two. "
+        "Needs --d_steps=1.",
     )
     conditional: bool = setting(
         False,
@@ -220,6 +227,7 @@ def train(source, callbacks=()):
     # creates any tensor.
     strategy = distribute.get_strategy(config.strategy, config.num_cpu_replicas)
     config = source.config = _resolve(config, source.explicit, strategy)
+    check_reuse_fakes(config.reuse_fakes, config.d_steps)  # before data and clustering
     chief = distribute.is_chief(strategy)
     output_dir = config.output_dir
     keras.utils.set_random_seed(config.seed)
@@ -340,6 +348,7 @@ def build_gan(source, steps_per_execution=1, clusters=None):
         d_optimizer=optimizer(config, d_learning_rate),
         loss=loss_of(config),
         d_steps=config.d_steps,
+        reuse_fakes=config.reuse_fakes,
         r1_weight=config.r1_weight,
         augment=config.augment or None,
         steps_per_execution=steps_per_execution,
