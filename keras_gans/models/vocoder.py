@@ -46,9 +46,10 @@ class Vocoder(AdversarialModel):
     Parallel WaveGAN (`keras_gans.losses.multi_resolution_stft_loss`). The
     discriminator loss sums over the sub-discriminators too.
 
-    With `adversarial=False` the generator learns from `mel_loss` alone and
-    (and `stft_loss`) and the discriminator is never trained: the same generator without its
-    discriminators, the baseline that says what the adversarial terms buy.
+    With `adversarial=False` the generator learns from `mel_loss` (and
+    `stft_loss`) alone and the discriminator is never trained: the same
+    generator without its discriminators, the baseline that says what the
+    adversarial terms buy.
 
     Tracked metrics: `d_loss`, `g_loss` (the total), `adv_loss`,
     `feature_loss`, `mel_loss`, `d_real`, `d_fake` (mean raw scores); and

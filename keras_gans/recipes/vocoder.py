@@ -250,9 +250,13 @@ def train(config=None, callbacks=(), **overrides):
     config = config.replace(
         output_dir=output_dir, mixed_precision=config.resolved_mixed_precision()
     )
-    terms = ("adv_loss", "feature_loss", "mel_loss") + (
-        ("stft_loss",) if config.stft_weight else ()
+    keras.utils.set_random_seed(config.seed)
+    dataset = data.recording_segments(
+        recordings, config.segment_samples, config.batch_size, seed=config.seed
     )
+    with precision.dtype_policy(config.mixed_precision):
+        vocoder = build_vocoder(config)
+    terms = vocoder.tracked_metrics()
     run = run_lib.Run(
         config,
         config.run_name,
@@ -261,12 +265,6 @@ def train(config=None, callbacks=(), **overrides):
         loss_keys=("d_loss", "g_loss", *terms, "d_real", "d_fake"),
         plot_keys=("d_loss", *terms),
     )
-    keras.utils.set_random_seed(config.seed)
-    dataset = data.recording_segments(
-        recordings, config.segment_samples, config.batch_size, seed=config.seed
-    )
-    with precision.dtype_policy(config.mixed_precision):
-        vocoder = build_vocoder(config)
     figure = VocodedSamples(
         output_dir, figure_clips(test or recordings, config.hop_length, config.sample_rate)
     )
