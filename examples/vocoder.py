@@ -1,7 +1,7 @@
-r"""Train a HiFi-GAN vocoder on your own recordings, listen to it, export it.
+r"""Train a vocoder on your own recordings, listen to it, export it.
 
     python examples/vocoder.py --data_dir=path/to/recordings --test_dir=path/to/held_out
-    python examples/vocoder.py --data_dir=speech/train --test_dir=speech/test --noadversarial
+    python examples/vocoder.py --data_dir=speech/train --test_dir=speech/test --adversarial
 
 Every flag is a field of `keras_gans.recipes.vocoder.VocoderConfig`. The
 folders hold WAV files (FLAC, OGG, AIFF with `pip install 'keras_gans[audio]'`)

@@ -1,7 +1,7 @@
 """Vocos on real recorded speech (Debian's festival): its inverse STFT
 against TensorFlow's, clip lengths for any number of frames, the mel loss
 falling, the `.keras` round trip, the export in TF and LiteRT, and
-`keras-gans train vocoder --arch=vocos`."""
+`keras-gans train vocoder` (Vocos is its default)."""
 
 import json
 
@@ -92,12 +92,11 @@ def test_vocos_export_and_round_trip(recordings, tmp_path):  # noqa: F811
 
 
 @pytest.mark.slow
-def test_train_vocoder_with_vocos(speech, tmp_path):  # noqa: F811
+def test_train_vocoder_default_is_vocos_on_its_losses(speech, tmp_path):  # noqa: F811
     result = run_command(
         "train",
         "vocoder",
         f"--data_dir={speech}",
-        "--arch=vocos",
         "--sample_rate=8000",
         "--fft_length=256",
         "--hop_length=64",
@@ -115,6 +114,8 @@ def test_train_vocoder_with_vocos(speech, tmp_path):  # noqa: F811
     assert result.returncode == 0, result.stderr[-3000:]
     summary = json.loads((tmp_path / "run" / "summary.json").read_text())
     assert summary["config"]["arch"] == "vocos"
+    assert not summary["config"]["adversarial"] and summary["config"]["stft_weight"] == 15
+    assert summary["history"]["stft_loss"][-1] > 0 and summary["history"]["adv_loss"][-1] == 0
     assert summary["config"]["channels"] == 256  # Vocos's width when unset
     assert summary["config"]["mixed_precision"] == "float32"  # auto: bfloat16 diverged
     serve = tf.saved_model.load(str(tmp_path / "export" / "vocoder" / "1"))

@@ -35,7 +35,7 @@ JOBS = {
     "mnist": (mnist, "MNIST or Fashion-MNIST (DCGAN, MLP or the founding recipe)."),
     "images": (images, "Your own folder of images (flat, or one subfolder per class)."),
     "audio": (audio, "Your own folder of recordings: short sounds from noise (WaveGAN)."),
-    "vocoder": (vocoder, "Your own recordings: mel spectrograms back to sound (HiFi-GAN)."),
+    "vocoder": (vocoder, "Your own recordings: mel spectrograms back to sound (Vocos, HiFi-GAN)."),
     "style": (style, "Style transfer (or CycleGAN) between two folders of images."),
     "super-resolution": (super_resolution, "x4 super-resolution from folders of photos."),
     "inpainting": (inpainting, "Filling holes in photos, scored against OpenCV's Telea."),
