@@ -55,6 +55,8 @@ from keras_gans.utils.validation import check_positive_int
 # Logged for a discriminator that returns `[scores, error]`: the mean error
 # of its own task on real images.
 RECONSTRUCTION_METRIC = "d_reconstruction"
+# Logged by every step that updates a discriminator.
+DISCRIMINATOR_METRICS = ("d_loss", "d_real", "d_fake")
 
 AdversarialBatch = collections.namedtuple("AdversarialBatch", ["real", "conditions", "source"])
 AdversarialBatch.__doc__ = """One training batch as the shared steps see it.
@@ -397,9 +399,11 @@ class AdversarialModel(keras_internals.SkipsSymbolicBuild, SavesSeedState, keras
     def _update_trackers(self, d_loss, generator_terms, real_output, fake_output):
         # Trackers see the loss of the whole global batch, not the share
         # that `global_mean` hands to each replica.
-        self.trackers["d_loss"].update_state(self._unscaled(d_loss))
         for name, value in generator_terms.items():
             self.trackers[name].update_state(self._unscaled(value))
+        if d_loss is None:  # a step without a discriminator
+            return
+        self.trackers["d_loss"].update_state(self._unscaled(d_loss))
         self.trackers["d_real"].update_state(self._score(real_output))
         self.trackers["d_fake"].update_state(self._score(fake_output))
 

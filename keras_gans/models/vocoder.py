@@ -5,6 +5,7 @@ import tensorflow as tf
 from keras_gans import losses
 from keras_gans.data.mel import LogMelSpectrogram
 from keras_gans.data.mel import MelSettings
+from keras_gans.models.adversarial_model import DISCRIMINATOR_METRICS
 from keras_gans.models.adversarial_model import AdversarialBatch
 from keras_gans.models.adversarial_model import AdversarialModel
 from keras_gans.models.adversarial_model import per_example_mean
@@ -135,9 +136,16 @@ class Vocoder(AdversarialModel):
         self._mark_built()
 
     def tracked_metrics(self):
-        return ("adv_loss", "feature_loss", "mel_loss") + (
-            ("stft_loss",) if self.stft_weight else ()
-        )
+        adversarial = ("adv_loss", "feature_loss") if self.adversarial else ()
+        return (*adversarial, "mel_loss", *(("stft_loss",) if self.stft_weight else ()))
+
+    @property
+    def metrics(self):
+        # Without discriminators there is no d_loss, D(real) or D(fake) to
+        # report: the progress bar and the logs show only what trains.
+        return [
+            m for m in super().metrics if self.adversarial or m.name not in DISCRIMINATOR_METRICS
+        ]
 
     def discriminator_networks(self):
         return (self.discriminator,) if self.adversarial else ()
@@ -190,8 +198,7 @@ class Vocoder(AdversarialModel):
             terms = self.generator_terms(batch, training=True)
             scaled_loss = self.g_optimizer.scale_loss(terms["g_loss"])
         self._apply(self.g_optimizer, tape, scaled_loss, self.generator_networks())
-        zero = tf.zeros(())
-        self._update_trackers(zero, terms, zero, zero)
+        self._update_trackers(None, terms, None, None)
         return self._metric_results()
 
     def test_step(self, data):
@@ -203,7 +210,7 @@ class Vocoder(AdversarialModel):
             )
             d_loss = self.global_mean(d_loss)
         else:
-            d_loss = real_output = fake_output = tf.zeros(())
+            d_loss = real_output = fake_output = None
         terms = self.generator_terms(batch, training=False, fake=fake)
         self._update_trackers(d_loss, terms, real_output, fake_output)
         return self._metric_results()
@@ -246,8 +253,7 @@ class Vocoder(AdversarialModel):
             )
             reconstruction += self.stft_weight * terms["stft_loss"]
         if not self.adversarial:
-            zero = tf.zeros(())
-            return {**terms, "adv_loss": zero, "feature_loss": zero, "g_loss": reconstruction}
+            return {**terms, "g_loss": reconstruction}
         _, fake_scores, real_features, fake_features = self._judge(batch.real, fake, training)
         adv_loss = self.global_mean(
             self._adversarial_scale()
