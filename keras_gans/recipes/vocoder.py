@@ -269,17 +269,16 @@ def train(config=None, callbacks=(), **overrides):
     )
     with precision.dtype_policy(config.mixed_precision):
         vocoder = build_vocoder(config)
-    terms = vocoder.tracked_metrics()
-    d_loss, d_scores = ("d_loss",), ("d_real", "d_fake")
-    if not config.adversarial:
-        d_loss = d_scores = ()
+    # What the vocoder logs (the discriminators' terms only with them).
+    logged = tuple(m.name for m in vocoder.metrics)
+    plotted = ("d_loss", *vocoder.tracked_metrics())
     run = run_lib.Run(
         config,
         config.run_name,
         output_dir,
         started,
-        loss_keys=(*d_loss, "g_loss", *terms, *d_scores),
-        plot_keys=(*d_loss, *terms),
+        loss_keys=logged,
+        plot_keys=tuple(name for name in logged if name in plotted),
     )
     figure = VocodedSamples(
         output_dir, figure_clips(test or recordings, config.hop_length, config.sample_rate)
