@@ -1,6 +1,8 @@
 import gzip
 import os
+import socket
 import struct
+import time
 
 import numpy as np
 import pytest
@@ -131,6 +133,27 @@ def test_missing_data_dir_names_both_ways(tmp_path):
 def test_empty_dir_without_download_names_both_ways(tmp_path):
     with pytest.raises(kg.data.DataNotFoundError, match="(?s)IDX files.*TFDS_DATA_DIR"):
         kg.data.mnist(data_dir=str(tmp_path), download=False)
+
+
+def test_offline_download_fails_in_seconds(tmp_path, monkeypatch):
+    # This machine as if offline. TFDS's downloader connects through urllib3,
+    # not this function, so without the check it would retry for minutes and
+    # fail with a different message.
+    def unreachable(*args, **kwargs):
+        raise OSError("Network is unreachable")
+
+    monkeypatch.setenv("TFDS_DATA_DIR", str(tmp_path))
+    monkeypatch.setattr(socket, "create_connection", unreachable)
+    start = time.perf_counter()
+    with pytest.raises(
+        kg.data.DataNotFoundError,
+        match="(?s)TFDS_DATA_DIR.*mnist is not prepared.*cannot reach storage.googleapis.com",
+    ):
+        kg.data.mnist()
+    with pytest.raises(kg.data.DataNotFoundError, match="(?s)cannot reach.*--content_dir"):
+        kg.data.cycle_gan(data_dir=str(tmp_path))
+    assert time.perf_counter() - start < 60
+    assert not os.listdir(tmp_path)  # nothing half-downloaded left behind
 
 
 def test_bad_arguments():

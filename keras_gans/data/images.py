@@ -11,6 +11,7 @@ import tensorflow as tf
 from keras_gans.data.image_folder import decode_files
 from keras_gans.data.image_folder import list_images
 from keras_gans.data.mnist import DataNotFoundError
+from keras_gans.data.mnist import check_tfds_download
 from keras_gans.data.pipeline import prefetch
 from keras_gans.data.transforms import to_float
 from keras_gans.utils.validation import check_choice
@@ -149,6 +150,8 @@ def cycle_gan(
     import tensorflow_datasets as tfds
 
     try:
+        if download:
+            check_tfds_download(f"cycle_gan/{name}", data_dir)
         style, content = (
             tfds.load(
                 f"cycle_gan/{name}",
