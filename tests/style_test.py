@@ -236,7 +236,7 @@ def test_style_example_and_stylize_end_to_end(style_dirs, tmp_path):
 
 
 def test_missing_tfds_data_is_a_clear_error(tmp_path):
-    # download=False: an offline TFDS download only fails after minutes of retries.
+    # download=False: online, this would start a real download.
     with pytest.raises(kg.data.DataNotFoundError, match="cycle_gan/monet2photo.*--content_dir"):
         kg.data.cycle_gan(data_dir=str(tmp_path), download=False)
 
