@@ -142,18 +142,21 @@ def test_offline_download_fails_in_seconds(tmp_path, monkeypatch):
     def unreachable(*args, **kwargs):
         raise OSError("Network is unreachable")
 
-    monkeypatch.setenv("TFDS_DATA_DIR", str(tmp_path))
     monkeypatch.setattr(socket, "create_connection", unreachable)
+    # An empty TFDS data dir (TFDS reads TFDS_DATA_DIR once, at import, so it is
+    # passed): mnist/ there lets the loader hand the folder to TFDS.
+    (tmp_path / "mnist").mkdir()
     start = time.perf_counter()
     with pytest.raises(
         kg.data.DataNotFoundError,
         match="(?s)TFDS_DATA_DIR.*mnist is not prepared.*cannot reach storage.googleapis.com",
     ):
-        kg.data.mnist()
+        kg.data.mnist(data_dir=str(tmp_path))
     with pytest.raises(kg.data.DataNotFoundError, match="(?s)cannot reach.*--content_dir"):
         kg.data.cycle_gan(data_dir=str(tmp_path))
     assert time.perf_counter() - start < 60
-    assert not os.listdir(tmp_path)  # nothing half-downloaded left behind
+    assert os.listdir(tmp_path) == ["mnist"]  # nothing half-downloaded left behind
+    assert not os.listdir(tmp_path / "mnist")
 
 
 def test_bad_arguments():
