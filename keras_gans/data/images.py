@@ -11,7 +11,7 @@ import tensorflow as tf
 from keras_gans.data.image_folder import decode_files
 from keras_gans.data.image_folder import list_images
 from keras_gans.data.mnist import DataNotFoundError
-from keras_gans.data.mnist import check_tfds_download
+from keras_gans.data.mnist import load_tfds
 from keras_gans.data.pipeline import prefetch
 from keras_gans.data.transforms import to_float
 from keras_gans.utils.validation import check_choice
@@ -146,21 +146,9 @@ def cycle_gan(
         DataNotFoundError: when TFDS has no prepared copy and cannot download
             it; the message says how to use two folders instead.
     """
-    # Optional and slow to import (seconds): only TFDS users pay for it.
-    import tensorflow_datasets as tfds
-
     try:
-        if download:
-            check_tfds_download(f"cycle_gan/{name}", data_dir)
-        style, content = (
-            tfds.load(
-                f"cycle_gan/{name}",
-                split=f"{split}{domain}",
-                data_dir=data_dir,
-                as_supervised=True,
-                download=download,
-            )
-            for domain in ("A", "B")
+        style, content = load_tfds(
+            f"cycle_gan/{name}", [f"{split}A", f"{split}B"], data_dir, download
         )
     except Exception as e:  # TFDS raises many types for "not available".
         raise DataNotFoundError(

@@ -121,51 +121,51 @@ def load_idx(data_dir, split="train"):
     return images[..., None], labels.astype(np.int64)
 
 
-def check_tfds_download(name, data_dir=None, timeout=5.0):
-    """Fails fast where TFDS would have to download from an unreachable host.
+def load_tfds(name, split, data_dir=None, download=True):
+    """Like `tfds.load(name, split, as_supervised=True)`, but fails fast offline.
 
     Offline, TFDS retries every file for minutes before it gives up, so a
     user who forgot `TFDS_DATA_DIR` waited three and a half minutes for the
-    error. This checks first: nothing to do when the data set is prepared,
-    else one TCP connection to the host it downloads from (the builder's
-    `URL`, else its homepage: any host tells online from offline).
+    error. Before letting TFDS download, this opens one TCP connection to the
+    host it downloads from (the builder's `URL`, else its homepage: any host
+    tells online from offline).
 
     Args:
         name: str. TFDS name, e.g. `"mnist"` or `"cycle_gan/monet2photo"`.
+        split: str or list of str, as for `tfds.load`.
         data_dir: str or `None`. TFDS data directory (`None`: TFDS's own).
-        timeout: float. Seconds to wait for the connection.
+        download: bool. Let TFDS download when the data set is not prepared.
+
+    Returns:
+        What `tfds.load` returns: one dataset, or a list for a list of splits.
 
     Raises:
         ConnectionError: the data set is not prepared and its host cannot be
-            reached; the message names both.
+            reached; the message names both. Otherwise what `tfds.load`
+            raises.
     """
-    import tensorflow_datasets as tfds
-
-    builder = tfds.builder(name, data_dir=data_dir)
-    if builder.is_prepared():
-        return
-    url = getattr(type(builder), "URL", None) or builder.info.homepage
-    parts = urllib.parse.urlsplit(url)
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    try:
-        socket.create_connection((parts.hostname, port), timeout=timeout).close()
-    except OSError as e:
-        raise ConnectionError(
-            f"{name} is not prepared in {builder.data_dir_root}, and this machine "
-            f"cannot reach {parts.hostname} to download it ({e})."
-        ) from e
-
-
-def _load_tfds(name, split, data_dir, download):
     # Optional and slow to import (seconds): IDX-file users never pay for it.
     import tensorflow_datasets as tfds
 
+    builder = tfds.builder(name, data_dir=data_dir)
+    if download and not builder.is_prepared():
+        url = getattr(type(builder), "URL", None) or builder.info.homepage
+        parts = urllib.parse.urlsplit(url)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        try:
+            socket.create_connection((parts.hostname, port), timeout=5.0).close()
+        except OSError as e:
+            raise ConnectionError(
+                f"{name} is not prepared in {builder.data_dir_root}, and this machine "
+                f"cannot reach {parts.hostname} to download it ({e})."
+            ) from e
+        builder.download_and_prepare()
+    return builder.as_dataset(split=split, as_supervised=True)
+
+
+def _load_tfds(name, split, data_dir, download):
     try:
-        if download:
-            check_tfds_download(name, data_dir)
-        return tfds.load(
-            name, split=split, data_dir=data_dir, as_supervised=True, download=download
-        )
+        return load_tfds(name, split, data_dir, download)
     except Exception as e:  # TFDS raises many types for "not available".
         raise DataNotFoundError(
             _not_found_message(name, data_dir, f"{type(e).__name__}: {e}")
