@@ -357,7 +357,7 @@ def test_train_vocoder_end_to_end(speech, tmp_path):
     # Wideband PESQ is defined at 16 kHz only: at 8 kHz it is left out, and said so.
     assert "pesq" not in summary["scores"]["vocoder"]
     assert any(m.startswith("pesq") for m in summary["scores"]["missing"])
-    export = tmp_path / "export" / "vocoder" / "1"
+    export = tmp_path / "export" / speech.name / "1"  # named after the data folder
     assert json.loads((export / "assets" / "mel.json").read_text())["hop_length"] == 64
     applied = run_command(
         "apply", str(export), str(speech / "sentence_0.wav"), f"--out={tmp_path / 'voc'}"

@@ -119,6 +119,6 @@ def test_train_vocoder_default_is_vocos_on_its_losses(speech, tmp_path):  # noqa
     assert not {"adv_loss", "d_loss", "d_real"} & set(summary["history"])  # no discriminators
     assert summary["config"]["channels"] == 256  # Vocos's width when unset
     assert summary["config"]["mixed_precision"] == "float32"  # auto: bfloat16 diverged
-    serve = tf.saved_model.load(str(tmp_path / "export" / "vocoder" / "1"))
+    serve = tf.saved_model.load(str(tmp_path / "export" / speech.name / "1"))
     served = serve.signatures["serving_default"](mel=tf.zeros([1, 17, 20]))["audio"]
     assert served.shape == (1, 16 * 64)

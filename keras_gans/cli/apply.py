@@ -1,8 +1,21 @@
 """`keras-gans apply EXPORT INPUTS...`: an image-to-image export (style
 transfer, super-resolution, inpainting) on image files or folders, at full
 resolution; or a vocoder export on recordings (each one's log-mel
-spectrogram, vocoded back to a WAV file)."""
+spectrogram, vocoded back to a WAV file).
 
+Outputs are named after their inputs, `<out>/<name>.png` (a vocoder:
+`<name>.wav`), with `<name>_before_after.png` beside them for
+`--side_by_side`. Inputs whose names differ only in their extension keep it
+in the name (`photo.jpg`, `photo.png` -> `photo_jpg.png`, `photo_png.png`),
+and the same name from two folders gets `_2`, `_3`, ... in the order given.
+Every output path is planned before anything runs: a run that would write
+over one of its inputs is refused, and so is one that would replace a file
+already in `--out` unless `--overwrite` is passed. Each file is written to a
+temporary name and moved into place, so an interrupted run never leaves a
+half-written file.
+"""
+
+import collections
 import os
 
 import numpy as np
@@ -18,12 +31,15 @@ from keras_gans.cli.common import load_export
 from keras_gans.cli.common import parse
 from keras_gans.data.audio import AUDIO_EXTENSIONS
 from keras_gans.data.folders import files_with
-from keras_gans.data.image_folder import list_images
+from keras_gans.data.image_folder import IMAGE_EXTENSIONS
+from keras_gans.utils.files import atomic_path
+from keras_gans.utils.files import write_bytes
 
 SUMMARY = (
     "Apply a style, super-resolution or inpainting export to images, or a vocoder to recordings."
 )
-USAGE = "keras-gans apply EXPORT IMAGE_OR_FOLDER... [--out=DIR] [--masks=DIR]"
+USAGE = "keras-gans apply EXPORT IMAGE_OR_FOLDER... [--out=DIR] [--masks=DIR] [--overwrite]"
+BEFORE_AFTER = "_before_after.png"
 
 # The image-to-image contracts of `keras_gans.export`: what each
 # serving_default takes (besides uint8 images) and returns.
@@ -39,7 +55,16 @@ def define(flag_values):
     flags.DEFINE_string(
         "out",
         "applied",
-        "Folder for the outputs (PNG, or WAV for a vocoder; the inputs' names).",
+        "Folder for the outputs: <name>.png (a vocoder: <name>.wav) for each input <name>.*; "
+        "inputs that differ only in extension keep it (photo.jpg, photo.png -> photo_jpg.png, "
+        "photo_png.png), one name from two folders gets _2, _3.",
+        **options,
+    )
+    flags.DEFINE_bool(
+        "overwrite",
+        False,
+        "Replace outputs already in --out (a rerun). Without it a run that would replace a "
+        "file is refused before any work; the inputs are never overwritten.",
         **options,
     )
     flags.DEFINE_string(
@@ -77,17 +102,120 @@ def image_export(path):
     )
 
 
-def input_files(names):
-    """Image files from file and folder names, in order."""
-    files = []
+def input_files(names, extensions=IMAGE_EXTENSIONS, kind="image"):
+    """The files of file and folder names, in order, each once.
+
+    Raises:
+        UsageError: a name does not exist, or names a folder without such
+            files (not recursive).
+    """
+    files, seen = [], set()
     for name in names:
         if os.path.isdir(name):
-            files += list_images(name)
+            found = files_with(name, extensions)
+            if not found:
+                raise UsageError(
+                    f"{name} holds no {kind} files ({'/'.join(extensions)}): name {kind} files "
+                    f"or folders of them."
+                )
         elif os.path.isfile(name):
-            files.append(name)
+            found = [name]
         else:
-            raise UsageError(f"{name} does not exist: name image files or folders of images.")
+            raise UsageError(f"{name} does not exist: name {kind} files or folders of them.")
+        for file in found:
+            # A file named twice (itself and its folder) would be written twice.
+            key = os.path.realpath(file)
+            if key not in seen:
+                seen.add(key)
+                files.append(file)
     return files
+
+
+def output_names(files, extension, side_by_side=False):
+    """Distinct output file names for `files`, in order.
+
+    `<stem><extension>`; inputs whose stems match but extensions differ get
+    `<stem>_<ext><extension>`; names still taken (one file name in two
+    folders, or a `_before_after` name) get `_2`, `_3`, ... in order.
+    Names are compared case-insensitively, as macOS and Windows do.
+
+    Returns:
+        A list of `(name, before_after_name or None)`.
+    """
+    parts = [os.path.splitext(os.path.basename(file)) for file in files]
+    endings = collections.defaultdict(set)
+    for stem, ending in parts:
+        endings[stem.lower()].add(ending.lower())
+    taken, names = set(), []
+    for stem, ending in parts:
+        base = stem
+        if len(endings[stem.lower()]) > 1 and ending:
+            base = f"{stem}_{ending[1:].lower()}"
+        candidate, number = base, 2
+        while True:
+            wanted = [candidate + extension] + ([candidate + BEFORE_AFTER] if side_by_side else [])
+            if not any(name.lower() in taken for name in wanted):
+                break
+            candidate, number = f"{base}_{number}", number + 1
+        taken.update(name.lower() for name in wanted)
+        names.append((wanted[0], wanted[1] if side_by_side else None))
+    return names
+
+
+def plan_outputs(files, out, extension, side_by_side, overwrite, inputs=()):
+    """Every output path of a run, checked before anything runs.
+
+    Args:
+        files: the input files, in order.
+        out: str. The output folder.
+        extension: str. The outputs' ending, `".png"` or `".wav"`.
+        side_by_side: bool. Plan the `_before_after.png` files too.
+        overwrite: bool. Allow replacing files already there.
+        inputs: more files the run reads (masks), never overwritten.
+
+    Returns:
+        A list of `(output_path, before_after_path or None)`, one per file.
+
+    Raises:
+        UsageError: `out` is a file; an output would replace an input (even
+            with `overwrite`) or a folder; or an output exists and
+            `overwrite` is off.
+    """
+    if os.path.exists(out) and not os.path.isdir(out):
+        raise UsageError(f"--out={out} is a file: name a folder for the outputs.")
+    plan = [
+        (os.path.join(out, name), None if extra is None else os.path.join(out, extra))
+        for name, extra in output_names(files, extension, side_by_side)
+    ]
+    # Compared by device and inode, which sees through symbolic links,
+    # relative names and case-insensitive file systems.
+    read = {_identity(path) for path in [*files, *inputs]} - {None}
+    existing = []
+    for path in (path for pair in plan for path in pair if path is not None):
+        if _identity(path) in read:
+            raise UsageError(
+                f"{path} is one of the inputs and apply never overwrites its inputs: pass "
+                "another --out."
+            )
+        if os.path.isdir(path):
+            raise UsageError(f"{path} is a folder where an output goes: pass another --out.")
+        if os.path.lexists(path):
+            existing.append(path)
+    if existing and not overwrite:
+        more = f" (and {len(existing) - 1} more outputs)" if len(existing) > 1 else ""
+        raise UsageError(
+            f"{existing[0]}{more} already exists: pass --overwrite to replace it, or another --out."
+        )
+    return plan
+
+
+def _identity(path):
+    """`(device, inode)` of an existing file, else `None`."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return stat.st_dev, stat.st_ino
 
 
 def _read(path, channels):
@@ -96,17 +224,23 @@ def _read(path, channels):
     ).numpy()
 
 
-def mask_for(masks, path, shape):
-    """The uint8 hole mask (255 = hole) of `path` from `--masks`."""
+def mask_file(masks, path):
+    """The `--masks` file of the image `path`: `masks` itself when it is a
+    file, else the file of `masks` with the image's stem."""
     if masks is None:
         raise UsageError("an inpainting export needs --masks (white = hole).")
-    file = masks
-    if os.path.isdir(masks):
-        stem = os.path.splitext(os.path.basename(path))[0]
-        found = [f for f in os.listdir(masks) if os.path.splitext(f)[0] == stem]
-        if not found:
-            raise UsageError(f"no mask named {stem}.* in {masks} for {path}.")
-        file = os.path.join(masks, found[0])
+    if not os.path.isdir(masks):
+        return masks
+    stem = os.path.splitext(os.path.basename(path))[0]
+    found = sorted(f for f in os.listdir(masks) if os.path.splitext(f)[0] == stem)
+    if not found:
+        raise UsageError(f"no mask named {stem}.* in {masks} for {path}.")
+    return os.path.join(masks, found[0])
+
+
+def mask_for(masks, path, shape):
+    """The uint8 hole mask (255 = hole) of `path` from `--masks`."""
+    file = mask_file(masks, path)
     mask = _read(file, 1)
     if mask.shape[:2] != shape[:2]:
         raise UsageError(
@@ -127,12 +261,17 @@ def main(args):
         return _vocode_files(*vocoder, positional[1:], options)
     path, serve, kind = image_export(positional[0])
     files = input_files(positional[1:])
-    if kind == "inpainting" and options.masks and not os.path.exists(options.masks):
-        raise UsageError(f"--masks={options.masks} does not exist.")
+    masks = []
+    if kind == "inpainting":
+        if options.masks and not os.path.exists(options.masks):
+            raise UsageError(f"--masks={options.masks} does not exist.")
+        masks = [mask_file(options.masks, file) for file in files]
+    plan = plan_outputs(
+        files, options.out, ".png", options.side_by_side, options.overwrite, inputs=masks
+    )
     input_name, output_name = KINDS[kind]
-    os.makedirs(options.out, exist_ok=True)
     failed = 0
-    for file in files:
+    for file, (out, before_after) in zip(files, plan):
         try:
             image = _read(file, 3)
         except (tf.errors.OpError, ValueError) as e:
@@ -143,20 +282,15 @@ def main(args):
         if kind == "inpainting":
             feeds["mask"] = tf.constant(mask_for(options.masks, file, image.shape)[None])
         result = serve(**feeds)[output_name].numpy()[0]
-        stem = os.path.splitext(os.path.basename(file))[0]
-        out = os.path.join(options.out, f"{stem}.png")
-        tf.io.write_file(out, tf.io.encode_png(result))
-        if options.side_by_side:
+        write_bytes(out, tf.io.encode_png(result).numpy())
+        if before_after is not None:
             before = image
             if before.shape != result.shape:  # x4: show the input at the output's size
                 before = tf.image.resize(image, result.shape[:2], "nearest").numpy()
-            plotting.save_image_grid(
-                np.stack([before.astype(np.uint8), result]),
-                os.path.join(options.out, f"{stem}_before_after.png"),
-                rows=1,
-                cols=2,
-                scale=1,
-            )
+            pair = np.stack([before.astype(np.uint8), result])
+            # The ".png" ending: matplotlib picks the format by it.
+            with atomic_path(before_after, suffix=".png") as tmp:
+                plotting.save_image_grid(pair, tmp, rows=1, cols=2, scale=1)
         print(f"{file} -> {out} ({kind}, {image.shape[1]}x{image.shape[0]})")
     return FAILED if failed == len(files) else 0
 
@@ -174,20 +308,11 @@ def _vocoder_export(path):
 
 def _vocode_files(path, serve, settings, names, options):
     """Each recording's log-mel spectrogram, vocoded to `<out>/<name>.wav`."""
-    files = []
-    for name in names:
-        if os.path.isdir(name):
-            files += files_with(name, AUDIO_EXTENSIONS)
-        elif os.path.isfile(name):
-            files.append(name)
-        else:
-            raise UsageError(f"{name} does not exist.")
-    if not files:
-        raise UsageError(f"no recordings ({', '.join(AUDIO_EXTENSIONS)}) in {', '.join(names)}.")
+    files = input_files(names, AUDIO_EXTENSIONS, "audio")
+    plan = plan_outputs(files, options.out, ".wav", options.side_by_side, options.overwrite)
     mel = data.LogMelSpectrogram(settings)
-    os.makedirs(options.out, exist_ok=True)
     failed = 0
-    for file in files:
+    for file, (out, before_after) in zip(files, plan):
         try:
             audio, _ = data.read_audio(file, settings.sample_rate)
         except ValueError as e:
@@ -201,15 +326,12 @@ def _vocode_files(path, serve, settings, names, options):
             continue
         features = np.asarray(mel(audio[None]))
         vocoded = serve(mel=tf.constant(features))["audio"].numpy()[0]
-        stem = os.path.splitext(os.path.basename(file))[0]
-        out = data.write_wav(
-            os.path.join(options.out, f"{stem}.wav"), vocoded, settings.sample_rate, 0
-        )
-        if options.side_by_side:
+        with atomic_path(out, suffix=".wav") as tmp:
+            data.write_wav(tmp, vocoded, settings.sample_rate, 0)
+        if before_after is not None:
             both = np.asarray(mel(np.stack([audio, vocoded])))
-            plotting.save_spectrogram_grid(
-                both, os.path.join(options.out, f"{stem}_before_after.png"), rows=2
-            )
+            with atomic_path(before_after, suffix=".png") as tmp:
+                plotting.save_spectrogram_grid(both, tmp, rows=2)
         seconds = len(audio) / settings.sample_rate
         print(f"{file} -> {out} (vocoder, {seconds:.2f} s at {settings.sample_rate} Hz)")
     return FAILED if failed == len(files) else 0

@@ -8,7 +8,7 @@ accuracy and hash.
     keras-gans train-classifier --data_dir=drum_kinds/ --output_dir=drum_classifier \
         --clip_samples=8192                        # a folder of recordings per class
 
-Writes `<output_dir>/classifier.weights.h5` and `<output_dir>/metadata.json`
+Writes `<output_dir>/classifier.<hash>.weights.h5` and `<output_dir>/metadata.json`
 (default output_dir for MNIST-style data: `saved_models/<dataset>_classifier`
 under the current directory; the evaluator reads it with `--classifier_dir` or
 `$KERAS_GANS_CLASSIFIER_DIR`, else the classifier packaged in

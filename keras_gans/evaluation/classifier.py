@@ -3,16 +3,20 @@
 The project trains them itself (`python -m keras_gans.evaluation.train_classifier`):
 on MNIST or Fashion-MNIST from the same pipeline the GANs use, or on any
 folder with one subfolder per class, so evaluation needs no download. One is
-saved as `<dir>/classifier.weights.h5` beside `<dir>/metadata.json`,
-which records its test accuracy and the SHA-256 of the weights file;
-`load_classifier` refuses a weights file whose hash does not match. The
+saved as `<dir>/metadata.json`, which records its test accuracy, the name of
+its weights file (`classifier.<hash>.weights.h5`; `classifier.weights.h5` in
+folders written earlier) and that file's SHA-256; `load_classifier` refuses a
+weights file whose hash does not match. The
 MNIST and Fashion-MNIST classifiers ship inside the package
 (`keras_gans/assets/`), so evaluation works from any directory.
 """
 
+import contextlib
 import importlib.resources
 import json
 import os
+import re
+import tempfile
 
 import keras
 import numpy as np
@@ -24,9 +28,14 @@ from keras_gans.data.audio import AUDIO_EXTENSIONS
 from keras_gans.data.mel import LogMelSpectrogram
 from keras_gans.data.mel import MelSettings
 from keras_gans.data.transforms import to_model_range
+from keras_gans.utils.files import write_json
 from keras_gans.utils.saving import sha256_of
 
+# The weights file of folders written before `save_classifier` named it by
+# its hash (the packaged classifiers'); `metadata.json`'s `weights_file` says.
 WEIGHTS_FILE = "classifier.weights.h5"
+WEIGHTS_ENDING = ".weights.h5"
+_WEIGHTS_NAME = re.compile(r"classifier(\.[0-9a-f]{16})?\.weights\.h5")
 METADATA_FILE = "metadata.json"
 FEATURE_LAYER = "features"
 CLASSIFIER_DIR_VARIABLE = "KERAS_GANS_CLASSIFIER_DIR"
@@ -214,10 +223,20 @@ class Classifier:
 
 
 def save_classifier(model, directory, metadata):
-    """Writes the weights and `metadata.json` (with the weights' SHA-256)."""
+    """Writes the weights and `metadata.json` (with the weights' SHA-256).
+
+    `metadata.json` is the commit point. The weights are written under a
+    temporary name, then moved to a name of their own hash (`classifier.<sha256[:16]>
+    .weights.h5`, recorded as `weights_file`); `metadata.json` is written
+    atomically after them, and only then is the file the old metadata named
+    removed. A crash at any moment leaves the old pair or the new pair
+    loadable (at worst with an unused weights file beside it); a fixed file
+    name would pair new weights with the old hash in between.
+
+    Returns:
+        The metadata written.
+    """
     os.makedirs(directory, exist_ok=True)
-    weights = os.path.join(directory, WEIGHTS_FILE)
-    tmp = os.path.join(directory, "tmp." + WEIGHTS_FILE)
     # A compiled model's weights file also holds its optimizer state; the
     # evaluator needs the network only (a third of the size).
     metadata = dict(
@@ -228,14 +247,43 @@ def save_classifier(model, directory, metadata):
     )
     clean = classifier_network(metadata)
     clean.set_weights(model.get_weights())
-    clean.save_weights(tmp)
-    os.replace(tmp, weights)
-    metadata = dict(
-        metadata, sha256=sha256_of(weights), weights_file=WEIGHTS_FILE, feature_layer=FEATURE_LAYER
-    )
-    with open(os.path.join(directory, METADATA_FILE), "w") as f:
-        json.dump(metadata, f, indent=1)
+    previous = _weights_name(_read_metadata(directory))
+    # The name comes from the bytes, so they are written in a scratch folder
+    # beside it (removed on any error) and moved into place whole.
+    with tempfile.TemporaryDirectory(prefix=".classifier.", dir=directory) as scratch:
+        tmp = os.path.join(scratch, WEIGHTS_FILE)  # Keras wants the ".weights.h5" ending
+        clean.save_weights(tmp)
+        digest = sha256_of(tmp)
+        name = f"classifier.{digest[:16]}{WEIGHTS_ENDING}"
+        os.replace(tmp, os.path.join(directory, name))
+    metadata = dict(metadata, sha256=digest, weights_file=name, feature_layer=FEATURE_LAYER)
+    write_json(os.path.join(directory, METADATA_FILE), metadata)
+    # Only a weights file this function wrote, never another file the old
+    # metadata.json happened to name.
+    if previous != name and previous is not None and _WEIGHTS_NAME.fullmatch(previous):
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(os.path.join(directory, previous))
     return metadata
+
+
+def _read_metadata(directory):
+    """A classifier folder's `metadata.json` as a dict, or `None` when it
+    is missing or unreadable."""
+    try:
+        with open(os.path.join(directory, METADATA_FILE)) as f:
+            metadata = json.load(f)
+    except (OSError, ValueError):
+        return None
+    return metadata if isinstance(metadata, dict) else None
+
+
+def _weights_name(metadata):
+    """The weights file `metadata` names (folders written before
+    `weights_file` existed: `WEIGHTS_FILE`), a plain name in the folder;
+    `None` without metadata."""
+    if metadata is None:
+        return None
+    return os.path.basename(str(metadata.get("weights_file") or WEIGHTS_FILE))
 
 
 def load_classifier(directory=None, verify=True):
@@ -254,16 +302,18 @@ def load_classifier(directory=None, verify=True):
         ValueError: when the weights file does not match its recorded hash.
     """
     directory = str(directory or default_classifier_dir())
-    weights = os.path.join(directory, WEIGHTS_FILE)
     meta_path = os.path.join(directory, METADATA_FILE)
-    if not (os.path.isfile(weights) and os.path.isfile(meta_path)):
+    weights = None
+    if os.path.isfile(meta_path):
+        with open(meta_path) as f:
+            metadata = json.load(f)
+        weights = os.path.join(directory, _weights_name(metadata))
+    if weights is None or not os.path.isfile(weights):
         raise FileNotFoundError(
-            f"No evaluation classifier in {directory} (expected {WEIGHTS_FILE} and "
-            f"{METADATA_FILE}). Train one with "
+            f"No evaluation classifier in {directory} (expected {METADATA_FILE} and the "
+            f"weights file it names, {WEIGHTS_FILE} in older folders). Train one with "
             "`python -m keras_gans.evaluation.train_classifier`."
         )
-    with open(meta_path) as f:
-        metadata = json.load(f)
     if verify:
         actual = sha256_of(weights)
         if actual != metadata.get("sha256"):

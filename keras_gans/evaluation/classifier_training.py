@@ -72,7 +72,7 @@ def train_on_folder(
     A tenth of each class (at least one image) is held out for the test
     accuracy; training batches are randomly flipped and shifted. The metadata
     records the class names, the input size and a fingerprint of the files
-    (names and sizes), so evaluations can say which data taught the features.
+    (names and contents), so evaluations can say which data taught the features.
 
     Returns:
         Its metadata dict.

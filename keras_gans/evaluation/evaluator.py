@@ -2,7 +2,10 @@
 
 import hashlib
 import json
+import logging
 import os
+import zipfile
+import zlib
 
 import numpy as np
 
@@ -14,7 +17,10 @@ from keras_gans.evaluation import memorization as memorization_lib
 from keras_gans.evaluation import metrics
 from keras_gans.evaluation.imagenet import ImageNetExtractor
 from keras_gans.evaluation.inception import InceptionExtractor
+from keras_gans.utils.files import atomic_path
 from keras_gans.utils.validation import check_choice
+
+logger = logging.getLogger("keras_gans")
 
 REFERENCES = {
     "mnist_test": ("mnist", "test"),
@@ -163,9 +169,11 @@ class Evaluator:
         """
         if self._reference is not None:
             return self._reference
-        fingerprint, load = self._reference_source()
         path = self._cache_path()
-        cached = _read_cache(path, self.extractor.name, fingerprint) if path else None
+        cached, load = None, self._stored_reference
+        if path:  # the fingerprint reads every file: only for a cache
+            fingerprint, load = self._reference_source()
+            cached = _read_cache(path, self.extractor.name, fingerprint)
         if cached is not None:
             features, self.cache_status = cached, "read"
         else:
@@ -375,7 +383,12 @@ def default_cache_dir():
 
 
 def _read_cache(path, extractor, fingerprint):
-    """The cached reference features, or `None` when missing or stale."""
+    """The cached reference features, or `None` when missing, stale or unreadable.
+
+    A file cut short or damaged (a full disk, a copy that stopped) is logged
+    and treated as missing: the features are recomputed and the file
+    rewritten, so a bad cache never stops an evaluation.
+    """
     if not os.path.isfile(path):
         return None
     try:
@@ -383,17 +396,29 @@ def _read_cache(path, extractor, fingerprint):
             about = json.loads(str(cache["about"]))
             if about.get("extractor") != extractor or about.get("fingerprint") != fingerprint:
                 return None
-            return cache["features"].astype(np.float64)
-    except (OSError, ValueError, KeyError):
-        return None  # unreadable: rebuilt and overwritten
+            features = cache["features"].astype(np.float64)
+    # What numpy's zip and array readers raise on a truncated or garbled file.
+    except (OSError, EOFError, ValueError, KeyError, zipfile.BadZipFile, zlib.error) as e:
+        logger.warning(
+            "The reference feature cache %s is unreadable (%s: %s); recomputing.",
+            path,
+            type(e).__name__,
+            e,
+        )
+        return None
+    if features.ndim != 2 or not len(features):
+        logger.warning("The reference feature cache %s holds no features; recomputing.", path)
+        return None
+    return features
 
 
 def _write_cache(path, features, extractor, fingerprint, reference):
-    os.makedirs(os.path.dirname(path), exist_ok=True)
+    """Stores the features under a unique temporary name, then moves them
+    over `path`: a reader never sees half a file, and two evaluations at
+    once never write to one temporary file."""
     about = {"extractor": extractor, "fingerprint": fingerprint, "reference": reference}
-    tmp = f"{path}.tmp.npz"
-    np.savez(tmp, features=features.astype(np.float32), about=json.dumps(about))
-    os.replace(tmp, path)
+    with atomic_path(path, suffix=".npz") as tmp:  # np.savez appends .npz to other names
+        np.savez(tmp, features=features.astype(np.float32), about=json.dumps(about))
 
 
 def balanced_labels(num_samples, num_classes):

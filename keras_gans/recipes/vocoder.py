@@ -11,7 +11,8 @@ and the model trains on random segments of them. Every epoch writes held-out cli
 their vocoded copies (spectrograms and a WAV). The export is
 `serving_default(mel float32 [b, frames, n_mels]) -> audio float32 [b,
 (frames - 1) * hop]`, with the mel settings in its `assets/mel.json` so that
-the spectrograms fed to it are made the way it was trained on. With
+the spectrograms fed to it are made the way it was trained on; it is
+`<export_dir>/<name>/<version>/`, `name` by default the data folder's name. With
 `test_dir`, the export is scored on the held-out recordings against
 Griffin-Lim from the same spectrograms (`keras_gans.evaluation.vocoding`).
 """
@@ -37,6 +38,7 @@ from keras_gans.recipes.plumbing import run as run_lib
 from keras_gans.recipes.plumbing.settings import TrainingConfig
 from keras_gans.recipes.plumbing.settings import folder_name
 from keras_gans.recipes.plumbing.settings import setting
+from keras_gans.utils import files
 from keras_gans.utils import precision
 
 FIGURE_SECONDS = 2.0  # length of the held-out clips in the per-epoch figures
@@ -67,7 +69,9 @@ class VocoderConfig(TrainingConfig):
         None, "Score only the first N held-out recordings. Unset: all."
     )
     name: Optional[str] = setting(
-        None, "Model name of the export (<export_dir>/<name>/<version>/). Unset: 'vocoder'."
+        None,
+        "Model name of the export (<export_dir>/<name>/<version>/). Unset: the data folder's "
+        "name, so vocoders of different recordings do not share one.",
     )
     sample_rate: int = setting(16000, "Samples per second: every file is resampled to it once.")
     fft_length: int = setting(1024, "Mel features: FFT (and window) size in samples.")
@@ -123,8 +127,9 @@ class VocoderConfig(TrainingConfig):
 
     @property
     def run_name(self):
-        """The export's model name: `name`, or `"vocoder"`."""
-        return self.name or "vocoder"
+        """The export's model name: `name`, or the data folder's name
+        (`"vocoder"` when nothing of it is left)."""
+        return self.name or folder_name(self.data_dir, "vocoder")
 
     def mel_settings(self):
         return data.MelSettings(
@@ -259,7 +264,7 @@ def train(config=None, callbacks=(), **overrides):
         + (f" ({len(recordings.skipped)} files skipped)" if recordings.skipped else "")
         + (f"; held out: {len(test.audio)}, {test.seconds / 60:.1f} min" if test else "")
     )
-    output_dir = config.output_dir_for(folder_name(config.data_dir, "vocoder"))
+    output_dir = config.output_dir_for(config.run_name)
     config = config.replace(
         output_dir=output_dir, mixed_precision=config.resolved_mixed_precision()
     )
@@ -298,6 +303,5 @@ def train(config=None, callbacks=(), **overrides):
         result.report = score_lines(scores)
         result.total_seconds = time.perf_counter() - started
         run_lib.write_summary(result, {**run.summary, "scores": scores})
-        with open(os.path.join(output_dir, "scores.txt"), "w") as f:
-            f.write("\n".join(result.report) + "\n")
+        files.write_text(os.path.join(output_dir, "scores.txt"), "\n".join(result.report) + "\n")
     return result
