@@ -179,12 +179,32 @@ def _reason(path):
     return f"an empty image (shape {tuple(image.shape)})"
 
 
-def fingerprint_files(paths):
-    """SHA-256 of the files' base names and sizes, in order: which data this was,
-    without reading the files."""
+def fingerprint_files(paths, block_size=1 << 20):
+    """SHA-256 of the files' contents and names, in order: which data this was.
+
+    Each file adds its name relative to the folder that holds them all (so a
+    file moved to another class subfolder counts) and the SHA-256 of its
+    bytes, read in blocks of `block_size`. Names and sizes alone would miss
+    files replaced by others of the same length; reading the bytes costs far
+    less than the features computed from them.
+
+    Args:
+        paths: list of str. The files, in the order they are used.
+        block_size: int. Bytes read at a time. Defaults to 1 MiB.
+
+    Returns:
+        The hex digest.
+    """
+    absolute = [os.path.abspath(path) for path in paths]
+    root = os.path.commonpath([os.path.dirname(path) for path in absolute]) if paths else ""
     digest = hashlib.sha256()
-    for path in paths:
-        digest.update(f"{os.path.basename(path)}\t{os.path.getsize(path)}\n".encode())
+    for path in absolute:
+        content = hashlib.sha256()
+        with open(path, "rb") as f:
+            for block in iter(lambda: f.read(block_size), b""):
+                content.update(block)
+        name = os.path.relpath(path, root).replace(os.sep, "/")
+        digest.update(f"{name}\t{content.hexdigest()}\n".encode())
     return digest.hexdigest()
 
 
@@ -343,12 +363,16 @@ def image_folder(
     check_positive_int("batch_size", batch_size)
     if folder is None:
         folder = load_image_folder(directory, image_size, channels, fit, labels, on_error)
-    flip_seed = None if seed is None else seed + 1
+    flip_seed = tf.constant((seed or 0) + 1, tf.int64)
 
-    def transform(batch):
+    def transform(batch, key):
         batch = to_float(batch)
         if flip:
-            batch = tf.image.random_flip_left_right(batch, seed=flip_seed)
+            # Stateless, from (seed, epoch, step): a resumed run flips alike.
+            batch_seed = tf.random.experimental.stateless_fold_in(
+                tf.stack([flip_seed, key[0]]), key[1]
+            )
+            batch = tf.image.stateless_random_flip_left_right(batch, batch_seed)
         return batch
 
     return gather_batches(

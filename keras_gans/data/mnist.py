@@ -308,5 +308,5 @@ def mnist(
         seed,
         first_epoch,
         steps_per_epoch,
-        transform=to_float,
+        transform=lambda batch, key: to_float(batch),
     )

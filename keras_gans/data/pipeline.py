@@ -22,34 +22,53 @@ def prefetch(dataset):
 def index_batches(
     num_examples, batch_size, drop_remainder, shuffle, seed, first_epoch, steps_per_epoch
 ):
-    """Batches of example indices for in-memory data sets.
+    """Batches of example indices for in-memory data sets, each with its key.
 
     With `first_epoch=None`: one epoch, reshuffled on every iteration.
     Otherwise an endless stream from `first_epoch` on, whose epoch `e` is a
     stateless shuffle of `(seed, e)` cut to `steps_per_epoch` batches: a run
-    resumed at epoch `e` (BackupAndRestore) sees the same batches as an
+    resumed at epoch `e` (from its backup) sees the same batches as an
     uninterrupted one. Gathering whole batches by index costs far less per
     step than shuffling and batching single examples.
+
+    Returns:
+        A dataset of `(key, indices)`: `key` is int64 `[epoch, step]` (epoch
+        0 without `first_epoch`), the seed of the batch's random transforms,
+        so that they too are the same in a resumed run.
     """
     if first_epoch is None:
         indices = tf.data.Dataset.range(num_examples)
         if shuffle:
             indices = indices.shuffle(num_examples, seed=seed, reshuffle_each_iteration=True)
-        return indices.batch(batch_size, drop_remainder=drop_remainder)
+        batches = indices.batch(batch_size, drop_remainder=drop_remainder).enumerate()
+        return batches.map(lambda step, batch: (tf.stack([tf.constant(0, tf.int64), step]), batch))
 
     base_seed = 0 if seed is None else int(seed)
 
     def one_epoch(epoch):
-        order = tf.range(num_examples, dtype=tf.int64)
-        if shuffle:
-            # Stateless: epoch e's order depends on (seed, e) only.
-            order = tf.random.experimental.stateless_shuffle(
-                order, seed=tf.stack([tf.constant(base_seed, tf.int64), epoch])
+        epoch_seed = tf.stack([tf.constant(base_seed, tf.int64), epoch])
+
+        def one_pass(repeat):
+            order = tf.range(num_examples, dtype=tf.int64)
+            if shuffle:
+                # Stateless: pass r of epoch e depends on (seed, e, r) only.
+                seed = tf.cond(
+                    repeat > 0,
+                    lambda: tf.random.experimental.stateless_fold_in(epoch_seed, repeat),
+                    lambda: epoch_seed,
+                )
+                order = tf.random.experimental.stateless_shuffle(order, seed=seed)
+            return tf.data.Dataset.from_tensor_slices(order).batch(
+                batch_size, drop_remainder=drop_remainder
             )
-        batches = tf.data.Dataset.from_tensor_slices(order).batch(
-            batch_size, drop_remainder=drop_remainder
-        )
-        return batches.take(steps_per_epoch) if steps_per_epoch else batches
+
+        if steps_per_epoch:
+            # An epoch longer than the data takes further passes of its own,
+            # so that epoch e starts where a resumed run starts it.
+            batches = tf.data.Dataset.range(2**62).flat_map(one_pass).take(steps_per_epoch)
+        else:
+            batches = one_pass(tf.constant(0, tf.int64))
+        return batches.enumerate().map(lambda step, batch: (tf.stack([epoch, step]), batch))
 
     return tf.data.Dataset.range(first_epoch, 2**62).flat_map(one_epoch)
 
@@ -71,8 +90,10 @@ def gather_batches(
     Args:
         examples: array of examples, first axis the example.
         labels: int array or `None`. With labels, batches are `(x, labels)`.
-        transform: `batch -> batch` or `None`, applied to each gathered
-            batch of examples (e.g. to floats, random flips).
+        transform: `(batch, key) -> batch` or `None`, applied to each
+            gathered batch of examples (e.g. to floats, random flips); `key`
+            is the batch's int64 `[epoch, step]` (see `index_batches`), to
+            seed its stateless random ops.
         source: `(folder, adjective, noun)` naming where the examples came
             from, e.g. `("photos/", "readable", "images")`, for the error
             when there are fewer than one batch of them; or `None`.
@@ -94,10 +115,10 @@ def gather_batches(
         len(examples), batch_size, drop_remainder, shuffle, seed, first_epoch, steps_per_epoch
     )
 
-    def gather(batch_indices):
+    def gather(key, batch_indices):
         batch = tf.gather(examples, batch_indices)
         if transform is not None:
-            batch = transform(batch)
+            batch = transform(batch, key)
         if labels is None:
             return batch
         return batch, tf.gather(labels, batch_indices)
