@@ -5,8 +5,15 @@ A TF Serving model base path holds one numbered subdirectory per version:
 version; `saved_model` writes each version to a temporary directory first and
 renames it into place, so a failed export never leaves a half-written version
 for a server to load and never touches the versions already there.
+
+A version's LiteRT files live inside it, in `litert/`, converted before the
+rename: a version appears with all of them or not at all. The files beside the
+versions, `<export_dir>/<name>.tflite` (and `_float16`, `_int8`), are copies of
+the latest version's, each replaced atomically.
 """
 
+import contextlib
+import errno
 import json
 import os
 import re
@@ -19,6 +26,7 @@ import tensorflow as tf
 
 from keras_gans.data.transforms import to_float
 from keras_gans.data.transforms import to_uint8
+from keras_gans.utils import files
 from keras_gans.utils.validation import check_choice
 from keras_gans.utils.validation import check_positive_int
 
@@ -31,9 +39,11 @@ __all__ = [
     "SAMPLE_SIGNATURE",
     "SERVING_SIGNATURE",
     "TFLITE_VARIANTS",
+    "check_model_name",
     "class_names",
     "export_generator",
     "float32_copy",
+    "litert_paths",
     "load_serving",
     "read_asset",
     "resolve_saved_model",
@@ -52,7 +62,10 @@ CLASS_NAMES_ASSET = "class_names.json"  # a conditional export's class names, la
 AUDIO_ASSET = "audio.json"  # a sound generator's sample rate and clip length
 MEL_ASSET = "mel.json"  # a vocoder's mel settings (`MelSettings.to_dict()`)
 TRAINING_ASSET = "training.json"  # the recipe run an export came from (`keras-gans info`)
+LITERT_DIR = "litert"  # a version's LiteRT files: `<version>/litert/<name>[_float16|_int8].tflite`
 _VERSION = re.compile(r"^\d+$")
+_NAME = re.compile(r"[A-Za-z0-9_.-]+")
+MAX_NAME_LENGTH = 100
 
 
 def versions(model_dir):
@@ -275,12 +288,44 @@ def _num_classes(generator):
     )
 
 
-def _check_name(name):
-    if not name or not re.match(r"^[A-Za-z0-9_.-]+$", str(name)):
+def check_model_name(name):
+    """Checks that `name` can name a model's folder and files; returns it.
+
+    A model name becomes `<export_dir>/<name>/` and `<export_dir>/<name>.tflite`,
+    so it must stay inside the folder it is joined to, on every system: 1 to
+    100 letters, digits, `'_'`, `'.'` or `'-'`, not starting with `'.'` (which
+    rules out `.` and `..`, and hidden files a user would not see).
+
+    Args:
+        name: str. The model name, e.g. a training run's name.
+
+    Returns:
+        `name`.
+
+    Raises:
+        ValueError: when `name` is not such a name.
+
+    Example:
+
+        >>> keras_gans.export.check_model_name("mnist_dcgan")
+        'mnist_dcgan'
+        >>> keras_gans.export.check_model_name("..")
+        Traceback (most recent call last):
+        ValueError: `name` must be a model name of 1 to 100 letters, ...
+    """
+    # `fullmatch`, not `match(...$)`: `$` also matches before a final newline.
+    if (
+        not isinstance(name, str)
+        or not _NAME.fullmatch(name)
+        or name.startswith(".")
+        or len(name) > MAX_NAME_LENGTH
+    ):
         raise ValueError(
-            "`name` must be a non-empty model name made of letters, digits, "
-            f"'_', '.' or '-'. Received: name={name!r}"
+            f"`name` must be a model name of 1 to {MAX_NAME_LENGTH} letters, digits, '_', "
+            "'.' or '-', not starting with '.': it names a folder and files inside "
+            f"`export_dir`. Received: name={name!r}"
         )
+    return name
 
 
 def saved_model(generator, export_dir, name, version=None):
@@ -321,36 +366,72 @@ def saved_model(generator, export_dir, name, version=None):
         >>> served = tf.saved_model.load(path)
         >>> served.signatures["serving_default"](z=tf.zeros([1, 100]))["images"]
     """
+    check_model_name(name)
     return _write_version(_serving_archive(generator), export_dir, name, version)
 
 
-def _write_version(archive, export_dir, name, version, assets=None):
-    """Writes `archive` as `<export_dir>/<name>/<version>/`, atomically."""
-    _check_name(name)
+def _write_version(archive, export_dir, name, version, assets=None, quantizations=()):
+    """Writes `archive` as `<export_dir>/<name>/<version>/`, atomically, with
+    the LiteRT files of `quantizations` in its `litert/` folder."""
+    check_model_name(name)
     model_dir = os.path.join(os.path.expanduser(str(export_dir)), name)
-    if version is None:
-        version = (versions(model_dir) or [0])[-1] + 1
-    check_positive_int("version", version)
-    target = os.path.join(model_dir, str(version))
-    if os.path.exists(target):
-        raise FileExistsError(
-            f"{target} already exists; TF Serving versions are immutable. "
-            "Pick another `version` or leave it unset to use the next one."
-        )
+    if version is not None:
+        check_positive_int("version", version)
+        # Before the export's work, not only at the rename.
+        _check_free(os.path.join(model_dir, str(version)))
     os.makedirs(model_dir, exist_ok=True)
-    staging = tempfile.mkdtemp(prefix=f".tmp-{version}-", dir=model_dir)
+    # A unique name: concurrent exports of one model never share a staging folder.
+    staging = tempfile.mkdtemp(prefix=".tmp-export-", dir=model_dir)
     try:
         archive.write_out(staging, verbose=False)
         for filename, text in (assets or {}).items():
             os.makedirs(os.path.join(staging, "assets"), exist_ok=True)
             with open(os.path.join(staging, "assets", filename), "w") as f:
                 f.write(text)
+        # Converted before the rename, so the version never shows without them.
+        _write_litert(staging, os.path.join(staging, LITERT_DIR), name, quantizations)
         os.chmod(staging, 0o755)  # mkdtemp's 0700 would hide it from a server
-        os.rename(staging, target)
+        return _move_into_place(staging, model_dir, version)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return target
+
+
+def _check_free(target):
+    if os.path.lexists(target):
+        raise FileExistsError(
+            f"{target} already exists; TF Serving versions are immutable. "
+            "Pick another `version` or leave it unset to use the next one."
+        )
+
+
+def _next_version(model_dir):
+    """One more than any numbered entry of `model_dir`, SavedModel or not:
+    a numbered folder a user made is skipped, never written into."""
+    numbers = [int(entry) for entry in os.listdir(model_dir) if _VERSION.match(entry)]
+    return max(numbers, default=0) + 1
+
+
+def _move_into_place(staging, model_dir, version):
+    """Renames `staging` to `model_dir/<version>` (default: the next free
+    one); returns the version's path."""
+    number = 0
+    while True:
+        # Past the number just tried too: it was taken, listed yet or not.
+        number = version or max(number + 1, _next_version(model_dir))
+        target = os.path.join(model_dir, str(number))
+        try:
+            # A rename never replaces a folder that has files in it, so an
+            # export that took the same number first keeps it.
+            os.rename(staging, target)
+            return target
+        except OSError as error:
+            if error.errno not in (errno.EEXIST, errno.ENOTEMPTY):
+                raise
+            if version is not None:
+                _check_free(target)
+                raise
+            # Another export took the number between the listing and the rename: take the next one.
 
 
 def _stylize_function(generator, multiple=4):
@@ -485,10 +566,51 @@ TFLITE_VARIANTS = {"float32": "", "float16": "_float16", "dynamic_int8": "_int8"
 
 
 def tflite_path(export_dir, name, quantization="float32"):
-    """`<export_dir>/<name>.tflite` (float32) or `<name>_float16/_int8.tflite`."""
+    """`<export_dir>/<name>.tflite` (float32) or `<name>_float16/_int8.tflite`:
+    the copy of the latest version's LiteRT file (see `litert_paths`)."""
+    return os.path.join(os.path.expanduser(str(export_dir)), _litert_filename(name, quantization))
+
+
+def _litert_filename(name, quantization):
+    check_model_name(name)
     check_choice("quantization", quantization, tuple(TFLITE_VARIANTS))
-    filename = f"{name}{TFLITE_VARIANTS[quantization]}.tflite"
-    return os.path.join(os.path.expanduser(str(export_dir)), filename)
+    return f"{name}{TFLITE_VARIANTS[quantization]}.tflite"
+
+
+def litert_paths(path, name=None):
+    """The LiteRT files an export version holds, by quantization.
+
+    `export_generator` writes them in the version itself,
+    `<export_dir>/<name>/<version>/litert/<name>[_float16|_int8].tflite`, so
+    they always match that version's SavedModel (the files beside the
+    versions, `tflite_path`, follow the latest export).
+
+    Args:
+        path: a SavedModel directory or a model directory with numbered
+            versions (see `resolve_saved_model`; its latest version).
+        name: str or `None`. The model name the files carry; defaults to the
+            name of the folder that holds the version.
+
+    Returns:
+        A dict of quantization (`"float32"`, `"float16"`, `"dynamic_int8"`)
+        -> path, of the files present: empty for a version exported without
+        LiteRT files, or by a keras_gans that wrote them only beside the
+        versions.
+
+    Example:
+
+        >>> files = keras_gans.export.litert_paths("saved_models/mnist_dcgan/2")
+        >>> run = keras_gans.export.tflite_runner(files["float32"])
+    """
+    version_dir = resolve_saved_model(path)
+    if name is None:
+        name = os.path.basename(os.path.dirname(os.path.abspath(version_dir)))
+    found = {}
+    for quantization in TFLITE_VARIANTS:
+        file = os.path.join(version_dir, LITERT_DIR, _litert_filename(name, quantization))
+        if os.path.isfile(file):
+            found[quantization] = file
+    return found
 
 
 def tflite(generator, export_dir, name, quantization="float32", contract="auto"):
@@ -512,24 +634,24 @@ def tflite(generator, export_dir, name, quantization="float32", contract="auto")
             `"auto"`.
 
     Returns:
-        The path of the written file (written to a temporary file first, so
-        an existing file is replaced only by a complete one).
+        The path of the written file, `tflite_path(export_dir, name,
+        quantization)` (written to a temporary file of its own first, so an
+        existing file is replaced only by a complete one).
 
     Example:
 
         >>> for q in ("float32", "float16", "dynamic_int8"):
         ...     keras_gans.export.tflite(gan.generator, "saved_models", "mnist_dcgan", q)
     """
-    _check_name(name)
-    check_choice("quantization", quantization, tuple(TFLITE_VARIANTS))  # before tracing
+    path = tflite_path(export_dir, name, quantization)  # checks both before tracing
     with tempfile.TemporaryDirectory() as staging:
         _archive(generator, contract).write_out(staging, verbose=False)
-        return _convert(staging, export_dir, name, quantization)
+        (lite,) = _write_litert(staging, os.path.join(staging, LITERT_DIR), name, [quantization])
+        return _publish([(lite, path)])[0]
 
 
-def _convert(saved_model_dir, export_dir, name, quantization):
-    """Converts `saved_model_dir`'s serving signature (only: no `sample`)."""
-    path = tflite_path(export_dir, name, quantization)
+def _convert(saved_model_dir, quantization):
+    """The flatbuffer of `saved_model_dir`'s serving signature (only: no `sample`)."""
     converter = tf.lite.TFLiteConverter.from_saved_model(
         saved_model_dir, signature_keys=[SERVING_SIGNATURE]
     )
@@ -537,13 +659,47 @@ def _convert(saved_model_dir, export_dir, name, quantization):
         converter.optimizations = [tf.lite.Optimize.DEFAULT]
     if quantization == "float16":
         converter.target_spec.supported_types = [tf.float16]
-    flatbuffer = converter.convert()
-    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-    tmp = f"{path}.tmp"
-    with open(tmp, "wb") as f:
-        f.write(flatbuffer)
-    os.replace(tmp, path)
-    return path
+    return converter.convert()
+
+
+def _write_litert(saved_model_dir, folder, name, quantizations):
+    """Converts `saved_model_dir` to `folder/<name>[_float16|_int8].tflite`;
+    returns the paths."""
+    paths = []
+    for quantization in quantizations:
+        path = os.path.join(folder, _litert_filename(name, quantization))
+        flatbuffer = _convert(saved_model_dir, quantization)
+        os.makedirs(folder, exist_ok=True)
+        with open(path, "wb") as f:
+            f.write(flatbuffer)
+        paths.append(path)
+    return paths
+
+
+def _publish(pairs):
+    """Copies each `(source, target)` file over `target`; returns the targets.
+
+    Every copy goes to a temporary file beside its target first; only then
+    are they moved over the targets, one `os.replace` after another. A
+    failure while copying leaves every target as it was and no temporary
+    file behind, and a reader sees old and new files together only for the
+    time of the renames.
+    """
+    with contextlib.ExitStack() as stack:
+        # The stack exits last-in first-out: entered reversed, it replaces in order.
+        temporaries = [stack.enter_context(files.atomic_path(target)) for _, target in pairs[::-1]]
+        for (source, _), tmp in zip(pairs, temporaries[::-1]):
+            _copy(source, tmp)
+    return [target for _, target in pairs]
+
+
+def _copy(source, target):
+    with open(source, "rb") as read, open(target, "wb") as write:
+        shutil.copyfileobj(read, write)
+        write.flush()
+        os.fsync(write.fileno())  # durable before the rename makes it the file
+    # The source's permissions: a temporary file's 0600 would hide it from other users.
+    shutil.copymode(source, target)
 
 
 def export_generator(
@@ -573,7 +729,9 @@ def export_generator(
     Args:
         generator: `keras.Model`, e.g. `gan.sampling_generator`.
         export_dir: str. Base directory, e.g. `"saved_models"`.
-        name: str. Model name: `<export_dir>/<name>/<version>/` and
+        name: str. Model name (see `check_model_name`):
+            `<export_dir>/<name>/<version>/`, with the version's LiteRT files
+            in its `litert/<name>[_float16|_int8].tflite`, and their copies
             `<export_dir>/<name>[_float16|_int8].tflite`.
         tflite_files: bool, or a tuple of quantizations (`"float32"`,
             `"float16"`, `"dynamic_int8"`): the LiteRT files to write; `True`
@@ -587,19 +745,35 @@ def export_generator(
             Defaults to `"auto"`.
 
     Returns:
-        `(saved_model_path, tflite_paths)`.
+        `(saved_model_path, tflite_paths)`: the version's directory and the
+        LiteRT files beside the versions, now copies of this version's
+        (`litert_paths(saved_model_path)` gives the version's own). When
+        `version` is older than one already there, the files beside the
+        versions stay the newest version's, as TF Serving serves that one,
+        and `tflite_paths` are the version's own.
+
+    The version appears only once its SavedModel and LiteRT files are
+    complete (a failure before leaves the export directory as it was), and
+    the files beside the versions are replaced only once every copy is ready.
     """
+    check_model_name(name)
     if isinstance(tflite_files, bool):
         quantizations = tuple(TFLITE_VARIANTS) if tflite_files else ()
     else:
         quantizations = tuple(tflite_files)
         for quantization in quantizations:
             check_choice("tflite_files", quantization, tuple(TFLITE_VARIANTS))
-    path = _write_version(_archive(generator, contract), export_dir, name, version, assets)
-    # From the SavedModel just written: a second one would cost about as much
-    # as a conversion.
-    tflite_paths = [_convert(path, export_dir, name, q) for q in quantizations]
-    return path, tflite_paths
+    # The conversions read the staged SavedModel: a second one would cost
+    # about as much as a conversion.
+    path = _write_version(
+        _archive(generator, contract), export_dir, name, version, assets, quantizations
+    )
+    lite = [os.path.join(path, LITERT_DIR, _litert_filename(name, q)) for q in quantizations]
+    model_dir = os.path.dirname(path)
+    if int(os.path.basename(path)) < versions(model_dir)[-1]:
+        return path, lite
+    stable = [tflite_path(export_dir, name, q) for q in quantizations]
+    return path, _publish(list(zip(lite, stable)))
 
 
 def _input_contract(generator):
