@@ -9,6 +9,7 @@ import pytest
 import tensorflow as tf
 
 import keras_gans as kg
+from keras_gans.callbacks import run_backup
 from keras_gans.cli import train as cli_train
 
 from conftest import REPO
@@ -145,16 +146,23 @@ def test_a_rerun_resumes_a_finished_run_is_left_alone_and_fresh_starts_over(tmp_
     assert again.returncode == 0 and "holds a finished run" in again.stdout
     assert "trained in" not in again.stdout
     # A backup left by an interrupted run: the same command resumes from it.
-    (out / "backup").mkdir()
-    (out / "backup" / "training_metadata.json").write_text(json.dumps({"epoch": 1, "batch": -1}))
+    backup = out / "backup"
+    backup.mkdir()
+    (backup / run_backup.MARKER_FILE).write_text("{}")
+    (backup / "weights-00001-old.weights.h5").write_bytes(b"")
+    metadata = {"epoch": 1, "batch": -1, "weights": "weights-00001-old.weights.h5"}
+    (backup / "training_metadata.json").write_text(json.dumps(metadata))
     planned, message, finished = cli_train.plan_backup(
-        kg.recipes.mnist.resolve_config(output_dir=str(out)), {}, fresh=False
+        kg.recipes.mnist.resolve_config(output_dir=str(out)), {}
     )
     assert "resuming" in message and "epoch 1" in message and not finished
-    assert planned["backup_dir"] == str(out / "backup")
+    assert planned["backup_dir"] == str(backup)
+    # --fresh neither restores the old backup nor deletes it up front: the
+    # new run's first epoch replaces it, and the finished run removes it.
     fresh = run_command(*args, "--fresh")
-    assert fresh.returncode == 0 and "trained in" in fresh.stdout
+    assert fresh.returncode == 0 and "trained in" in fresh.stdout, fresh.stderr
     assert json.loads((out / "summary.json").read_text())["epochs_run"] == 2
+    assert not backup.exists()
 
 
 def test_inpainting_without_opencv_names_the_extra_before_training(monkeypatch, tmp_path):

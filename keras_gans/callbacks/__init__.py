@@ -1,12 +1,13 @@
 """Keras callbacks for GAN training, one per module.
 
 Sample grids (and sounds), loss curves, NaN guard, time limit, style figures and
-evaluation during training.
+evaluation during training, and the run's backup.
 """
 
 from keras_gans.callbacks.comparison_figure import ComparisonFigure
 from keras_gans.callbacks.evaluate_generator import EvaluateGenerator
 from keras_gans.callbacks.loss_history import LossHistory
+from keras_gans.callbacks.run_backup import RunBackup
 from keras_gans.callbacks.sample_grid import SampleGrid
 from keras_gans.callbacks.sample_grid import fixed_noise
 from keras_gans.callbacks.sound_samples import SoundSamples
@@ -21,6 +22,7 @@ __all__ = [
     "EvaluateGenerator",
     "LossHistory",
     "NonFiniteLossError",
+    "RunBackup",
     "SampleGrid",
     "SoundSamples",
     "StopAfterMinutes",

@@ -6,9 +6,10 @@ import os
 import keras
 
 from keras_gans import plotting
+from keras_gans.callbacks.run_backup import BacksUpAttributes
 
 
-class ComparisonFigure(keras.callbacks.Callback):
+class ComparisonFigure(BacksUpAttributes, keras.callbacks.Callback):
     """Writes a figure with one column per image kind every few epochs.
 
     Args:

@@ -112,6 +112,22 @@ class EvaluateGenerator(keras.callbacks.Callback):
             self.best = results
             self._best_weights = [np.array(w) for w in self.model.sampling_generator.get_weights()]
 
+    def backup_state(self):
+        """What a run's backup keeps (`RunBackup`): the evaluations so far,
+        the best one and its generator weights."""
+        state = {"history": self.history, "best": self.best, "epochs_done": self._epochs_done}
+        for i, weights in enumerate(self._best_weights or ()):
+            state[f"best_weights_{i}"] = weights
+        return state
+
+    def restore_state(self, state):
+        """Puts back what `backup_state` returned, in a resumed run."""
+        self.history = list(state.get("history") or [])
+        self.best = state.get("best")
+        self._epochs_done = state.get("epochs_done")
+        count = sum(key.startswith("best_weights_") for key in state)
+        self._best_weights = [state[f"best_weights_{i}"] for i in range(count)] or None
+
     def restore_best(self):
         """Loads the best generator weights seen; returns the best results."""
         if self._best_weights is None:

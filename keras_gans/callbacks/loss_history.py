@@ -33,6 +33,15 @@ class LossHistory(keras.callbacks.Callback):
         self.history = {"step": [], **{k: [] for k in self.keys + self.levels}}
         self._global_step = 0
 
+    def backup_state(self):
+        """What a run's backup keeps (`RunBackup`): the windows so far."""
+        return {"history": self.history, "global_step": self._global_step}
+
+    def restore_state(self, state):
+        """Puts back what `backup_state` returned, in a resumed run."""
+        self.history = {key: list(values) for key, values in state["history"].items()}
+        self._global_step = int(state["global_step"])
+
     def on_epoch_begin(self, epoch, logs=None):
         self._window_start = 0  # steps into the epoch at the window's start
         self._steps_seen = 0

@@ -7,6 +7,7 @@ import numpy as np
 import tensorflow as tf
 
 from keras_gans import plotting
+from keras_gans.callbacks.run_backup import BacksUpAttributes
 
 
 def fixed_noise(num_samples, latent_dim, seed=0):
@@ -19,7 +20,7 @@ def fixed_noise(num_samples, latent_dim, seed=0):
     return rng.standard_normal((num_samples, latent_dim)).astype("float32")
 
 
-class SampleGrid(keras.callbacks.Callback):
+class SampleGrid(BacksUpAttributes, keras.callbacks.Callback):
     """Writes a grid of generated images from fixed noise every few epochs.
 
     Args:

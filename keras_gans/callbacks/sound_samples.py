@@ -7,12 +7,13 @@ import numpy as np
 
 from keras_gans import data
 from keras_gans import plotting
+from keras_gans.callbacks.run_backup import BacksUpAttributes
 from keras_gans.callbacks.sample_grid import fixed_noise
 from keras_gans.data.mel import LogMelSpectrogram
 from keras_gans.data.mel import MelSettings
 
 
-class SoundSamples(keras.callbacks.Callback):
+class SoundSamples(BacksUpAttributes, keras.callbacks.Callback):
     """Writes generated sounds from fixed noise every few epochs: a grid of
     their log-mel spectrograms (`samples_epoch_NNN.png`) and the sounds one
     after another (`samples_epoch_NNN.wav`, in grid order).
@@ -31,6 +32,8 @@ class SoundSamples(keras.callbacks.Callback):
         paths: list of str. The spectrogram grids written so far.
         sound_paths: list of str. The WAV files written so far.
     """
+
+    backed_up = ("paths", "sound_paths")
 
     def __init__(
         self, output_dir, sample_rate, noise=None, labels=None, rows=None, every_n_epochs=1

@@ -9,7 +9,9 @@ r"""`keras-gans`: one command for training, drawing, applying and measuring GANs
 
 `keras-gans COMMAND --help` lists a command's flags. The same runs as
 `python -m keras_gans`, and in Python as `keras_gans.cli.main([...])`, which
-returns the exit status (0 done, 1 the work failed, 2 bad input).
+returns the exit status (0 done, 1 the work failed, 2 bad input, 130
+interrupted), after one `error:` line for anything but 0: never a traceback
+for a user's mistake.
 """
 
 import sys
@@ -23,7 +25,7 @@ from keras_gans.cli import info
 from keras_gans.cli import train
 from keras_gans.cli import train_classifier
 from keras_gans.cli.common import BAD_INPUT
-from keras_gans.cli.common import UsageError
+from keras_gans.cli.common import exit_status
 from keras_gans.cli.common import report
 from keras_gans.cli.common import suggest
 
@@ -71,8 +73,11 @@ def main(argv=None):
         )
     try:
         return COMMANDS[name].main(args)
-    except UsageError as e:
-        return report(e)
+    except (Exception, KeyboardInterrupt) as e:
+        status = exit_status(e)
+        if status is None:  # a bug, not an input or a failed run: its traceback helps
+            raise
+        return status
 
 
 def run():

@@ -20,7 +20,6 @@ from keras_gans import plotting
 from keras_gans.cli.common import UsageError
 from keras_gans.cli.common import only_argument
 from keras_gans.cli.common import parse
-from keras_gans.cli.common import report
 from keras_gans.data.transforms import to_model_range
 from keras_gans.evaluation import evaluator as evaluator_lib
 from keras_gans.evaluation.sources import is_saved_model
@@ -141,45 +140,40 @@ def main(args):
     source = only_argument(positional, "source", USAGE)
     if options.pairs_figure and not options.train_dir:
         raise UsageError("--pairs_figure needs --train_dir (the images the generator saw).")
-    try:
-        cache_dir = options.cache_dir or "default"
-        folder_source = os.path.isdir(source) and not is_saved_model(source)
-        images = labels = None
-        image_size, channels = options.image_size or 224, 3
-        if options.extractor == "efficientnet_lite0" and not folder_source:
-            # Compare at the samples' own size and channels (see imagenet.py).
-            images, labels = load_samples(source, options.num_samples, options.seed)
-            image_size = options.image_size or np.shape(images)[1]
-            channels = np.shape(images)[-1] if np.ndim(images) == 4 else 1
-        evaluator = evaluator_lib.Evaluator(
-            options.reference,
-            options.data_dir,
-            options.classifier_dir,
-            cache_dir=None if cache_dir.lower() == "none" else cache_dir,
-            extractor=options.extractor,
-            inception_weights=options.inception_weights,
-            image_size=image_size,
-            channels=channels,
-            imagenet_weights=options.imagenet_weights,
-        )
-        shape = evaluator.extractor.input_shape
-        read_folder = getattr(evaluator.extractor, "read_folder", None)
-        if images is None:
-            images, labels = load_samples(
-                source, options.num_samples, options.seed, shape, read_folder
-            )
-        train = None
-        if options.train_dir:
-            train = load_samples(options.train_dir, image_shape=shape, read_folder=read_folder)[0]
-        results = evaluator.evaluate(images, seed=options.seed, labels=labels, train_images=train)
-        if folder_source and len(shape) == 3:
-            height, width, _ = shape
-            results["input_resize"] = f"folder read at {height}x{width} (center crop, antialiased)"
-        if options.pairs_figure:
-            _save_pairs(evaluator, images, train, options.pairs_figure)
-            results["pairs_figure"] = options.pairs_figure
-    except (FileNotFoundError, ValueError, ImportError) as e:
-        return report(e)
+    cache_dir = options.cache_dir or "default"
+    folder_source = os.path.isdir(source) and not is_saved_model(source)
+    images = labels = None
+    image_size, channels = options.image_size or 224, 3
+    if options.extractor == "efficientnet_lite0" and not folder_source:
+        # Compare at the samples' own size and channels (see imagenet.py).
+        images, labels = load_samples(source, options.num_samples, options.seed)
+        image_size = options.image_size or np.shape(images)[1]
+        channels = np.shape(images)[-1] if np.ndim(images) == 4 else 1
+    evaluator = evaluator_lib.Evaluator(
+        options.reference,
+        options.data_dir,
+        options.classifier_dir,
+        cache_dir=None if cache_dir.lower() == "none" else cache_dir,
+        extractor=options.extractor,
+        inception_weights=options.inception_weights,
+        image_size=image_size,
+        channels=channels,
+        imagenet_weights=options.imagenet_weights,
+    )
+    shape = evaluator.extractor.input_shape
+    read_folder = getattr(evaluator.extractor, "read_folder", None)
+    if images is None:
+        images, labels = load_samples(source, options.num_samples, options.seed, shape, read_folder)
+    train = None
+    if options.train_dir:
+        train = load_samples(options.train_dir, image_shape=shape, read_folder=read_folder)[0]
+    results = evaluator.evaluate(images, seed=options.seed, labels=labels, train_images=train)
+    if folder_source and len(shape) == 3:
+        height, width, _ = shape
+        results["input_resize"] = f"folder read at {height}x{width} (center crop, antialiased)"
+    if options.pairs_figure:
+        _save_pairs(evaluator, images, train, options.pairs_figure)
+        results["pairs_figure"] = options.pairs_figure
     print(evaluator_lib.format_table(results, title=f"keras_gans evaluation of {source}"))
     print(json.dumps(results))
     return 0

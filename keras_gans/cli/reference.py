@@ -80,11 +80,11 @@ def markdown():
         parts += [f"### keras-gans train {name}", ""]
         parts.append(
             f"Every flag is a field of `{job.__name__}.{config_class.__name__}`, plus `--dry_run` "
-            "(print the resolved settings as JSON and exit)"
+            "(print the resolved settings as JSON and exit)."
             + (
-                " and `--fresh` (start over instead of resuming `<output_dir>/backup`)."
+                " A rerun of the same command resumes from `<output_dir>/backup`."
                 if "backup_dir" in config_class.__dataclass_fields__
-                else "."
+                else ""
             )
         )
         if name in JOB_NOTES:

@@ -3,16 +3,14 @@ from its config (`keras_gans.recipes.<job>`)."""
 
 import json
 import os
-import shutil
 import sys
 
 from absl import flags
 
+from keras_gans.callbacks import run_backup
 from keras_gans.cli.common import BAD_INPUT
-from keras_gans.cli.common import FAILED
 from keras_gans.cli.common import UsageError
 from keras_gans.cli.common import parse
-from keras_gans.cli.common import report
 from keras_gans.cli.common import suggest
 from keras_gans.recipes import audio
 from keras_gans.recipes import images
@@ -23,7 +21,6 @@ from keras_gans.recipes import super_resolution
 from keras_gans.recipes import vocoder
 from keras_gans.recipes.plumbing import run as run_lib
 from keras_gans.recipes.plumbing import settings
-from keras_gans.utils import keras_internals
 
 SUMMARY = (
     "Train a GAN: mnist, images (your folder), audio (your recordings), vocoder, style, "
@@ -34,7 +31,7 @@ SUMMARY = (
 JOBS = {
     "mnist": (mnist, "MNIST or Fashion-MNIST (DCGAN, MLP or the founding recipe)."),
     "images": (images, "Your own folder of images (flat, or one subfolder per class)."),
-    "audio": (audio, "Your own folder of recordings: short sounds from noise (WaveGAN)."),
+    "audio": (audio, "Your own recordings: short sounds from noise (SpecGAN, WaveGAN)."),
     "vocoder": (vocoder, "Your own recordings: mel spectrograms back to sound (Vocos, HiFi-GAN)."),
     "style": (style, "Style transfer (or CycleGAN) between two folders of images."),
     "super-resolution": (super_resolution, "x4 super-resolution from folders of photos."),
@@ -57,39 +54,42 @@ def resolve_config(job, overrides):
 BACKUP_FOLDER = "backup"
 
 
-def plan_backup(config, overrides, fresh):
+def plan_backup(config, overrides):
     """How a rerun of the same command goes on: `(overrides, message, finished)`.
 
-    Jobs that can resume (a `backup_dir` setting: mnist, images) back up into
-    `<output_dir>/backup` unless told otherwise, so running the command
-    again continues from the last epoch; a folder whose run finished (its
-    `summary.json`, no backup) is left alone unless `fresh`. Multi-worker
-    runs keep their explicit `--backup_dir` (each worker must name one).
+    Jobs that can resume (a `ResumableConfig`: mnist, images, audio,
+    super-resolution, inpainting) back up into `<output_dir>/backup` unless
+    told otherwise, so running the command again continues from the last
+    epoch; a folder whose run finished
+    (its `summary.json`, no backup) is left alone unless `fresh`. Nothing is
+    deleted here: `fresh` only tells the run not to restore the backup, which
+    its first epoch then replaces. Multi-worker runs keep their explicit
+    `--backup_dir` (each worker must name one).
     """
-    if not hasattr(config, "backup_dir") or config.strategy == "multi_worker":
+    resumable = isinstance(config, settings.ResumableConfig)
+    if not resumable or getattr(config, "strategy", None) == "multi_worker":
         return overrides, None, False
     output_dir = config.output_dir_for(config.run_name)
     backup = overrides.get("backup_dir") or os.path.join(output_dir, BACKUP_FOLDER)
-    if fresh:
-        # Only the backup: earlier exports, pictures and summary stay until overwritten.
-        shutil.rmtree(backup, ignore_errors=True)
-        return {**overrides, "backup_dir": backup}, None, False
-    epoch = keras_internals.backup_epoch(backup)
+    overrides = {**overrides, "backup_dir": backup}
+    if config.fresh:
+        return overrides, None, False
+    epoch = run_backup.backup_epoch(backup)
     if epoch:
         message = f"resuming {output_dir} from its backup after epoch {epoch} (--fresh starts over)"
-        return {**overrides, "backup_dir": backup}, message, False
+        return overrides, message, False
     if os.path.isfile(os.path.join(output_dir, "summary.json")):
         message = (
             f"{output_dir} holds a finished run (summary.json): nothing to resume. Pass --fresh "
             "to train it again, or another --output_dir."
         )
         return overrides, message, True
-    return {**overrides, "backup_dir": backup}, None, False
+    return overrides, None, False
 
 
 def job_flags(name):
     """`define(flag_values)` of `keras-gans train <name>`: the job's config
-    fields, `--dry_run`, and `--fresh` where the job can resume."""
+    fields and `--dry_run`."""
     job = JOBS[name][0]
     config_type = config_class(job)
 
@@ -101,14 +101,6 @@ def job_flags(name):
             "Print the settings the run would start from (JSON) and exit.",
             flag_values=flag_values,
         )
-        if "backup_dir" in config_type.__dataclass_fields__:
-            flags.DEFINE_bool(
-                "fresh",
-                False,
-                "Start over instead of resuming the backup in <output_dir>/backup (a rerun of "
-                "the same command resumes; a finished run is left alone).",
-                flag_values=flag_values,
-            )
 
     return define
 
@@ -136,25 +128,20 @@ def main(args):
     flag_values, positional = parsed
     if positional:
         raise UsageError(f"unexpected arguments {positional}: `train` takes flags only.")
-    try:
-        overrides = settings.overrides_from_flags(config_type, flag_values)
-        if flag_values.dry_run:
-            config = resolve_config(job, overrides)
-            print(json.dumps(config.to_dict(), indent=1))
-            note = getattr(job, "dry_run_note", None)
-            if note and note(config, overrides):
-                print(note(config, overrides), file=sys.stderr)
-            return 0
-        fresh = "fresh" in flag_values and flag_values.fresh
-        overrides, message, finished = plan_backup(resolve_config(job, overrides), overrides, fresh)
-        if message:
-            print(message)
-        if finished:
-            return 0
-        result = job.train(**overrides)
-    except (ValueError, FileNotFoundError, ImportError) as e:
-        return report(e)
-    except (FloatingPointError, RuntimeError) as e:  # a diverged or failed run
-        return report(e, FAILED)
+    overrides = settings.overrides_from_flags(config_type, flag_values)
+    config = resolve_config(job, overrides)
+    if flag_values.dry_run:
+        print(json.dumps(config.to_dict(), indent=1))
+        note = getattr(job, "dry_run_note", None)
+        if note and note(config, overrides):
+            print(note(config, overrides), file=sys.stderr)
+        return 0
+    overrides, message, finished = plan_backup(config, overrides)
+    if message:
+        print(message)
+    if finished:
+        return 0
+    # Errors go to `keras_gans.cli.exit_status`: one line, exit 2 or 1.
+    result = job.train(**overrides)
     run_lib.print_result(result)
     return 0

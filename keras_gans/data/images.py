@@ -43,8 +43,12 @@ def _load(path):
     return image
 
 
-def _fit_to_size(image, image_size, mode, flip, seed, channels=3):
-    """uint8 image of any size -> float32 (image_size, image_size, channels) in [-1, 1]."""
+def _fit_to_size(image, image_size, mode, flip, seed, channels=3, stateless_seed=None):
+    """uint8 image of any size -> float32 (image_size, image_size, channels) in [-1, 1].
+
+    With `stateless_seed` (int64 `[2]`), the crop and the flip depend on it
+    alone (a resumable stream); else on the stateful `seed`.
+    """
     if mode == "resize":
         image = tf.image.resize(image, [image_size, image_size], antialias=True)
     else:
@@ -54,9 +58,17 @@ def _fit_to_size(image, image_size, mode, flip, seed, channels=3):
         scale = tf.maximum(image_size / tf.cast(tf.reduce_min(shape), tf.float32), 1.0)
         new_shape = tf.cast(tf.math.ceil(tf.cast(shape, tf.float32) * scale), tf.int32)
         image = tf.image.resize(image, new_shape, antialias=True)
-        image = tf.image.random_crop(image, [image_size, image_size, channels], seed=seed)
-    if flip:
+        size = [image_size, image_size, channels]
+        if stateless_seed is None:
+            image = tf.image.random_crop(image, size, seed=seed)
+        else:
+            crop_seed = tf.random.experimental.stateless_fold_in(stateless_seed, 0)
+            image = tf.image.stateless_random_crop(image, size, crop_seed)
+    if flip and stateless_seed is None:
         image = tf.image.random_flip_left_right(image, seed=seed)
+    elif flip:
+        flip_seed = tf.random.experimental.stateless_fold_in(stateless_seed, 1)
+        image = tf.image.stateless_random_flip_left_right(image, flip_seed)
     image = tf.clip_by_value(image, 0.0, 255.0)
     return to_float(image)
 
@@ -70,6 +82,39 @@ def _image_stream(paths, image_size, mode, flip, shuffle, seed, repeat):
     ds = ds.map(_load, num_parallel_calls=tf.data.AUTOTUNE)
     return ds.map(
         lambda image: _fit_to_size(image, image_size, mode, flip, seed),
+        num_parallel_calls=tf.data.AUTOTUNE,
+    )
+
+
+def _resumable_image_stream(paths, image_size, flip, seed, first_epoch, examples_per_epoch):
+    """`(image, example_seed)` from epoch `first_epoch` on, endless: epoch
+    `e` holds `examples_per_epoch` images, in passes over `paths` shuffled
+    by `(seed, e, pass)`, each cropped and flipped by its own stateless
+    seed, so a run resumed at epoch `e` sees what an uninterrupted one saw."""
+    paths = tf.constant(paths)
+    base_seed = tf.constant(0 if seed is None else int(seed), tf.int64)
+
+    def one_epoch(epoch):
+        epoch_seed = tf.stack([base_seed, epoch])
+
+        def one_pass(repeat):
+            pass_seed = tf.random.experimental.stateless_fold_in(epoch_seed, repeat)
+            order = tf.random.experimental.stateless_shuffle(
+                tf.range(tf.size(paths, out_type=tf.int64)), seed=pass_seed
+            )
+            return tf.data.Dataset.from_tensor_slices(order)
+
+        order = tf.data.Dataset.range(2**62).flat_map(one_pass).take(examples_per_epoch)
+        # Example j of epoch e: seed (seed, e) folded with 2**32 + j, apart
+        # from the passes' (seed, e) folded with small pass numbers.
+        return order.enumerate().map(
+            lambda j, i: (paths[i], tf.random.experimental.stateless_fold_in(epoch_seed, j + 2**32))
+        )
+
+    stream = tf.data.Dataset.range(first_epoch, 2**62).flat_map(one_epoch)
+    stream = stream.map(lambda path, s: (_load(path), s), num_parallel_calls=tf.data.AUTOTUNE)
+    return stream.map(
+        lambda image, s: (_fit_to_size(image, image_size, "crop", flip, None, stateless_seed=s), s),
         num_parallel_calls=tf.data.AUTOTUNE,
     )
 

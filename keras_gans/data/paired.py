@@ -14,6 +14,7 @@ from keras_gans.data import degradations
 from keras_gans.data.images import _fit_to_size
 from keras_gans.data.images import _image_stream
 from keras_gans.data.images import _load
+from keras_gans.data.images import _resumable_image_stream
 from keras_gans.data.images import list_images
 from keras_gans.data.images import readable_images
 from keras_gans.data.pipeline import prefetch
@@ -46,6 +47,8 @@ def degraded_images(
     repeat=False,
     seed=None,
     on_error="skip",
+    first_epoch=None,
+    steps_per_epoch=None,
 ):
     """`(input, target)` batches made from real images by a degradation.
 
@@ -70,6 +73,12 @@ def degraded_images(
         seed: int or `None`.
         on_error: `"skip"` (unreadable files are left out, with a warning
             naming each) or `"raise"`.
+        first_epoch, steps_per_epoch: int or `None`. Both given: an endless
+            stream from epoch `first_epoch` on, `steps_per_epoch` batches an
+            epoch, whose every crop, flip and degradation depends only on
+            `(seed, epoch)`: a run resumed from its backup at epoch `e` sees
+            the batches an uninterrupted one saw (`shuffle` and `repeat` are
+            implied).
 
     Returns:
         A dataset of float32 `(inputs, targets)` batches in [-1, 1].
@@ -86,6 +95,20 @@ def degraded_images(
     paths = image_paths(directories, on_error)
     if len(paths) < batch_size:
         raise ValueError(f"`batch_size`={batch_size} is larger than the {len(paths)} images.")
+    if first_epoch is not None:
+        check_positive_int("steps_per_epoch", steps_per_epoch)
+        stream = _resumable_image_stream(
+            paths, image_size, flip, seed, first_epoch, steps_per_epoch * batch_size
+        )
+
+        # The degradation's choice (e.g. which mask) from the example's seed.
+        def degrade(image, example_seed):
+            choice_seed = tf.random.experimental.stateless_fold_in(example_seed, 2)
+            index = tf.random.stateless_uniform([], choice_seed, 0, 2**30, tf.int64)
+            return degradation(image, index)
+
+        ds = stream.map(degrade, num_parallel_calls=tf.data.AUTOTUNE)
+        return prefetch(ds.batch(batch_size, drop_remainder=True))
     images = _image_stream(paths, image_size, "crop", flip, shuffle, seed, repeat)
     indices = tf.data.Dataset.random(seed=seed).map(lambda r: tf.math.floormod(r, 2**30))
     ds = tf.data.Dataset.zip((images, indices)).map(

@@ -27,6 +27,8 @@ METHOD_LABELS = {"mean": "mean fill", "telea": "OpenCV Telea", "model": "GAN"}
 class InpaintingConfig(editing.EditingConfig):
     """Every setting of the inpainting recipe."""
 
+    run_name = "inpainting"
+
     filters: int = setting(32, "Width of the U-Net's first layer.")
     depth: int = setting(6, "U-Net down-sampling steps.")
     max_filters: int = setting(256, "Width cap of the U-Net.")
@@ -50,7 +52,6 @@ PRESETS = {"default": DEFAULT}
 class Inpainting(editing.EditingTask):
     """Hole filling from random rectangles and strokes."""
 
-    name = "inpainting"
     contract = "inpainting"
     input_channels = 4
     output_key = "inpainted"

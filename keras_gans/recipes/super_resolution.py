@@ -23,6 +23,8 @@ from keras_gans.recipes.plumbing.settings import setting
 class SuperResolutionConfig(editing.EditingConfig):
     """Every setting of the super-resolution recipe."""
 
+    run_name = "super_resolution"
+
     scale: int = setting(4, "Upscaling factor.", SCALES)
     filters: int = setting(64, "Generator width.")
     residual_blocks: int = setting(8, "Generator residual blocks (at the input's resolution).")
@@ -36,7 +38,6 @@ PRESETS = {"default": DEFAULT}
 class SuperResolution(editing.EditingTask):
     """×`scale` super-resolution from bicubic downscales."""
 
-    name = "super_resolution"
     contract = "super_resolution"
     output_key = "upscaled"
 

@@ -1,9 +1,10 @@
 """How keras_gans objects are registered with Keras saving and written to disk."""
 
 import hashlib
-import os
 
 import keras
+
+from keras_gans.utils import files
 
 PACKAGE = "keras_gans"
 
@@ -50,15 +51,14 @@ class SavesSeedState:
 
 
 def save_atomically(model, path):
-    """Saves `model` to `path` through a temporary file.
+    """Saves `model` to `path` through a uniquely named temporary file.
 
     A crash mid-save never leaves a truncated `.keras` file in place of a
-    good one.
+    good one, and two runs saving at once never share a temporary file.
 
     Returns:
         `path`.
     """
-    tmp = f"{path}.tmp.keras"
-    model.save(tmp)
-    os.replace(tmp, path)
+    with files.atomic_path(path, suffix=".keras") as tmp:
+        model.save(tmp)
     return path

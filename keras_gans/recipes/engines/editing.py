@@ -22,18 +22,24 @@ from keras_gans import data
 from keras_gans import export
 from keras_gans import plotting
 from keras_gans.callbacks import ComparisonFigure
+from keras_gans.callbacks import RunBackup
+from keras_gans.data.image_folder import fingerprint_files
 from keras_gans.data.image_folder import load_folder
+from keras_gans.data.images import list_images
 from keras_gans.models.pix2pix import Pix2Pix
 from keras_gans.networks import style as style_models
 from keras_gans.recipes.plumbing import run as run_lib
-from keras_gans.recipes.plumbing.settings import TrainingConfig
+from keras_gans.recipes.plumbing.settings import ResumableConfig
 from keras_gans.recipes.plumbing.settings import setting
 from keras_gans.utils import precision
 
 
 @dataclasses.dataclass(frozen=True)
-class EditingConfig(TrainingConfig):
-    """The settings every image-editing recipe shares."""
+class EditingConfig(ResumableConfig):
+    """The settings every image-editing recipe shares; each recipe's config
+    names its run (`run_name`: the export and `runs/<run_name>`)."""
+
+    run_name = None
 
     data_dir: Optional[tuple[str, ...]] = setting(
         None,
@@ -62,19 +68,22 @@ class EditingTask:
     implement every method.
 
     Attributes:
-        name: the run and export name.
+        name: the run and export name (the config's `run_name`).
         contract: the export contract (see `export.export_generator`).
         input_channels: channels of the generator's input.
         output_key: the output of the contract's signature.
     """
 
-    name = None
     contract = None
     input_channels = 3
     output_key = None
 
     def __init__(self, config):
         self.config = config
+
+    @property
+    def name(self):
+        return self.config.run_name
 
     def degradation(self):
         """The `keras_gans.data.degradations` object making the pairs."""
@@ -169,13 +178,24 @@ def train(task, callbacks=()):
         plot_keys=("d_loss", "adv_loss", "l1_loss"),
     )
     keras.utils.set_random_seed(config.seed)
+    folders = expand_dirs(config.data_dir)
+    backup = None
+    if config.backup_dir:
+        fingerprint = fingerprint_files([p for f in folders for p in list_images(f)])
+        identity = run_lib.run_identity(config, fingerprint)
+        backup = RunBackup(config.backup_dir, identity, fresh=config.fresh)
+    # With a backup, an endless stream whose epoch e depends only on
+    # (seed, e), started where the backup ends.
+    stream = {"first_epoch": backup.resume_epoch} if backup is not None else {}
     dataset = data.degraded_images(
-        expand_dirs(config.data_dir),
+        folders,
         task.degradation(),
         image_size=config.image_size,
         batch_size=config.batch_size,
         repeat=True,
         seed=config.seed,
+        steps_per_epoch=config.steps_per_epoch,
+        **stream,
     )
     test_images = load_test_images(config)
     with precision.dtype_policy(config.mixed_precision):
@@ -188,7 +208,9 @@ def train(task, callbacks=()):
         return task.figure_columns(serve, figure_images)
 
     figure = ComparisonFigure(columns, output_dir)
-    history = run.fit(gan, dataset, [*callbacks, figure], steps_per_epoch=config.steps_per_epoch)
+    if backup is not None:
+        backup.state.update(figure=figure)
+    history = run.fit(gan, dataset, [*callbacks, figure], config.steps_per_epoch, backup)
     result = run.finish(gan, history, figure.paths, contract=task.contract)
 
     scores = None

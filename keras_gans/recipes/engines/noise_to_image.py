@@ -9,6 +9,7 @@ its optimizers and loss, the sample grid, evaluation, backups, and the
 """
 
 import dataclasses
+import hashlib
 import importlib.util
 import json
 import os
@@ -28,21 +29,23 @@ from keras_gans.models.gan import ConditionalGAN
 from keras_gans.models.gan import SelfConditionedGAN
 from keras_gans.models.gan import check_reuse_fakes
 from keras_gans.recipes.plumbing import run as run_lib
-from keras_gans.recipes.plumbing.settings import TrainingConfig
+from keras_gans.recipes.plumbing.settings import ResumableConfig
 from keras_gans.recipes.plumbing.settings import setting
-from keras_gans.utils import keras_internals
 from keras_gans.utils import precision
+
+# Precision/recall (k=3) and density/coverage (k=5) need more samples than k.
+MIN_EVAL_SAMPLES = 10
 
 
 @dataclasses.dataclass(frozen=True)
-class NoiseGANConfig(TrainingConfig):
-    """The settings of every noise-to-image recipe, on top of `TrainingConfig`'s."""
+class NoiseGANConfig(ResumableConfig):
+    """The settings of every noise-to-image recipe, on top of `ResumableConfig`'s."""
 
-    latent_dim: int = setting(100, "Noise size.")
+    latent_dim: int = setting(100, "Noise size.", minimum=1)
     optimizer: str = setting("adam", "Optimizer of both networks.", ("adam", "sgd"))
     momentum: float = setting(0.0, "SGD momentum.")
     d_steps: int = setting(
-        1, "Discriminator updates per generator update (5 is usual for wasserstein)."
+        1, "Discriminator updates per generator update (5 is usual for wasserstein).", minimum=1
     )
     reuse_fakes: bool = setting(
         False,
@@ -61,6 +64,7 @@ class NoiseGANConfig(TrainingConfig):
         "on this many k-means clusters of the training images' pixels (PCA to 50 dimensions) "
         "and sample each cluster at its share of the data; the export keeps "
         "serving_default(z). 0: a plain unconditional GAN.",
+        minimum=0,
     )
     ema: Optional[float] = setting(
         None,
@@ -68,7 +72,7 @@ class NoiseGANConfig(TrainingConfig):
         "weights with this momentum, e.g. 0.999. Unset: off.",
     )
     spectral_norm: bool = setting(False, "Spectral normalization on every discriminator layer.")
-    r1_weight: float = setting(0.0, "R1 gradient penalty gamma on real images.")
+    r1_weight: float = setting(0.0, "R1 gradient penalty gamma on real images.", minimum=0)
     augment: Optional[str] = setting(
         None,
         "Discriminator augmentation: ada (adaptive, for small data sets), ada:<policy>, a "
@@ -81,7 +85,7 @@ class NoiseGANConfig(TrainingConfig):
     tensorboard: bool = setting(
         False, "Log losses and sample grids for TensorBoard under <output_dir>/tensorboard."
     )
-    steps_per_execution: int = setting(1, "Training steps per compiled call.")
+    steps_per_execution: int = setting(1, "Training steps per compiled call.", minimum=1)
     jit_compile: str = setting(
         "auto",
         "XLA-compile the train step (auto: Keras decides; off on CPU).",
@@ -92,8 +96,14 @@ class NoiseGANConfig(TrainingConfig):
         "Evaluate FCD, KID, classifier score, precision/recall and class coverage "
         "every N epochs and at the end. Unset: at the end of training, when an evaluator "
         "applies; 0: never.",
+        minimum=0,
     )
-    eval_samples: int = setting(10_000, "Generated samples per evaluation.")
+    eval_samples: int = setting(
+        10_000,
+        "Generated samples per evaluation (at least 10: precision, recall and density compare "
+        "each sample with its nearest neighbours).",
+        minimum=MIN_EVAL_SAMPLES,
+    )
     export_best: bool = setting(
         False, "Export the evaluated generator with the lowest FCD instead of the last one."
     )
@@ -104,11 +114,6 @@ class NoiseGANConfig(TrainingConfig):
     )
     num_cpu_replicas: Optional[int] = setting(
         None, "Split the CPU into N logical devices for mirrored (testing without GPUs)."
-    )
-    backup_dir: Optional[str] = setting(
-        None,
-        "Back up every epoch (BackupAndRestore); run the same command again after a "
-        "crash to resume to the result of an uninterrupted run.",
     )
 
 
@@ -153,6 +158,12 @@ class Source:
         """An `Evaluator` for the data, or `None` (no evaluation applies)."""
         return None
 
+    def fingerprint(self):
+        """What identifies the training data beyond the settings (a backup
+        made on other data is not resumed), or `None` when the settings
+        name it fully (e.g. MNIST's split)."""
+        return None
+
     def summary(self):
         """The job's entries for `summary.json`; their `class_names` also go
         into a conditional export's assets."""
@@ -182,6 +193,19 @@ class FolderSource(Source):
         self.folder = folder
         self.num_examples = num_examples
         self.num_classes = len(folder.class_names) or None
+
+    def fingerprint(self):
+        """SHA-256 of the decoded examples and their labels, in order: the
+        same files read the same way, wherever the folder now is."""
+        digest = hashlib.sha256()
+        examples = getattr(self.folder, "images", None)
+        if examples is None:
+            examples = self.folder.audio
+        digest.update(np.ascontiguousarray(examples).tobytes())
+        if self.folder.labels is not None:
+            digest.update(np.ascontiguousarray(self.folder.labels).tobytes())
+        digest.update("\n".join(self.folder.class_names).encode())
+        return digest.hexdigest()
 
     def labelled_folder(self, labels=None):
         """The folder with the labels its batches carry: `labels` (the
@@ -237,16 +261,25 @@ def train(source, callbacks=()):
             "`conditional=True` needs labelled data (e.g. one subfolder per class); use "
             "`clusters` for self-conditioning on unlabelled images."
         )
+    # The backup folder is checked (ours, and this run's) before clustering
+    # and building: a refusal costs seconds, not a run.
+    backup = None
+    if config.backup_dir:
+        backup = callbacks_module.RunBackup(
+            config.backup_dir,
+            identity=run_lib.run_identity(config, source.fingerprint()),
+            fresh=config.fresh,
+        )
     clusters = _clusters(config, source) if config.clusters and not config.conditional else None
     replicas = strategy.num_replicas_in_sync
     steps_per_epoch = config.steps_per_epoch
     stream = {}
-    if config.backup_dir or steps_per_epoch:
+    if backup is not None or steps_per_epoch:
         # An endless stream whose epoch e depends only on (seed, e): resumable
         # runs start it at the epoch the backup reached, and an epoch may be
         # longer than the data.
         steps_per_epoch = steps_per_epoch or source.num_examples // (config.batch_size * replicas)
-        first_epoch = keras_internals.backup_epoch(config.backup_dir) if config.backup_dir else 0
+        first_epoch = backup.resume_epoch if backup is not None else 0
         stream = {"first_epoch": first_epoch, "steps_per_epoch": steps_per_epoch}
     dataset = source.dataset(
         config.batch_size * replicas, labels=None if clusters is None else clusters.labels, **stream
@@ -272,8 +305,11 @@ def train(source, callbacks=()):
                 log_dir=os.path.join(output_dir, "tensorboard"), update_freq="epoch"
             )
         )
-    backup = [keras.callbacks.BackupAndRestore(config.backup_dir)] if config.backup_dir else []
-    history = run.fit(gan, dataset, [*callbacks, *recipe_callbacks], backup, steps_per_epoch)
+    if backup is not None:
+        backup.state.update(samples=samples)
+        if evaluation is not None:
+            backup.state.update(evaluation=evaluation)
+    history = run.fit(gan, dataset, [*callbacks, *recipe_callbacks], steps_per_epoch, backup)
     evaluations = evaluation.history if evaluation is not None else []
     if config.export_best and evaluation is not None and evaluation.best:
         best = evaluation.restore_best()

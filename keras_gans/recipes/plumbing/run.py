@@ -1,10 +1,12 @@
 """What every recipe does around `fit`: the run's files, the exports, the result.
 
 A recipe builds its data and its GAN, and a `Run` does the rest: `fit` with
-the NaN guard, the loss log and the time limit, then `finish`: loss curves,
-the `.keras` file (written atomically), the SavedModel and LiteRT exports
-(chief only), and `summary.json`. `print_result` is what `keras-gans train`
-prints after a run.
+the NaN guard, the loss log, the time limit and the backup, then `finish`:
+loss curves, the `.keras` file, the SavedModel and LiteRT exports (chief
+only), `summary.json`, and only then the removal of the backup, so a crash at
+any point before the results are on disk is resumed, not lost. Every file is
+written atomically. `print_result` is what `keras-gans train` prints after a
+run.
 """
 
 import dataclasses
@@ -20,7 +22,9 @@ from keras_gans.augment import PROBABILITY_METRIC as AUGMENT_PROBABILITY
 from keras_gans.callbacks import LossHistory
 from keras_gans.callbacks import StopAfterMinutes
 from keras_gans.callbacks import StopOnNonFiniteLoss
+from keras_gans.callbacks import run_backup
 from keras_gans.callbacks.evaluate_generator import summary_line
+from keras_gans.utils import files
 from keras_gans.utils.saving import save_atomically
 
 
@@ -69,7 +73,9 @@ class Run:
     """One recipe run: its settings, name, folder, clock and loss log.
 
     A recipe makes a `Run` once it knows where the run's files go, calls
-    `fit` with its own callbacks and `finish` with what it produced.
+    `fit` with its own callbacks and `finish` with what it produced. Making
+    it checks what the run's end would otherwise find too late: the export's
+    name and that the output and export folders can be written.
 
     Args:
         config: the run's settings (a `TrainingConfig`).
@@ -106,22 +112,33 @@ class Run:
         )
         self.fit_seconds = None
         self.summary = {}
+        self.backup = None
+        if config.export and chief:
+            export.check_model_name(name)
+            check_writable(config.export_dir, "export_dir")
+        check_writable(output_dir, "output_dir")
         os.makedirs(output_dir, exist_ok=True)
 
-    def fit(self, gan, dataset, callbacks, first=(), steps_per_epoch=None):
+    def fit(self, gan, dataset, callbacks, steps_per_epoch=None, backup=None):
         """`gan.fit` for `config.epochs`, timed, with the run's callbacks.
 
-        Callbacks run in this order: `first` (e.g. `BackupAndRestore`), the
-        NaN guard, `callbacks`, the loss log, and the `max_minutes` limit.
+        Callbacks run in this order: the NaN guard, `callbacks`, the loss
+        log, the `max_minutes` limit and `backup` (a `RunBackup`, last: it
+        saves what the others reached, and restores the loss log too).
         """
         stopper = StopAfterMinutes(self.config.max_minutes) if self.config.max_minutes else None
-        all_callbacks = [*first, StopOnNonFiniteLoss(), *callbacks, self.steps_log]
+        all_callbacks = [StopOnNonFiniteLoss(), *callbacks, self.steps_log]
+        all_callbacks += [stopper] if stopper else []
+        if backup is not None:
+            backup.state.setdefault("loss_log", self.steps_log)
+            all_callbacks.append(backup)
+            self.backup = backup
         began = time.perf_counter()
         history = gan.fit(
             dataset,
             epochs=self.config.epochs,
             steps_per_epoch=steps_per_epoch or self.config.steps_per_epoch,
-            callbacks=all_callbacks + ([stopper] if stopper else []),
+            callbacks=all_callbacks,
             verbose=self.config.verbose,
         )
         self.fit_seconds = time.perf_counter() - began
@@ -136,8 +153,8 @@ class Run:
     ):
         """Writes the loss curves, `gan.keras`, the exports (chief only; with
         `assets`, a dict of file name -> text, in the SavedModel's `assets/`;
-        `contract` as in `export.export_generator`) and `summary.json`;
-        returns the run's `TrainResult`."""
+        `contract` as in `export.export_generator`) and `summary.json`, then
+        removes the backup; returns the run's `TrainResult`."""
         config, steps = self.config, self.steps_log.history
         loss_curves = plotting.plot_loss_curves(
             steps if steps["step"] else history.history,
@@ -184,7 +201,55 @@ class Run:
             output_dir=self.output_dir,
         )
         write_summary(result, {**self.summary, **(summary or {})})
+        if self.backup is not None and self.chief:
+            # Last: until here a crash resumes from the backup.
+            run_backup.remove_backup(self.backup.backup_dir)
         return result
+
+
+def check_writable(path, what):
+    """Fails now, not after training, when `path` (a folder, existing or
+    to be made) cannot be written."""
+    path = os.path.abspath(os.path.expanduser(str(path)))
+    existing = path
+    while not os.path.exists(existing):
+        existing = os.path.dirname(existing)
+    if not os.path.isdir(existing):
+        raise NotADirectoryError(f"{what}={path}: {existing} is a file, not a folder.")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise PermissionError(
+            f"{what}={path} cannot be written ({existing} is read-only for this user): "
+            f"pass another --{what}."
+        )
+
+
+# Settings a resumed run may change: how long it trains, what it prints, how
+# it is scored and where its results go; not what it trains on or how.
+RESUMABLE_CHANGES = (
+    "epochs",
+    "max_minutes",
+    "verbose",
+    "export",
+    "tflite",
+    "export_dir",
+    "name",
+    "output_dir",
+    "backup_dir",
+    "fresh",
+    "tensorboard",
+    "data_dir",  # the data's fingerprint is compared instead of its path
+    "test_dir",
+    "test_images",
+    "figure_images",
+)
+
+
+def run_identity(config, data_fingerprint=None):
+    """What makes a backup this run's (`RunBackup`'s `identity`): the
+    settings that shape training (all but `RESUMABLE_CHANGES`) and the
+    fingerprint of the data."""
+    settings = {k: v for k, v in config.to_dict().items() if k not in RESUMABLE_CHANGES}
+    return {"settings": settings, "data": data_fingerprint}
 
 
 def shipped_signature(result, generator, contract):
@@ -210,10 +275,7 @@ def write_summary(result, extra=None):
         "export_path": result.export_path,
         "tflite_paths": result.tflite_paths,
     }
-    path = os.path.join(result.output_dir, "summary.json")
-    with open(path, "w") as f:
-        json.dump(summary, f, indent=1, default=str)
-    return path
+    return files.write_json(os.path.join(result.output_dir, "summary.json"), summary)
 
 
 def print_result(result):

@@ -33,7 +33,7 @@ from keras_gans.utils.precision import MIXED_PRECISION
 from keras_gans.utils.validation import check_choice
 
 
-def setting(default, help, choices=None):
+def setting(default, help, choices=None, minimum=None, above=None):
     """A config field with its default, help text and allowed values.
 
     Args:
@@ -41,8 +41,12 @@ def setting(default, help, choices=None):
         help: str. One or two sentences for `--help` and the command-line reference.
         choices: tuple or `None`. The allowed values, checked when a config
             is made and offered by the flag.
+        minimum: number or `None`. The smallest allowed value (`None`, an
+            unset optional setting, is always allowed).
+        above: number or `None`. Values must be greater than this.
     """
-    return dataclasses.field(default=default, metadata={"help": help, "choices": choices})
+    metadata = {"help": help, "choices": choices, "minimum": minimum, "above": above}
+    return dataclasses.field(default=default, metadata=metadata)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -55,6 +59,7 @@ class RecipeConfig:
             choices = field.metadata.get("choices")
             if choices is not None and value is not None:
                 check_choice(field.name, value, choices)
+            _check_range(field, value)
             if _base_type(field.type) is tuple and isinstance(value, list):
                 # Flags and JSON give lists; the config keeps tuples.
                 object.__setattr__(self, field.name, tuple(value))
@@ -102,25 +107,29 @@ class TrainingConfig(RecipeConfig):
     """
 
     loss: str = setting("non_saturating", "Adversarial loss.", tuple(losses.names()))
-    epochs: int = setting(1, "Epochs (passes over the training images).")
+    epochs: int = setting(1, "Epochs (passes over the training images).", minimum=1)
     steps_per_epoch: Optional[int] = setting(
         None,
         "Steps per epoch (a sample grid each); noise-to-image epochs may run past the data. "
         "Unset: one pass over the data (image folders: at least 100 steps).",
+        minimum=1,
     )
-    batch_size: int = setting(32, "Batch size (per replica under a strategy).")
+    batch_size: int = setting(32, "Batch size (per replica under a strategy).", minimum=1)
     learning_rate: float = setting(
         2e-4,
         "Learning rate of the generator, and of the discriminator times --d_learning_rate_factor.",
+        above=0,
     )
     d_learning_rate_factor: float = setting(
-        1.0, "Discriminator learning rate as a multiple of --learning_rate (TTUR)."
+        1.0, "Discriminator learning rate as a multiple of --learning_rate (TTUR).", above=0
     )
     g_learning_rate: Optional[float] = setting(
-        None, "Generator learning rate. Unset: --learning_rate."
+        None, "Generator learning rate. Unset: --learning_rate.", above=0
     )
     d_learning_rate: Optional[float] = setting(
-        None, "Discriminator learning rate. Unset: --d_learning_rate_factor x --learning_rate."
+        None,
+        "Discriminator learning rate. Unset: --d_learning_rate_factor x --learning_rate.",
+        above=0,
     )
     beta_1: float = setting(0.5, "Adam beta_1.")
     beta_2: float = setting(0.999, "Adam beta_2.")
@@ -135,7 +144,8 @@ class TrainingConfig(RecipeConfig):
     max_minutes: Optional[float] = setting(
         None,
         "Training budget: stop once this many minutes of training have passed (checked every "
-        "step; epoch-end pictures and the evaluation still run).",
+        "step; epoch-end pictures and the evaluation still run). Unset: no limit.",
+        above=0,
     )
     output_dir: Optional[str] = setting(
         None, "Where the run's pictures, gan.keras and summary.json go. Unset: runs/<run name>."
@@ -172,6 +182,42 @@ class TrainingConfig(RecipeConfig):
         return (
             self.g_learning_rate or self.learning_rate,
             self.d_learning_rate or self.d_learning_rate_factor * self.learning_rate,
+        )
+
+
+@dataclasses.dataclass(frozen=True)
+class ResumableConfig(TrainingConfig):
+    """The settings of a recipe that backs up every epoch and resumes
+    (`keras_gans.callbacks.RunBackup`): `keras-gans train` backs up into
+    `<output_dir>/backup` unless told otherwise, so the same command run
+    again goes on from the last epoch."""
+
+    backup_dir: Optional[str] = setting(
+        None,
+        "Back up every epoch into this folder (new, empty, or a keras_gans backup; never a "
+        "folder of other files); run the same command again after a crash to resume to the "
+        "result of an uninterrupted run. Removed once the run's results are saved.",
+    )
+    fresh: bool = setting(
+        False,
+        "Start over instead of resuming the backup (a rerun of the same command resumes; a "
+        "finished run is left alone). Nothing is deleted: the first epoch's backup replaces "
+        "the old one.",
+    )
+
+
+def _check_range(field, value):
+    """A clear error for a number outside its setting's range."""
+    minimum, above = field.metadata.get("minimum"), field.metadata.get("above")
+    if value is None or isinstance(value, bool) or (minimum is None and above is None):
+        return
+    if minimum is not None and value < minimum:
+        raise ValueError(
+            f"`{field.name}` must be at least {minimum}. Received: {field.name}={value}"
+        )
+    if above is not None and value <= above:
+        raise ValueError(
+            f"`{field.name}` must be greater than {above}. Received: {field.name}={value}"
         )
 
 
