@@ -70,20 +70,16 @@ def backup_epoch(backup_dir):
     return int(metadata["epoch"]) if metadata else 0
 
 
-def claim_folder(backup_dir):
-    """Makes `backup_dir` keras_gans's backup folder, or refuses.
-
-    A new or empty folder gets the marker; a marked one is ours already.
+def check_folder(backup_dir):
+    """Refuses a `backup_dir` that is a file or holds files keras_gans did
+    not write; writes nothing (the folder is claimed at the first backup).
 
     Raises:
-        ValueError: `backup_dir` is a file, or a folder holding files
-            keras_gans did not write.
+        ValueError: `backup_dir` is a file, or a folder of other files.
     """
     if os.path.exists(backup_dir) and not os.path.isdir(backup_dir):
         raise ValueError(f"backup_dir={backup_dir} is a file: name a new or empty folder.")
-    if is_backup_folder(backup_dir):
-        return
-    if os.path.isdir(backup_dir):
+    if os.path.isdir(backup_dir) and not is_backup_folder(backup_dir):
         others = sorted(os.listdir(backup_dir))
         if others:
             shown = ", ".join(others[:3]) + (", ..." if len(others) > 3 else "")
@@ -92,8 +88,15 @@ def claim_folder(backup_dir):
                 "name a new or empty folder for the backup (keras_gans removes its backup "
                 "when a run ends, so it never shares the folder)."
             )
-    os.makedirs(backup_dir, exist_ok=True)
-    files.write_json(os.path.join(backup_dir, MARKER_FILE), {"written_by": "keras_gans"})
+
+
+def claim_folder(backup_dir):
+    """Makes `backup_dir` keras_gans's backup folder (`check_folder` first):
+    a new or empty folder gets the marker; a marked one is ours already."""
+    check_folder(backup_dir)
+    if not is_backup_folder(backup_dir):
+        os.makedirs(backup_dir, exist_ok=True)
+        files.write_json(os.path.join(backup_dir, MARKER_FILE), {"written_by": "keras_gans"})
 
 
 def remove_backup(backup_dir):
@@ -158,7 +161,8 @@ class RunBackup(keras.callbacks.BackupAndRestore):
 
     Args:
         backup_dir: str. The backup folder: new, empty, or a keras_gans
-            backup (checked here, before training).
+            backup (checked here, before training; made and marked at the
+            first backup).
         identity: dict (JSON-friendly): what makes two runs the same run,
             e.g. `{"settings": {...}, "data": "<fingerprint>"}`. A backup
             with another identity is refused. Defaults to `{}`.
@@ -179,7 +183,7 @@ class RunBackup(keras.callbacks.BackupAndRestore):
 
     def __init__(self, backup_dir, identity=None, state=None, fresh=False):
         super().__init__(os.fspath(backup_dir), delete_checkpoint=False)
-        claim_folder(self.backup_dir)
+        check_folder(self.backup_dir)
         # As the metadata file will hold it, so the two compare equal.
         self.identity = json.loads(json.dumps(identity or {}, default=files.json_default))
         self.state = dict(state or {})
@@ -213,6 +217,7 @@ class RunBackup(keras.callbacks.BackupAndRestore):
                 callback.restore_state(saved)
 
     def _save_model(self):
+        claim_folder(self.backup_dir)  # checked when made; written at the first backup
         tag = f"{self._current_epoch:05d}-{uuid.uuid4().hex[:8]}"
         weights = f"weights-{tag}.weights.h5"
         with files.atomic_path(os.path.join(self.backup_dir, weights), ".weights.h5") as tmp:

@@ -1,6 +1,7 @@
 """`keras-gans generate EXPORT`: images (or sounds) from an exported noise generator."""
 
 import os
+import re
 
 import numpy as np
 import tensorflow as tf
@@ -13,6 +14,7 @@ from keras_gans.cli.common import UsageError
 from keras_gans.cli.common import load_export
 from keras_gans.cli.common import parse
 from keras_gans.cli.common import report
+from keras_gans.utils import files
 
 SUMMARY = "Draw images (or sounds) from an exported generator: a grid, files or a .npy."
 USAGE = "keras-gans generate EXPORT [--num=64] [--label=N] [--out=grid.png|sounds.wav|DIR|FILE.npy]"
@@ -30,6 +32,13 @@ def define(flag_values):
         "grid.png",
         "A .png (a grid; of spectrograms for sounds), a .npy (the arrays), a folder (one "
         "PNG, or WAV, each), or for sounds a .wav (all of them, one after another).",
+        **options,
+    )
+    flags.DEFINE_bool(
+        "overwrite",
+        False,
+        "Replace files --out already holds (without it, an existing file is an error and "
+        "nothing is written).",
         **options,
     )
     flags.DEFINE_integer("label", None, "Conditional exports: draw only this class.", **options)
@@ -75,6 +84,11 @@ def draw(serve, path, num, seed=0, label=None, num_classes=None, interpolate=Fal
     else:
         z = rng.standard_normal((num, latent_dim))
     feeds = {"z": tf.constant(z, tf.float32)}
+    if label is not None and "label" not in inputs:
+        raise UsageError(
+            f"--label={label}: {path} is not conditional (its serving_default takes z only, "
+            "no label): leave --label out."
+        )
     if "label" in inputs:
         if label is None and not interpolate:
             # One row per class, the same noise down each column.
@@ -89,37 +103,66 @@ def draw(serve, path, num, seed=0, label=None, num_classes=None, interpolate=Fal
         outputs = serve(**feeds)
         return outputs["images" if "images" in outputs else "audio"].numpy(), rows
     except tf.errors.InvalidArgumentError as e:
-        lines = e.message.splitlines()
+        classes = re.search(r"label must be in \[0, (\d+)\)", e.message)
+        if classes is None:
+            raise
+        given = f"--label={label}" if label is not None else f"--num_classes={num_classes}"
         raise UsageError(
-            next((line for line in lines if "label must be" in line), lines[0]).strip()
+            f"{given} is outside this export's classes: its labels are 0 to "
+            f"{int(classes.group(1)) - 1}."
         ) from None
+
+
+def check_out(out):
+    """A `UsageError` now, before drawing, when a folder on the path of `out`
+    is a file."""
+    existing = os.path.dirname(os.path.abspath(out))
+    while not os.path.exists(existing):
+        existing = os.path.dirname(existing)
+    if not os.path.isdir(existing):
+        raise UsageError(
+            f"cannot write --out={out}: {existing} is a file, not a folder. Pass another --out."
+        )
+
+
+def output_files(out, count, sound):
+    """The files `write` makes for `count` images (or clips, `sound`)."""
+    if out.lower().endswith((".npy", ".png", ".wav")):
+        return [out]
+    return [os.path.join(out, f"{i:05d}{'.wav' if sound else '.png'}") for i in range(count)]
 
 
 def write(images, out, rows=None, sample_rate=None):
     """Writes `images` to `out`: a .png grid, a .npy, or a folder of PNGs;
     clips `(n, samples)` at `sample_rate` to a .wav, a spectrogram grid or a
-    folder of WAVs."""
+    folder of WAVs. Each file is written whole or not at all."""
     if out.endswith(".npy"):
-        np.save(out, images)
+        with files.atomic_path(out, suffix=".npy") as tmp:
+            np.save(tmp, images)
     elif np.ndim(images) == 2:
         write_sounds(images, out, rows, sample_rate)
     elif out.lower().endswith(".png"):
-        plotting.save_image_grid(images, out, rows=rows)
+        with files.atomic_path(out, suffix=".png") as tmp:
+            plotting.save_image_grid(images, tmp, rows=rows)
     else:
         os.makedirs(out, exist_ok=True)
         for i, image in enumerate(images):
-            tf.io.write_file(os.path.join(out, f"{i:05d}.png"), tf.io.encode_png(image))
+            path = os.path.join(out, f"{i:05d}.png")
+            files.write_bytes(path, tf.io.encode_png(image).numpy())
 
 
 def write_sounds(clips, out, rows, sample_rate):
     if out.lower().endswith(".wav"):
-        data.write_wav(out, clips, sample_rate)
+        with files.atomic_path(out, suffix=".wav") as tmp:
+            data.write_wav(tmp, clips, sample_rate)
     elif out.lower().endswith(".png"):
         mel = data.LogMelSpectrogram(data.MelSettings(sample_rate=sample_rate))
-        plotting.save_spectrogram_grid(np.asarray(mel(clips)), out, rows=rows)
+        with files.atomic_path(out, suffix=".png") as tmp:
+            plotting.save_spectrogram_grid(np.asarray(mel(clips)), tmp, rows=rows)
     else:
         for i, clip in enumerate(clips):
-            data.write_wav(os.path.join(out, f"{i:05d}.wav"), clip, sample_rate)
+            with files.atomic_path(os.path.join(out, f"{i:05d}.wav"), suffix=".wav") as tmp:
+                data.write_wav(tmp, clip, sample_rate)
 
 
 def main(args):
@@ -133,6 +176,7 @@ def main(args):
     if not model:
         raise UsageError("name the export: `keras-gans generate EXPORT` (a SavedModel directory).")
     path, serve = noise_generator(model)
+    check_out(options.out)
     images, rows = draw(
         serve,
         path,
@@ -145,6 +189,13 @@ def main(args):
     sample_rate = None
     if np.ndim(images) == 2:
         sample_rate = (export.read_asset(path, export.AUDIO_ASSET) or {}).get("sample_rate", 16000)
+    planned = output_files(options.out, len(images), sound=sample_rate is not None)
+    existing = [path for path in planned if os.path.exists(path)]
+    if existing and not options.overwrite:
+        more = f" (and {len(existing) - 1} more)" if len(existing) > 1 else ""
+        raise UsageError(
+            f"{existing[0]}{more} already exists: pass --overwrite to replace it, or another --out."
+        )
     try:
         write(images, options.out, rows, sample_rate)
     except OSError as e:

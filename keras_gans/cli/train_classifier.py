@@ -18,6 +18,8 @@ under the current directory; the evaluator reads it with `--classifier_dir` or
 the accuracy.
 """
 
+import os
+
 from absl import flags
 
 from keras_gans.cli.common import UsageError
@@ -25,6 +27,7 @@ from keras_gans.cli.common import parse
 from keras_gans.cli.common import report
 from keras_gans.data.image_folder import list_images
 from keras_gans.data.image_folder import parse_image_size
+from keras_gans.data.mnist import DataNotFoundError
 from keras_gans.evaluation.classifier_training import FOLDER_EPOCHS
 from keras_gans.evaluation.classifier_training import MNIST_EPOCHS
 from keras_gans.evaluation.classifier_training import holds_class_folders
@@ -91,6 +94,15 @@ def define(flag_values):
     )
 
 
+def _one_line(error):
+    """An error's first line, with the `Cause:` line of a longer message."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    if not lines:
+        return type(error).__name__
+    cause = next((line for line in lines[1:] if line.startswith("Cause:")), None)
+    return lines[0] + (f" ({cause})" if cause else "")
+
+
 def _holds_images(directory):
     try:
         return bool(list_images(directory))
@@ -105,6 +117,11 @@ def main(args):
     options, positional = parsed
     if positional:
         raise UsageError(f"unexpected arguments {positional}: train-classifier takes flags only.")
+    if options.data_dir and not os.path.exists(options.data_dir):
+        raise UsageError(
+            f"--data_dir={options.data_dir} does not exist: pass a folder with one subfolder of "
+            "images (or recordings) per class, or a directory of the MNIST IDX files."
+        )
     dataset = options.dataset
     if dataset is None:
         dataset = "mnist"
@@ -155,7 +172,15 @@ def main(args):
                 options.seed,
                 options.min_accuracy,
             )
+    except DataNotFoundError as e:
+        if options.dataset is None and options.data_dir:  # chosen for lack of class folders
+            return report(
+                f"--data_dir={options.data_dir} holds neither class subfolders (one per class, "
+                "of images or recordings) nor the MNIST data (its four IDX files, or a TFDS "
+                "mnist/): put each class's examples in its own subfolder, or pass --dataset."
+            )
+        return report(_one_line(e))
     except (ValueError, FileNotFoundError) as e:
-        return report(e)
+        return report(_one_line(e))
     print(f"test accuracy {metadata['test_accuracy']:.4f}, sha256 {metadata['sha256']}")
     return 0

@@ -235,8 +235,8 @@ class Evaluator:
             FCD depends on the number of samples (it is biased upwards for
             small N): compare only numbers computed with the same N.
         """
+        features, probs = self.features(images)  # checks the images' shape first
         resize = input_resize(np.shape(images), self.extractor.input_shape)
-        features, probs = self.features(images)
         ref = self.reference_statistics()
         ref_features = ref["features"]
         fcd = metrics.frechet_distance_from_statistics(

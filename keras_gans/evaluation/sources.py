@@ -1,6 +1,7 @@
 """What an evaluation scores: images from files, folders, exports and `.keras` GANs."""
 
 import os
+import zipfile
 
 import keras
 import numpy as np
@@ -47,6 +48,7 @@ def load_samples(source, num_samples=None, seed=0, image_shape=None, read_folder
                 f"Could not read {source} as a .npy array of images ({e}). Save "
                 "samples with `numpy.save(path, images)`."
             ) from e
+        _check_array(source, images, image_shape)
     elif read_folder is not None:
         images = read_folder(source)
     else:
@@ -57,7 +59,32 @@ def load_samples(source, num_samples=None, seed=0, image_shape=None, read_folder
     return (images[:num_samples] if num_samples else images), None
 
 
+def _check_array(source, array, image_shape=None):
+    """A `ValueError` naming `source` when its array can be neither images
+    nor clips (with the extractor's `image_shape`: not what it takes)."""
+    if not isinstance(array, np.ndarray):  # an .npz archive
+        array.close()
+        raise ValueError(f"{source} is not a .npy array: save samples with `numpy.save`.")
+    images = "images (n, height, width) or (n, height, width, channels)"
+    if image_shape is None:
+        fits, expected = 2 <= array.ndim <= 4, f"{images}, or clips (n, samples)"
+    elif len(image_shape) == 1:
+        fits, expected = array.ndim == 2, f"clips (n, {image_shape[0]})"
+    else:
+        fits, expected = array.ndim in (3, 4), images
+    if not fits or not np.issubdtype(array.dtype, np.number):
+        raise ValueError(
+            f"{source} holds an array of shape {array.shape} and dtype {array.dtype}; "
+            f"expected {expected}, uint8 or floats."
+        )
+
+
 def _sample_keras_gan(path, num_samples, seed):
+    if not zipfile.is_zipfile(path):
+        raise ValueError(
+            f"{path} is not a whole .keras file (not a readable zip archive: cut short or "
+            "damaged?). Save the GAN again with `gan.save(path)`, or evaluate its export."
+        )
     try:
         gan = keras.saving.load_model(path)
     except (ValueError, OSError, TypeError) as e:
