@@ -2,8 +2,10 @@
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 
 import numpy as np
 import pytest
@@ -84,6 +86,33 @@ def run_command(*args):
     from keras_gans import cli
 
     return _captured(lambda: cli.main([str(a) for a in args]))
+
+
+def kill_after_epoch(args, backup, epoch):
+    """Starts `keras-gans *args`, SIGKILLs it once its backup holds `epoch`;
+    returns the epoch the backup holds then."""
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+    victim = subprocess.Popen(
+        [sys.executable, "-m", "keras_gans", *map(str, args)],
+        env=env,
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    metadata = backup / "training_metadata.json"
+    deadline = time.time() + 240
+    while time.time() < deadline and victim.poll() is None:
+        try:
+            if json.loads(metadata.read_text())["epoch"] >= epoch:
+                break
+        except (OSError, ValueError, KeyError):  # not there yet
+            pass
+        time.sleep(0.02)
+    assert victim.poll() is None, f"the run ended before it was killed: {victim.stdout.read()}"
+    victim.send_signal(signal.SIGKILL)
+    assert victim.wait(timeout=30) == -signal.SIGKILL
+    return json.loads(metadata.read_text())["epoch"]
 
 
 def imagenet_weights_or_skip():

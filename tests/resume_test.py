@@ -6,18 +6,14 @@ its export, each finished by the same command run again."""
 import json
 import os
 import shutil
-import signal
-import subprocess
-import sys
-import time
 
 import keras
 import numpy as np
 import pytest
 
-from conftest import REPO
 from conftest import SHARED
 from conftest import imagenet_weights_or_skip
+from conftest import kill_after_epoch
 from conftest import run_command
 
 pytestmark = pytest.mark.slow
@@ -97,36 +93,7 @@ def assert_same_run(got_dir, ref_dir):
     assert not (got_dir / "backup").exists()  # removed once the results were saved
 
 
-def kill_after_epoch(args, backup, epoch):
-    """Starts `keras-gans *args`, SIGKILLs it once its backup holds `epoch`;
-    returns the epoch the backup holds then."""
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
-    victim = subprocess.Popen(
-        [sys.executable, "-m", "keras_gans", *map(str, args)],
-        env=env,
-        cwd=REPO,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    metadata = backup / "training_metadata.json"
-    deadline = time.time() + 240
-    while time.time() < deadline and victim.poll() is None:
-        try:
-            if json.loads(metadata.read_text())["epoch"] >= epoch:
-                break
-        except (OSError, ValueError, KeyError):  # not there yet
-            pass
-        time.sleep(0.02)
-    assert victim.poll() is None, f"the run ended before it was killed: {victim.stdout.read()}"
-    victim.send_signal(signal.SIGKILL)
-    assert victim.wait(timeout=30) == -signal.SIGKILL
-    return json.loads(metadata.read_text())["epoch"]
-
-
-def test_killed_images_run_resumes_to_the_uninterrupted_result(
-    paintings, uninterrupted, tmp_path
-):
+def test_killed_images_run_resumes_to_the_uninterrupted_result(paintings, uninterrupted, tmp_path):
     args = images_args(paintings, tmp_path / "run", tmp_path / "exports")
     killed_at = kill_after_epoch(args, tmp_path / "run" / "backup", 1)
     assert 1 <= killed_at < EPOCHS

@@ -125,3 +125,16 @@ def test_removal_keeps_what_a_user_put_in_the_backup_folder(tmp_path):
     (tmp_path / "backup" / "mine.txt").write_text("mine")
     assert not run_backup.remove_backup(backup_dir)
     assert os.listdir(backup_dir) == ["mine.txt"]
+
+
+def test_a_damaged_backup_is_a_clear_error_naming_fresh(tmp_path):
+    backup_dir = str(tmp_path / "backup")
+    with pytest.raises(KeyboardInterrupt):
+        fit(backup_dir, 3, Interrupt(1))
+    weights = os.path.join(backup_dir, run_backup.read_metadata(backup_dir)["weights"])
+    with open(weights, "rb") as f:
+        data = f.read()
+    with open(weights, "wb") as f:
+        f.write(data[: len(data) // 2])  # a disk fault: committed files are whole when written
+    with pytest.raises(ValueError, match="cannot be read.*--fresh"):
+        fit(backup_dir, 3)

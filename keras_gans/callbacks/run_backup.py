@@ -203,7 +203,15 @@ class RunBackup(keras.callbacks.BackupAndRestore):
         if self._metadata is None:
             return  # nothing to restore: never load a backup we were told to ignore
         self._weights_path = os.path.join(self.backup_dir, self._metadata["weights"])
-        super().on_train_begin(logs)
+        try:
+            super().on_train_begin(logs)
+        except OSError as e:
+            # A committed file is whole when written (atomic), so only damage
+            # after the fact (a disk fault, a hand edit) lands here.
+            raise ValueError(
+                f"the backup in {self.backup_dir} cannot be read ({str(e).splitlines()[0]}): "
+                "start over with --fresh (fresh=True)."
+            ) from e
         arrays = {}
         if self._metadata.get("arrays"):
             path = os.path.join(self.backup_dir, self._metadata["arrays"])

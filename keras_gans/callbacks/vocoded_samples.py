@@ -5,10 +5,11 @@ import os
 import keras
 import numpy as np
 
+from keras_gans.callbacks.run_backup import BacksUpAttributes
 from keras_gans.callbacks.sound_samples import write_sounds
 
 
-class VocodedSamples(keras.callbacks.Callback):
+class VocodedSamples(BacksUpAttributes, keras.callbacks.Callback):
     """Writes held-out clips and the vocoder's copies of them every few
     epochs: `vocoded_epoch_NNN.png`, log-mel spectrograms with one row per
     clip (the recording, then the vocoder's waveform of its spectrogram),
@@ -24,6 +25,8 @@ class VocodedSamples(keras.callbacks.Callback):
         paths: list of str. The figures written so far.
         sound_paths: list of str. The WAV files written so far.
     """
+
+    backed_up = ("paths", "sound_paths")  # a resumed run lists every epoch's files
 
     def __init__(self, output_dir, clips, every_n_epochs=1):
         super().__init__()

@@ -57,14 +57,13 @@ BACKUP_FOLDER = "backup"
 def plan_backup(config, overrides):
     """How a rerun of the same command goes on: `(overrides, message, finished)`.
 
-    Jobs that can resume (a `ResumableConfig`: mnist, images, audio,
-    super-resolution, inpainting) back up into `<output_dir>/backup` unless
-    told otherwise, so running the command again continues from the last
-    epoch; a folder whose run finished
-    (its `summary.json`, no backup) is left alone unless `fresh`. Nothing is
-    deleted here: `fresh` only tells the run not to restore the backup, which
-    its first epoch then replaces. Multi-worker runs keep their explicit
-    `--backup_dir` (each worker must name one).
+    Every job can resume (a `ResumableConfig`; style from folders, not from
+    TFDS) and backs up into `<output_dir>/backup` unless told otherwise, so
+    running the command again continues from the last epoch; a folder whose
+    run finished (its `summary.json`, no backup) is left alone unless
+    `fresh`. Nothing is deleted here: `fresh` only tells the run not to
+    restore the backup, which its first epoch then replaces. Multi-worker
+    runs keep their explicit `--backup_dir` (each worker must name one).
     """
     resumable = isinstance(config, settings.ResumableConfig)
     if not resumable or getattr(config, "strategy", None) == "multi_worker":

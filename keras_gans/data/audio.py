@@ -300,7 +300,9 @@ def load_recordings(directory, sample_rate=16000, min_samples=MIN_SAMPLES, on_er
     return Recordings(audio, [paths[i] for i in kept], skipped, int(sample_rate))
 
 
-def recording_segments(recordings, segment_samples, batch_size=16, seed=None):
+def recording_segments(
+    recordings, segment_samples, batch_size=16, seed=None, first_epoch=None, steps_per_epoch=None
+):
     """An endless `tf.data.Dataset` of random segments of whole recordings.
 
     Each element is float32 `(batch_size, segment_samples)`: for every
@@ -314,6 +316,11 @@ def recording_segments(recordings, segment_samples, batch_size=16, seed=None):
         segment_samples: int. Samples per segment.
         batch_size: int. Defaults to `16`.
         seed: int or `None`. Seed of the draws.
+        first_epoch, steps_per_epoch: int or `None`. Both given: the stream
+            starts at epoch `first_epoch`, `steps_per_epoch` batches an
+            epoch, and example `j` of epoch `e` is drawn with a seed made
+            from `(seed, e, j)` alone: a run resumed from its backup at epoch
+            `e` sees the segments an uninterrupted one saw.
 
     Returns:
         A `tf.data.Dataset`.
@@ -335,11 +342,23 @@ def recording_segments(recordings, segment_samples, batch_size=16, seed=None):
         offset = tf.random.stateless_uniform([], seeds[::-1], 0, spans[index], dtype=tf.int64)
         return tf.gather(joined, starts[index] + offset + positions)
 
-    # Pairs of random integers seed each draw: reproducible for a `seed`.
+    if first_epoch is not None:
+        check_positive_int("steps_per_epoch", steps_per_epoch)
+        base_seed = tf.constant(0 if seed is None else int(seed), tf.int64)
+        examples = steps_per_epoch * batch_size
+
+        def one_epoch(epoch):
+            epoch_seed = tf.stack([base_seed, epoch])
+            return tf.data.Dataset.range(examples).map(
+                lambda j: tf.random.experimental.stateless_fold_in(epoch_seed, j)
+            )
+
+        seeds = tf.data.Dataset.range(first_epoch, 2**62).flat_map(one_epoch)
+    else:
+        # Pairs of random integers seed each draw: reproducible for a `seed`.
+        seeds = tf.data.Dataset.random(seed=seed).batch(2)
     return (
-        tf.data.Dataset.random(seed=seed)
-        .batch(2)
-        .map(segment, num_parallel_calls=tf.data.AUTOTUNE)
+        seeds.map(segment, num_parallel_calls=tf.data.AUTOTUNE)
         .batch(batch_size, drop_remainder=True)
         .prefetch(tf.data.AUTOTUNE)
     )

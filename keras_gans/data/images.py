@@ -16,6 +16,7 @@ from keras_gans.data.pipeline import prefetch
 from keras_gans.data.transforms import to_float
 from keras_gans.utils.validation import check_choice
 from keras_gans.utils.validation import check_int_at_least
+from keras_gans.utils.validation import check_positive_int
 
 MODES = ("crop", "resize")
 
@@ -86,11 +87,14 @@ def _image_stream(paths, image_size, mode, flip, shuffle, seed, repeat):
     )
 
 
-def _resumable_image_stream(paths, image_size, flip, seed, first_epoch, examples_per_epoch):
+def _resumable_image_stream(
+    paths, image_size, flip, seed, first_epoch, examples_per_epoch, mode="crop"
+):
     """`(image, example_seed)` from epoch `first_epoch` on, endless: epoch
     `e` holds `examples_per_epoch` images, in passes over `paths` shuffled
-    by `(seed, e, pass)`, each cropped and flipped by its own stateless
-    seed, so a run resumed at epoch `e` sees what an uninterrupted one saw."""
+    by `(seed, e, pass)`, each cropped (`mode="crop"`, or resized) and
+    flipped by its own stateless seed, so a run resumed at epoch `e` sees
+    what an uninterrupted one saw."""
     paths = tf.constant(paths)
     base_seed = tf.constant(0 if seed is None else int(seed), tf.int64)
 
@@ -114,7 +118,7 @@ def _resumable_image_stream(paths, image_size, flip, seed, first_epoch, examples
     stream = tf.data.Dataset.range(first_epoch, 2**62).flat_map(one_epoch)
     stream = stream.map(lambda path, s: (_load(path), s), num_parallel_calls=tf.data.AUTOTUNE)
     return stream.map(
-        lambda image, s: (_fit_to_size(image, image_size, "crop", flip, None, stateless_seed=s), s),
+        lambda image, s: (_fit_to_size(image, image_size, mode, flip, None, stateless_seed=s), s),
         num_parallel_calls=tf.data.AUTOTUNE,
     )
 
@@ -129,6 +133,8 @@ def unpaired_images(
     shuffle=True,
     seed=None,
     on_error="skip",
+    first_epoch=None,
+    steps_per_epoch=None,
 ):
     """Returns a `tf.data.Dataset` of `(content, style)` batches from two folders.
 
@@ -146,10 +152,17 @@ def unpaired_images(
         seed: int or `None`.
         on_error: `"skip"` (default: unreadable files are left out, with a
             warning naming each) or `"raise"` (a `ValueError` naming them).
+        first_epoch, steps_per_epoch: int or `None`. Both given: an endless
+            stream from epoch `first_epoch` on, `steps_per_epoch` batches an
+            epoch, whose every shuffle, crop and flip depends only on
+            `(seed, epoch)` (the style images on `(seed + 1, epoch)`): a run
+            resumed from its backup at epoch `e` sees the batches an
+            uninterrupted one saw (`shuffle` is implied).
 
     Returns:
         A dataset of float32 `(batch, image_size, image_size, 3)` pairs in
-        [-1, 1]; an epoch is one pass over the content images.
+        [-1, 1]; an epoch is one pass over the content images (or
+        `steps_per_epoch` batches of the endless resumable stream).
 
     Raises:
         DataNotFoundError: a folder is missing or has no images.
@@ -162,6 +175,17 @@ def unpaired_images(
         raise ValueError(
             f"`batch_size`={batch_size} is larger than the {len(content_paths)} content images."
         )
+    if first_epoch is not None:
+        check_positive_int("steps_per_epoch", steps_per_epoch)
+        examples = steps_per_epoch * batch_size
+        content_seed = 0 if seed is None else int(seed)
+        streams = [
+            _resumable_image_stream(paths, image_size, flip, s, first_epoch, examples, mode)
+            for paths, s in ((content_paths, content_seed), (style_paths, content_seed + 1))
+        ]
+        content, style = (stream.map(lambda image, _: image) for stream in streams)
+        ds = tf.data.Dataset.zip((content, style)).batch(batch_size, drop_remainder=True)
+        return prefetch(ds)
     content = _image_stream(content_paths, image_size, mode, flip, shuffle, seed, repeat=False)
     style_seed = None if seed is None else seed + 1
     style = _image_stream(style_paths, image_size, mode, flip, shuffle, style_seed, repeat=True)

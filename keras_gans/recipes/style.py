@@ -18,12 +18,13 @@ import numpy as np
 
 from keras_gans import callbacks as callbacks_module
 from keras_gans import data
-from keras_gans import export
+from keras_gans.callbacks import RunBackup
+from keras_gans.data.image_folder import fingerprint_files
 from keras_gans.models.cycle_gan import CycleGAN
 from keras_gans.models.style_transfer_gan import StyleTransferGAN
 from keras_gans.networks import style as style_models
 from keras_gans.recipes.plumbing import run as run_lib
-from keras_gans.recipes.plumbing.settings import TrainingConfig
+from keras_gans.recipes.plumbing.settings import ResumableConfig
 from keras_gans.recipes.plumbing.settings import setting
 from keras_gans.utils import precision
 
@@ -32,8 +33,9 @@ MODELS = ("content_loss", "cycle_gan")
 
 
 @dataclasses.dataclass(frozen=True)
-class StyleConfig(TrainingConfig):
-    """Every setting of the style-transfer recipe (`TrainingConfig`'s and its own)."""
+class StyleConfig(ResumableConfig):
+    """Every setting of the style-transfer recipe (`ResumableConfig`'s and its
+    own): a run from two folders backs up every epoch and resumes."""
 
     content_dir: Optional[str] = setting(
         None,
@@ -206,7 +208,10 @@ def train(config=None, callbacks=(), **overrides):
     )
     keras.utils.set_random_seed(config.seed)
 
+    backup, steps_per_epoch = None, config.steps_per_epoch
     if config.content_dir is None:
+        # TFDS's cycle_gan/monet2photo is read as a stream that cannot start
+        # at a given epoch: these runs are not backed up and do not resume.
         dataset = data.cycle_gan(
             "monet2photo",
             image_size=config.image_size,
@@ -224,12 +229,26 @@ def train(config=None, callbacks=(), **overrides):
         )
         content, style = (data.to_uint8(x).numpy() for x in next(iter(fixed)))
     else:
+        stream = {}
+        if config.backup_dir:
+            content_paths = data.list_images(config.content_dir)
+            style_paths = data.list_images(config.style_dir)
+            fingerprint = fingerprint_files(content_paths + style_paths)
+            backup = RunBackup(
+                config.backup_dir, run_lib.run_identity(config, fingerprint), fresh=config.fresh
+            )
+            # An endless stream whose epoch e depends only on (seed, e),
+            # started where the backup ends; unset, an epoch is still one
+            # pass over the content images.
+            steps_per_epoch = steps_per_epoch or len(content_paths) // config.batch_size
+            stream = {"first_epoch": backup.resume_epoch, "steps_per_epoch": steps_per_epoch}
         dataset = data.unpaired_images(
             config.content_dir,
             config.style_dir,
             image_size=config.image_size,
             batch_size=config.batch_size,
             seed=config.seed,
+            **stream,
         )
         content, style = figure_images(
             config.test_content_dir or config.content_dir,
@@ -241,20 +260,43 @@ def train(config=None, callbacks=(), **overrides):
         gan = build_gan(config)
 
     figure = callbacks_module.StyleFigure(content, style, output_dir)
-    history = run.fit(gan, dataset, [*callbacks, figure])
-    result = run.finish(gan, history, figure.paths)
-    if config.model == "cycle_gan" and config.export and result.export_path:
-        path, tflite_paths = export.export_generator(
-            gan.reverse_sampling_generator,
-            config.export_dir,
-            f"{name}_reverse",
-            tflite_files=config.tflite,
-            contract="style",
-        )
-        result.tflite_paths += tflite_paths
-        run.summary["reverse_export_path"] = path
-        run_lib.write_summary(result, run.summary)
-    return result
+    extra_exports = None
+    if config.model == "cycle_gan":
+        extra_exports = {
+            "reverse_export_path": (gan.reverse_sampling_generator, f"{name}_reverse", "style")
+        }
+    if backup is not None:
+        backup.state.update(figure=figure)
+        if config.model == "cycle_gan":
+            backup.state.update(pools=HistoryPools(gan))
+    history = run.fit(gan, dataset, [*callbacks, figure], steps_per_epoch, backup)
+    return run.finish(gan, history, figure.paths, extra_exports=extra_exports)
+
+
+class HistoryPools:
+    """The state of a `CycleGAN`'s history pools for the run's backup
+    (`RunBackup`'s `state`): their images, counts and random generators are
+    a cache the model does not save, which a resumed run must restore to
+    show the discriminators what an uninterrupted run showed them."""
+
+    def __init__(self, gan):
+        self.pools = vars(gan._pools)
+
+    def backup_state(self):
+        state = {}
+        for key, pool in self.pools.items():
+            if pool.state.images is not None:
+                state[f"{key}_images"] = pool.state.images.numpy()
+                state[f"{key}_count"] = np.asarray(pool.state.count.numpy())
+                state[f"{key}_rng"] = pool.state.rng.state.numpy()
+        return state
+
+    def restore_state(self, state):
+        for key, pool in self.pools.items():
+            if pool.state.images is not None and f"{key}_images" in state:
+                pool.state.images.assign(state[f"{key}_images"])
+                pool.state.count.assign(state[f"{key}_count"])
+                pool.state.rng.reset(state[f"{key}_rng"])
 
 
 def _style_name(style_dir):

@@ -28,14 +28,16 @@ import numpy as np
 
 from keras_gans import data
 from keras_gans import export
+from keras_gans.callbacks import RunBackup
 from keras_gans.callbacks import VocodedSamples
+from keras_gans.data.image_folder import fingerprint_files
 from keras_gans.evaluation import vocoding
 from keras_gans.models.vocoder import Vocoder
 from keras_gans.models.vocoder import check_loss
 from keras_gans.networks import hifigan
 from keras_gans.networks import vocos
 from keras_gans.recipes.plumbing import run as run_lib
-from keras_gans.recipes.plumbing.settings import TrainingConfig
+from keras_gans.recipes.plumbing.settings import ResumableConfig
 from keras_gans.recipes.plumbing.settings import folder_name
 from keras_gans.recipes.plumbing.settings import setting
 from keras_gans.utils import files
@@ -51,8 +53,9 @@ CHANNELS = {"hifigan": 128, "vocos": 256}
 
 
 @dataclasses.dataclass(frozen=True)
-class VocoderConfig(TrainingConfig):
-    """Every setting of the vocoder recipe (`TrainingConfig`'s and its own)."""
+class VocoderConfig(ResumableConfig):
+    """Every setting of the vocoder recipe (`ResumableConfig`'s and its own):
+    a run backs up every epoch and resumes."""
 
     data_dir: Optional[str] = setting(
         None,
@@ -269,8 +272,19 @@ def train(config=None, callbacks=(), **overrides):
         output_dir=output_dir, mixed_precision=config.resolved_mixed_precision()
     )
     keras.utils.set_random_seed(config.seed)
+    backup, steps_per_epoch, stream = None, config.steps_per_epoch, {}
+    if config.backup_dir:
+        fingerprint = fingerprint_files(recordings.paths)
+        backup = RunBackup(
+            config.backup_dir, run_lib.run_identity(config, fingerprint), fresh=config.fresh
+        )
+        # Epoch e's segments depend only on (seed, e): the stream starts
+        # where the backup ends. The segments never end, so an epoch needs
+        # a length: unset, the default's.
+        steps_per_epoch = steps_per_epoch or DEFAULT.steps_per_epoch
+        stream = {"first_epoch": backup.resume_epoch, "steps_per_epoch": steps_per_epoch}
     dataset = data.recording_segments(
-        recordings, config.segment_samples, config.batch_size, seed=config.seed
+        recordings, config.segment_samples, config.batch_size, seed=config.seed, **stream
     )
     with precision.dtype_policy(config.mixed_precision):
         vocoder = build_vocoder(config)
@@ -288,9 +302,13 @@ def train(config=None, callbacks=(), **overrides):
     figure = VocodedSamples(
         output_dir, figure_clips(test or recordings, config.hop_length, config.sample_rate)
     )
-    history = run.fit(vocoder, dataset, [*callbacks, figure])
+    if backup is not None:
+        backup.state.update(figure=figure)
+    history = run.fit(vocoder, dataset, [*callbacks, figure], steps_per_epoch, backup)
     assets = {export.MEL_ASSET: json.dumps(settings.to_dict())}
     result = run.finish(vocoder, history, figure.paths, assets=assets, contract="vocoder")
+    # The scores only add to the finished run's summary (written atomically
+    # again): a crash while scoring leaves the run's results, not its backup.
     if test is not None:
         serve = run_lib.shipped_signature(result, vocoder.sampling_generator, "vocoder")
 

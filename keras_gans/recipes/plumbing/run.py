@@ -50,6 +50,9 @@ class TrainResult:
         scores: dict of an image-editing run's scores against its baseline,
             or `None`.
         report: list of str: the scores as the lines of a table.
+        extra_export_paths: dict of summary key -> SavedModel version
+            directory of the run's other exports (`Run.finish`'s
+            `extra_exports`, e.g. CycleGAN's reverse generator).
     """
 
     gan: keras.Model
@@ -67,6 +70,7 @@ class TrainResult:
     output_dir: str = None
     scores: dict = None
     report: list = dataclasses.field(default_factory=list)
+    extra_export_paths: dict = dataclasses.field(default_factory=dict)
 
 
 class Run:
@@ -149,12 +153,26 @@ class Run:
         return history
 
     def finish(
-        self, gan, history, images=(), evaluations=(), summary=None, assets=None, contract="auto"
+        self,
+        gan,
+        history,
+        images=(),
+        evaluations=(),
+        summary=None,
+        assets=None,
+        contract="auto",
+        extra_exports=None,
     ):
         """Writes the loss curves, `gan.keras`, the exports (chief only; with
         `assets`, a dict of file name -> text, in the SavedModel's `assets/`;
         `contract` as in `export.export_generator`) and `summary.json`, then
-        removes the backup; returns the run's `TrainResult`."""
+        removes the backup; returns the run's `TrainResult`.
+
+        `extra_exports` (a dict of summary key -> `(generator, name,
+        contract)`) are the run's other generators, exported after the main
+        one with the same assets: each version directory goes into the
+        summary under its key and into `extra_export_paths`, before the
+        backup is removed, so a crash in them is resumed too."""
         config, steps = self.config, self.steps_log.history
         loss_curves = plotting.plot_loss_curves(
             steps if steps["step"] else history.history,
@@ -164,7 +182,7 @@ class Run:
             right_keys=(AUGMENT_PROBABILITY,),
         )
         keras_path = save_atomically(gan, os.path.join(self.output_dir, "gan.keras"))
-        export_path, tflite_paths = None, []
+        export_path, tflite_paths, extra_paths = None, [], {}
         if config.export and self.chief:
             # Where the export came from, for `keras-gans info`.
             training = {
@@ -174,17 +192,28 @@ class Run:
                 "epochs_run": self.summary.get("epochs_run"),
                 "last_evaluation": evaluations[-1] if evaluations else None,
             }
+            assets = {
+                **(assets or {}),
+                export.TRAINING_ASSET: json.dumps(training, indent=1, default=str),
+            }
             export_path, tflite_paths = export.export_generator(
                 gan.sampling_generator,
                 config.export_dir,
                 self.name,
                 tflite_files=config.tflite,
-                assets={
-                    **(assets or {}),
-                    export.TRAINING_ASSET: json.dumps(training, indent=1, default=str),
-                },
+                assets=assets,
                 contract=contract,
             )
+            for key, (generator, name, extra_contract) in (extra_exports or {}).items():
+                extra_paths[key], extra_tflite = export.export_generator(
+                    generator,
+                    config.export_dir,
+                    name,
+                    tflite_files=config.tflite,
+                    assets=assets,
+                    contract=extra_contract,
+                )
+                tflite_paths = [*tflite_paths, *extra_tflite]
         result = TrainResult(
             gan=gan,
             config=config,
@@ -199,7 +228,9 @@ class Run:
             total_seconds=time.perf_counter() - self.started,
             evaluations=list(evaluations),
             output_dir=self.output_dir,
+            extra_export_paths=extra_paths,
         )
+        self.summary.update(extra_paths)
         write_summary(result, {**self.summary, **(summary or {})})
         if self.backup is not None and self.chief:
             # Last: until here a crash resumes from the backup.
@@ -237,9 +268,14 @@ RESUMABLE_CHANGES = (
     "backup_dir",
     "fresh",
     "tensorboard",
-    "data_dir",  # the data's fingerprint is compared instead of its path
+    # The data's fingerprint is compared instead of its folders' paths.
+    "data_dir",
+    "content_dir",
+    "style_dir",
     "test_dir",
+    "test_content_dir",
     "test_images",
+    "test_recordings",
     "figure_images",
 )
 
