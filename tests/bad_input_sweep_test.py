@@ -171,10 +171,6 @@ def interrupted_backup(w, paths):
     assert metadata["epoch"] == 1
 
 
-def read_only_folder(w, paths):
-    os.chmod(w / "notes", 0o500)
-
-
 def one_difference(line):
     """The refusal names the one setting that changed, nothing else."""
     differences = line.split("belongs to another run: ")[1].split(". Run it")[0]
@@ -273,13 +269,6 @@ CASES = [
         "train-output-dir-under-a-file",
         (*TINY_MNIST, "--output_dir={w}/afile/out", "--export_dir={w}/exports"),
         phrases=("output_dir", "{w}/afile is a file, not a folder"),
-    ),
-    case(
-        "train-output-dir-read-only",
-        (*TINY_MNIST, "--output_dir={w}/notes/out", "--export_dir={w}/exports"),
-        phrases=("{w}/notes",),
-        prepare=read_only_folder,
-        marks=pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders"),
     ),
     case(
         "train-images-missing-data-dir",
