@@ -24,12 +24,23 @@ TINY_IMAGES_RUN = (
 
 
 def pytest_configure(config):
+    # No test writes the user's real cache (~/.cache/keras_gans): every
+    # process of the session, subprocesses included, uses a folder of its own.
+    import tempfile
+
+    os.environ["KERAS_GANS_CACHE_DIR"] = tempfile.mkdtemp(prefix="keras_gans_test_cache_")
     # Two logical CPU devices for the MirroredStrategy tests. This must happen
     # before TensorFlow creates any tensor; single-device code still runs on
     # CPU:0 only.
     from keras_gans import distribute
 
     distribute.configure_cpu_replicas(2)
+
+
+def pytest_unconfigure(config):
+    import shutil
+
+    shutil.rmtree(os.environ.get("KERAS_GANS_CACHE_DIR", ""), ignore_errors=True)
 
 
 def run_python(*args, timeout=300):
