@@ -213,3 +213,49 @@ def test_bad_paths_are_one_line_and_a_diverged_run_keeps_the_earlier_export(mnis
     assert "error:" in diverged.stderr and "Traceback" not in diverged.stderr
     assert os.listdir(tmp_path / "exports" / "mnist_mlp") == ["1"]
     assert {p.name: p.stat().st_mtime_ns for p in version.rglob("*")} == before
+
+
+@pytest.mark.slow
+def test_folders_named_alike_never_share_a_run_folder_or_an_export_name(tmp_path):
+    import shutil
+
+    from conftest import SHARED
+    from conftest import TINY_IMAGES_RUN
+
+    photos = os.path.join(SHARED, "style", "photo2monet", "testA")
+    if not os.path.isdir(photos):
+        pytest.skip("the shared photos are not available")
+    names = sorted(os.listdir(photos))
+    for folder, chosen in (("a", names[:4]), ("b", names[4:8])):
+        (tmp_path / folder / "train").mkdir(parents=True)
+        for name in chosen:
+            shutil.copy(os.path.join(photos, name), tmp_path / folder / "train")
+
+    def train(folder, *flags):
+        return run_command(
+            "train",
+            "images",
+            f"--data_dir={tmp_path / folder / 'train'}",
+            *TINY_IMAGES_RUN,
+            "--notflite",
+            f"--export_dir={tmp_path / 'exports'}",
+            *flags,
+        )
+
+    first = train("a", f"--output_dir={tmp_path / 'run'}")
+    assert first.returncode == 0, first.stderr[-2000:]
+    before = (tmp_path / "run" / "summary.json").read_bytes()
+    # Both folders are called "train": same default export name, same folder.
+    same_folder = train("b", f"--output_dir={tmp_path / 'run'}")
+    assert same_folder.returncode == 2
+    assert (
+        "holds the run of other data" in same_folder.stderr and "--output_dir" in same_folder.stderr
+    )
+    assert (tmp_path / "run" / "summary.json").read_bytes() == before
+    same_name = train("b", f"--output_dir={tmp_path / 'run_b'}")
+    assert same_name.returncode == 2 and "--name" in same_name.stderr
+    assert "holds exports trained on other data" in same_name.stderr
+    assert os.listdir(tmp_path / "exports" / "train") == ["1"]
+    named = train("b", f"--output_dir={tmp_path / 'run_b'}", "--name=b_train")
+    assert named.returncode == 0, named.stderr[-2000:]
+    assert os.path.isdir(tmp_path / "exports" / "b_train" / "1")

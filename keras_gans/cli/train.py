@@ -7,6 +7,7 @@ import sys
 
 from absl import flags
 
+from keras_gans import export
 from keras_gans.callbacks import run_backup
 from keras_gans.cli.common import BAD_INPUT
 from keras_gans.cli.common import UsageError
@@ -77,6 +78,7 @@ def plan_backup(config, overrides):
     if epoch:
         message = f"resuming {output_dir} from its backup after epoch {epoch} (--fresh starts over)"
         return overrides, message, False
+    check_other_run(config, output_dir, explicit_name="name" in overrides)
     if os.path.isfile(os.path.join(output_dir, "summary.json")):
         message = (
             f"{output_dir} holds a finished run (summary.json): nothing to resume. Pass --fresh "
@@ -84,6 +86,36 @@ def plan_backup(config, overrides):
         )
         return overrides, message, True
     return overrides, None, False
+
+
+def check_other_run(config, output_dir, explicit_name):
+    """Refuses a run whose output folder or export name belongs to a run on
+    other data folders: two folders named alike (`a/train`, `b/train`) get
+    the same default name, and must not share a run folder or mix their
+    exports under one model name."""
+    folders = run_lib.data_folders(config)
+    if not folders:
+        return
+    summary_path = os.path.join(output_dir, "summary.json")
+    if os.path.isfile(summary_path):
+        with open(summary_path) as f:
+            theirs = json.load(f).get("data_folders")
+        if theirs and theirs != folders:
+            raise UsageError(
+                f"{output_dir} holds the run of other data ({', '.join(theirs)}): pass "
+                "another --output_dir (and --name) to keep both, or --fresh to train over it."
+            )
+    if explicit_name or not config.export or "name" not in type(config).__dataclass_fields__:
+        return  # a chosen name, no export, or a job's fixed name (super_resolution)
+    model_dir = os.path.join(os.path.expanduser(config.export_dir), config.run_name)
+    if not export.versions(model_dir):
+        return
+    theirs = (export.read_asset(model_dir, export.TRAINING_ASSET) or {}).get("data_folders")
+    if theirs and theirs != folders:
+        raise UsageError(
+            f"{model_dir} holds exports trained on other data ({', '.join(theirs)}): pass "
+            "--name to name this model, or --name with the same name to add a version to it."
+        )
 
 
 def job_flags(name):

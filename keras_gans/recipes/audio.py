@@ -39,6 +39,8 @@ ARCHS = ("wavegan", "specgan")
 class AudioConfig(NoiseGANConfig):
     """Every setting of the own-recordings recipe (`NoiseGANConfig`'s and its own)."""
 
+    data_folder_settings = ("data_dir",)
+
     data_dir: Optional[str] = setting(
         None,
         "Folder of recordings (WAV; FLAC, OGG, AIFF with pip install 'keras_gans[audio]'), "

@@ -31,6 +31,8 @@ from keras_gans.recipes.plumbing.settings import setting
 class ImagesConfig(NoiseGANConfig):
     """Every setting of the own-images recipe (`NoiseGANConfig`'s and its own)."""
 
+    data_folder_settings = ("data_dir",)
+
     data_dir: Optional[str] = setting(
         None, "Folder of images (JPEG, PNG, BMP, GIF; any sizes), or of one subfolder per class."
     )

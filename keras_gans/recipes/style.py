@@ -37,6 +37,8 @@ class StyleConfig(ResumableConfig):
     """Every setting of the style-transfer recipe (`ResumableConfig`'s and its
     own): a run from two folders backs up every epoch and resumes."""
 
+    data_folder_settings = ("content_dir", "style_dir")
+
     content_dir: Optional[str] = setting(
         None,
         "Folder of content photos (JPEG/PNG, any size). Unset: with no --style_dir "

@@ -57,6 +57,8 @@ class VocoderConfig(ResumableConfig):
     """Every setting of the vocoder recipe (`ResumableConfig`'s and its own):
     a run backs up every epoch and resumes."""
 
+    data_folder_settings = ("data_dir",)
+
     data_dir: Optional[str] = setting(
         None,
         "Folder of recordings to train on (WAV; FLAC, OGG, AIFF with pip install "

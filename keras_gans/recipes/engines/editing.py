@@ -40,6 +40,7 @@ class EditingConfig(ResumableConfig):
     names its run (`run_name`: the export and `runs/<run_name>`)."""
 
     run_name = None
+    data_folder_settings = ("data_dir",)
 
     data_dir: Optional[tuple[str, ...]] = setting(
         None,

@@ -188,6 +188,7 @@ class Run:
             training = {
                 "run": self.name,
                 "output_dir": os.path.abspath(self.output_dir),
+                "data_folders": data_folders(config),
                 "settings": {k: v for k, v in config.to_dict().items() if k != "verbose"},
                 "epochs_run": self.summary.get("epochs_run"),
                 "last_evaluation": evaluations[-1] if evaluations else None,
@@ -296,6 +297,18 @@ def shipped_signature(result, generator, contract):
     return export.serving_function(generator, contract)
 
 
+def data_folders(config):
+    """The absolute paths of the folders `config` trains on (sorted; empty
+    for a named data set such as MNIST): what tells two runs of the same
+    name apart in `summary.json` and an export's training asset."""
+    folders = []
+    for name in config.data_folder_settings:
+        value = getattr(config, name, None)
+        if value:
+            folders += [value] if isinstance(value, str) else list(value)
+    return sorted(os.path.abspath(os.path.expanduser(folder)) for folder in folders)
+
+
 def write_summary(result, extra=None):
     """Writes `<output_dir>/summary.json`: settings, histories, timings, exports."""
     config = {k: v for k, v in result.config.to_dict().items() if k != "verbose"}
@@ -303,6 +316,7 @@ def write_summary(result, extra=None):
         "config": config,
         **(extra or {}),
         "output_dir": result.output_dir,
+        "data_folders": data_folders(result.config),
         "history": result.history,
         "steps_history": result.steps_history,
         "evaluations": result.evaluations,

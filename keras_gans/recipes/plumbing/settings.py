@@ -106,6 +106,11 @@ class TrainingConfig(RecipeConfig):
     set the values (e.g. `MnistConfig(epochs=7, ...)`).
     """
 
+    # The settings naming folders of the user's own training data (none for
+    # a named data set such as MNIST): what tells two runs apart when their
+    # folders share a name (`keras_gans.recipes.plumbing.run.data_folders`).
+    data_folder_settings = ()
+
     loss: str = setting("non_saturating", "Adversarial loss.", tuple(losses.names()))
     epochs: int = setting(1, "Epochs (passes over the training images).", minimum=1)
     steps_per_epoch: Optional[int] = setting(
