@@ -163,7 +163,7 @@ def test_a_run_interrupted_in_its_export_keeps_the_earlier_one_and_finishes(
     assert_same_run(tmp_path / "run", uninterrupted)
 
 
-def audio_args(drum_kinds, out, exports):
+def audio_args(drum_kinds, classifier_dir, out, exports):
     return [
         "train",
         "audio",
@@ -175,6 +175,11 @@ def audio_args(drum_kinds, out, exports):
         "--batch_size=3",
         f"--epochs={EPOCHS}",
         "--steps_per_epoch=3",
+        f"--reference={drum_kinds}",
+        f"--classifier_dir={classifier_dir}",
+        "--evaluate_every=1",
+        "--eval_samples=12",
+        "--export_best",
         "--notflite",
         "--name=drums",
         f"--output_dir={out}",
@@ -183,10 +188,23 @@ def audio_args(drum_kinds, out, exports):
 
 
 def test_killed_audio_run_resumes_to_the_uninterrupted_result(drum_kinds, tmp_path):
-    reference = run_command(*audio_args(drum_kinds, tmp_path / "ref", tmp_path / "ref_exports"))
+    classifier_dir = tmp_path / "classifier"  # the recordings' own classifier scores the sounds
+    classifier = run_command(
+        "train-classifier",
+        f"--data_dir={drum_kinds}",
+        f"--output_dir={classifier_dir}",
+        "--sample_rate=8000",
+        "--clip_samples=2048",
+        "--epochs=2",
+        "--batch_size=4",
+    )
+    assert classifier.returncode == 0, classifier.stderr[-3000:]
+    reference = run_command(
+        *audio_args(drum_kinds, classifier_dir, tmp_path / "ref", tmp_path / "ref_exports")
+    )
     assert reference.returncode == 0, reference.stderr[-3000:]
 
-    args = audio_args(drum_kinds, tmp_path / "run", tmp_path / "exports")
+    args = audio_args(drum_kinds, classifier_dir, tmp_path / "run", tmp_path / "exports")
     killed_at = kill_after_epoch(args, tmp_path / "run" / "backup", 1)
     resumed = run_command(*args)
     assert resumed.returncode == 0, resumed.stderr[-3000:]
@@ -196,6 +214,11 @@ def test_killed_audio_run_resumes_to_the_uninterrupted_result(drum_kinds, tmp_pa
     assert int(got.g_optimizer.iterations) == int(ref.g_optimizer.iterations) == 3 * EPOCHS
     for a, b in zip(ref.generator.weights, got.generator.weights):
         np.testing.assert_allclose(b.numpy(), a.numpy(), atol=1e-5, err_msg=a.path)
+    ref_summary = json.loads((tmp_path / "ref" / "summary.json").read_text())
+    got_summary = json.loads((tmp_path / "run" / "summary.json").read_text())
+    ref_scores = [(e["epoch"], round(e["fcd"], 3)) for e in ref_summary["evaluations"]]
+    assert [(e["epoch"], round(e["fcd"], 3)) for e in got_summary["evaluations"]] == ref_scores
+    assert len(ref_scores) == EPOCHS
     assert not (tmp_path / "run" / "backup").exists()
     assert os.path.isdir(tmp_path / "exports" / "drums" / "1")
 
