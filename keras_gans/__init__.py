@@ -13,6 +13,7 @@ The package, from the bottom layer up (each imports only layers below it):
 from keras_gans import augment
 from keras_gans import callbacks
 from keras_gans import clustering
+from keras_gans import contracts
 from keras_gans import data
 from keras_gans import distribute
 from keras_gans import evaluation
@@ -45,6 +46,7 @@ __all__ = [
     "augment",
     "callbacks",
     "clustering",
+    "contracts",
     "data",
     "distribute",
     "evaluation",

@@ -24,8 +24,7 @@ import warnings
 import keras
 import tensorflow as tf
 
-from keras_gans.data.transforms import to_float
-from keras_gans.data.transforms import to_uint8
+from keras_gans import contracts
 from keras_gans.utils import files
 from keras_gans.utils.validation import check_choice
 from keras_gans.utils.validation import check_positive_int
@@ -56,8 +55,8 @@ __all__ = [
     "versions",
 ]
 
-SERVING_SIGNATURE = "serving_default"
-SAMPLE_SIGNATURE = "sample"
+SERVING_SIGNATURE = contracts.SERVING_SIGNATURE
+SAMPLE_SIGNATURE = contracts.SAMPLE_SIGNATURE
 CLASS_NAMES_ASSET = "class_names.json"  # a conditional export's class names, label order
 AUDIO_ASSET = "audio.json"  # a sound generator's sample rate and clip length
 MEL_ASSET = "mel.json"  # a vocoder's mel settings (`MelSettings.to_dict()`)
@@ -183,109 +182,16 @@ def _float32_policies(config):
     return {key: _float32_policies(value) for key, value in config.items()}
 
 
-def _noise_output(generator):
-    """`(name, to_output)` of a noise generator's served output: `images`
-    uint8 for image generators, `audio` float32 `[b, samples]` in [-1, 1]
-    for generators of clips `(batch, samples)`."""
-    if len(generator.output_shape) == 2:
-        return "audio", lambda audio: tf.clip_by_value(tf.cast(audio, tf.float32), -1.0, 1.0)
-    return "images", to_uint8
-
-
-def _serving_archive(generator):
-    """An `ExportArchive` with the `z` (and `label`) -> `images` uint8 (or
-    `audio` float32) endpoints."""
-    generator = float32_copy(generator)
-    if len(generator.inputs) == 2:
-        return _conditional_archive(generator)
-    latent_dim = generator.input_shape[-1]
-    output, to_output = _noise_output(generator)
-
-    def serve(z):
-        return {output: to_output(generator(z, training=False))}
-
-    def sample(num_samples, seed):
-        z = tf.random.stateless_normal(
-            tf.stack([num_samples, latent_dim]), seed=tf.stack([seed, 0])
-        )
-        return serve(z)
-
+def _archive(generator, contract="auto"):
+    """The `ExportArchive` of `generator` under `contract` (a name, a
+    `keras_gans.contracts.Contract`, or `"auto"`: the one that fits)."""
+    chosen = contracts.for_generator(generator, contract)
+    archive = keras.export.ExportArchive()
     # The endpoints capture the generator's variables; `archive.track()`
     # would store every variable a second time (twice the file size).
-    archive = keras.export.ExportArchive()
-    archive.add_endpoint(
-        SERVING_SIGNATURE,
-        serve,
-        input_signature=[tf.TensorSpec([None, latent_dim], tf.float32, name="z")],
-    )
-    archive.add_endpoint(
-        SAMPLE_SIGNATURE,
-        sample,
-        input_signature=[
-            tf.TensorSpec([], tf.int32, name="num_samples"),
-            tf.TensorSpec([], tf.int32, name="seed"),
-        ],
-    )
+    for name, (function, signature) in chosen.endpoints(float32_copy(generator)).items():
+        archive.add_endpoint(name, function, input_signature=signature)
     return archive
-
-
-def _conditional_archive(generator):
-    """Endpoints of a `[z, label]` generator: `serving_default(z, label)`
-    and `sample(label, seed)`."""
-    latent_dim = generator.inputs[0].shape[-1]
-    num_classes = _num_classes(generator)
-    output, to_output = _noise_output(generator)
-
-    def serve(z, label):
-        checks = [
-            tf.debugging.assert_non_negative(label, message=f"label must be in [0, {num_classes})"),
-            tf.debugging.assert_less(
-                label, num_classes, message=f"label must be in [0, {num_classes})"
-            ),
-            tf.debugging.assert_equal(
-                tf.shape(z)[0],
-                tf.shape(label)[0],
-                message="z and label must have the same batch size",
-            ),
-        ]
-        with tf.control_dependencies(checks):
-            generated = generator([z, tf.identity(label)], training=False)
-        return {output: to_output(generated)}
-
-    def sample(label, seed):
-        z = tf.random.stateless_normal(
-            tf.stack([tf.shape(label)[0], latent_dim]), seed=tf.stack([seed, 0])
-        )
-        return serve(z, label)
-
-    archive = keras.export.ExportArchive()
-    label_spec = tf.TensorSpec([None], tf.int32, name="label")
-    archive.add_endpoint(
-        SERVING_SIGNATURE,
-        serve,
-        input_signature=[tf.TensorSpec([None, latent_dim], tf.float32, name="z"), label_spec],
-    )
-    archive.add_endpoint(
-        SAMPLE_SIGNATURE,
-        sample,
-        input_signature=[label_spec, tf.TensorSpec([], tf.int32, name="seed")],
-    )
-    return archive
-
-
-def _num_classes(generator):
-    for layer in generator.layers:
-        if isinstance(layer, keras.layers.Embedding):
-            return layer.input_dim
-        if isinstance(layer, keras.Model):  # e.g. a GAN's generator with its decoder
-            try:
-                return _num_classes(layer)
-            except ValueError:
-                pass
-    raise ValueError(
-        f"Cannot tell the number of classes of {generator.name!r}: a "
-        "conditional generator here embeds its label with `keras.layers.Embedding`."
-    )
 
 
 def check_model_name(name):
@@ -367,7 +273,7 @@ def saved_model(generator, export_dir, name, version=None):
         >>> served.signatures["serving_default"](z=tf.zeros([1, 100]))["images"]
     """
     check_model_name(name)
-    return _write_version(_serving_archive(generator), export_dir, name, version)
+    return _write_version(_archive(generator, "noise"), export_dir, name, version)
 
 
 def _write_version(archive, export_dir, name, version, assets=None, quantizations=()):
@@ -434,80 +340,12 @@ def _move_into_place(staging, model_dir, version):
             # Another export took the number between the listing and the rename: take the next one.
 
 
-def _stylize_function(generator, multiple=4):
-    """`content` uint8 -> `stylized` uint8, any size."""
-
-    def serve(content):
-        batch, height, width = tf.shape(content)[0], tf.shape(content)[1], tf.shape(content)[2]
-        pad_h, pad_w = (-height) % multiple, (-width) % multiple
-        # The encoder halves the size twice: pad to a multiple of 4 with
-        # mirrored edges, run, and crop back to the input's size.
-        images = tf.pad(
-            to_float(content), [[0, 0], [0, pad_h], [0, pad_w], [0, 0]], mode="SYMMETRIC"
-        )
-        # A Pad with computed paddings loses even the channel count, and the
-        # LiteRT converter cannot lower a convolution of unknown channels;
-        # this reshape (a no-op) restores it (`set_shape` does not survive
-        # the conversion, `ensure_shape` is not a LiteRT op).
-        images = tf.reshape(images, tf.stack([batch, height + pad_h, width + pad_w, 3]))
-        stylized = generator(images, training=False)[:, :height, :width, :]
-        return {"stylized": to_uint8(stylized)}
-
-    return serve, [tf.TensorSpec([None, None, None, 3], tf.uint8, name="content")]
+# The contracts' names, for `export_generator(contract=...)`.
+CONTRACTS = tuple(contracts.CONTRACTS)
 
 
-def _upscale_function(generator):
-    """`image` uint8 -> `upscaled` uint8 (any size)."""
-
-    def serve(image):
-        return {"upscaled": to_uint8(generator(to_float(image), training=False))}
-
-    return serve, [tf.TensorSpec([None, None, None, 3], tf.uint8, name="image")]
-
-
-def _inpaint_function(generator):
-    """`image`, `mask` uint8 -> `inpainted` uint8 (any size)."""
-
-    def serve(image, mask):
-        check = tf.debugging.assert_equal(
-            tf.shape(mask)[:3],
-            tf.shape(image)[:3],
-            message="mask must be uint8 [batch, height, width, 1], the image's size (255 = hole)",
-        )
-        with tf.control_dependencies([check]):
-            # Compared as floats: LiteRT has no uint8 comparison.
-            holes = tf.cast(tf.cast(mask, tf.float32) >= 128.0, tf.float32)
-        inpainted = generator(tf.concat([to_float(image), holes], axis=-1), training=False)
-        return {"inpainted": to_uint8(inpainted)}
-
-    return serve, [
-        tf.TensorSpec([None, None, None, 3], tf.uint8, name="image"),
-        tf.TensorSpec([None, None, None, 1], tf.uint8, name="mask"),
-    ]
-
-
-def _vocode_function(generator):
-    """`mel` float32 `[b, frames, bins]` -> `audio` float32 `[b, (frames - 1) * hop]`."""
-
-    def serve(mel):
-        return {"audio": tf.cast(generator(mel, training=False), tf.float32)}
-
-    bins = generator.input_shape[-1]
-    return serve, [tf.TensorSpec([None, None, bins], tf.float32, name="mel")]
-
-
-# contract of a generator with an input to transform -> its `serving_default` builder
-INPUT_CONTRACTS = {
-    "style": _stylize_function,
-    "super_resolution": _upscale_function,
-    "inpainting": _inpaint_function,
-    "vocoder": _vocode_function,
-}
-CONTRACTS = ("noise", *INPUT_CONTRACTS)
-
-
-def serving_function(generator, contract):
-    """The `serving_default` of an input contract as an in-memory function.
+def serving_function(generator, contract="auto"):
+    """The `serving_default` of `contract` as an in-memory function.
 
     Called like the exported signature (keyword inputs, a dict of outputs:
     uint8 images, float32 audio), it lets a recipe draw and score the model it is about to
@@ -515,30 +353,12 @@ def serving_function(generator, contract):
 
     Args:
         generator: `keras.Model` (run as a float32 copy, as exported).
-        contract: `"style"`, `"super_resolution"`, `"inpainting"` or
-            `"vocoder"`.
+        contract: a contract's name (see `keras_gans.contracts`), or
+            `"auto"`. Defaults to `"auto"`.
     """
-    check_choice("contract", contract, tuple(INPUT_CONTRACTS))
-    serve, signature = INPUT_CONTRACTS[contract](float32_copy(generator))
+    chosen = contracts.for_generator(generator, contract)
+    serve, signature = chosen.endpoints(float32_copy(generator))[SERVING_SIGNATURE]
     return tf.function(serve, input_signature=signature)
-
-
-def _input_archive(generator, contract):
-    serve, signature = INPUT_CONTRACTS[contract](float32_copy(generator))
-    archive = keras.export.ExportArchive()
-    archive.add_endpoint(SERVING_SIGNATURE, serve, input_signature=signature)
-    return archive
-
-
-def _archive(generator, contract):
-    """The export archive of `generator` under `contract` (`"auto"`: noise
-    or conditional for noise inputs, style for one image input)."""
-    if contract == "auto":
-        contract = _input_contract(generator) or "noise"
-    check_choice("contract", contract, ("auto", *CONTRACTS))
-    if contract == "noise":
-        return _serving_archive(generator)
-    return _input_archive(generator, contract)
 
 
 def style_saved_model(generator, export_dir, name, version=None):
@@ -739,9 +559,9 @@ def export_generator(
         version: int or `None`. See `saved_model`.
         assets: dict of file name -> text, written to the SavedModel's
             `assets/` folder (e.g. `class_names.json`), or `None`.
-        contract: one of the contracts above, or `"auto"`: `"noise"` for a
-            generator of noise (and labels), `"style"` for one of images,
-            `"vocoder"` for one of mel spectrograms to waveforms.
+        contract: one of the contracts above (`keras_gans.contracts`), or
+            `"auto"`: the one contract whose shapes the generator fits (a
+            generator that fits none or several is an error naming them).
             Defaults to `"auto"`.
 
     Returns:
@@ -774,18 +594,6 @@ def export_generator(
         return path, lite
     stable = [tflite_path(export_dir, name, q) for q in quantizations]
     return path, _publish(list(zip(lite, stable)))
-
-
-def _input_contract(generator):
-    """`"style"` for a generator of one image input, `"vocoder"` for one of
-    mel spectrograms `(batch, frames, bins)` to waveforms, else `None`."""
-    if len(generator.inputs) != 1:
-        return None
-    if len(generator.input_shape) == 4:
-        return "style"
-    if len(generator.input_shape) == 3 and len(generator.output_shape) == 2:
-        return "vocoder"
-    return None
 
 
 def tflite_runner(path, signature=SERVING_SIGNATURE):

@@ -22,6 +22,7 @@ import numpy as np
 import tensorflow as tf
 from absl import flags
 
+from keras_gans import contracts
 from keras_gans import data
 from keras_gans import export
 from keras_gans import plotting
@@ -40,14 +41,6 @@ SUMMARY = (
 )
 USAGE = "keras-gans apply EXPORT IMAGE_OR_FOLDER... [--out=DIR] [--masks=DIR] [--overwrite]"
 BEFORE_AFTER = "_before_after.png"
-
-# The image-to-image contracts of `keras_gans.export`: what each
-# serving_default takes (besides uint8 images) and returns.
-KINDS = {
-    "style": ("content", "stylized"),
-    "super_resolution": ("image", "upscaled"),
-    "inpainting": ("image", "inpainted"),
-}
 
 
 def define(flag_values):
@@ -82,18 +75,12 @@ def define(flag_values):
     )
 
 
-def contract_of(serve):
-    """The image-to-image contract (a key of `KINDS`) `serve` follows, or `None`."""
-    outputs = set(serve.structured_outputs) if serve is not None else set()
-    return next((kind for kind, (_, output) in KINDS.items() if output in outputs), None)
-
-
 def image_export(path):
     """`(saved_model_dir, signature, kind)` of an image-to-image export."""
     path, serve = load_export(path)
-    kind = contract_of(serve)
-    if kind is not None:
-        return path, serve, kind
+    contract = contracts.of_signature(serve)
+    if contract is not None and contract.takes_kind == "image":
+        return path, serve, contract.name
     inputs = set(serve.structured_input_signature[1]) if serve is not None else set()
     raise UsageError(
         f"{path} is not an image-to-image export (its serving_default takes "
@@ -269,7 +256,6 @@ def main(args):
     plan = plan_outputs(
         files, options.out, ".png", options.side_by_side, options.overwrite, inputs=masks
     )
-    input_name, output_name = KINDS[kind]
     failed = 0
     for file, (out, before_after) in zip(files, plan):
         try:
@@ -278,10 +264,10 @@ def main(args):
             print(f"skipped {file}: not a readable image ({str(e).splitlines()[0][:100]})")
             failed += 1
             continue
-        feeds = {input_name: tf.constant(image[None])}
+        mask = None
         if kind == "inpainting":
-            feeds["mask"] = tf.constant(mask_for(options.masks, file, image.shape)[None])
-        result = serve(**feeds)[output_name].numpy()[0]
+            mask = mask_for(options.masks, file, image.shape)[None]
+        result = contracts.transform(serve, kind, image[None], mask)[0]
         write_bytes(out, tf.io.encode_png(result).numpy())
         if before_after is not None:
             before = image
@@ -298,7 +284,8 @@ def main(args):
 def _vocoder_export(path):
     """`(saved_model_dir, signature, MelSettings)` of a vocoder export, else `None`."""
     directory, serve = load_export(path)
-    if serve is None or "mel" not in serve.structured_input_signature[1]:
+    contract = contracts.of_signature(serve)
+    if contract is None or contract.takes_kind != "mel":
         return None
     settings = export.read_asset(directory, export.MEL_ASSET)
     if settings is None:
@@ -325,7 +312,7 @@ def _vocode_files(path, serve, settings, names, options):
             failed += 1
             continue
         features = np.asarray(mel(audio[None]))
-        vocoded = serve(mel=tf.constant(features))["audio"].numpy()[0]
+        vocoded = contracts.transform(serve, "vocoder", features)[0]
         with atomic_path(out, suffix=".wav") as tmp:
             data.write_wav(tmp, vocoded, settings.sample_rate, 0)
         if before_after is not None:

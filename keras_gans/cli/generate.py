@@ -7,6 +7,7 @@ import numpy as np
 import tensorflow as tf
 from absl import flags
 
+from keras_gans import contracts
 from keras_gans import data
 from keras_gans import export
 from keras_gans import plotting
@@ -60,11 +61,11 @@ def define(flag_values):
 def noise_generator(path):
     """`(saved_model_dir, signature)` of a noise-to-image export, or a UsageError."""
     path, serve = load_export(path)
-    inputs = serve.structured_input_signature[1] if serve is not None else {}
-    if "z" not in inputs:
-        takes = ", ".join(sorted(inputs)) or "nothing"
+    contract = contracts.of_signature(serve)
+    if contract is not contracts.NOISE:
+        takes = ", ".join(sorted(serve.structured_input_signature[1])) if serve else "nothing"
         raise UsageError(
-            f"{path} is not a noise generator (its serving_default takes {takes}, not z): "
+            f"{path} is not a noise generator (its serving_default takes {takes}, not noise): "
             "`keras-gans apply` runs image-to-image exports."
         )
     return path, serve
@@ -72,8 +73,7 @@ def noise_generator(path):
 
 def draw(serve, path, num, seed=0, label=None, num_classes=None, interpolate=False):
     """`(images uint8 or audio float32, grid rows or None)` drawn from a noise export."""
-    inputs = serve.structured_input_signature[1]
-    latent_dim = inputs["z"].shape[-1]
+    latent_dim = contracts.latent_dim(serve)
     rng = np.random.default_rng(seed)
     rows = None
     if interpolate:
@@ -83,25 +83,24 @@ def draw(serve, path, num, seed=0, label=None, num_classes=None, interpolate=Fal
         rows = 1
     else:
         z = rng.standard_normal((num, latent_dim))
-    feeds = {"z": tf.constant(z, tf.float32)}
-    if label is not None and "label" not in inputs:
+    conditional = contracts.is_conditional(serve)
+    if label is not None and not conditional:
         raise UsageError(
-            f"--label={label}: {path} is not conditional (its serving_default takes z only, "
-            "no label): leave --label out."
+            f"--label={label}: {path} is not conditional (its serving_default takes noise "
+            "only, no label): leave --label out."
         )
-    if "label" in inputs:
+    labels = None
+    if conditional:
         if label is None and not interpolate:
             # One row per class, the same noise down each column.
             rows = min(10, num_classes or len(export.class_names(path) or range(10)))
             columns = min(10, len(z))
-            feeds["z"] = tf.constant(np.tile(z[:columns], (rows, 1)), tf.float32)
+            z = np.tile(z[:columns], (rows, 1))
             labels = np.repeat(np.arange(rows), columns)
         else:
             labels = np.full(len(z), label or 0)
-        feeds["label"] = tf.constant(labels, tf.int32)
     try:
-        outputs = serve(**feeds)
-        return outputs["images" if "images" in outputs else "audio"].numpy(), rows
+        return contracts.draw(serve, z, labels), rows
     except tf.errors.InvalidArgumentError as e:
         classes = re.search(r"label must be in \[0, (\d+)\)", e.message)
         if classes is None:

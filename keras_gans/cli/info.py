@@ -2,8 +2,8 @@
 
 import json
 
+from keras_gans import contracts
 from keras_gans import export
-from keras_gans.cli.apply import contract_of
 from keras_gans.cli.common import UsageError
 from keras_gans.cli.common import load_export
 from keras_gans.cli.common import only_argument
@@ -28,12 +28,8 @@ def describe(path):
 
     inputs = serve.structured_input_signature[1]
     outputs = serve.structured_outputs
-    if "z" in inputs:
-        kind = "noise"
-    elif "mel" in inputs:
-        kind = "vocoder"
-    else:
-        kind = contract_of(serve) or "unknown"
+    contract = contracts.of_signature(serve)
+    kind = contract.name if contract is not None else "unknown"
     return {
         "path": directory,
         "versions": export.versions(path),  # none when `path` is one version

@@ -5,8 +5,8 @@ import zipfile
 
 import keras
 import numpy as np
-import tensorflow as tf
 
+from keras_gans import contracts
 from keras_gans import data
 from keras_gans import export
 from keras_gans import models  # noqa: F401  (registers the model classes for loading)
@@ -101,15 +101,13 @@ def _sample_keras_gan(path, num_samples, seed):
 
 def _sample_export(source, num_samples, seed):
     path, serve = export.load_serving(source)
-    inputs = serve.structured_input_signature[1] if serve is not None else {}
-    output = next((k for k in ("images", "audio") if k in serve.structured_outputs), None)
-    if "z" not in inputs or output is None:
+    if contracts.of_signature(serve) is not contracts.NOISE:
         raise ValueError(
-            f"{path} has no `serving_default` signature taking `z` and returning `images` "
-            "or `audio`; export generators with keras_gans.export.export_generator."
+            f"{path} has no `serving_default` signature drawing images or sounds from noise; "
+            "export generators with keras_gans.export.export_generator."
         )
     labels = None
-    if "label" in inputs:
+    if contracts.is_conditional(serve):
         names = export.class_names(path)
         if not names:
             raise ValueError(
@@ -117,15 +115,13 @@ def _sample_export(source, num_samples, seed):
                 "how many classes it draws; evaluate its .keras file instead."
             )
         labels = balanced_labels(num_samples, len(names))
-    latent_dim = inputs["z"].shape[-1]
+    latent_dim = contracts.latent_dim(serve)
     rng = np.random.default_rng(seed)
     chunks = []
     for start in range(0, num_samples, 1000):
         z = rng.standard_normal((min(1000, num_samples - start), latent_dim)).astype("float32")
-        feed = {"z": tf.constant(z)}
-        if labels is not None:
-            feed["label"] = tf.constant(labels[start : start + len(z)], tf.int32)
-        chunks.append(serve(**feed)[output].numpy())
+        chunk_labels = None if labels is None else labels[start : start + len(z)]
+        chunks.append(contracts.draw(serve, z, chunk_labels))
     return np.concatenate(chunks), labels
 
 

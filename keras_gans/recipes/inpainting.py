@@ -14,6 +14,7 @@ import dataclasses
 
 import numpy as np
 
+from keras_gans import contracts
 from keras_gans.data import degradations
 from keras_gans.evaluation import restoration
 from keras_gans.networks.unet import inpainting_generator
@@ -54,7 +55,6 @@ class Inpainting(editing.EditingTask):
 
     contract = "inpainting"
     input_channels = 4
-    output_key = "inpainted"
 
     def degradation(self):
         return degradations.Mask(self.config.masks, self.config.max_coverage, seed=self.config.seed)
@@ -68,9 +68,7 @@ class Inpainting(editing.EditingTask):
         )
 
     def inpainter(self, serve):
-        return lambda image, mask: editing.call_signature(
-            serve, self.output_key, image=image, mask=mask
-        )
+        return lambda image, mask: contracts.transform(serve, self.contract, image, mask)
 
     def figure_columns(self, serve, images):
         inpaint, size = self.inpainter(serve), self.config.figure_hole

@@ -11,6 +11,7 @@ and SSIM against the originals, and "bicubic | GAN | original" crops.
 
 import dataclasses
 
+from keras_gans import contracts
 from keras_gans.data import degradations
 from keras_gans.evaluation import restoration
 from keras_gans.networks.super_resolution import SCALES
@@ -39,7 +40,6 @@ class SuperResolution(editing.EditingTask):
     """×`scale` super-resolution from bicubic downscales."""
 
     contract = "super_resolution"
-    output_key = "upscaled"
 
     def degradation(self):
         return degradations.Downscale(self.config.scale)
@@ -52,7 +52,7 @@ class SuperResolution(editing.EditingTask):
         )
 
     def upscaler(self, serve):
-        return lambda small: editing.call_signature(serve, self.output_key, image=small)
+        return lambda small: contracts.transform(serve, self.contract, small)
 
     def figure_columns(self, serve, images):
         scale, size = self.config.scale, self.config.crop_size

@@ -26,6 +26,7 @@ from typing import Optional
 import keras
 import numpy as np
 
+from keras_gans import contracts
 from keras_gans import data
 from keras_gans import export
 from keras_gans.callbacks import RunBackup
@@ -315,7 +316,7 @@ def train(config=None, callbacks=(), **overrides):
         serve = run_lib.shipped_signature(result, vocoder.sampling_generator, "vocoder")
 
         def vocode(mel):
-            return serve(mel=np.asarray(mel, np.float32))["audio"].numpy()
+            return contracts.transform(serve, "vocoder", np.asarray(mel, np.float32))
 
         limit = config.test_recordings
         scores = vocoding.score_vocoder(vocode, test.audio[:limit], settings)

@@ -16,7 +16,6 @@ from typing import Optional
 
 import keras
 import numpy as np
-import tensorflow as tf
 
 from keras_gans import data
 from keras_gans import export
@@ -247,8 +246,3 @@ def crop(images, size, top=None, left=None):
         x = (width - size) // 2 if left is None else left
         crops.append(image[y : y + size, x : x + size])
     return np.stack(crops)
-
-
-def call_signature(serve, output_key, **inputs):
-    """Runs a signature on NumPy inputs; returns the output as NumPy."""
-    return serve(**{k: tf.constant(v) for k, v in inputs.items()})[output_key].numpy()
