@@ -309,20 +309,24 @@ def train(config=None, callbacks=(), **overrides):
         backup.state.update(figure=figure)
     history = run.fit(vocoder, dataset, [*callbacks, figure], steps_per_epoch, backup)
     assets = {export.MEL_ASSET: json.dumps(settings.to_dict())}
-    result = run.finish(vocoder, history, figure.paths, assets=assets, contract="vocoder")
-    # The scores only add to the finished run's summary (written atomically
-    # again): a crash while scoring leaves the run's results, not its backup.
-    if test is not None:
+
+    def score(result):
+        """The held-out recordings vocoded by what ships, against Griffin-Lim."""
         serve = run_lib.shipped_signature(result, vocoder.sampling_generator, "vocoder")
 
         def vocode(mel):
             return contracts.transform(serve, "vocoder", np.asarray(mel, np.float32))
 
-        limit = config.test_recordings
-        scores = vocoding.score_vocoder(vocode, test.audio[:limit], settings)
-        result.scores = scores
+        scores = vocoding.score_vocoder(vocode, test.audio[: config.test_recordings], settings)
         result.report = score_lines(scores)
-        result.total_seconds = time.perf_counter() - started
-        run_lib.write_summary(result, {**run.summary, "scores": scores})
         files.write_text(os.path.join(output_dir, "scores.txt"), "\n".join(result.report) + "\n")
-    return result
+        return scores
+
+    return run.finish(
+        vocoder,
+        history,
+        figure.paths,
+        assets=assets,
+        contract="vocoder",
+        score=score if test is not None else None,
+    )

@@ -211,10 +211,9 @@ def train(task, callbacks=()):
     if backup is not None:
         backup.state.update(figure=figure)
     history = run.fit(gan, dataset, [*callbacks, figure], config.steps_per_epoch, backup)
-    result = run.finish(gan, history, figure.paths, contract=task.contract)
 
-    scores = None
-    if config.test_dir:
+    def score(result):
+        """The test set at full size, scored on what ships, and its figure."""
         serve = run_lib.shipped_signature(result, gan.sampling_generator, task.contract)
         began = time.perf_counter()
         scores = task.score(serve, test_images)
@@ -222,11 +221,12 @@ def train(task, callbacks=()):
         path = os.path.join(output_dir, "comparison.png")
         plotting.save_comparison_figure(task.figure_columns(serve, figure_images), path)
         result.images.append(path)
-        result.total_seconds = time.perf_counter() - started
-        run_lib.write_summary(result, {**run.summary, "scores": _jsonable(scores)})
-    result.scores = scores
-    result.report = task.score_lines(scores) if scores else []
-    return result
+        result.report = task.score_lines(scores)
+        return _jsonable(scores)
+
+    return run.finish(
+        gan, history, figure.paths, contract=task.contract, score=score if config.test_dir else None
+    )
 
 
 def _jsonable(value):

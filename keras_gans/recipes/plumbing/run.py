@@ -162,6 +162,7 @@ class Run:
         assets=None,
         contract="auto",
         extra_exports=None,
+        score=None,
     ):
         """Writes the loss curves, `gan.keras`, the exports (chief only; with
         `assets`, a dict of file name -> text, in the SavedModel's `assets/`;
@@ -172,7 +173,13 @@ class Run:
         contract)`) are the run's other generators, exported after the main
         one with the same assets: each version directory goes into the
         summary under its key and into `extra_export_paths`, before the
-        backup is removed, so a crash in them is resumed too."""
+        backup is removed, so a crash in them is resumed too.
+
+        `score` (`result -> dict`, or `None`) scores what ships once the
+        exports are written (see `shipped_signature`); it may add pictures to
+        `result.images` and lines to `result.report`. Its dict becomes
+        `result.scores` and `summary.json`'s `"scores"`: the summary is
+        written once, after it, and before the backup is removed."""
         config, steps = self.config, self.steps_log.history
         loss_curves = plotting.plot_loss_curves(
             steps if steps["step"] else history.history,
@@ -232,7 +239,11 @@ class Run:
             extra_export_paths=extra_paths,
         )
         self.summary.update(extra_paths)
-        write_summary(result, {**self.summary, **(summary or {})})
+        if score is not None:
+            result.scores = score(result)
+            result.total_seconds = time.perf_counter() - self.started
+        scores = {"scores": result.scores} if result.scores is not None else {}
+        write_summary(result, {**self.summary, **(summary or {}), **scores})
         if self.backup is not None and self.chief:
             # Last: until here a crash resumes from the backup.
             run_backup.remove_backup(self.backup.backup_dir)
