@@ -1,8 +1,8 @@
 r"""`keras-gans`: one command for training, drawing, applying and measuring GANs.
 
-    keras-gans train mnist|images|style|super-resolution|inpainting [flags]
+    keras-gans train mnist|images|audio|vocoder|style|super-resolution|inpainting [flags]
     keras-gans generate EXPORT [--num=64] [--label=3] [--out=grid.png]
-    keras-gans apply EXPORT IMAGES... [--out=DIR]
+    keras-gans apply EXPORT IMAGES_OR_RECORDINGS... [--out=DIR]
     keras-gans evaluate SOURCE [--reference=mnist_test]
     keras-gans train-classifier --data_dir=DIR [--output_dir=DIR]
     keras-gans info EXPORT

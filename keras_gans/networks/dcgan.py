@@ -4,7 +4,8 @@ The depth follows the image size: one stride-2 stage per halving of the
 height and width, from a base grid of at least 4x4 (28x28 -> 7x7 in 2
 stages, 64x64 -> 4x4 in 4, 48x80 -> 6x10 in 3). Widths double toward the
 base grid from `width` (see `dcgan_filters`); with the defaults at 28x28
-these are the networks of the PyTorch peer in `../shared/bench`.
+these are the networks of the founding document's PyTorch DCGAN, the
+throughput peer of `benchmarks/`.
 """
 
 import keras
@@ -34,7 +35,7 @@ def dcgan_generator(
     convolution per entry of `filters[1:]` and a final stride-2 transposed
     convolution to `channels` with tanh; batch normalization and
     LeakyReLU(0.2) after every hidden layer. With the defaults this is the
-    network of the PyTorch peer in `../shared/bench`.
+    network of the founding document's PyTorch DCGAN (the benchmarks' peer).
 
     Args:
         latent_dim: int. Size of the noise vector. Defaults to `100`.

@@ -1,9 +1,9 @@
-"""Your own images: the recipe behind `examples/images.py`.
+"""Your own images: the `keras-gans train images` job (and `examples/images.py`).
 
 A folder of pictures in (flat, or one subfolder per class), a trained,
 exported generator out: `train(data_dir="photos/")`. The images are decoded
 once into memory (`keras_gans.data.load_image_folder`), the DCGAN's depth
-follows the image size (`keras_gans.models.dcgan_filters`), and the export
+follows the image size (`keras_gans.networks.dcgan_filters`), and the export
 is `serving_default(z) -> images uint8 [b, H, W, C]` (`(z, label)` with
 `conditional=True`), with `C` following the data.
 """

@@ -163,7 +163,7 @@ def train(task, callbacks=()):
     if not config.data_dir:
         raise ValueError(
             "Pass --data_dir: a folder of real images to train on (repeat the flag, or quote "
-            "a glob, for several), e.g. --data_dir='../shared/data/style/*/train*'."
+            "a glob, for several), e.g. --data_dir='photos/*/train*'."
         )
     output_dir = config.output_dir_for(task.name)
     config = task.config = config.replace(
