@@ -20,6 +20,7 @@ Pretrained features: `efficientnet_lite0` (ImageNet weights read offline by
 """
 
 from keras_gans.networks import efficientnet_lite
+from keras_gans.networks import pairs
 from keras_gans.networks.dcgan import conditional_dcgan_discriminator
 from keras_gans.networks.dcgan import conditional_dcgan_generator
 from keras_gans.networks.dcgan import dcgan_discriminator
@@ -53,6 +54,7 @@ from keras_gans.networks.wavegan import wavegan_discriminator
 from keras_gans.networks.wavegan import wavegan_generator
 
 __all__ = [
+    "pairs",
     "AudioToSpectrogram",
     "SpectrogramToAudio",
     "SpectrumToAudio",

@@ -18,9 +18,7 @@ from keras_gans.data.image_folder import parse_image_size
 from keras_gans.evaluation.evaluator import REFERENCES
 from keras_gans.networks import dcgan
 from keras_gans.networks import efficientnet_lite
-from keras_gans.networks import fastgan
-from keras_gans.networks import projected
-from keras_gans.networks import resnet
+from keras_gans.networks import pairs
 from keras_gans.recipes.engines import noise_to_image
 from keras_gans.recipes.engines.noise_to_image import NoiseGANConfig
 from keras_gans.recipes.plumbing.settings import folder_name
@@ -60,7 +58,8 @@ class ImagesConfig(NoiseGANConfig):
     )
     arch: str = setting(
         "auto",
-        "Network pair: dcgan (strided convolutions), resnet (SNGAN-style residual blocks, "
+        "Network pair (keras_gans.networks.pairs): dcgan (strided convolutions), mlp (fully "
+        "connected layers), resnet (SNGAN-style residual blocks, "
         "spectral norm in D; use with --loss=hinge), fastgan (FastGAN's generator and its "
         "self-supervised discriminator, which also reconstructs the real images) or projected "
         "(FastGAN's generator against a Projected GAN discriminator on frozen ImageNet "
@@ -69,7 +68,7 @@ class ImagesConfig(NoiseGANConfig):
         "unset follow the folder too: fastgan and projected get --loss=hinge --width=16; a "
         "small folder --augment=translation,color,cutout; a large one --clusters=50 "
         "--learning_rate=4e-4; the command prints what it chose.",
-        ("auto", "dcgan", "resnet", "fastgan", "projected"),
+        ("auto", *pairs.names("images")),
     )
     width: int = setting(
         32, "Network width: channels at full resolution, doubling toward the base grid."
@@ -125,9 +124,6 @@ PROJECTED_MIN_SIZE = 32
 SMALL_FOLDER_AUGMENT = "translation,color,cutout"
 LARGE_FOLDER_CLUSTERS = 50
 LARGE_FOLDER_LEARNING_RATE = 4e-4
-# The pairs with FastGAN's generator, trained as their papers do (hinge loss)
-# at the width measured on these CPUs.
-FASTGAN_GENERATOR_ARCHS = ("fastgan", "projected")
 
 
 def choose_settings(config, folder, explicit=frozenset()):
@@ -169,8 +165,8 @@ def choose_settings(config, folder, explicit=frozenset()):
         choices["arch"] = "projected" if projected_fits and not blocker else "dcgan"
         if projected_fits and blocker:
             note = f" (dcgan, not projected: {blocker})"
-    if choices.get("arch", config.arch) in FASTGAN_GENERATOR_ARCHS:
-        choices.update(loss="hinge", width=16)
+    # The pair's own recipe (FastGAN's generator: the hinge loss, width 16).
+    choices.update(pairs.get(choices.get("arch", config.arch)).defaults)
     if small:
         choices["augment"] = SMALL_FOLDER_AUGMENT
     else:
@@ -258,59 +254,15 @@ class ImageFolderSource(noise_to_image.FolderSource):
 
     def networks(self, num_classes=None):
         config = self.config
-        shape = self.folder.image_shape
-        if config.arch == "resnet":
-            if num_classes:
-                return (
-                    resnet.conditional_resnet_generator(
-                        config.latent_dim, num_classes, shape, width=config.width
-                    ),
-                    resnet.conditional_resnet_discriminator(num_classes, shape, width=config.width),
-                )
-            return (
-                resnet.resnet_generator(config.latent_dim, shape, width=config.width),
-                resnet.resnet_discriminator(shape, width=config.width),
-            )
-        if config.arch in FASTGAN_GENERATOR_ARCHS:
-            if num_classes:
-                raise ValueError(
-                    f"arch={config.arch} has no conditional discriminator yet: use arch=dcgan "
-                    "with --conditional or --clusters."
-                )
-            if config.arch == "fastgan":
-                # `width` counts channels at full resolution; the
-                # discriminator's first block is at half resolution.
-                discriminator = fastgan.fastgan_discriminator(
-                    shape, width=2 * config.width, seed=config.seed
-                )
-            else:
-                discriminator = projected.projected_discriminator(shape)
-            return (
-                fastgan.fastgan_generator(config.latent_dim, shape, width=config.width),
-                discriminator,
-            )
-        if num_classes:
-            return (
-                dcgan.conditional_dcgan_generator(
-                    config.latent_dim, num_classes, shape, width=config.width
-                ),
-                dcgan.conditional_dcgan_discriminator(
-                    num_classes,
-                    shape,
-                    width=config.width,
-                    dropout=config.d_dropout,
-                    spectral_norm=config.spectral_norm,
-                ),
-            )
-        return (
-            dcgan.dcgan_generator(config.latent_dim, shape, width=config.width),
-            dcgan.dcgan_discriminator(
-                shape,
-                width=config.width,
-                dropout=config.d_dropout,
-                spectral_norm=config.spectral_norm,
-            ),
+        settings = pairs.PairSettings(
+            latent_dim=config.latent_dim,
+            shape=self.folder.image_shape,
+            width=config.width,
+            d_dropout=config.d_dropout,
+            spectral_norm=config.spectral_norm,
+            seed=config.seed,
         )
+        return pairs.get(config.arch).build(settings, num_classes)
 
 
 def train(config=None, callbacks=(), **overrides):

@@ -13,8 +13,7 @@ from typing import Optional
 from keras_gans import data
 from keras_gans import evaluation
 from keras_gans.data.mnist import DATASETS as MNIST_DATASETS
-from keras_gans.networks import dcgan
-from keras_gans.networks import mlp
+from keras_gans.networks import pairs
 from keras_gans.recipes.engines import noise_to_image
 from keras_gans.recipes.engines.noise_to_image import NoiseGANConfig
 from keras_gans.recipes.plumbing.settings import setting
@@ -116,39 +115,18 @@ def resolve_config(config=None, **overrides):
 
 
 def build_networks(config, num_classes=None):
-    """The generator and discriminator of `config` (conditional with `num_classes`)."""
-    if num_classes:
-        if config.arch != "dcgan":
-            raise ValueError("`conditional` and `clusters` are built for arch='dcgan'.")
-        return (
-            dcgan.conditional_dcgan_generator(
-                config.latent_dim, num_classes, filters=config.g_hidden
-            ),
-            dcgan.conditional_dcgan_discriminator(
-                num_classes,
-                filters=config.d_hidden,
-                dropout=config.d_dropout,
-                spectral_norm=config.spectral_norm,
-            ),
-        )
-    if config.arch == "mlp":
-        return (
-            mlp.mlp_generator(
-                config.latent_dim, hidden_units=config.g_hidden, activation=config.activation
-            ),
-            mlp.mlp_discriminator(
-                hidden_units=config.d_hidden,
-                activation=config.activation,
-                dropout=config.d_dropout,
-                spectral_norm=config.spectral_norm,
-            ),
-        )
-    return (
-        dcgan.dcgan_generator(config.latent_dim, filters=config.g_hidden),
-        dcgan.dcgan_discriminator(
-            filters=config.d_hidden, dropout=config.d_dropout, spectral_norm=config.spectral_norm
-        ),
+    """The generator and discriminator of `config` (conditional with
+    `num_classes`), from the registry of network pairs."""
+    settings = pairs.PairSettings(
+        latent_dim=config.latent_dim,
+        shape=(28, 28, 1),
+        g_filters=config.g_hidden,
+        d_filters=config.d_hidden,
+        d_dropout=config.d_dropout,
+        spectral_norm=config.spectral_norm,
+        activation=config.activation,
     )
+    return pairs.get(config.arch).build(settings, num_classes)
 
 
 class MnistSource(noise_to_image.Source):
