@@ -90,6 +90,11 @@ def assert_same_run(got_dir, ref_dir):
     got_scores = [(e["epoch"], round(e["fcd"], 3)) for e in got_summary["evaluations"]]
     assert got_scores == ref_scores and len(ref_scores) == EPOCHS
     assert got_summary["steps_history"]["step"] == ref_summary["steps_history"]["step"]
+    # The epochs before the kill count too: the whole run's history.
+    assert got_summary["epochs_run"] == ref_summary["epochs_run"] == EPOCHS
+    np.testing.assert_allclose(
+        got_summary["history"]["g_loss"], ref_summary["history"]["g_loss"], atol=1e-5
+    )
     assert not (got_dir / "backup").exists()  # removed once the results were saved
 
 

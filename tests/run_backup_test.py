@@ -138,3 +138,36 @@ def test_a_damaged_backup_is_a_clear_error_naming_fresh(tmp_path):
         f.write(data[: len(data) // 2])  # a disk fault: committed files are whole when written
     with pytest.raises(ValueError, match="cannot be read.*--fresh"):
         fit(backup_dir, 3)
+
+
+def test_a_backup_of_an_older_keras_gans_is_taken_over_not_refused(tmp_path, capsys):
+    # What Keras's own BackupAndRestore wrote for keras_gans up to 2b69a83.
+    old = tmp_path / "backup"
+    old.mkdir()
+    (old / "latest.weights.h5").write_bytes(b"old weights")
+    (old / "training_metadata.json").write_text('{"epoch": 2, "batch": -1}')
+    _, backup = fit(str(old), 2)
+    assert backup.resume_epoch == 0 and "older keras_gans" in capsys.readouterr().out
+    assert run_backup.remove_backup(str(old)) and not old.exists()
+
+
+def test_a_backup_missing_its_state_file_is_not_resumed(tmp_path):
+    backup_dir = str(tmp_path / "backup")
+    with pytest.raises(KeyboardInterrupt):
+        fit(backup_dir, 3, Counter(), Interrupt(1), state={"counter": Counter()})
+    # Counter's state is JSON; give the backup an arrays file, then lose it.
+    metadata = run_backup.read_metadata(backup_dir)
+    metadata["arrays"] = "state-00001-gone.npz"
+    files.write_json(os.path.join(backup_dir, run_backup.METADATA_FILE), metadata)
+    assert run_backup.read_metadata(backup_dir) is None
+    assert run_backup.backup_epoch(backup_dir) == 0
+
+
+def test_a_backup_folder_holding_the_output_folder_is_refused(tmp_path):
+    from keras_gans.recipes.plumbing import run as run_lib
+
+    with pytest.raises(ValueError, match="would hold the run's own files"):
+        run_lib.check_apart(str(tmp_path), str(tmp_path))
+    with pytest.raises(ValueError, match="would hold the run's own files"):
+        run_lib.check_apart(str(tmp_path), str(tmp_path / "run"))
+    run_lib.check_apart(str(tmp_path / "run" / "backup"), str(tmp_path / "run"))

@@ -23,6 +23,8 @@ class LossHistory(keras.callbacks.Callback):
     Attributes:
         history: dict with a `"step"` list (global step at each window's end)
             and one list per key; pass it to `plotting.plot_loss_curves`.
+        epochs: dict of the epochs' logs, one list per logged metric, like
+            `History.history` but holding a resumed run's earlier epochs too.
     """
 
     def __init__(self, keys=("d_loss", "g_loss", "d_real", "d_fake"), every_n_steps=50, levels=()):
@@ -31,15 +33,18 @@ class LossHistory(keras.callbacks.Callback):
         self.levels = tuple(levels)
         self.every_n_steps = every_n_steps
         self.history = {"step": [], **{k: [] for k in self.keys + self.levels}}
+        self.epochs = {}
         self._global_step = 0
 
     def backup_state(self):
-        """What a run's backup keeps (`RunBackup`): the windows so far."""
-        return {"history": self.history, "global_step": self._global_step}
+        """What a run's backup keeps (`RunBackup`): the windows and the
+        epochs' logs so far."""
+        return {"history": self.history, "epochs": self.epochs, "global_step": self._global_step}
 
     def restore_state(self, state):
         """Puts back what `backup_state` returned, in a resumed run."""
         self.history = {key: list(values) for key, values in state["history"].items()}
+        self.epochs = {key: list(values) for key, values in state.get("epochs", {}).items()}
         self._global_step = int(state["global_step"])
 
     def on_epoch_begin(self, epoch, logs=None):
@@ -54,6 +59,10 @@ class LossHistory(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         self._global_step += self._steps_seen
+        # Keras's `History` holds only this process's epochs; this log, kept
+        # in the backup, holds a resumed run's earlier ones too.
+        for key, value in (logs or {}).items():
+            self.epochs.setdefault(key, []).append(float(value))
 
     def _record(self, steps_in_epoch, logs):
         a, b = self._window_start, steps_in_epoch

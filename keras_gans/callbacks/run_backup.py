@@ -20,6 +20,7 @@ the callbacks' state. A run's backup here:
   are saved: the end of `fit` leaves it in place.
 """
 
+import fnmatch
 import glob
 import json
 import os
@@ -40,10 +41,24 @@ _OWN_PATTERNS = (
     METADATA_FILE,
     "weights-*.weights.h5",
     "state-*.npz",
+    f".{MARKER_FILE}.*.tmp*",
     f".{METADATA_FILE}.*.tmp*",
     ".weights-*.tmp*",
     ".state-*.tmp*",
 )
+# What Keras's own `BackupAndRestore` writes, as keras_gans runs before 0.x
+# (2b69a83 and earlier) left it in `<output_dir>/backup`: a folder holding
+# only these is taken over (it cannot be resumed: it records no identity).
+_KERAS_BACKUP_FILES = (
+    "latest.weights.h5",
+    "latest.weights.h5.bkp",
+    METADATA_FILE,
+    f"{METADATA_FILE}.bkp",
+)
+
+
+def _is_ours(name):
+    return any(fnmatch.fnmatch(name, p) for p in _OWN_PATTERNS + _KERAS_BACKUP_FILES)
 
 
 def is_backup_folder(backup_dir):
@@ -57,10 +72,18 @@ def read_metadata(backup_dir):
     path = os.path.join(backup_dir, METADATA_FILE)
     if not is_backup_folder(backup_dir) or not os.path.isfile(path):
         return None
-    with open(path) as f:
-        metadata = json.load(f)
-    if not os.path.isfile(os.path.join(backup_dir, metadata.get("weights", ""))):
-        return None
+    try:
+        with open(path) as f:
+            metadata = json.load(f)
+    except ValueError as e:
+        raise ValueError(
+            f"the backup in {backup_dir} cannot be read ({path}: {e}): start over with "
+            "--fresh (fresh=True)."
+        ) from e
+    needed = [metadata.get("weights") or "", metadata.get("arrays")]
+    for name in needed:
+        if name is not None and not os.path.isfile(os.path.join(backup_dir, name)):
+            return None
     return metadata
 
 
@@ -80,7 +103,7 @@ def check_folder(backup_dir):
     if os.path.exists(backup_dir) and not os.path.isdir(backup_dir):
         raise ValueError(f"backup_dir={backup_dir} is a file: name a new or empty folder.")
     if os.path.isdir(backup_dir) and not is_backup_folder(backup_dir):
-        others = sorted(os.listdir(backup_dir))
+        others = sorted(name for name in os.listdir(backup_dir) if not _is_ours(name))
         if others:
             shown = ", ".join(others[:3]) + (", ..." if len(others) > 3 else "")
             raise ValueError(
@@ -109,11 +132,13 @@ def remove_backup(backup_dir):
     if not backup_dir or not is_backup_folder(backup_dir):
         return False
     ours = set()
-    for pattern in _OWN_PATTERNS:
+    for pattern in _OWN_PATTERNS + _KERAS_BACKUP_FILES:
         ours.update(glob.glob(os.path.join(glob.escape(backup_dir), pattern)))
-    # The marker last: a crash midway leaves a folder still known as ours.
+    # The commit point first (a crash midway leaves nothing to resume, not a
+    # backup missing its parts), the marker last (the folder stays ours).
+    metadata = os.path.join(backup_dir, METADATA_FILE)
     marker = os.path.join(backup_dir, MARKER_FILE)
-    for path in sorted(ours - {marker}) + [marker]:
+    for path in [metadata, *sorted(ours - {metadata, marker}), marker]:
         if os.path.isfile(path):
             os.remove(path)
     try:
@@ -184,6 +209,13 @@ class RunBackup(keras.callbacks.BackupAndRestore):
     def __init__(self, backup_dir, identity=None, state=None, fresh=False):
         super().__init__(os.fspath(backup_dir), delete_checkpoint=False)
         check_folder(self.backup_dir)
+        if os.path.isdir(self.backup_dir) and not is_backup_folder(self.backup_dir):
+            if any(name in _KERAS_BACKUP_FILES for name in os.listdir(self.backup_dir)):
+                print(
+                    f"note: {self.backup_dir} holds a backup by an older keras_gans, which "
+                    "records no settings to check and is not resumed: this run starts over "
+                    "and replaces it."
+                )
         # As the metadata file will hold it, so the two compare equal.
         self.identity = json.loads(json.dumps(identity or {}, default=files.json_default))
         self.state = dict(state or {})
@@ -205,18 +237,20 @@ class RunBackup(keras.callbacks.BackupAndRestore):
         self._weights_path = os.path.join(self.backup_dir, self._metadata["weights"])
         try:
             super().on_train_begin(logs)
-        except OSError as e:
+            arrays = {}
+            if self._metadata.get("arrays"):
+                path = os.path.join(self.backup_dir, self._metadata["arrays"])
+                with np.load(path, allow_pickle=False) as stored:
+                    arrays = {key: stored[key] for key in stored.files}
+        except Exception as e:  # noqa: BLE001  any damage: the same way out
             # A committed file is whole when written (atomic), so only damage
-            # after the fact (a disk fault, a hand edit) lands here.
+            # after the fact (a disk fault, a hand edit, changed networks)
+            # lands here.
+            reason = str(e).splitlines()[0] if str(e) else type(e).__name__
             raise ValueError(
-                f"the backup in {self.backup_dir} cannot be read ({str(e).splitlines()[0]}): "
-                "start over with --fresh (fresh=True)."
+                f"the backup in {self.backup_dir} cannot be read ({reason}): start over with "
+                "--fresh (fresh=True)."
             ) from e
-        arrays = {}
-        if self._metadata.get("arrays"):
-            path = os.path.join(self.backup_dir, self._metadata["arrays"])
-            with np.load(path, allow_pickle=False) as stored:
-                arrays = {key: stored[key] for key in stored.files}
         for name, callback in self.state.items():
             saved = dict(self._metadata.get("state", {}).get(name, {}))
             prefix = f"{name}/"

@@ -105,10 +105,15 @@ def draw(serve, path, num, seed=0, label=None, num_classes=None, interpolate=Fal
         classes = re.search(r"label must be in \[0, (\d+)\)", e.message)
         if classes is None:
             raise
+        last = int(classes.group(1)) - 1
+        if label is None and num_classes is None:  # the grid's default 10 rows
+            raise UsageError(
+                f"{path} draws labels 0 to {last} and names no classes: pass "
+                f"--num_classes={last + 1} (or --label)."
+            ) from None
         given = f"--label={label}" if label is not None else f"--num_classes={num_classes}"
         raise UsageError(
-            f"{given} is outside this export's classes: its labels are 0 to "
-            f"{int(classes.group(1)) - 1}."
+            f"{given} is outside this export's classes: its labels are 0 to {last}."
         ) from None
 
 

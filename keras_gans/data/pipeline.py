@@ -32,16 +32,20 @@ def index_batches(
     step than shuffling and batching single examples.
 
     Returns:
-        A dataset of `(key, indices)`: `key` is int64 `[epoch, step]` (epoch
-        0 without `first_epoch`), the seed of the batch's random transforms,
-        so that they too are the same in a resumed run.
+        A dataset of `(key, indices)`: `key` is int64 `[2]`, the seed of the
+        batch's random transforms: `[epoch, step]` in the resumable stream
+        (the same in a resumed run), a random draw (from `seed`, new each
+        pass) without `first_epoch`.
     """
     if first_epoch is None:
         indices = tf.data.Dataset.range(num_examples)
         if shuffle:
             indices = indices.shuffle(num_examples, seed=seed, reshuffle_each_iteration=True)
-        batches = indices.batch(batch_size, drop_remainder=drop_remainder).enumerate()
-        return batches.map(lambda step, batch: (tf.stack([tf.constant(0, tf.int64), step]), batch))
+        batches = indices.batch(batch_size, drop_remainder=drop_remainder)
+        # A fresh draw per batch and per pass (as the shuffle): without it
+        # every pass would flip each position alike.
+        draws = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True)
+        return tf.data.Dataset.zip((draws.batch(2), batches))
 
     base_seed = 0 if seed is None else int(seed)
 

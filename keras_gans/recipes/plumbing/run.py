@@ -134,6 +134,7 @@ class Run:
         all_callbacks = [StopOnNonFiniteLoss(), *callbacks, self.steps_log]
         all_callbacks += [stopper] if stopper else []
         if backup is not None:
+            check_apart(backup.backup_dir, self.output_dir)
             backup.state.setdefault("loss_log", self.steps_log)
             all_callbacks.append(backup)
             self.backup = backup
@@ -146,8 +147,10 @@ class Run:
             verbose=self.config.verbose,
         )
         self.fit_seconds = time.perf_counter() - began
+        # A resumed run's earlier epochs count too (the loss log's, restored).
+        epochs = self.steps_log.epochs
         self.summary.update(
-            epochs_run=len(history.epoch),
+            epochs_run=max((len(v) for v in epochs.values()), default=len(history.epoch)),
             stopped_by_time_limit=bool(stopper and stopper.stopped_at),
         )
         return history
@@ -225,7 +228,7 @@ class Run:
         result = TrainResult(
             gan=gan,
             config=config,
-            history=history.history,
+            history=self.steps_log.epochs or history.history,
             steps_history=steps,
             images=list(images),
             loss_curves=loss_curves,
@@ -244,10 +247,22 @@ class Run:
             result.total_seconds = time.perf_counter() - self.started
         scores = {"scores": result.scores} if result.scores is not None else {}
         write_summary(result, {**self.summary, **(summary or {}), **scores})
-        if self.backup is not None and self.chief:
-            # Last: until here a crash resumes from the backup.
+        if self.backup is not None:
+            # Last, on every worker (each has its own): until here a crash
+            # resumes from the backup.
             run_backup.remove_backup(self.backup.backup_dir)
         return result
+
+
+def check_apart(backup_dir, output_dir):
+    """Refuses a backup folder that is, or holds, the run's output folder:
+    the run's pictures would make it a folder of other files."""
+    backup, output = os.path.realpath(backup_dir), os.path.realpath(output_dir)
+    if output == backup or output.startswith(backup + os.sep):
+        raise ValueError(
+            f"backup_dir={backup_dir} would hold the run's own files (output_dir="
+            f"{output_dir}): name a folder of its own, e.g. {os.path.join(output_dir, 'backup')}."
+        )
 
 
 def check_writable(path, what):
@@ -289,6 +304,14 @@ RESUMABLE_CHANGES = (
     "test_images",
     "test_recordings",
     "figure_images",
+    # How it is scored (paths as given would differ between working folders).
+    "reference",
+    "reference_dir",
+    "classifier_dir",
+    "extractor",
+    "evaluate_every",
+    "eval_samples",
+    "export_best",
 )
 
 
@@ -317,7 +340,7 @@ def data_folders(config):
         value = getattr(config, name, None)
         if value:
             folders += [value] if isinstance(value, str) else list(value)
-    return sorted(os.path.abspath(os.path.expanduser(folder)) for folder in folders)
+    return sorted(os.path.realpath(os.path.expanduser(folder)) for folder in folders)
 
 
 def write_summary(result, extra=None):
