@@ -51,13 +51,22 @@ def atomic_path(path, suffix=""):
         raise
 
 
+def _read_umask():
+    # The only way to read it is to set it: done once, at import, before any
+    # thread of ours could create a file in between.
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask
+
+
+_UMASK = _read_umask()
+
+
 def _mode_of(path):
     try:
         return os.stat(path).st_mode & 0o777
     except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+        return 0o666 & ~_UMASK
 
 
 def write_bytes(path, data):
