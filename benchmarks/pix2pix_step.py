@@ -14,6 +14,7 @@ import json
 import statistics
 
 import keras
+import profiling
 from absl import app
 from absl import flags
 
@@ -22,7 +23,6 @@ from keras_gans.recipes import inpainting
 from keras_gans.recipes import super_resolution
 from keras_gans.recipes.engines import editing
 from keras_gans.utils import precision
-from keras_gans.utils import profiling
 
 flags.DEFINE_string("data_dir", None, "A folder of photos.")
 flags.DEFINE_integer("steps", 20, "Timed steps per round.")

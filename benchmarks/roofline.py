@@ -9,7 +9,7 @@ pipeline costs nothing here: this measures the step), through `fit` with the
 recipe's `steps_per_execution`:
 
 - FLOPs per step: counted from the graph of one traced `train_step`
-  (`keras_gans.utils.profiling.train_step_flops`: matrix products and
+  (`benchmarks/profiling.py`'s `train_step_flops`: matrix products and
   convolutions with their gradients, from static shapes; elementwise work
   is not counted);
 - seconds per step: in each precision, the median of `--rounds` rounds of
@@ -237,9 +237,9 @@ def measure_policy(name, policy, profile=False):
     round after a warm-up round; with `profile`, also the FLOPs per step
     and the top kernels."""
     import keras
+    import profiling
 
     from keras_gans.utils import precision
-    from keras_gans.utils import profiling
 
     config, dataset, build = job(name)
     batch, repeated = _one_batch(dataset)
@@ -311,7 +311,7 @@ def _child(*child_flags, env=None):
 def onednn_share(name):
     """The share of oneDNN's convolution and matmul time spent in bfloat16
     kernels, for a few bfloat16 steps of `name` in a child process."""
-    from keras_gans.utils import profiling
+    import profiling
 
     out = _child(f"--_onednn_child={name}", env={"ONEDNN_VERBOSE": "1"})
     kernels = profiling.onednn_kernels(out.split(WARM_MARKER, 1)[-1])
@@ -348,8 +348,9 @@ def main(argv):
     unknown = sorted(set(FLAGS.jobs) - {*JOBS, "peer_dcgan"})
     if unknown:
         raise app.UsageError(f"Unknown jobs {unknown}; choose from {', '.join(JOBS)}.")
+    import profiling
+
     from keras_gans.utils import precision
-    from keras_gans.utils import profiling
 
     features = profiling.cpu_features()
     policies = list(FLAGS.precisions)

@@ -1,5 +1,6 @@
 """FLOPs counted from traced training steps, matmul peaks, op profiles and
-oneDNN's kernel log (`keras_gans.utils.profiling`)."""
+oneDNN's kernel log (`benchmarks/profiling.py`: measurement code that only the
+benchmarks use, kept out of the package)."""
 
 import math
 import os
@@ -13,7 +14,11 @@ import pytest
 import tensorflow as tf
 
 import keras_gans as kg
-from keras_gans.utils import profiling
+
+from conftest import REPO
+
+sys.path.insert(0, os.path.join(REPO, "benchmarks"))
+import profiling  # noqa: E402
 
 
 def test_matmul_flops_are_two_per_multiply_add():
