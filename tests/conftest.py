@@ -126,6 +126,23 @@ def kill_after_epoch(args, backup, epoch):
     return json.loads(metadata.read_text())["epoch"]
 
 
+def kill_and_resume(args_for, tmp_path, epochs):
+    """Runs `keras-gans *args_for(out, exports)` uninterrupted, then again
+    SIGKILLed after epoch 1 of `epochs` and rerun to resume; returns
+    `(ref_dir, run_dir, exports_dir)` of the uninterrupted and resumed runs."""
+    reference = run_command(*args_for(tmp_path / "ref", tmp_path / "ref_exports"))
+    assert reference.returncode == 0, reference.stderr[-3000:]
+    args = args_for(tmp_path / "run", tmp_path / "exports")
+    killed_at = kill_after_epoch(args, tmp_path / "run" / "backup", 1)
+    assert 1 <= killed_at < epochs
+    assert not (tmp_path / "run" / "gan.keras").exists()
+    resumed = run_command(*args)
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
+    assert f"from its backup after epoch {killed_at}" in resumed.stdout
+    assert not (tmp_path / "run" / "backup").exists()  # removed once the results were saved
+    return tmp_path / "ref", tmp_path / "run", tmp_path / "exports"
+
+
 def imagenet_weights_or_skip():
     """The EfficientNet-Lite0 ImageNet weights file, or a skip naming the extra."""
     from keras_gans.networks import efficientnet_lite

@@ -16,8 +16,7 @@ from vocoder_test import speech  # noqa: F401 (a fixture)
 import keras_gans as kg
 
 from conftest import SHARED
-from conftest import kill_after_epoch
-from conftest import run_command
+from conftest import kill_and_resume
 
 pytestmark = pytest.mark.slow
 
@@ -54,22 +53,6 @@ def assert_same_weights(got_dir, ref_dir, steps):
         np.testing.assert_allclose(b.numpy(), a.numpy(), atol=1e-5, err_msg=a.path)
 
 
-def kill_and_resume(args_for, tmp_path):
-    """Runs `args_for(out, exports)` uninterrupted, then killed after epoch 1
-    and resumed; returns `(ref_dir, run_dir, exports_dir)`."""
-    reference = run_command(*args_for(tmp_path / "ref", tmp_path / "ref_exports"))
-    assert reference.returncode == 0, reference.stderr[-3000:]
-    args = args_for(tmp_path / "run", tmp_path / "exports")
-    killed_at = kill_after_epoch(args, tmp_path / "run" / "backup", 1)
-    assert 1 <= killed_at < EPOCHS
-    assert not (tmp_path / "run" / "gan.keras").exists()
-    resumed = run_command(*args)
-    assert resumed.returncode == 0, resumed.stderr[-3000:]
-    assert f"from its backup after epoch {killed_at}" in resumed.stdout
-    assert not (tmp_path / "run" / "backup").exists()  # removed once the results were saved
-    return tmp_path / "ref", tmp_path / "run", tmp_path / "exports"
-
-
 def style_args(folders, model, *flags):
     photos, paintings = folders
 
@@ -101,7 +84,7 @@ def style_args(folders, model, *flags):
 def test_killed_style_run_resumes_to_the_uninterrupted_result(photos_and_paintings, tmp_path):
     # No --steps_per_epoch: an epoch is one pass over the 8 photos, 4 steps.
     args = style_args(photos_and_paintings, "content_loss")
-    ref, run, exports = kill_and_resume(args, tmp_path)
+    ref, run, exports = kill_and_resume(args, tmp_path, EPOCHS)
     assert_same_weights(run, ref, steps=4 * EPOCHS)
     for epoch in range(1, EPOCHS + 1):  # the figures of the killed run's epochs too
         assert (run / f"epoch_{epoch:03d}.png").is_file()
@@ -113,7 +96,7 @@ def test_killed_cycle_gan_run_resumes_to_the_uninterrupted_result(photos_and_pai
     # A pool of 4 is full after the first epoch: the resumed run must draw
     # from the history pools the killed run had filled.
     args = style_args(photos_and_paintings, "cycle_gan", "--steps_per_epoch=2", "--pool_size=4")
-    ref, run, exports = kill_and_resume(args, tmp_path)
+    ref, run, exports = kill_and_resume(args, tmp_path, EPOCHS)
     assert_same_weights(run, ref, steps=2 * EPOCHS)
     summary = json.loads((run / "summary.json").read_text())
     assert summary["export_path"].endswith(os.path.join("style_monet", "1"))
@@ -155,7 +138,7 @@ def vocoder_args(recordings):
 
 
 def test_killed_vocoder_run_resumes_to_the_uninterrupted_result(speech, tmp_path):  # noqa: F811
-    ref, run, exports = kill_and_resume(vocoder_args(speech), tmp_path)
+    ref, run, exports = kill_and_resume(vocoder_args(speech), tmp_path, EPOCHS)
     assert_same_weights(run, ref, steps=2 * EPOCHS)
     summary = json.loads((run / "summary.json").read_text())
     ref_summary = json.loads((ref / "summary.json").read_text())

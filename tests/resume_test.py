@@ -14,6 +14,7 @@ import pytest
 from conftest import SHARED
 from conftest import imagenet_weights_or_skip
 from conftest import kill_after_epoch
+from conftest import kill_and_resume
 from conftest import run_command
 
 pytestmark = pytest.mark.slow
@@ -204,28 +205,22 @@ def test_killed_audio_run_resumes_to_the_uninterrupted_result(drum_kinds, tmp_pa
         "--batch_size=4",
     )
     assert classifier.returncode == 0, classifier.stderr[-3000:]
-    reference = run_command(
-        *audio_args(drum_kinds, classifier_dir, tmp_path / "ref", tmp_path / "ref_exports")
+    ref_dir, run_dir, exports = kill_and_resume(
+        lambda out, exported: audio_args(drum_kinds, classifier_dir, out, exported),
+        tmp_path,
+        EPOCHS,
     )
-    assert reference.returncode == 0, reference.stderr[-3000:]
-
-    args = audio_args(drum_kinds, classifier_dir, tmp_path / "run", tmp_path / "exports")
-    killed_at = kill_after_epoch(args, tmp_path / "run" / "backup", 1)
-    resumed = run_command(*args)
-    assert resumed.returncode == 0, resumed.stderr[-3000:]
-    assert f"from its backup after epoch {killed_at}" in resumed.stdout
-    ref = keras.saving.load_model(str(tmp_path / "ref" / "gan.keras"))
-    got = keras.saving.load_model(str(tmp_path / "run" / "gan.keras"))
+    ref = keras.saving.load_model(str(ref_dir / "gan.keras"))
+    got = keras.saving.load_model(str(run_dir / "gan.keras"))
     assert int(got.g_optimizer.iterations) == int(ref.g_optimizer.iterations) == 3 * EPOCHS
     for a, b in zip(ref.generator.weights, got.generator.weights):
         np.testing.assert_allclose(b.numpy(), a.numpy(), atol=1e-5, err_msg=a.path)
-    ref_summary = json.loads((tmp_path / "ref" / "summary.json").read_text())
-    got_summary = json.loads((tmp_path / "run" / "summary.json").read_text())
+    ref_summary = json.loads((ref_dir / "summary.json").read_text())
+    got_summary = json.loads((run_dir / "summary.json").read_text())
     ref_scores = [(e["epoch"], round(e["fcd"], 3)) for e in ref_summary["evaluations"]]
     assert [(e["epoch"], round(e["fcd"], 3)) for e in got_summary["evaluations"]] == ref_scores
     assert len(ref_scores) == EPOCHS
-    assert not (tmp_path / "run" / "backup").exists()
-    assert os.path.isdir(tmp_path / "exports" / "drums" / "1")
+    assert os.path.isdir(exports / "drums" / "1")
 
 
 def super_resolution_args(photos, out, exports):
@@ -255,21 +250,15 @@ def test_killed_super_resolution_run_resumes_to_the_uninterrupted_result(tmp_pat
         copy_images(os.path.join(PAINTINGS, "trainA"), str(tmp_path / "train"), 12),
         copy_images(os.path.join(PAINTINGS, "testA"), str(tmp_path / "test"), 2),
     )
-    reference = run_command(*super_resolution_args(photos, tmp_path / "ref", tmp_path / "ref_x"))
-    assert reference.returncode == 0, reference.stderr[-3000:]
-
-    args = super_resolution_args(photos, tmp_path / "run", tmp_path / "exports")
-    killed_at = kill_after_epoch(args, tmp_path / "run" / "backup", 1)
-    resumed = run_command(*args)
-    assert resumed.returncode == 0, resumed.stderr[-3000:]
-    assert f"from its backup after epoch {killed_at}" in resumed.stdout
-    ref = keras.saving.load_model(str(tmp_path / "ref" / "gan.keras"))
-    got = keras.saving.load_model(str(tmp_path / "run" / "gan.keras"))
+    ref_dir, run_dir, exports = kill_and_resume(
+        lambda out, exported: super_resolution_args(photos, out, exported), tmp_path, EPOCHS
+    )
+    ref = keras.saving.load_model(str(ref_dir / "gan.keras"))
+    got = keras.saving.load_model(str(run_dir / "gan.keras"))
     assert int(got.g_optimizer.iterations) == int(ref.g_optimizer.iterations) == 3 * EPOCHS
     for a, b in zip(ref.weights, got.weights):
         np.testing.assert_allclose(b.numpy(), a.numpy(), atol=1e-5, err_msg=a.path)
-    ref_scores = json.loads((tmp_path / "ref" / "summary.json").read_text())["scores"]
-    got_scores = json.loads((tmp_path / "run" / "summary.json").read_text())["scores"]
+    ref_scores = json.loads((ref_dir / "summary.json").read_text())["scores"]
+    got_scores = json.loads((run_dir / "summary.json").read_text())["scores"]
     assert got_scores["model"] == pytest.approx(ref_scores["model"], abs=1e-4)
-    assert not (tmp_path / "run" / "backup").exists()
-    assert os.path.isfile(tmp_path / "exports" / "super_resolution" / "1" / "saved_model.pb")
+    assert os.path.isfile(exports / "super_resolution" / "1" / "saved_model.pb")
