@@ -19,9 +19,9 @@ from absl import app
 from absl import flags
 
 from keras_gans import data
-from keras_gans.recipes import inpainting
-from keras_gans.recipes import super_resolution
-from keras_gans.recipes.engines import editing
+from keras_gans.jobs import inpainting
+from keras_gans.jobs import super_resolution
+from keras_gans.jobs.engines import editing
 from keras_gans.utils import precision
 
 flags.DEFINE_string("data_dir", None, "A folder of photos.")
@@ -41,12 +41,12 @@ def main(argv):
         raise app.UsageError("Pass --data_dir, a folder of photos.")
     policy = precision.resolve_mixed_precision("auto")
     found = {"precision": policy}
-    for name, (default, task_class) in JOBS.items():
+    for name, (default, job_class) in JOBS.items():
         config = default.replace(data_dir=FLAGS.data_dir, mixed_precision=policy)
-        task = task_class(config)
+        job = job_class(config)
         batches = data.degraded_images(
             FLAGS.data_dir,
-            task.degradation(),
+            job.degradation(),
             image_size=config.image_size,
             batch_size=config.batch_size,
             repeat=True,
@@ -55,7 +55,7 @@ def main(argv):
         times = {True: [], False: []}
         with precision.dtype_policy(policy):
             keras.utils.set_random_seed(0)
-            gan = editing.build_gan(config, task)
+            gan = editing.build_gan(config, job)
         for _ in range(FLAGS.rounds):
             for one_pass in (True, False):
                 gan.reuses_generator_pass = one_pass

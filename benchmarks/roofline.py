@@ -97,8 +97,8 @@ FLAGS = flags.FLAGS
 
 def _mnist():
     from keras_gans import clustering
-    from keras_gans.recipes import mnist
-    from keras_gans.recipes.engines import noise_to_image
+    from keras_gans.jobs import mnist
+    from keras_gans.jobs.engines import noise_to_image
 
     config = mnist.DCGAN.replace(data_dir=FLAGS.mnist_dir)
     source = mnist.MnistSource(config)
@@ -118,8 +118,8 @@ def _mnist():
 
 def _images(arch):
     from keras_gans import data
-    from keras_gans.recipes import images
-    from keras_gans.recipes.engines import noise_to_image
+    from keras_gans.jobs import images
+    from keras_gans.jobs.engines import noise_to_image
 
     config = images.DEFAULT.replace(data_dir=FLAGS.images_dir, arch=arch, image_size="64")
     folder = data.load_image_folder(FLAGS.images_dir, image_size=(64, 64), channels=3)
@@ -131,7 +131,7 @@ def _images(arch):
 
 def _style(preset):
     from keras_gans import data
-    from keras_gans.recipes import style
+    from keras_gans.jobs import style
 
     config = style.PRESETS[preset]
     dataset = data.unpaired_images(
@@ -143,7 +143,7 @@ def _style(preset):
 
 def _editing(module, task_class):
     from keras_gans import data
-    from keras_gans.recipes.engines import editing
+    from keras_gans.jobs.engines import editing
 
     config = module.DEFAULT.replace(data_dir=FLAGS.content_dir)
     task = task_class(config)
@@ -155,8 +155,8 @@ def _editing(module, task_class):
 
 
 def _audio():
-    from keras_gans.recipes import audio
-    from keras_gans.recipes.engines import noise_to_image
+    from keras_gans.jobs import audio
+    from keras_gans.jobs.engines import noise_to_image
 
     config = audio.DEFAULT.replace(data_dir=FLAGS.audio_dir)
     config = config.replace(**audio.arch_settings(config))
@@ -167,7 +167,7 @@ def _audio():
 
 def _vocoder():
     from keras_gans import data
-    from keras_gans.recipes import vocoder
+    from keras_gans.jobs import vocoder
 
     config = vocoder.DEFAULT.replace(data_dir=FLAGS.audio_dir)
     recordings = data.load_recordings(FLAGS.audio_dir, config.sample_rate)
@@ -179,7 +179,7 @@ def _peer_dcgan():
     import keras
 
     import keras_gans as kg
-    from keras_gans.recipes import mnist
+    from keras_gans.jobs import mnist
 
     from peer_networks import peer_networks
 
@@ -199,8 +199,8 @@ def _peer_dcgan():
 def job(name):
     """`(config, dataset, build)` of a job: its settings, its real data and a
     function building its compiled model (call under a dtype policy)."""
-    from keras_gans.recipes import inpainting
-    from keras_gans.recipes import super_resolution
+    from keras_gans.jobs import inpainting
+    from keras_gans.jobs import super_resolution
 
     if name.startswith("images_"):
         return _images(name.split("_", 1)[1])

@@ -46,7 +46,7 @@ def build(steps_per_execution, policy):
 
 
 def job_callbacks():
-    """The per-step callbacks of `keras_gans.recipes.plumbing.run.Run.fit`."""
+    """The per-step callbacks of `keras_gans.jobs.plumbing.run.Run.fit`."""
     return [StopOnNonFiniteLoss(), LossHistory(every_n_steps=25), StopAfterMinutes(1000)]
 
 

@@ -19,8 +19,8 @@ import time
 from absl import app
 from absl import flags
 
-from keras_gans.recipes import mnist as recipe
-from keras_gans.recipes.plumbing import settings
+from keras_gans.jobs import mnist as recipe
+from keras_gans.jobs.plumbing import settings
 from keras_gans.utils import precision
 
 flags.DEFINE_enum(
@@ -41,7 +41,7 @@ flags.DEFINE_integer(
     "steps_per_execution",
     None,
     "Training steps per compiled call. Defaults to the recipe's default for "
-    "--arch (see keras_gans.recipes.mnist).",
+    "--arch (see keras_gans.jobs.mnist).",
 )
 flags.DEFINE_enum(
     "jit_compile",

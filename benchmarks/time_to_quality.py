@@ -1,6 +1,6 @@
 """FCD against training wall-clock time, for several MNIST recipes.
 
-Trains each recipe with `keras_gans.recipes.mnist.train` for a fixed budget
+Trains each recipe with `keras_gans.jobs.mnist.train` for a fixed budget
 of training time, evaluates the generator (10,000 samples, the evaluation
 classifier's FCD, KID, coverage) at 15, 30, 60, 90, 120 s and then every
 minute, and records the training seconds and steps at each point; time spent
@@ -54,7 +54,7 @@ flags.DEFINE_string("data_dir", None, "MNIST IDX directory (default: TFDS).")
 flags.DEFINE_integer("seed", 0, "Seed of every recipe.")
 FLAGS = flags.FLAGS
 
-# Overrides of `keras_gans.recipes.mnist.train` per recipe.
+# Overrides of `keras_gans.jobs.mnist.train` per recipe.
 RECIPES = {
     "founding": {"preset": "founding"},
     "mlp": {"arch": "mlp"},
@@ -177,7 +177,7 @@ class TimedEvaluation:
 
 def run_recipe(name, output_dir):
     from keras_gans import evaluation
-    from keras_gans.recipes import mnist
+    from keras_gans.jobs import mnist
 
     config = mnist.resolve_config(**RECIPES[name])
     chunk = CHUNK_STEPS[config.arch]

@@ -4,7 +4,7 @@ r"""Train a WaveGAN on your own folder of recordings, listen to it, export it.
     python examples/audio.py --data_dir=path/to/kinds --conditional   # a subfolder per class
     python examples/audio.py --data_dir=drums --clip_samples=8192 --max_minutes=20
 
-Every flag is a field of `keras_gans.recipes.audio.AudioConfig`. The folder
+Every flag is a field of `keras_gans.jobs.audio.AudioConfig`. The folder
 holds WAV files (FLAC, OGG, AIFF with `pip install 'keras_gans[audio]'`) of any
 sample rate and length, or one subfolder of them per class. Writes to
 --output_dir (default runs/<name>): samples_epoch_NNN.png (spectrograms) and

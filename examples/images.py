@@ -4,7 +4,7 @@ r"""Train a GAN on your own folder of images, draw samples, export it.
     python examples/images.py --data_dir=path/to/classes --conditional   # a subfolder per class
     python examples/images.py --data_dir=photos --image_size=48x80 --max_minutes=20
 
-Every flag is a field of `keras_gans.recipes.images.ImagesConfig`. The folder
+Every flag is a field of `keras_gans.jobs.images.ImagesConfig`. The folder
 holds JPEG, PNG, BMP or GIF files of any size (a flat folder), or one
 subfolder of them per class. Writes to --output_dir (default runs/<name>):
 samples_epoch_NNN.png, loss_curves.png, gan.keras, summary.json (with the

@@ -6,7 +6,7 @@ inpainting and a mean fill, and export it.
         --test_dir='../shared/data/style/*/testA' \
         --output_dir=runs/inpainting --export_dir=saved_models
 
-Every flag is a field of `keras_gans.recipes.inpainting.InpaintingConfig`.
+Every flag is a field of `keras_gans.jobs.inpainting.InpaintingConfig`.
 Trains on holes cut on the fly (random rectangles and free-form strokes) from
 random crops, for at most --max_minutes. Writes to --output_dir:
 epoch_NNN.png and comparison.png ("masked | OpenCV Telea | GAN | original"),

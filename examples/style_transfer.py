@@ -5,7 +5,7 @@ r"""Train a style-transfer GAN on unpaired photos and paintings, then export it.
         --style_dir=../shared/data/style/photo2monet/trainB \
         --test_content_dir=../shared/data/style/photo2monet/testA
 
-Every flag is a field of `keras_gans.recipes.style.StyleConfig`. Without
+Every flag is a field of `keras_gans.jobs.style.StyleConfig`. Without
 --content_dir/--style_dir it uses TFDS cycle_gan/monet2photo (which needs a
 prepared TFDS directory when offline). Writes to --output_dir (default
 runs/style_<name>): epoch_NNN.png ("content | style | generated"),

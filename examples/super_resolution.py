@@ -7,7 +7,7 @@ upscaling, and export it.
         --output_dir=runs/super_resolution --export_dir=saved_models
 
 Every flag is a field of
-`keras_gans.recipes.super_resolution.SuperResolutionConfig`. Trains on
+`keras_gans.jobs.super_resolution.SuperResolutionConfig`. Trains on
 pairs made on the fly (bicubic, antialiased x4 downscales of random crops),
 for at most --max_minutes. Writes to --output_dir: epoch_NNN.png and
 comparison.png ("bicubic | GAN | original" crops of test images),

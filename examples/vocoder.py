@@ -3,7 +3,7 @@ r"""Train a vocoder on your own recordings, listen to it, export it.
     python examples/vocoder.py --data_dir=path/to/recordings --test_dir=path/to/held_out
     python examples/vocoder.py --data_dir=speech/train --test_dir=speech/test --adversarial
 
-Every flag is a field of `keras_gans.recipes.vocoder.VocoderConfig`. The
+Every flag is a field of `keras_gans.jobs.vocoder.VocoderConfig`. The
 folders hold WAV files (FLAC, OGG, AIFF with `pip install 'keras_gans[audio]'`)
 of any sample rate and length: speech, music, whole recordings. Writes to
 --output_dir (default runs/<folder>): vocoded_epoch_NNN.png (held-out

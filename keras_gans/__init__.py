@@ -7,8 +7,10 @@ The package, from the bottom layer up (each imports only layers below it):
 `utils` (argument checks, saving, precision, private Keras API) and
 `distribute`; `data`, `plotting`, `losses`, `augment`, `clustering`,
 `networks` (Functional builders) and `export`; `models` (the model classes);
-`evaluation`; `callbacks`; `recipes` (end-to-end jobs).
+`evaluation`; `callbacks`; `jobs` (what `keras-gans train` runs).
 """
+
+import importlib
 
 from keras_gans import augment
 from keras_gans import callbacks
@@ -18,11 +20,11 @@ from keras_gans import data
 from keras_gans import distribute
 from keras_gans import evaluation
 from keras_gans import export
+from keras_gans import jobs
 from keras_gans import losses
 from keras_gans import models
 from keras_gans import networks
 from keras_gans import plotting
-from keras_gans import recipes
 from keras_gans.models import GAN
 from keras_gans.models import AdversarialModel
 from keras_gans.models import ConditionalGAN
@@ -54,6 +56,12 @@ __all__ = [
     "losses",
     "models",
     "networks",
+    "jobs",
     "plotting",
-    "recipes",
 ]
+
+
+def __getattr__(name):
+    if name == "recipes":  # the old name of `jobs`: importing it warns
+        return importlib.import_module("keras_gans.recipes")
+    raise AttributeError(f"module 'keras_gans' has no attribute '{name}'")

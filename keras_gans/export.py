@@ -60,7 +60,7 @@ SAMPLE_SIGNATURE = contracts.SAMPLE_SIGNATURE
 CLASS_NAMES_ASSET = "class_names.json"  # a conditional export's class names, label order
 AUDIO_ASSET = "audio.json"  # a sound generator's sample rate and clip length
 MEL_ASSET = "mel.json"  # a vocoder's mel settings (`MelSettings.to_dict()`)
-TRAINING_ASSET = "training.json"  # the recipe run an export came from (`keras-gans info`)
+TRAINING_ASSET = "training.json"  # the training run an export came from (`keras-gans info`)
 LITERT_DIR = "litert"  # a version's LiteRT files: `<version>/litert/<name>[_float16|_int8].tflite`
 _VERSION = re.compile(r"^\d+$")
 _NAME = re.compile(r"[A-Za-z0-9_.-]+")
@@ -348,7 +348,7 @@ def serving_function(generator, contract="auto"):
     """The `serving_default` of `contract` as an in-memory function.
 
     Called like the exported signature (keyword inputs, a dict of outputs:
-    uint8 images, float32 audio), it lets a recipe draw and score the model it is about to
+    uint8 images, float32 audio), it lets a job draw and score the model it is about to
     export, or a test compare an export with its source.
 
     Args:

@@ -29,9 +29,10 @@ RANKS = {
     "models": 4,
     "evaluation": 5,
     "callbacks": 6,
-    "recipes.plumbing": 7,
-    "recipes.engines": 8,
-    "recipes": 9,  # the jobs
+    "jobs.plumbing": 7,
+    "jobs.engines": 8,
+    "jobs": 9,
+    "recipes": 10,  # the old name of jobs
     "cli": 10,  # the keras-gans command
     "evaluate": 11,  # python -m keras_gans.evaluate: a wrapper of the command
     "__main__": 11,  # python -m keras_gans

@@ -151,7 +151,7 @@ def interrupted_backup(w, paths):
 
     out = w / "resume"
     with pytest.raises(KeyboardInterrupt):
-        kg.recipes.mnist.train(
+        kg.jobs.mnist.train(
             arch="mlp",
             g_hidden=(16,),
             d_hidden=(16,),

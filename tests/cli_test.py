@@ -153,7 +153,7 @@ def test_a_rerun_resumes_a_finished_run_is_left_alone_and_fresh_starts_over(tmp_
     metadata = {"epoch": 1, "batch": -1, "weights": "weights-00001-old.weights.h5"}
     (backup / "training_metadata.json").write_text(json.dumps(metadata))
     planned, message, finished = cli_train.plan_backup(
-        kg.recipes.mnist.resolve_config(output_dir=str(out)), {}
+        kg.jobs.mnist.resolve_config(output_dir=str(out)), {}
     )
     assert "resuming" in message and "epoch 1" in message and not finished
     assert planned["backup_dir"] == str(backup)

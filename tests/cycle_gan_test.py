@@ -116,7 +116,7 @@ def test_image_pool_returns_older_images_once_full():
 def test_style_recipe_trains_and_exports_both_directions(tmp_path):
     if not os.path.isdir(STYLE):
         pytest.skip("the shared photos are not available")
-    from keras_gans.recipes import style
+    from keras_gans.jobs import style
 
     result = style.train(
         model="cycle_gan",

@@ -16,14 +16,26 @@ def test_unknown_names_are_still_attribute_errors():
     with pytest.raises(AttributeError, match="no attribute 'dcgan'"):
         kg.models.dcgan  # noqa: B018
     with pytest.raises(AttributeError, match="no attribute 'common'"):
-        kg.recipes.common  # noqa: B018
+        kg.jobs.common  # noqa: B018
 
 
 def test_recipes_config_is_the_settings_module():
-    with pytest.warns(DeprecationWarning, match="keras_gans.recipes.plumbing.settings"):
+    with pytest.warns(DeprecationWarning, match="keras_gans.jobs.plumbing.settings"):
         from keras_gans.recipes import config
-    assert config is kg.recipes.settings
-    assert config.markdown_table is kg.recipes.settings.markdown_table
+    assert config is kg.jobs.settings
+    assert config.markdown_table is kg.jobs.settings.markdown_table
+
+
+def test_recipes_is_the_old_name_of_jobs_and_imports_the_same_modules():
+    from keras_gans.recipes.engines import editing
+    from keras_gans.recipes.plumbing import settings
+
+    assert editing is kg.jobs.engines.editing and settings is kg.jobs.settings
+    with pytest.warns(DeprecationWarning, match="keras_gans.jobs.mnist"):
+        mnist = kg.recipes.mnist
+    assert mnist is kg.jobs.mnist
+    with pytest.raises(AttributeError, match="no attribute 'common'"):
+        kg.recipes.common  # noqa: B018
 
 
 def test_style_saved_model_writes_the_style_contract(tmp_path):

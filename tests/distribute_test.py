@@ -128,7 +128,7 @@ def recipe_args(tmp_path, mnist_dir, **extra):
 
 @pytest.mark.slow
 def test_mnist_recipe_on_two_replicas(tmp_path, mnist_dir):
-    from keras_gans.recipes import mnist
+    from keras_gans.jobs import mnist
 
     result = mnist.train(**recipe_args(tmp_path, mnist_dir, strategy="mirrored"))
     assert result.gan.distribute_strategy.num_replicas_in_sync == 2

@@ -13,7 +13,7 @@ import tensorflow as tf
 import keras_gans as kg
 from keras_gans.data import degradations
 from keras_gans.evaluation import restoration
-from keras_gans.recipes import inpainting
+from keras_gans.jobs import inpainting
 
 from conftest import SHARED
 from conftest import run_script

@@ -248,7 +248,7 @@ def test_no_evaluation_path_reaches_the_network(
 def test_the_images_recipe_evaluates_every_epoch_with_a_folder_classifier(
     fashion_classes, fashion_classifier, tmp_path
 ):
-    from keras_gans.recipes import images as images_recipe
+    from keras_gans.jobs import images as images_recipe
 
     result = images_recipe.train(
         data_dir=str(fashion_classes),

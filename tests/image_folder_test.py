@@ -213,7 +213,7 @@ def test_dcgan_depth_follows_the_image_size(shape):
 
 
 def test_a_reference_needs_28x28_grey_images(photos):
-    from keras_gans.recipes import images
+    from keras_gans.jobs import images
 
     with pytest.raises(ValueError, match="28x28 grey"):
         images.train(data_dir=PHOTOS, image_size="32", reference="fashion_mnist_test", epochs=1)
@@ -232,7 +232,7 @@ def _folder_of(images):
 
 
 def test_unset_settings_follow_the_folder(photos, monkeypatch):
-    from keras_gans.recipes import images
+    from keras_gans.jobs import images
 
     imagenet_weights_or_skip()
     colour = _folder_of([tf.image.resize(p, (64, 64)).numpy().astype("uint8") for p in photos])

@@ -90,10 +90,10 @@ def test_16_bit_generators_export_as_float32_twins(policy, tmp_path):
 
 
 def test_auto_precision_follows_the_units_each_job_gains_on(tmp_path):
-    from keras_gans.recipes import images
-    from keras_gans.recipes import inpainting
-    from keras_gans.recipes import super_resolution
-    from keras_gans.recipes import vocoder
+    from keras_gans.jobs import images
+    from keras_gans.jobs import inpainting
+    from keras_gans.jobs import super_resolution
+    from keras_gans.jobs import vocoder
     from keras_gans.utils import precision
 
     cpuinfo = tmp_path / "cpuinfo"

@@ -5,13 +5,13 @@ networks refuses labels by name."""
 import pytest
 
 import keras_gans as kg
+from keras_gans.jobs import audio
+from keras_gans.jobs import images
 from keras_gans.networks import pairs
-from keras_gans.recipes import audio
-from keras_gans.recipes import images
 
 
 def test_the_jobs_arch_choices_and_recipes_come_from_the_registry():
-    assert kg.recipes.plumbing.settings.choices_of(images.ImagesConfig, "arch") == (
+    assert kg.jobs.plumbing.settings.choices_of(images.ImagesConfig, "arch") == (
         "auto",
         *pairs.names("images"),
     )

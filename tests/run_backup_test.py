@@ -164,7 +164,7 @@ def test_a_backup_missing_its_state_file_is_not_resumed(tmp_path):
 
 
 def test_a_backup_folder_holding_the_output_folder_is_refused(tmp_path):
-    from keras_gans.recipes.plumbing import run as run_lib
+    from keras_gans.jobs.plumbing import run as run_lib
 
     with pytest.raises(ValueError, match="would hold the run's own files"):
         run_lib.check_apart(str(tmp_path), str(tmp_path))

@@ -24,7 +24,7 @@ class EvaluateGenerator(keras.callbacks.Callback):
     progress bar and TensorBoard (when its callback comes after this one).
     Warns when class coverage drops (mode collapse). With `keep_best=True`
     it remembers the generator weights with the lowest FCD; `restore_best`
-    puts them back (the MNIST recipe does this before exporting).
+    puts them back (the MNIST job does this before exporting).
 
     Args:
         evaluator: `Evaluator`. Defaults to `Evaluator()` (MNIST test set).

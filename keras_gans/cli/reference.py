@@ -12,7 +12,7 @@ from absl import flags
 
 from keras_gans import cli
 from keras_gans.cli import train
-from keras_gans.recipes.plumbing import settings
+from keras_gans.jobs.plumbing import settings
 
 __all__ = ["flag_table", "markdown"]
 

@@ -1,5 +1,5 @@
-"""`keras-gans train JOB [flags]`: one of the recipes, its flags generated
-from its config (`keras_gans.recipes.<job>`)."""
+"""`keras-gans train JOB [flags]`: one of the jobs, its flags generated
+from its config (`keras_gans.jobs.<job>`)."""
 
 import json
 import os
@@ -13,22 +13,22 @@ from keras_gans.cli.common import BAD_INPUT
 from keras_gans.cli.common import UsageError
 from keras_gans.cli.common import parse
 from keras_gans.cli.common import suggest
-from keras_gans.recipes import audio
-from keras_gans.recipes import images
-from keras_gans.recipes import inpainting
-from keras_gans.recipes import mnist
-from keras_gans.recipes import style
-from keras_gans.recipes import super_resolution
-from keras_gans.recipes import vocoder
-from keras_gans.recipes.plumbing import run as run_lib
-from keras_gans.recipes.plumbing import settings
+from keras_gans.jobs import audio
+from keras_gans.jobs import images
+from keras_gans.jobs import inpainting
+from keras_gans.jobs import mnist
+from keras_gans.jobs import style
+from keras_gans.jobs import super_resolution
+from keras_gans.jobs import vocoder
+from keras_gans.jobs.plumbing import run as run_lib
+from keras_gans.jobs.plumbing import settings
 
 SUMMARY = (
     "Train a GAN: mnist, images (your folder), audio (your recordings), vocoder, style, "
     "super-resolution, inpainting."
 )
 
-# Job name -> (recipe module, what it trains).
+# Job name -> (job module, what it trains).
 JOBS = {
     "mnist": (mnist, "MNIST or Fashion-MNIST (DCGAN, MLP or the founding recipe)."),
     "images": (images, "Your own folder of images (flat, or one subfolder per class)."),

@@ -1,52 +1,53 @@
-"""End-to-end training jobs: the example scripts' work as functions.
+"""The old name of `keras_gans.jobs`, kept working with a warning.
 
-Three tiers, each importing only the ones below it:
-
-- jobs (this folder): `mnist`, `images`, `audio`, `vocoder`, `style`,
-  `super_resolution`, `inpainting`. Each has one typed config with its presets and one
-  `train(config=None, callbacks=(), **overrides)` returning a `TrainResult`.
-- engines (`recipes/engines/`): what several jobs share: `noise_to_image`
-  (MNIST, own images and own recordings) and `editing` (super-resolution and inpainting).
-- plumbing (`recipes/plumbing/`): `settings` (typed configs, flags, tables)
-  and `run` (what every job does around `fit`).
+A training job had four names (recipe, job, task, engine); it is a job now,
+in the code, the command line and the docs. `keras_gans.recipes.mnist` and
+`from keras_gans.recipes.plumbing import settings` still import the same
+modules as `keras_gans.jobs`'s.
 """
 
+import importlib
+import sys
 import warnings
 
-from keras_gans.recipes import audio
-from keras_gans.recipes import images
-from keras_gans.recipes import inpainting
-from keras_gans.recipes import mnist
-from keras_gans.recipes import style
-from keras_gans.recipes import super_resolution
-from keras_gans.recipes import vocoder
-from keras_gans.recipes.plumbing import settings
-from keras_gans.recipes.plumbing.run import TrainResult
+from keras_gans import jobs
 
-__all__ = [
-    "TrainResult",
+_MODULES = (
     "audio",
     "images",
     "inpainting",
     "mnist",
-    "settings",
     "style",
     "super_resolution",
     "vocoder",
-]
+    "engines",
+    "engines.editing",
+    "engines.noise_to_image",
+    "plumbing",
+    "plumbing.run",
+    "plumbing.settings",
+)
+for _name in _MODULES:
+    sys.modules[f"{__name__}.{_name}"] = importlib.import_module(f"keras_gans.jobs.{_name}")
 
-# Names of modules that moved in the layout of version 0.2 (kept working).
-_MOVED = {"config": settings}
+__all__ = []
+
+# Names of modules that moved in the layout of version 0.2.
+_MOVED = {"config": jobs.plumbing.settings}
 
 
 def __getattr__(name):
     if name in _MOVED:
         module = _MOVED[name]
-        warnings.warn(
-            f"`keras_gans.recipes.{name}` is now `{module.__name__}`; the old name will "
-            "be removed in a later release.",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        return module
-    raise AttributeError(f"module 'keras_gans.recipes' has no attribute '{name}'")
+    elif hasattr(jobs, name) and not name.startswith("_"):
+        module = getattr(jobs, name)
+    else:
+        raise AttributeError(f"module 'keras_gans.recipes' has no attribute '{name}'")
+    new_name = getattr(module, "__name__", f"keras_gans.jobs.{name}")
+    warnings.warn(
+        f"`keras_gans.recipes.{name}` is now `{new_name}`; the old name will be removed in a "
+        "later release.",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return module

@@ -1,4 +1,4 @@
-"""The style-transfer recipe behind `examples/style_transfer.py`.
+"""The style-transfer job behind `examples/style_transfer.py`.
 
 `train` trains a `StyleTransferGAN` on unpaired (content, style) images,
 draws a "content | style | generated" figure every epoch from fixed test
@@ -20,12 +20,12 @@ from keras_gans import callbacks as callbacks_module
 from keras_gans import data
 from keras_gans.callbacks import RunBackup
 from keras_gans.data.image_folder import fingerprint_files
+from keras_gans.jobs.plumbing import run as run_lib
+from keras_gans.jobs.plumbing.settings import ResumableConfig
+from keras_gans.jobs.plumbing.settings import setting
 from keras_gans.models.cycle_gan import CycleGAN
 from keras_gans.models.style_transfer_gan import StyleTransferGAN
 from keras_gans.networks import style as style_models
-from keras_gans.recipes.plumbing import run as run_lib
-from keras_gans.recipes.plumbing.settings import ResumableConfig
-from keras_gans.recipes.plumbing.settings import setting
 from keras_gans.utils import precision
 
 NORMALIZATIONS = style_models.NORMALIZATIONS
@@ -34,7 +34,7 @@ MODELS = ("content_loss", "cycle_gan")
 
 @dataclasses.dataclass(frozen=True)
 class StyleConfig(ResumableConfig):
-    """Every setting of the style-transfer recipe (`ResumableConfig`'s and its
+    """Every setting of the style-transfer job (`ResumableConfig`'s and its
     own): a run from two folders backs up every epoch and resumes."""
 
     data_folder_settings = ("content_dir", "style_dir")
@@ -172,13 +172,13 @@ def train(config=None, callbacks=(), **overrides):
 
     Args:
         config: `StyleConfig`. Defaults to `DEFAULT`.
-        callbacks: extra Keras callbacks, run before the recipe's own.
+        callbacks: extra Keras callbacks, run before the job's own.
         **overrides: fields of `StyleConfig` to change, e.g. `content_dir`,
             `style_dir`, `test_content_dir`, `epochs`; `None` keeps the
             config's value.
 
     Returns:
-        A `keras_gans.recipes.plumbing.run.TrainResult`.
+        A `keras_gans.jobs.plumbing.run.TrainResult`.
     """
     started = time.perf_counter()
     config = resolve_config(config, **overrides)

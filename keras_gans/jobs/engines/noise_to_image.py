@@ -1,7 +1,7 @@
-"""Training a noise-to-image GAN from a recipe config: what the MNIST and
-own-images recipes share.
+"""Training a noise-to-image GAN from a job's config: what the MNIST and
+own-images jobs share.
 
-A recipe describes its data and networks with a `Source` and calls `train`,
+A job describes its data and networks with a `Source` and calls `train`,
 which does the rest: the strategy, the dtype policy, self-conditioning
 clusters, the GAN class (`GAN`, `ConditionalGAN` or `SelfConditionedGAN`),
 its optimizers and loss, the sample grid, evaluation, backups, and the
@@ -24,13 +24,13 @@ from keras_gans import clustering
 from keras_gans import distribute
 from keras_gans import export
 from keras_gans import losses
+from keras_gans.jobs.plumbing import run as run_lib
+from keras_gans.jobs.plumbing.settings import ResumableConfig
+from keras_gans.jobs.plumbing.settings import setting
 from keras_gans.models.gan import GAN
 from keras_gans.models.gan import ConditionalGAN
 from keras_gans.models.gan import SelfConditionedGAN
 from keras_gans.models.gan import check_reuse_fakes
-from keras_gans.recipes.plumbing import run as run_lib
-from keras_gans.recipes.plumbing.settings import ResumableConfig
-from keras_gans.recipes.plumbing.settings import setting
 from keras_gans.utils import precision
 
 # Precision/recall (k=3) and density/coverage (k=5) need more samples than k.
@@ -39,7 +39,7 @@ MIN_EVAL_SAMPLES = 10
 
 @dataclasses.dataclass(frozen=True)
 class NoiseGANConfig(ResumableConfig):
-    """The settings of every noise-to-image recipe, on top of `ResumableConfig`'s."""
+    """The settings of every noise-to-image job, on top of `ResumableConfig`'s."""
 
     latent_dim: int = setting(100, "Noise size.", minimum=1)
     optimizer: str = setting("adam", "Optimizer of both networks.", ("adam", "sgd"))
@@ -126,7 +126,7 @@ class Source:
     Args:
         config: the job's `NoiseGANConfig`, with a `run_name`.
         explicit: the names of the settings the user chose (see
-            `RecipeConfig.chosen_settings`): `train` leaves those for
+            `JobConfig.chosen_settings`): `train` leaves those for
             `compile` to refuse on several replicas, rather than adapting them.
     """
 
@@ -238,7 +238,7 @@ def train(source, callbacks=()):
         callbacks: extra Keras callbacks, run before the job's own.
 
     Returns:
-        A `keras_gans.recipes.plumbing.run.TrainResult`.
+        A `keras_gans.jobs.plumbing.run.TrainResult`.
     """
     started = time.perf_counter()
     config = source.config

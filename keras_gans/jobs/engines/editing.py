@@ -1,11 +1,11 @@
-"""What the image-editing recipes share: a `Pix2Pix` trained on pairs made
+"""What the image-editing jobs share: a `Pix2Pix` trained on pairs made
 from real images by a degradation, drawn every epoch, exported with the
-task's contract and scored on held-out images at full size against a
+job's contract and scored on held-out images at full size against a
 non-learned baseline.
 
-A task (`EditingTask`) says which degradation, which generator, which
+A job (`EditingJob`) says which degradation, which generator, which
 export contract, and how to draw and score; `train` does the rest. The
-super-resolution and inpainting recipes are two tasks.
+super-resolution and inpainting jobs fill it in.
 """
 
 import dataclasses
@@ -25,17 +25,17 @@ from keras_gans.callbacks import RunBackup
 from keras_gans.data.image_folder import fingerprint_files
 from keras_gans.data.image_folder import load_folder
 from keras_gans.data.images import list_images
+from keras_gans.jobs.plumbing import run as run_lib
+from keras_gans.jobs.plumbing.settings import ResumableConfig
+from keras_gans.jobs.plumbing.settings import setting
 from keras_gans.models.pix2pix import Pix2Pix
 from keras_gans.networks import style as style_models
-from keras_gans.recipes.plumbing import run as run_lib
-from keras_gans.recipes.plumbing.settings import ResumableConfig
-from keras_gans.recipes.plumbing.settings import setting
 from keras_gans.utils import precision
 
 
 @dataclasses.dataclass(frozen=True)
 class EditingConfig(ResumableConfig):
-    """The settings every image-editing recipe shares; each recipe's config
+    """The settings every image-editing job shares; each job's config
     names its run (`run_name`: the export and `runs/<run_name>`)."""
 
     run_name = None
@@ -63,8 +63,8 @@ class EditingConfig(ResumableConfig):
     figure_images: int = setting(4, "Test images in the per-epoch figures.")
 
 
-class EditingTask:
-    """One image-editing task: subclasses set the class attributes and
+class EditingJob:
+    """One image-editing job: subclasses set the class attributes and
     implement every method.
 
     Attributes:
@@ -132,12 +132,12 @@ def load_test_images(config):
     return images
 
 
-def build_gan(config, task):
-    """The compiled `Pix2Pix` of `config` and `task`."""
+def build_gan(config, job):
+    """The compiled `Pix2Pix` of `config` and `job`."""
     discriminator = style_models.patchgan_discriminator(
-        filters=config.d_filters, input_channels=task.input_channels + 3
+        filters=config.d_filters, input_channels=job.input_channels + 3
     )
-    gan = Pix2Pix(task.generator(), discriminator, l1_weight=config.l1_weight, seed=config.seed)
+    gan = Pix2Pix(job.generator(), discriminator, l1_weight=config.l1_weight, seed=config.seed)
     g_learning_rate, d_learning_rate = config.learning_rates()
     gan.compile(
         g_optimizer=keras.optimizers.Adam(g_learning_rate, config.beta_1, config.beta_2),
@@ -147,31 +147,31 @@ def build_gan(config, task):
     return gan
 
 
-def train(task, callbacks=()):
-    """Trains, draws, exports and scores one image-editing task.
+def train(job, callbacks=()):
+    """Trains, draws, exports and scores one image-editing job.
 
     Args:
-        task: an `EditingTask`, holding its settings (an `EditingConfig`).
+        job: an `EditingJob`, holding its settings (an `EditingConfig`).
         callbacks: extra Keras callbacks.
 
     Returns:
-        A `keras_gans.recipes.plumbing.run.TrainResult`; `scores` (and the final
+        A `keras_gans.jobs.plumbing.run.TrainResult`; `scores` (and the final
         figure) are in `summary.json` and `result.scores`.
     """
     started = time.perf_counter()
-    config = task.config
+    config = job.config
     if not config.data_dir:
         raise ValueError(
             "Pass --data_dir: a folder of real images to train on (repeat the flag, or quote "
             "a glob, for several), e.g. --data_dir='photos/*/train*'."
         )
-    output_dir = config.output_dir_for(task.name)
-    config = task.config = config.replace(
+    output_dir = config.output_dir_for(job.name)
+    config = job.config = config.replace(
         output_dir=output_dir, mixed_precision=config.resolved_mixed_precision()
     )
     run = run_lib.Run(
         config,
-        task.name,
+        job.name,
         output_dir,
         started,
         loss_keys=("d_loss", "g_loss", "adv_loss", "l1_loss", "d_real", "d_fake"),
@@ -189,7 +189,7 @@ def train(task, callbacks=()):
     stream = {"first_epoch": backup.resume_epoch} if backup is not None else {}
     dataset = data.degraded_images(
         folders,
-        task.degradation(),
+        job.degradation(),
         image_size=config.image_size,
         batch_size=config.batch_size,
         repeat=True,
@@ -199,13 +199,13 @@ def train(task, callbacks=()):
     )
     test_images = load_test_images(config)
     with precision.dtype_policy(config.mixed_precision):
-        gan = build_gan(config, task)
+        gan = build_gan(config, job)
 
     figure_images = test_images[: config.figure_images]
 
     def columns(model):
-        serve = export.serving_function(model.sampling_generator, task.contract)
-        return task.figure_columns(serve, figure_images)
+        serve = export.serving_function(model.sampling_generator, job.contract)
+        return job.figure_columns(serve, figure_images)
 
     figure = ComparisonFigure(columns, output_dir)
     if backup is not None:
@@ -214,18 +214,18 @@ def train(task, callbacks=()):
 
     def score(result):
         """The test set at full size, scored on what ships, and its figure."""
-        serve = run_lib.shipped_signature(result, gan.sampling_generator, task.contract)
+        serve = run_lib.shipped_signature(result, gan.sampling_generator, job.contract)
         began = time.perf_counter()
-        scores = task.score(serve, test_images)
+        scores = job.score(serve, test_images)
         scores["seconds"] = time.perf_counter() - began
         path = os.path.join(output_dir, "comparison.png")
-        plotting.save_comparison_figure(task.figure_columns(serve, figure_images), path)
+        plotting.save_comparison_figure(job.figure_columns(serve, figure_images), path)
         result.images.append(path)
-        result.report = task.score_lines(scores)
+        result.report = job.score_lines(scores)
         return _jsonable(scores)
 
     return run.finish(
-        gan, history, figure.paths, contract=task.contract, score=score if config.test_dir else None
+        gan, history, figure.paths, contract=job.contract, score=score if config.test_dir else None
     )
 
 

@@ -1,4 +1,4 @@
-"""The inpainting recipe behind `examples/inpainting.py`.
+"""The inpainting job behind `examples/inpainting.py`.
 
 A `Pix2Pix` with the U-Net `inpainting_generator` learns to fill holes
 (random rectangles and free-form strokes cut from real images on the fly),
@@ -17,16 +17,16 @@ import numpy as np
 from keras_gans import contracts
 from keras_gans.data import degradations
 from keras_gans.evaluation import restoration
+from keras_gans.jobs.engines import editing
+from keras_gans.jobs.plumbing.settings import setting
 from keras_gans.networks.unet import inpainting_generator
-from keras_gans.recipes.engines import editing
-from keras_gans.recipes.plumbing.settings import setting
 
 METHOD_LABELS = {"mean": "mean fill", "telea": "OpenCV Telea", "model": "GAN"}
 
 
 @dataclasses.dataclass(frozen=True)
 class InpaintingConfig(editing.EditingConfig):
-    """Every setting of the inpainting recipe."""
+    """Every setting of the inpainting job."""
 
     run_name = "inpainting"
 
@@ -50,7 +50,7 @@ DEFAULT = InpaintingConfig(epochs=100, steps_per_epoch=200, batch_size=8, max_mi
 PRESETS = {"default": DEFAULT}
 
 
-class Inpainting(editing.EditingTask):
+class Inpainting(editing.EditingJob):
     """Hole filling from random rectangles and strokes."""
 
     contract = "inpainting"
@@ -117,7 +117,7 @@ def train(config=None, callbacks=(), **overrides):
             `max_minutes`; `None` keeps the config's value.
 
     Returns:
-        A `keras_gans.recipes.plumbing.run.TrainResult` with `scores`.
+        A `keras_gans.jobs.plumbing.run.TrainResult` with `scores`.
     """
     restoration.require_opencv()  # before training, not at the first figure
     return editing.train(Inpainting((config or DEFAULT).with_overrides(**overrides)), callbacks)

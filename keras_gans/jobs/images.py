@@ -16,18 +16,18 @@ from keras_gans import evaluation
 from keras_gans.data.image_folder import FITS
 from keras_gans.data.image_folder import parse_image_size
 from keras_gans.evaluation.evaluator import REFERENCES
+from keras_gans.jobs.engines import noise_to_image
+from keras_gans.jobs.engines.noise_to_image import NoiseGANConfig
+from keras_gans.jobs.plumbing.settings import folder_name
+from keras_gans.jobs.plumbing.settings import setting
 from keras_gans.networks import dcgan
 from keras_gans.networks import efficientnet_lite
 from keras_gans.networks import pairs
-from keras_gans.recipes.engines import noise_to_image
-from keras_gans.recipes.engines.noise_to_image import NoiseGANConfig
-from keras_gans.recipes.plumbing.settings import folder_name
-from keras_gans.recipes.plumbing.settings import setting
 
 
 @dataclasses.dataclass(frozen=True)
 class ImagesConfig(NoiseGANConfig):
-    """Every setting of the own-images recipe (`NoiseGANConfig`'s and its own)."""
+    """Every setting of the own-images job (`NoiseGANConfig`'s and its own)."""
 
     data_folder_settings = ("data_dir",)
 
@@ -270,12 +270,12 @@ def train(config=None, callbacks=(), **overrides):
 
     Args:
         config: `ImagesConfig`. Defaults to `DEFAULT`.
-        callbacks: extra Keras callbacks, run before the recipe's own.
+        callbacks: extra Keras callbacks, run before the job's own.
         **overrides: fields of `ImagesConfig` to change (`data_dir` at
             least); `None` keeps the config's value.
 
     Returns:
-        A `keras_gans.recipes.plumbing.run.TrainResult`. The class names of a
+        A `keras_gans.jobs.plumbing.run.TrainResult`. The class names of a
         labelled folder are in its `summary.json`, and a conditional export
         holds them as `assets/class_names.json` (label `i` is class `i`).
     """

@@ -1,6 +1,6 @@
-"""What every recipe does around `fit`: the run's files, the exports, the result.
+"""What every job does around `fit`: the run's files, the exports, the result.
 
-A recipe builds its data and its GAN, and a `Run` does the rest: `fit` with
+A job builds its data and its GAN, and a `Run` does the rest: `fit` with
 the NaN guard, the loss log, the time limit and the backup, then `finish`:
 loss curves, the `.keras` file, the SavedModel and LiteRT exports (chief
 only), `summary.json`, and only then the removal of the backup, so a crash at
@@ -30,11 +30,11 @@ from keras_gans.utils.saving import save_atomically
 
 @dataclasses.dataclass
 class TrainResult:
-    """What a recipe's `train` produced.
+    """What a job's `train` produced.
 
     Attributes:
         gan: the trained model.
-        config: the settings the run used (a recipe config dataclass).
+        config: the settings the run used (a job's config dataclass).
         history: dict of per-epoch metrics from `fit`.
         steps_history: dict of losses every few steps (`LossHistory`).
         images: PNG paths of the per-epoch pictures (sample grids or style
@@ -74,9 +74,9 @@ class TrainResult:
 
 
 class Run:
-    """One recipe run: its settings, name, folder, clock and loss log.
+    """One job's run: its settings, name, folder, clock and loss log.
 
-    A recipe makes a `Run` once it knows where the run's files go, calls
+    A job makes a `Run` once it knows where the run's files go, calls
     `fit` with its own callbacks and `finish` with what it produced. Making
     it checks what the run's end would otherwise find too late: the export's
     name and that the output and export folders can be written.

@@ -1,6 +1,6 @@
-"""Typed recipe settings: each defined once, with its default and its help.
+"""Typed job settings: each defined once, with its default and its help.
 
-A recipe's settings are one frozen dataclass whose fields are made with
+A job's settings are one frozen dataclass whose fields are made with
 `setting(default, help, choices=...)`. Presets are `dataclasses.replace` of
 the default. The example scripts' flags (`define_flags`), what a command line
 changed (`overrides_from_flags`) and the command-line reference's flag tables
@@ -11,7 +11,7 @@ Example:
 
 ```python
 @dataclasses.dataclass(frozen=True)
-class Config(RecipeConfig):
+class Config(JobConfig):
     epochs: int = setting(5, "Passes over the data.")
 
 define_flags(Config, {"default": Config()})
@@ -50,8 +50,8 @@ def setting(default, help, choices=None, minimum=None, above=None):
 
 
 @dataclasses.dataclass(frozen=True)
-class RecipeConfig:
-    """Base of the recipes' configs: checks choices and list-valued fields."""
+class JobConfig:
+    """Base of the jobs' configs: checks choices and list-valued fields."""
 
     def __post_init__(self):
         for field in dataclasses.fields(self):
@@ -75,7 +75,7 @@ class RecipeConfig:
         return dataclasses.replace(self, **changes)
 
     def with_overrides(self, **overrides):
-        """A copy with the non-`None` `overrides` (a recipe's keyword
+        """A copy with the non-`None` `overrides` (a job's keyword
         arguments and a command line's flags, where `None` means unset)."""
         return self.replace(**{k: v for k, v in overrides.items() if v is not None})
 
@@ -99,16 +99,16 @@ class RecipeConfig:
 
 
 @dataclasses.dataclass(frozen=True)
-class TrainingConfig(RecipeConfig):
-    """The settings every GAN recipe shares, each defined here once.
+class TrainingConfig(JobConfig):
+    """The settings every GAN job shares, each defined here once.
 
-    A recipe's config subclasses this and adds its own fields; its presets
+    A job's config subclasses this and adds its own fields; its presets
     set the values (e.g. `MnistConfig(epochs=7, ...)`).
     """
 
     # The settings naming folders of the user's own training data (none for
     # a named data set such as MNIST): what tells two runs apart when their
-    # folders share a name (`keras_gans.recipes.plumbing.run.data_folders`).
+    # folders share a name (`keras_gans.jobs.plumbing.run.data_folders`).
     data_folder_settings = ()
 
     loss: str = setting("non_saturating", "Adversarial loss.", tuple(losses.names()))
@@ -192,7 +192,7 @@ class TrainingConfig(RecipeConfig):
 
 @dataclasses.dataclass(frozen=True)
 class ResumableConfig(TrainingConfig):
-    """The settings of a recipe that backs up every epoch and resumes
+    """The settings of a job that backs up every epoch and resumes
     (`keras_gans.callbacks.RunBackup`): `keras-gans train` backs up into
     `<output_dir>/backup` unless told otherwise, so the same command run
     again goes on from the last epoch."""
@@ -281,7 +281,7 @@ def define_flags(config_class, presets, flag_values=None, skip=()):
     where other presets differ, so `--help` shows the real defaults.
 
     Args:
-        config_class: a `RecipeConfig` dataclass.
+        config_class: a `JobConfig` dataclass.
         presets: dict of preset name -> config instance, the default first.
         flag_values: `absl.flags.FlagValues`. Defaults to `absl.flags.FLAGS`.
         skip: field names that get no flag.

@@ -1,4 +1,4 @@
-"""A vocoder for your recordings: the recipe behind `keras-gans train vocoder`.
+"""A vocoder for your recordings: the job behind `keras-gans train vocoder`.
 
 A folder of recordings in (speech, music: whole files of any length), a
 trained, exported vocoder out: `train(data_dir="speech/train",
@@ -33,14 +33,14 @@ from keras_gans.callbacks import RunBackup
 from keras_gans.callbacks import VocodedSamples
 from keras_gans.data.image_folder import fingerprint_files
 from keras_gans.evaluation import vocoding
+from keras_gans.jobs.plumbing import run as run_lib
+from keras_gans.jobs.plumbing.settings import ResumableConfig
+from keras_gans.jobs.plumbing.settings import folder_name
+from keras_gans.jobs.plumbing.settings import setting
 from keras_gans.models.vocoder import Vocoder
 from keras_gans.models.vocoder import check_loss
 from keras_gans.networks import hifigan
 from keras_gans.networks import vocos
-from keras_gans.recipes.plumbing import run as run_lib
-from keras_gans.recipes.plumbing.settings import ResumableConfig
-from keras_gans.recipes.plumbing.settings import folder_name
-from keras_gans.recipes.plumbing.settings import setting
 from keras_gans.utils import files
 from keras_gans.utils import precision
 
@@ -55,7 +55,7 @@ CHANNELS = {"hifigan": 128, "vocos": 256}
 
 @dataclasses.dataclass(frozen=True)
 class VocoderConfig(ResumableConfig):
-    """Every setting of the vocoder recipe (`ResumableConfig`'s and its own):
+    """Every setting of the vocoder job (`ResumableConfig`'s and its own):
     a run backs up every epoch and resumes."""
 
     data_folder_settings = ("data_dir",)
@@ -240,12 +240,12 @@ def train(config=None, callbacks=(), **overrides):
 
     Args:
         config: `VocoderConfig`. Defaults to `DEFAULT`.
-        callbacks: extra Keras callbacks, run before the recipe's own.
+        callbacks: extra Keras callbacks, run before the job's own.
         **overrides: fields of `VocoderConfig` to change (`data_dir` at
             least); `None` keeps the config's value.
 
     Returns:
-        A `keras_gans.recipes.plumbing.run.TrainResult`; its `images` are the
+        A `keras_gans.jobs.plumbing.run.TrainResult`; its `images` are the
         per-epoch spectrogram figures (the WAV files lie beside them), its
         `scores` those of `keras_gans.evaluation.vocoding.score_vocoder`.
     """

@@ -1,4 +1,4 @@
-"""The MNIST recipe behind `examples/mnist.py`: train, draw, plot, export.
+"""The MNIST job behind `examples/mnist.py`: train, draw, plot, export.
 
 `MnistConfig` holds every setting once, with its default and help text;
 `DCGAN` (the default), `MLP` and `FOUNDING` are its presets. `train` is the
@@ -13,10 +13,10 @@ from typing import Optional
 from keras_gans import data
 from keras_gans import evaluation
 from keras_gans.data.mnist import DATASETS as MNIST_DATASETS
+from keras_gans.jobs.engines import noise_to_image
+from keras_gans.jobs.engines.noise_to_image import NoiseGANConfig
+from keras_gans.jobs.plumbing.settings import setting
 from keras_gans.networks import pairs
-from keras_gans.recipes.engines import noise_to_image
-from keras_gans.recipes.engines.noise_to_image import NoiseGANConfig
-from keras_gans.recipes.plumbing.settings import setting
 from keras_gans.utils.validation import check_choice
 
 TRAIN_EXAMPLES = 60_000  # MNIST and Fashion-MNIST
@@ -25,7 +25,7 @@ NUM_CLASSES = 10
 
 @dataclasses.dataclass(frozen=True)
 class MnistConfig(NoiseGANConfig):
-    """Every setting of the MNIST recipe (`NoiseGANConfig`'s and its own).
+    """Every setting of the MNIST job (`NoiseGANConfig`'s and its own).
 
     `DCGAN` (the default), `MLP` and `FOUNDING` set them; see the documentation's
     "Why these defaults".
@@ -173,12 +173,12 @@ def train(config=None, callbacks=(), **overrides):
     Args:
         config: `MnistConfig`. Defaults to the preset that `overrides` name
             (`preset`, `arch`): `DCGAN`, `MLP` or `FOUNDING`.
-        callbacks: extra Keras callbacks, run before the recipe's own.
+        callbacks: extra Keras callbacks, run before the job's own.
         **overrides: fields of `MnistConfig` to change; `None` keeps the
             config's value.
 
     Returns:
-        A `keras_gans.recipes.plumbing.run.TrainResult`.
+        A `keras_gans.jobs.plumbing.run.TrainResult`.
     """
     config = resolve_config(config, **overrides)
     explicit = config.chosen_settings(preset_config(config.preset, config.arch), overrides)

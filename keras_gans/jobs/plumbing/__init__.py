@@ -1,6 +1,6 @@
 """What every job stands on: typed settings (`settings`) and the run around `fit` (`run`)."""
 
-from keras_gans.recipes.plumbing import run
-from keras_gans.recipes.plumbing import settings
+from keras_gans.jobs.plumbing import run
+from keras_gans.jobs.plumbing import settings
 
 __all__ = ["run", "settings"]

@@ -1,4 +1,4 @@
-"""The super-resolution recipe behind `examples/super_resolution.py`.
+"""The super-resolution job behind `examples/super_resolution.py`.
 
 A `Pix2Pix` with the EDSR-style `super_resolution_generator` learns ×4
 upscaling from pairs made of real images (bicubic, antialiased downscales
@@ -14,15 +14,15 @@ import dataclasses
 from keras_gans import contracts
 from keras_gans.data import degradations
 from keras_gans.evaluation import restoration
+from keras_gans.jobs.engines import editing
+from keras_gans.jobs.plumbing.settings import setting
 from keras_gans.networks.super_resolution import SCALES
 from keras_gans.networks.super_resolution import super_resolution_generator
-from keras_gans.recipes.engines import editing
-from keras_gans.recipes.plumbing.settings import setting
 
 
 @dataclasses.dataclass(frozen=True)
 class SuperResolutionConfig(editing.EditingConfig):
-    """Every setting of the super-resolution recipe."""
+    """Every setting of the super-resolution job."""
 
     run_name = "super_resolution"
 
@@ -36,7 +36,7 @@ DEFAULT = SuperResolutionConfig(epochs=100, steps_per_epoch=200, batch_size=8, m
 PRESETS = {"default": DEFAULT}
 
 
-class SuperResolution(editing.EditingTask):
+class SuperResolution(editing.EditingJob):
     """×`scale` super-resolution from bicubic downscales."""
 
     contract = "super_resolution"
@@ -95,7 +95,7 @@ def train(config=None, callbacks=(), **overrides):
             `max_minutes`; `None` keeps the config's value.
 
     Returns:
-        A `keras_gans.recipes.plumbing.run.TrainResult` with `scores`.
+        A `keras_gans.jobs.plumbing.run.TrainResult` with `scores`.
     """
     return editing.train(
         SuperResolution((config or DEFAULT).with_overrides(**overrides)), callbacks

@@ -1,4 +1,4 @@
-"""Your own recordings: the recipe behind `keras-gans train audio`.
+"""Your own recordings: the job behind `keras-gans train audio`.
 
 A folder of recordings in (flat, or one subfolder per class: drum kinds,
 instruments, pitches), a trained, exported GAN of sounds out:
@@ -24,20 +24,20 @@ from keras_gans import export
 from keras_gans import plotting
 from keras_gans.data.mel import LogMelSpectrogram
 from keras_gans.data.mel import MelSettings
+from keras_gans.jobs.engines import noise_to_image
+from keras_gans.jobs.engines.noise_to_image import NoiseGANConfig
+from keras_gans.jobs.plumbing.settings import folder_name
+from keras_gans.jobs.plumbing.settings import setting
 from keras_gans.networks import pairs
 from keras_gans.networks import specgan
 from keras_gans.networks import wavegan
-from keras_gans.recipes.engines import noise_to_image
-from keras_gans.recipes.engines.noise_to_image import NoiseGANConfig
-from keras_gans.recipes.plumbing.settings import folder_name
-from keras_gans.recipes.plumbing.settings import setting
 
 ARCHS = pairs.names("sounds")
 
 
 @dataclasses.dataclass(frozen=True)
 class AudioConfig(NoiseGANConfig):
-    """Every setting of the own-recordings recipe (`NoiseGANConfig`'s and its own)."""
+    """Every setting of the own-recordings job (`NoiseGANConfig`'s and its own)."""
 
     data_folder_settings = ("data_dir",)
 
@@ -226,12 +226,12 @@ def train(config=None, callbacks=(), **overrides):
 
     Args:
         config: `AudioConfig`. Defaults to `DEFAULT`.
-        callbacks: extra Keras callbacks, run before the recipe's own.
+        callbacks: extra Keras callbacks, run before the job's own.
         **overrides: fields of `AudioConfig` to change (`data_dir` at
             least); `None` keeps the config's value.
 
     Returns:
-        A `keras_gans.recipes.plumbing.run.TrainResult`; its `images` are the
+        A `keras_gans.jobs.plumbing.run.TrainResult`; its `images` are the
         spectrogram grids, and the WAV files lie beside them.
     """
     config = (config or DEFAULT).with_overrides(**overrides)
