@@ -179,7 +179,7 @@ def run_recipe(name, output_dir):
     from keras_gans import evaluation
     from keras_gans.jobs import mnist
 
-    config = mnist.resolve_config(**RECIPES[name])
+    config = mnist.configure(**RECIPES[name])[0]
     chunk = CHUNK_STEPS[config.arch]
     timed = TimedEvaluation(
         evaluation.Evaluator(data_dir=FLAGS.data_dir),

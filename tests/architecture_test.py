@@ -6,6 +6,7 @@ only for the optional heavy dependencies named in `LAZY_DEPENDENCIES`.
 """
 
 import ast
+import dataclasses
 import pathlib
 
 import pytest
@@ -230,3 +231,21 @@ def test_public_modules_declare_all(module):
         t.id for n in tree.body if isinstance(n, ast.Assign) for t in n.targets if hasattr(t, "id")
     ]
     assert "__all__" in names, f"{path} has no __all__"
+
+
+def test_every_job_is_a_declared_job_and_resolving_twice_changes_nothing():
+    import keras_gans as kg
+
+    assert list(kg.jobs.JOBS) == [
+        "mnist", "images", "audio", "vocoder", "style", "super-resolution", "inpainting"
+    ]  # fmt: skip
+    for name, job in kg.jobs.JOBS.items():
+        assert isinstance(job, kg.jobs.Job), name
+        assert job.NAME == name and job.DEFAULT in job.PRESETS.values(), name
+        config, explicit = job.configure(epochs=2)
+        assert config.epochs == 2 and "epochs" in explicit, name
+    resolved = kg.jobs.mnist.resolve(arch="mlp", epochs=2)
+    assert resolved.config.mixed_precision != "auto" and resolved.config.output_dir
+    assert kg.jobs.mnist.resolve(resolved.config).config == resolved.config
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        resolved.config = None

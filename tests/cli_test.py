@@ -13,6 +13,7 @@ from keras_gans.callbacks import run_backup
 from keras_gans.cli import train as cli_train
 
 from conftest import REPO
+from conftest import SHARED
 from conftest import run_command
 
 COMMITTED = os.path.join(REPO, "saved_models", "mnist_dcgan")
@@ -58,18 +59,46 @@ def test_help_lists_commands_jobs_and_each_jobs_flags():
 def test_dry_run_prints_the_resolved_settings_without_training(tmp_path):
     result = run_command("train", "mnist", "--arch=mlp", "--epochs=3", "--dry_run")
     assert result.returncode == 0, result.stderr
-    settings = json.loads(result.stdout)
-    # The MLP preset's own values, with the one flag given.
+    record = json.loads(result.stdout)
+    settings = record["settings"]
+    # The MLP preset's own values, with the one flag given; nothing left to choose.
     assert settings["arch"] == "mlp" and settings["batch_size"] == 64 and settings["epochs"] == 3
+    assert settings["mixed_precision"] != "auto" and settings["output_dir"] == "runs/mnist_mlp"
+    # The command's own choice, a backup in the run's folder, is the caller's.
+    assert record["chosen_by_user"] == ["arch", "backup_dir", "epochs"]
     style = json.loads(run_command("train", "style", "--model=cycle_gan", "--dry_run").stdout)
-    assert style["model"] == "cycle_gan"
-    images = run_command("train", "images", "--data_dir=x", "--arch=dcgan", "--dry_run")
-    assert json.loads(images.stdout)["arch"] == "dcgan"
-    assert "note: loss, width, augment, flip, learning_rate, clusters are left to the folder" in (
-        images.stderr
-    )
+    assert style["settings"]["model"] == "cycle_gan"
     bad = run_command("train", "images", "--loss=nope", "--dry_run")
     assert bad.returncode == 2 and "loss" in bad.stderr
+    assert not (tmp_path / "runs").exists() and not os.path.exists("runs/mnist_mlp/summary.json")
+
+
+def test_dry_run_prints_what_the_folder_chooses_exactly_as_the_run_uses_it(tmp_path):
+    # 400 small colour photos: the folder picks the pair and its settings.
+    folder = os.path.join(SHARED, "style", "photo2monet", "testA")
+    out = tmp_path / "run"
+    args = ("train", "images", f"--data_dir={folder}", "--image_size=32", "--loss=hinge")
+    dry = run_command(*args, f"--output_dir={out}", "--dry_run")
+    assert dry.returncode == 0, dry.stderr
+    record = json.loads(dry.stdout)
+    settings = record["settings"]
+    assert settings["arch"] in ("projected", "dcgan") and settings["flip"] is True
+    assert settings["augment"] == "translation,color,cutout" and settings["channels"] == 3
+    assert "arch" in record["chosen_by_job"] and "loss" in record["chosen_by_user"]
+    assert "loss" not in record["chosen_by_job"] and settings["loss"] == "hinge"
+    assert any("images at 32x32x3" in note for note in record["notes"])
+    assert not out.exists()  # nothing written
+    # The run trains on that record (the command adds its backup folder).
+    resolved = kg.jobs.images.resolve(
+        data_dir=folder,
+        image_size="32",
+        loss="hinge",
+        output_dir=str(out),
+        backup_dir=str(out / "backup"),
+    )
+    assert resolved.config.to_dict() == settings
+    with pytest.raises(ValueError, match="not beside"):
+        kg.jobs.images.train(resolved, epochs=1)
 
 
 def test_generate_and_info_on_the_committed_export(tmp_path):
@@ -123,7 +152,7 @@ def test_python_dash_m_keras_gans_runs_the_command():
 
     result = run_python("-m", "keras_gans", "train", "mnist", "--dry_run", "--epochs=2")
     assert result.returncode == 0, result.stderr[-2000:]
-    assert json.loads(result.stdout)["epochs"] == 2
+    assert json.loads(result.stdout)["settings"]["epochs"] == 2
 
 
 @pytest.mark.slow
@@ -153,7 +182,7 @@ def test_a_rerun_resumes_a_finished_run_is_left_alone_and_fresh_starts_over(tmp_
     metadata = {"epoch": 1, "batch": -1, "weights": "weights-00001-old.weights.h5"}
     (backup / "training_metadata.json").write_text(json.dumps(metadata))
     planned, message, finished = cli_train.plan_backup(
-        kg.jobs.mnist.resolve_config(output_dir=str(out)), {}
+        kg.jobs.mnist.configure(output_dir=str(out))[0], {}
     )
     assert "resuming" in message and "epoch 1" in message and not finished
     assert planned["backup_dir"] == str(backup)

@@ -73,14 +73,14 @@ def markdown():
     """The whole reference page, as Markdown."""
     parts = [INTRO, "## keras-gans train JOB", "", train.SUMMARY, ""]
     parts += ["| job | trains |", "| --- | --- |"]
-    parts += [f"| `{name}` | {about} |" for name, (_, about) in train.JOBS.items()]
+    parts += [f"| `{name}` | {job.ABOUT} |" for name, job in train.JOBS.items()]
     parts.append("")
-    for name, (job, _) in train.JOBS.items():
+    for name, job in train.JOBS.items():
         config_class = train.config_class(job)
         parts += [f"### keras-gans train {name}", ""]
         parts.append(
             f"Every flag is a field of `{job.__name__}.{config_class.__name__}`, plus `--dry_run` "
-            "(print the resolved settings as JSON and exit)."
+            "(print the run's resolved settings as JSON and exit)."
             + (
                 " A rerun of the same command resumes from `<output_dir>/backup`."
                 if "backup_dir" in config_class.__dataclass_fields__

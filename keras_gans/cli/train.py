@@ -1,5 +1,5 @@
-"""`keras-gans train JOB [flags]`: one of the jobs, its flags generated
-from its config (`keras_gans.jobs.<job>`)."""
+"""`keras-gans train JOB [flags]`: one of `keras_gans.jobs.JOBS`, its flags
+generated from its config."""
 
 import json
 import os
@@ -13,13 +13,7 @@ from keras_gans.cli.common import BAD_INPUT
 from keras_gans.cli.common import UsageError
 from keras_gans.cli.common import parse
 from keras_gans.cli.common import suggest
-from keras_gans.jobs import audio
-from keras_gans.jobs import images
-from keras_gans.jobs import inpainting
-from keras_gans.jobs import mnist
-from keras_gans.jobs import style
-from keras_gans.jobs import super_resolution
-from keras_gans.jobs import vocoder
+from keras_gans.jobs import JOBS
 from keras_gans.jobs.plumbing import run as run_lib
 from keras_gans.jobs.plumbing import settings
 
@@ -28,28 +22,10 @@ SUMMARY = (
     "super-resolution, inpainting."
 )
 
-# Job name -> (job module, what it trains).
-JOBS = {
-    "mnist": (mnist, "MNIST or Fashion-MNIST (DCGAN, MLP or the founding recipe)."),
-    "images": (images, "Your own folder of images (flat, or one subfolder per class)."),
-    "audio": (audio, "Your own recordings: short sounds from noise (SpecGAN, WaveGAN)."),
-    "vocoder": (vocoder, "Your own recordings: mel spectrograms back to sound (Vocos, HiFi-GAN)."),
-    "style": (style, "Style transfer (or CycleGAN) between two folders of images."),
-    "super-resolution": (super_resolution, "x4 super-resolution from folders of photos."),
-    "inpainting": (inpainting, "Filling holes in photos, scored against OpenCV's Telea."),
-}
-
 
 def config_class(job):
     """The config dataclass of a job module."""
-    return type(next(iter(job.PRESETS.values())))
-
-
-def resolve_config(job, overrides):
-    """The settings `job.train(**overrides)` starts from."""
-    if hasattr(job, "resolve_config"):
-        return job.resolve_config(**overrides)
-    return job.DEFAULT.with_overrides(**overrides)
+    return type(job.DEFAULT)
 
 
 BACKUP_FOLDER = "backup"
@@ -121,7 +97,7 @@ def check_other_run(config, output_dir, explicit_name):
 def job_flags(name):
     """`define(flag_values)` of `keras-gans train <name>`: the job's config
     fields and `--dry_run`."""
-    job = JOBS[name][0]
+    job = JOBS[name]
     config_type = config_class(job)
 
     def define(flag_values):
@@ -129,7 +105,8 @@ def job_flags(name):
         flags.DEFINE_bool(
             "dry_run",
             False,
-            "Print the settings the run would start from (JSON) and exit.",
+            "Print the run's settings, resolved (what the data and this machine decide "
+            "included), as JSON and exit.",
             flag_values=flag_values,
         )
 
@@ -138,7 +115,7 @@ def job_flags(name):
 
 def _usage():
     lines = ["usage: keras-gans train JOB [flags]", "", "jobs:"]
-    lines += [f"  {name:<17} {about}" for name, (_, about) in JOBS.items()]
+    lines += [f"  {name:<17} {job.ABOUT}" for name, job in JOBS.items()]
     lines += ["", "`keras-gans train JOB --help` lists the job's flags and defaults."]
     return "\n".join(lines)
 
@@ -150,8 +127,7 @@ def main(args):
     name = args[0]
     if name not in JOBS:
         raise UsageError(f"unknown job {name!r}.{suggest(name, JOBS)} Jobs: {', '.join(JOBS)}.")
-    job = JOBS[name][0]
-    config_type = config_class(job)
+    job = JOBS[name]
     define = job_flags(name)
     parsed = parse(f"keras-gans train {name}", f"keras-gans train {name} [flags]", args[1:], define)
     if parsed is None:
@@ -159,20 +135,20 @@ def main(args):
     flag_values, positional = parsed
     if positional:
         raise UsageError(f"unexpected arguments {positional}: `train` takes flags only.")
-    overrides = settings.overrides_from_flags(config_type, flag_values)
-    config = resolve_config(job, overrides)
-    if flag_values.dry_run:
-        print(json.dumps(config.to_dict(), indent=1))
-        note = getattr(job, "dry_run_note", None)
-        if note and note(config, overrides):
-            print(note(config, overrides), file=sys.stderr)
-        return 0
+    overrides = settings.overrides_from_flags(config_class(job), flag_values)
+    config, _ = job.configure(**overrides)
     overrides, message, finished = plan_backup(config, overrides)
+    if flag_values.dry_run:
+        # Resolved as the run would be: the data is read, nothing is written.
+        print(json.dumps(job.resolve(**overrides).to_dict(), indent=1))
+        if message:
+            print(message, file=sys.stderr)
+        return 0
     if message:
         print(message)
     if finished:
         return 0
     # Errors go to `keras_gans.cli.exit_status`: one line, exit 2 or 1.
-    result = job.train(**overrides)
+    result = job.train(job.resolve(**overrides))
     run_lib.print_result(result)
     return 0

@@ -26,6 +26,8 @@ from keras_gans.data.mel import LogMelSpectrogram
 from keras_gans.data.mel import MelSettings
 from keras_gans.jobs.engines import noise_to_image
 from keras_gans.jobs.engines.noise_to_image import NoiseGANConfig
+from keras_gans.jobs.plumbing import job
+from keras_gans.jobs.plumbing import settings
 from keras_gans.jobs.plumbing.settings import folder_name
 from keras_gans.jobs.plumbing.settings import setting
 from keras_gans.networks import pairs
@@ -119,8 +121,8 @@ def load_folder(config):
 class AudioFolderSource(noise_to_image.FolderSource):
     """A folder of recordings, decoded into memory, for `noise_to_image.train`."""
 
-    def __init__(self, config, folder, explicit=frozenset()):
-        super().__init__(config, folder, len(folder.audio), explicit)
+    def __init__(self, config, folder):
+        super().__init__(config, folder, len(folder.audio))
 
     def images_for_clustering(self):
         # Self-conditioning clusters the clips by their spectrograms.
@@ -221,11 +223,56 @@ class AudioFolderSource(noise_to_image.FolderSource):
         return {export.AUDIO_ASSET: json.dumps(audio)}
 
 
+NAME = "audio"
+ABOUT = "Your own recordings: short sounds from noise (SpecGAN, WaveGAN)."
+
+
+def configure(config=None, **overrides):
+    """`(config, explicit)`: `config` (or `DEFAULT`) with the non-`None`
+    overrides, and the names of the settings the user chose."""
+    return job.configure(DEFAULT, config, overrides)
+
+
+def resolve(config=None, **overrides):
+    """The run's `Resolved` settings: the architecture's own settings where
+    the user left them unset, the folder read (its clips go into the
+    record's `context`) and the epoch length it makes."""
+    config, explicit = configure(config, **overrides)
+    if not config.data_dir:
+        raise ValueError("Pass `data_dir`: a folder of recordings, or of one subfolder per class.")
+    changes = arch_settings(config, explicit)
+    notes = []
+    if changes:
+        notes.append(
+            f"arch={config.arch}: "
+            + ", ".join(f"{k}={v}" for k, v in changes.items())
+            + " (pass any of them to choose otherwise)"
+        )
+    # A length the architecture cannot build fails here, before decoding.
+    if config.arch == "specgan":
+        specgan.spectrogram_shape(config.clip_samples)
+    else:
+        wavegan.wavegan_stages(config.clip_samples)
+    folder = load_folder(config)
+    changes.update(noise_to_image.epoch_steps(config, len(folder.audio)))
+    notes.append(
+        f"{config.data_dir}: {len(folder.audio)} clips of {config.clip_samples} samples "
+        f"({folder.clip_seconds:.2f} s at {config.sample_rate} Hz)"
+        + (f", {len(folder.class_names)} classes" if folder.class_names else "")
+        + (f" ({len(folder.skipped)} files skipped)" if folder.skipped else "")
+    )
+    context = {"folder": folder}
+    return noise_to_image.resolve(
+        NAME, config, explicit, len(folder.audio), changes, notes, context
+    )
+
+
 def train(config=None, callbacks=(), **overrides):
     """Trains a GAN of sounds on a folder of recordings, writes them, exports it.
 
     Args:
-        config: `AudioConfig`. Defaults to `DEFAULT`.
+        config: `AudioConfig`, or the `Resolved` settings of `resolve`.
+            Defaults to `DEFAULT`.
         callbacks: extra Keras callbacks, run before the job's own.
         **overrides: fields of `AudioConfig` to change (`data_dir` at
             least); `None` keeps the config's value.
@@ -234,29 +281,6 @@ def train(config=None, callbacks=(), **overrides):
         A `keras_gans.jobs.plumbing.run.TrainResult`; its `images` are the
         spectrogram grids, and the WAV files lie beside them.
     """
-    config = (config or DEFAULT).with_overrides(**overrides)
-    explicit = config.chosen_settings(DEFAULT, overrides)
-    if not config.data_dir:
-        raise ValueError("Pass `data_dir`: a folder of recordings, or of one subfolder per class.")
-    chosen = arch_settings(config, explicit)
-    if chosen:
-        print(
-            f"arch={config.arch}: "
-            + ", ".join(f"{k}={v}" for k, v in chosen.items())
-            + " (pass any of them to choose otherwise)"
-        )
-    config = config.replace(**chosen)
-    # A length the architecture cannot build fails here, before decoding.
-    if config.arch == "specgan":
-        specgan.spectrogram_shape(config.clip_samples)
-    else:
-        wavegan.wavegan_stages(config.clip_samples)
-    folder = load_folder(config)
-    config = config.replace(**noise_to_image.epoch_steps(config, len(folder.audio)))
-    print(
-        f"{config.data_dir}: {len(folder.audio)} clips of {config.clip_samples} samples "
-        f"({folder.clip_seconds:.2f} s at {config.sample_rate} Hz)"
-        + (f", {len(folder.class_names)} classes" if folder.class_names else "")
-        + (f" ({len(folder.skipped)} files skipped)" if folder.skipped else "")
-    )
-    return noise_to_image.train(AudioFolderSource(config, folder, explicit), callbacks)
+    run = settings.resolved(resolve, config, overrides)
+    source = AudioFolderSource(run.config, run.context["folder"])
+    return noise_to_image.train(run, source, callbacks)

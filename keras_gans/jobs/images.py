@@ -18,6 +18,8 @@ from keras_gans.data.image_folder import parse_image_size
 from keras_gans.evaluation.evaluator import REFERENCES
 from keras_gans.jobs.engines import noise_to_image
 from keras_gans.jobs.engines.noise_to_image import NoiseGANConfig
+from keras_gans.jobs.plumbing import job
+from keras_gans.jobs.plumbing import settings
 from keras_gans.jobs.plumbing.settings import folder_name
 from keras_gans.jobs.plumbing.settings import setting
 from keras_gans.networks import dcgan
@@ -185,22 +187,6 @@ def choose_settings(config, folder, explicit=frozenset()):
     )
 
 
-# The settings `choose_settings` may choose, when the user leaves them unset.
-FOLDER_CHOSEN = ("arch", "loss", "width", "augment", "flip", "learning_rate", "clusters")
-
-
-def dry_run_note(config, overrides):
-    """What `--dry_run` cannot show yet: the settings the folder will choose."""
-    open_settings = [name for name in FOLDER_CHOSEN if overrides.get(name) is None]
-    if not open_settings:
-        return None
-    return (
-        f"note: {', '.join(open_settings)} are left to the folder: the run chooses them once it "
-        "has read the images, and prints its choice (docs/guides/own-images.md, 'What the "
-        "command picks for your folder')."
-    )
-
-
 def _flag_value(value):
     if isinstance(value, bool):
         return "on" if value else "off"
@@ -210,8 +196,8 @@ def _flag_value(value):
 class ImageFolderSource(noise_to_image.FolderSource):
     """A folder of images, decoded into memory, for `noise_to_image.train`."""
 
-    def __init__(self, config, folder, explicit=frozenset()):
-        super().__init__(config, folder, len(folder.images), explicit)
+    def __init__(self, config, folder):
+        super().__init__(config, folder, len(folder.images))
 
     def images_for_clustering(self):
         return self.folder.images
@@ -265,22 +251,22 @@ class ImageFolderSource(noise_to_image.FolderSource):
         return pairs.get(config.arch).build(settings, num_classes)
 
 
-def train(config=None, callbacks=(), **overrides):
-    """Trains a GAN on a folder of images, draws, plots and exports it.
+NAME = "images"
+ABOUT = "Your own folder of images (flat, or one subfolder per class)."
 
-    Args:
-        config: `ImagesConfig`. Defaults to `DEFAULT`.
-        callbacks: extra Keras callbacks, run before the job's own.
-        **overrides: fields of `ImagesConfig` to change (`data_dir` at
-            least); `None` keeps the config's value.
 
-    Returns:
-        A `keras_gans.jobs.plumbing.run.TrainResult`. The class names of a
-        labelled folder are in its `summary.json`, and a conditional export
-        holds them as `assets/class_names.json` (label `i` is class `i`).
-    """
-    config = (config or DEFAULT).with_overrides(**overrides)
-    explicit = config.chosen_settings(DEFAULT, overrides)
+def configure(config=None, **overrides):
+    """`(config, explicit)`: `config` (or `DEFAULT`) with the non-`None`
+    overrides, and the names of the settings the user chose."""
+    return job.configure(DEFAULT, config, overrides)
+
+
+def resolve(config=None, **overrides):
+    """The run's `Resolved` settings: the folder is read (its decoded images
+    go into the record's `context`), and what it decides is recorded: the
+    training size and channels, the epoch length, and `choose_settings`'s
+    choices for the settings the user left unset."""
+    config, explicit = configure(config, **overrides)
     if not config.data_dir:
         raise ValueError("Pass `data_dir`: a folder of images, or of one subfolder per class.")
     folder = data.load_image_folder(
@@ -297,17 +283,37 @@ def train(config=None, callbacks=(), **overrides):
             f"classifier; this folder trains at {height}x{width}x{channels}. Pass "
             "`image_size=28` and `channels=1`, or leave `reference` unset."
         )
-    # What the folder decided, recorded in the settings (summary.json); the
-    # networks read the folder's own shape.
-    resolved = {"image_size": f"{height}x{width}", "channels": channels}
-    resolved.update(noise_to_image.epoch_steps(config, len(folder.images)))
+    # The networks read the folder's own shape; unset, the record says which.
+    changes = {"image_size": f"{height}x{width}", "channels": channels}
+    changes.update(noise_to_image.epoch_steps(config, len(folder.images)))
     chosen, reason = choose_settings(config, folder, explicit)
-    config = config.replace(**resolved, **chosen)
-    print(
+    notes = [
         f"{config.data_dir}: {len(folder.images)} images at {height}x{width}x{channels}"
         + (f", {len(folder.class_names)} classes" if folder.class_names else "")
         + (f" ({len(folder.skipped)} unreadable files skipped)" if folder.skipped else "")
+    ]
+    notes += [reason] if reason else []
+    context = {"folder": folder}
+    return noise_to_image.resolve(
+        NAME, config, explicit, len(folder.images), {**changes, **chosen}, notes, context
     )
-    if reason:
-        print(reason)
-    return noise_to_image.train(ImageFolderSource(config, folder, explicit), callbacks)
+
+
+def train(config=None, callbacks=(), **overrides):
+    """Trains a GAN on a folder of images, draws, plots and exports it.
+
+    Args:
+        config: `ImagesConfig`, or the `Resolved` settings of `resolve`.
+            Defaults to `DEFAULT`.
+        callbacks: extra Keras callbacks, run before the job's own.
+        **overrides: fields of `ImagesConfig` to change (`data_dir` at
+            least); `None` keeps the config's value.
+
+    Returns:
+        A `keras_gans.jobs.plumbing.run.TrainResult`. The class names of a
+        labelled folder are in its `summary.json`, and a conditional export
+        holds them as `assets/class_names.json` (label `i` is class `i`).
+    """
+    run = settings.resolved(resolve, config, overrides)
+    source = ImageFolderSource(run.config, run.context["folder"])
+    return noise_to_image.train(run, source, callbacks)

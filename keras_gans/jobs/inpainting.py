@@ -18,6 +18,8 @@ from keras_gans import contracts
 from keras_gans.data import degradations
 from keras_gans.evaluation import restoration
 from keras_gans.jobs.engines import editing
+from keras_gans.jobs.plumbing import job
+from keras_gans.jobs.plumbing import settings
 from keras_gans.jobs.plumbing.settings import setting
 from keras_gans.networks.unet import inpainting_generator
 
@@ -107,11 +109,28 @@ class Inpainting(editing.EditingJob):
         return lines
 
 
+NAME = "inpainting"
+ABOUT = "Filling holes in photos, scored against OpenCV's Telea."
+
+
+def configure(config=None, **overrides):
+    """`(config, explicit)`: `config` (or `DEFAULT`) with the non-`None`
+    overrides, and the names of the settings the user chose."""
+    return job.configure(DEFAULT, config, overrides)
+
+
+def resolve(config=None, **overrides):
+    """The run's `Resolved` settings (`keras_gans.jobs.plumbing.settings`)."""
+    restoration.require_opencv()  # before training, not at the first figure
+    return editing.resolve(NAME, *configure(config, **overrides))
+
+
 def train(config=None, callbacks=(), **overrides):
     """Trains, draws, exports and scores an inpainting GAN.
 
     Args:
-        config: `InpaintingConfig`. Defaults to `DEFAULT`.
+        config: `InpaintingConfig`, or the `Resolved` settings of `resolve`.
+            Defaults to `DEFAULT`.
         callbacks: extra Keras callbacks.
         **overrides: fields to change, e.g. `data_dir`, `test_dir`,
             `max_minutes`; `None` keeps the config's value.
@@ -119,5 +138,5 @@ def train(config=None, callbacks=(), **overrides):
     Returns:
         A `keras_gans.jobs.plumbing.run.TrainResult` with `scores`.
     """
-    restoration.require_opencv()  # before training, not at the first figure
-    return editing.train(Inpainting((config or DEFAULT).with_overrides(**overrides)), callbacks)
+    run = settings.resolved(resolve, config, overrides)
+    return editing.train(run, Inpainting(run.config), callbacks)

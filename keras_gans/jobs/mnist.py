@@ -15,6 +15,7 @@ from keras_gans import evaluation
 from keras_gans.data.mnist import DATASETS as MNIST_DATASETS
 from keras_gans.jobs.engines import noise_to_image
 from keras_gans.jobs.engines.noise_to_image import NoiseGANConfig
+from keras_gans.jobs.plumbing import settings
 from keras_gans.jobs.plumbing.settings import setting
 from keras_gans.networks import pairs
 from keras_gans.utils.validation import check_choice
@@ -97,6 +98,7 @@ FOUNDING = MLP.replace(
 )
 # Preset name -> config: the flags' defaults and the reference table's columns.
 PRESETS = {"dcgan": DCGAN, "mlp": MLP, "founding": FOUNDING}
+DEFAULT = DCGAN
 
 
 def preset_config(preset="default", arch=None):
@@ -107,11 +109,23 @@ def preset_config(preset="default", arch=None):
     return MLP if arch == "mlp" else DCGAN
 
 
-def resolve_config(config=None, **overrides):
-    """`config` (or the preset `overrides` name) with the non-`None` overrides."""
+NAME = "mnist"
+ABOUT = "MNIST or Fashion-MNIST (DCGAN, MLP or the founding recipe)."
+
+
+def configure(config=None, **overrides):
+    """`(config, explicit)`: `config` (or the preset `overrides` name) with
+    the non-`None` overrides, and the names of the settings the user chose."""
     if config is None:
         config = preset_config(overrides.get("preset") or "default", overrides.get("arch"))
-    return config.with_overrides(**overrides)
+    config = config.with_overrides(**overrides)
+    return config, config.chosen_settings(preset_config(config.preset, config.arch), overrides)
+
+
+def resolve(config=None, **overrides):
+    """The run's `Resolved` settings (`keras_gans.jobs.plumbing.settings`)."""
+    config, explicit = configure(config, **overrides)
+    return noise_to_image.resolve(NAME, config, explicit, TRAIN_EXAMPLES)
 
 
 def build_networks(config, num_classes=None):
@@ -171,8 +185,9 @@ def train(config=None, callbacks=(), **overrides):
     """Trains a GAN on MNIST, writes samples and curves, evaluates and exports it.
 
     Args:
-        config: `MnistConfig`. Defaults to the preset that `overrides` name
-            (`preset`, `arch`): `DCGAN`, `MLP` or `FOUNDING`.
+        config: `MnistConfig`, or the `Resolved` settings of `resolve`.
+            Defaults to the preset that `overrides` name (`preset`, `arch`):
+            `DCGAN`, `MLP` or `FOUNDING`.
         callbacks: extra Keras callbacks, run before the job's own.
         **overrides: fields of `MnistConfig` to change; `None` keeps the
             config's value.
@@ -180,6 +195,5 @@ def train(config=None, callbacks=(), **overrides):
     Returns:
         A `keras_gans.jobs.plumbing.run.TrainResult`.
     """
-    config = resolve_config(config, **overrides)
-    explicit = config.chosen_settings(preset_config(config.preset, config.arch), overrides)
-    return noise_to_image.train(MnistSource(config, explicit), callbacks)
+    run = settings.resolved(resolve, config, overrides)
+    return noise_to_image.train(run, MnistSource(run.config), callbacks)

@@ -20,7 +20,9 @@ from keras_gans import callbacks as callbacks_module
 from keras_gans import data
 from keras_gans.callbacks import RunBackup
 from keras_gans.data.image_folder import fingerprint_files
+from keras_gans.jobs.plumbing import job
 from keras_gans.jobs.plumbing import run as run_lib
+from keras_gans.jobs.plumbing import settings
 from keras_gans.jobs.plumbing.settings import ResumableConfig
 from keras_gans.jobs.plumbing.settings import setting
 from keras_gans.models.cycle_gan import CycleGAN
@@ -160,18 +162,37 @@ def figure_images(content_dir, style_dir, count, size):
     )
 
 
-def resolve_config(config=None, **overrides):
-    """`config` (or the preset `model` names: `DEFAULT` or `CYCLE_GAN`) with
-    the non-`None` overrides."""
-    base = config or PRESETS["cycle_gan" if overrides.get("model") == "cycle_gan" else "default"]
-    return base.with_overrides(**overrides)
+NAME = "style"
+ABOUT = "Style transfer (or CycleGAN) between two folders of images."
+
+
+def configure(config=None, **overrides):
+    """`(config, explicit)`: `config` (or the preset `model` names: `DEFAULT`
+    or `CYCLE_GAN`) with the non-`None` overrides, and the names of the
+    settings the user chose."""
+    preset = PRESETS["cycle_gan" if overrides.get("model") == "cycle_gan" else "default"]
+    return job.configure(preset, config, overrides)
+
+
+def resolve(config=None, **overrides):
+    """The run's `Resolved` settings: the style's name, and with a backup
+    the epoch length (one pass over the content photos, unset)."""
+    config, explicit = configure(config, **overrides)
+    if (config.content_dir is None) != (config.style_dir is None):
+        raise ValueError("Pass both `content_dir` and `style_dir`, or neither (TFDS).")
+    changes = {"name": config.name or _style_name(config.style_dir)}
+    if config.backup_dir and config.content_dir and config.steps_per_epoch is None:
+        photos = len(data.list_images(config.content_dir))
+        changes["steps_per_epoch"] = max(1, photos // config.batch_size)
+    return settings.resolve(NAME, config, explicit, changes)
 
 
 def train(config=None, callbacks=(), **overrides):
     """Trains, draws, plots and exports a style-transfer GAN.
 
     Args:
-        config: `StyleConfig`. Defaults to `DEFAULT`.
+        config: `StyleConfig`, or the `Resolved` settings of `resolve`.
+            Defaults to `DEFAULT`.
         callbacks: extra Keras callbacks, run before the job's own.
         **overrides: fields of `StyleConfig` to change, e.g. `content_dir`,
             `style_dir`, `test_content_dir`, `epochs`; `None` keeps the
@@ -181,20 +202,10 @@ def train(config=None, callbacks=(), **overrides):
         A `keras_gans.jobs.plumbing.run.TrainResult`.
     """
     started = time.perf_counter()
-    config = resolve_config(config, **overrides)
-    if (config.content_dir is None) != (config.style_dir is None):
-        raise ValueError("Pass both `content_dir` and `style_dir`, or neither (TFDS).")
-    name = config.run_name
-    output_dir = config.output_dir_for(name)
-    config = config.replace(
-        name=config.name or _style_name(config.style_dir),
-        output_dir=output_dir,
-        mixed_precision=config.resolved_mixed_precision(),
-    )
+    resolved = settings.resolved(resolve, config, overrides)
+    config, output_dir = resolved.config, resolved.config.output_dir
     run = run_lib.Run(
-        config,
-        name,
-        output_dir,
+        resolved,
         started,
         loss_keys=(
             "d_loss",
@@ -240,9 +251,7 @@ def train(config=None, callbacks=(), **overrides):
                 config.backup_dir, run_lib.run_identity(config, fingerprint), fresh=config.fresh
             )
             # An endless stream whose epoch e depends only on (seed, e),
-            # started where the backup ends; unset, an epoch is still one
-            # pass over the content images.
-            steps_per_epoch = steps_per_epoch or len(content_paths) // config.batch_size
+            # started where the backup ends.
             stream = {"first_epoch": backup.resume_epoch, "steps_per_epoch": steps_per_epoch}
         dataset = data.unpaired_images(
             config.content_dir,
@@ -264,9 +273,8 @@ def train(config=None, callbacks=(), **overrides):
     figure = callbacks_module.StyleFigure(content, style, output_dir)
     extra_exports = None
     if config.model == "cycle_gan":
-        extra_exports = {
-            "reverse_export_path": (gan.reverse_sampling_generator, f"{name}_reverse", "style")
-        }
+        reverse = (gan.reverse_sampling_generator, f"{config.run_name}_reverse", "style")
+        extra_exports = {"reverse_export_path": reverse}
     if backup is not None:
         backup.state.update(figure=figure)
         if config.model == "cycle_gan":

@@ -15,6 +15,8 @@ from keras_gans import contracts
 from keras_gans.data import degradations
 from keras_gans.evaluation import restoration
 from keras_gans.jobs.engines import editing
+from keras_gans.jobs.plumbing import job
+from keras_gans.jobs.plumbing import settings
 from keras_gans.jobs.plumbing.settings import setting
 from keras_gans.networks.super_resolution import SCALES
 from keras_gans.networks.super_resolution import super_resolution_generator
@@ -85,11 +87,27 @@ class SuperResolution(editing.EditingJob):
         return lines
 
 
+NAME = "super-resolution"
+ABOUT = "x4 super-resolution from folders of photos."
+
+
+def configure(config=None, **overrides):
+    """`(config, explicit)`: `config` (or `DEFAULT`) with the non-`None`
+    overrides, and the names of the settings the user chose."""
+    return job.configure(DEFAULT, config, overrides)
+
+
+def resolve(config=None, **overrides):
+    """The run's `Resolved` settings (`keras_gans.jobs.plumbing.settings`)."""
+    return editing.resolve(NAME, *configure(config, **overrides))
+
+
 def train(config=None, callbacks=(), **overrides):
     """Trains, draws, exports and scores a super-resolution GAN.
 
     Args:
-        config: `SuperResolutionConfig`. Defaults to `DEFAULT`.
+        config: `SuperResolutionConfig`, or the `Resolved` settings of `resolve`.
+            Defaults to `DEFAULT`.
         callbacks: extra Keras callbacks.
         **overrides: fields to change, e.g. `data_dir`, `test_dir`,
             `max_minutes`; `None` keeps the config's value.
@@ -97,6 +115,5 @@ def train(config=None, callbacks=(), **overrides):
     Returns:
         A `keras_gans.jobs.plumbing.run.TrainResult` with `scores`.
     """
-    return editing.train(
-        SuperResolution((config or DEFAULT).with_overrides(**overrides)), callbacks
-    )
+    run = settings.resolved(resolve, config, overrides)
+    return editing.train(run, SuperResolution(run.config), callbacks)

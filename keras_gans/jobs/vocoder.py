@@ -33,7 +33,9 @@ from keras_gans.callbacks import RunBackup
 from keras_gans.callbacks import VocodedSamples
 from keras_gans.data.image_folder import fingerprint_files
 from keras_gans.evaluation import vocoding
+from keras_gans.jobs.plumbing import job
 from keras_gans.jobs.plumbing import run as run_lib
+from keras_gans.jobs.plumbing import settings
 from keras_gans.jobs.plumbing.settings import ResumableConfig
 from keras_gans.jobs.plumbing.settings import folder_name
 from keras_gans.jobs.plumbing.settings import setting
@@ -165,7 +167,7 @@ PRESETS = {"default": DEFAULT}
 
 def build_vocoder(config):
     """The compiled `Vocoder` of `config`."""
-    settings = config.mel_settings()
+    mel = config.mel_settings()
     if config.arch == "vocos":
         generator = vocos.vocos_generator(
             num_mel_bins=config.num_mel_bins,
@@ -189,7 +191,7 @@ def build_vocoder(config):
     vocoder = Vocoder(
         generator,
         discriminator,
-        mel_settings=settings,
+        mel_settings=mel,
         mel_weight=config.mel_weight,
         feature_weight=config.feature_weight,
         stft_weight=config.stft_weight,
@@ -235,11 +237,52 @@ def score_lines(scores):
     return lines
 
 
+NAME = "vocoder"
+ABOUT = "Your own recordings: mel spectrograms back to sound (Vocos, HiFi-GAN)."
+
+
+def configure(config=None, **overrides):
+    """`(config, explicit)`: `config` (or `DEFAULT`) with the non-`None`
+    overrides, and the names of the settings the user chose."""
+    return job.configure(DEFAULT, config, overrides)
+
+
+def resolve(config=None, **overrides):
+    """The run's `Resolved` settings: the generator's channels for `arch`,
+    and the recordings read (into the record's `context`)."""
+    config, explicit = configure(config, **overrides)
+    if not config.data_dir:
+        raise ValueError("Pass `data_dir`: a folder of recordings (speech, music) to train on.")
+    config.mel_settings()  # bad mel settings fail here, before any loading
+    check_loss(config.loss)
+    if config.segment_samples % config.hop_length:
+        raise ValueError(
+            f"--segment_samples={config.segment_samples} is not a multiple of "
+            f"--hop_length={config.hop_length}: try "
+            f"{config.segment_samples // config.hop_length * config.hop_length}."
+        )
+    recordings = data.load_recordings(config.data_dir, config.sample_rate)
+    test = data.load_recordings(config.test_dir, config.sample_rate) if config.test_dir else None
+    note = (
+        f"{config.data_dir}: {len(recordings.audio)} recordings, "
+        f"{recordings.seconds / 60:.1f} min at {config.sample_rate} Hz"
+        + (f" ({len(recordings.skipped)} files skipped)" if recordings.skipped else "")
+        + (f"; held out: {len(test.audio)}, {test.seconds / 60:.1f} min" if test else "")
+    )
+    changes = {"channels": config.generator_channels}  # the summary says which
+    if config.backup_dir and config.steps_per_epoch is None:
+        # A resumed stream of segments never ends: an epoch needs a length.
+        changes["steps_per_epoch"] = DEFAULT.steps_per_epoch
+    context = {"recordings": recordings, "test": test}
+    return settings.resolve(NAME, config, explicit, changes, [note], context)
+
+
 def train(config=None, callbacks=(), **overrides):
     """Trains a GAN vocoder on a folder of recordings, exports and scores it.
 
     Args:
-        config: `VocoderConfig`. Defaults to `DEFAULT`.
+        config: `VocoderConfig`, or the `Resolved` settings of `resolve`.
+            Defaults to `DEFAULT`.
         callbacks: extra Keras callbacks, run before the job's own.
         **overrides: fields of `VocoderConfig` to change (`data_dir` at
             least); `None` keeps the config's value.
@@ -250,30 +293,10 @@ def train(config=None, callbacks=(), **overrides):
         `scores` those of `keras_gans.evaluation.vocoding.score_vocoder`.
     """
     started = time.perf_counter()
-    config = (config or DEFAULT).with_overrides(**overrides)
-    config = config.replace(channels=config.generator_channels)  # the summary says which
-    if not config.data_dir:
-        raise ValueError("Pass `data_dir`: a folder of recordings (speech, music) to train on.")
-    settings = config.mel_settings()  # bad mel settings fail here, before any loading
-    check_loss(config.loss)  # before any loading
-    if config.segment_samples % config.hop_length:
-        raise ValueError(
-            f"--segment_samples={config.segment_samples} is not a multiple of "
-            f"--hop_length={config.hop_length}: try "
-            f"{config.segment_samples // config.hop_length * config.hop_length}."
-        )
-    recordings = data.load_recordings(config.data_dir, config.sample_rate)
-    test = data.load_recordings(config.test_dir, config.sample_rate) if config.test_dir else None
-    print(
-        f"{config.data_dir}: {len(recordings.audio)} recordings, "
-        f"{recordings.seconds / 60:.1f} min at {config.sample_rate} Hz"
-        + (f" ({len(recordings.skipped)} files skipped)" if recordings.skipped else "")
-        + (f"; held out: {len(test.audio)}, {test.seconds / 60:.1f} min" if test else "")
-    )
-    output_dir = config.output_dir_for(config.run_name)
-    config = config.replace(
-        output_dir=output_dir, mixed_precision=config.resolved_mixed_precision()
-    )
+    resolved = settings.resolved(resolve, config, overrides)
+    config, output_dir = resolved.config, resolved.config.output_dir
+    recordings, test = resolved.context["recordings"], resolved.context["test"]
+    mel = config.mel_settings()
     keras.utils.set_random_seed(config.seed)
     backup, steps_per_epoch, stream = None, config.steps_per_epoch, {}
     if config.backup_dir:
@@ -282,9 +305,7 @@ def train(config=None, callbacks=(), **overrides):
             config.backup_dir, run_lib.run_identity(config, fingerprint), fresh=config.fresh
         )
         # Epoch e's segments depend only on (seed, e): the stream starts
-        # where the backup ends. The segments never end, so an epoch needs
-        # a length: unset, the default's.
-        steps_per_epoch = steps_per_epoch or DEFAULT.steps_per_epoch
+        # where the backup ends.
         stream = {"first_epoch": backup.resume_epoch, "steps_per_epoch": steps_per_epoch}
     dataset = data.recording_segments(
         recordings, config.segment_samples, config.batch_size, seed=config.seed, **stream
@@ -295,9 +316,7 @@ def train(config=None, callbacks=(), **overrides):
     logged = tuple(m.name for m in vocoder.metrics)
     plotted = ("d_loss", *vocoder.tracked_metrics())
     run = run_lib.Run(
-        config,
-        config.run_name,
-        output_dir,
+        resolved,
         started,
         loss_keys=logged,
         plot_keys=tuple(name for name in logged if name in plotted),
@@ -308,7 +327,7 @@ def train(config=None, callbacks=(), **overrides):
     if backup is not None:
         backup.state.update(figure=figure)
     history = run.fit(vocoder, dataset, [*callbacks, figure], steps_per_epoch, backup)
-    assets = {export.MEL_ASSET: json.dumps(settings.to_dict())}
+    assets = {export.MEL_ASSET: json.dumps(mel.to_dict())}
 
     def score(result):
         """The held-out recordings vocoded by what ships, against Griffin-Lim."""
@@ -317,7 +336,7 @@ def train(config=None, callbacks=(), **overrides):
         def vocode(mel):
             return contracts.transform(serve, "vocoder", np.asarray(mel, np.float32))
 
-        scores = vocoding.score_vocoder(vocode, test.audio[: config.test_recordings], settings)
+        scores = vocoding.score_vocoder(vocode, test.audio[: config.test_recordings], mel)
         result.report = score_lines(scores)
         files.write_text(os.path.join(output_dir, "scores.txt"), "\n".join(result.report) + "\n")
         return scores

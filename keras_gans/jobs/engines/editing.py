@@ -26,6 +26,7 @@ from keras_gans.data.image_folder import fingerprint_files
 from keras_gans.data.image_folder import load_folder
 from keras_gans.data.images import list_images
 from keras_gans.jobs.plumbing import run as run_lib
+from keras_gans.jobs.plumbing import settings
 from keras_gans.jobs.plumbing.settings import ResumableConfig
 from keras_gans.jobs.plumbing.settings import setting
 from keras_gans.models.pix2pix import Pix2Pix
@@ -147,11 +148,22 @@ def build_gan(config, job):
     return gan
 
 
-def train(job, callbacks=()):
+def resolve(name, config, explicit):
+    """The `Resolved` settings of an image-editing run of the job `name`."""
+    if not config.data_dir:
+        raise ValueError(
+            "Pass --data_dir: a folder of real images to train on (repeat the flag, or quote "
+            "a glob, for several), e.g. --data_dir='photos/*/train*'."
+        )
+    return settings.resolve(name, config, explicit)
+
+
+def train(resolved, job, callbacks=()):
     """Trains, draws, exports and scores one image-editing job.
 
     Args:
-        job: an `EditingJob`, holding its settings (an `EditingConfig`).
+        resolved: the run's `Resolved` settings (`resolve`).
+        job: the `EditingJob` on `resolved.config`.
         callbacks: extra Keras callbacks.
 
     Returns:
@@ -159,20 +171,9 @@ def train(job, callbacks=()):
         figure) are in `summary.json` and `result.scores`.
     """
     started = time.perf_counter()
-    config = job.config
-    if not config.data_dir:
-        raise ValueError(
-            "Pass --data_dir: a folder of real images to train on (repeat the flag, or quote "
-            "a glob, for several), e.g. --data_dir='photos/*/train*'."
-        )
-    output_dir = config.output_dir_for(job.name)
-    config = job.config = config.replace(
-        output_dir=output_dir, mixed_precision=config.resolved_mixed_precision()
-    )
+    config, output_dir = resolved.config, resolved.config.output_dir
     run = run_lib.Run(
-        config,
-        job.name,
-        output_dir,
+        resolved,
         started,
         loss_keys=("d_loss", "g_loss", "adv_loss", "l1_loss", "d_real", "d_fake"),
         plot_keys=("d_loss", "adv_loss", "l1_loss"),

@@ -25,6 +25,7 @@ from keras_gans import distribute
 from keras_gans import export
 from keras_gans import losses
 from keras_gans.jobs.plumbing import run as run_lib
+from keras_gans.jobs.plumbing import settings
 from keras_gans.jobs.plumbing.settings import ResumableConfig
 from keras_gans.jobs.plumbing.settings import setting
 from keras_gans.models.gan import GAN
@@ -121,21 +122,17 @@ class Source:
     """What a noise-to-image job trains on, and with which networks.
 
     Subclasses implement the methods that raise `NotImplementedError`;
-    `train` calls them, with `self.config` set to the resolved settings.
+    `train` calls them.
 
     Args:
-        config: the job's `NoiseGANConfig`, with a `run_name`.
-        explicit: the names of the settings the user chose (see
-            `JobConfig.chosen_settings`): `train` leaves those for
-            `compile` to refuse on several replicas, rather than adapting them.
+        config: the job's resolved `NoiseGANConfig`.
     """
 
     num_classes = None  # classes of the data's own labels, or `None`
     num_examples = 0
 
-    def __init__(self, config, explicit=frozenset()):
+    def __init__(self, config):
         self.config = config
-        self.explicit = frozenset(explicit)
 
     def images_for_clustering(self):
         """uint8 images `(n, h, w, c)` of the training set, in dataset order."""
@@ -188,8 +185,8 @@ class FolderSource(Source):
     """A `Source` over a folder decoded into memory: an `ImageFolder` or an
     `AudioFolder` (its `labels` and `class_names`)."""
 
-    def __init__(self, config, folder, num_examples, explicit=frozenset()):
-        super().__init__(config, explicit)
+    def __init__(self, config, folder, num_examples):
+        super().__init__(config)
         self.folder = folder
         self.num_examples = num_examples
         self.num_classes = len(folder.class_names) or None
@@ -230,28 +227,65 @@ def epoch_steps(config, num_examples):
     return {}
 
 
-def train(source, callbacks=()):
+def resolve(job, config, explicit, num_examples, changes=None, notes=(), context=None):
+    """The `Resolved` settings of a noise-to-image run (see
+    `keras_gans.jobs.plumbing.settings.resolve`), with the strategy's part:
+    what this Keras cannot do on several replicas is turned off (see
+    `AdversarialModel.compile`: XLA on CPU replicas, several steps per
+    call) unless the user asked for it, for `compile` to refuse; a worker
+    other than the chief writes into its own `worker_<i>` folder; a run
+    with a backup gets an epoch length (one pass over the `num_examples`
+    training examples, unset), for its stream to start mid-way. The
+    strategy goes into the record's `context`.
+    """
+    if config.tensorboard and importlib.util.find_spec("tensorboard") is None:
+        raise ValueError(
+            "`tensorboard=True` needs the tensorboard package: `pip install tensorboard`."
+        )
+    # CPU replicas must be set up before TensorFlow creates any tensor.
+    strategy = distribute.get_strategy(config.strategy, config.num_cpu_replicas)
+    changes, notes, forced = dict(changes or {}), list(notes), {}
+    if strategy.num_replicas_in_sync > 1:
+        if config.steps_per_execution != 1 and "steps_per_execution" not in explicit:
+            notes.append("steps_per_execution=1 on several replicas (keras-team/keras#19246).")
+            changes["steps_per_execution"] = 1
+        jit = precision.parse_jit_compile(config.jit_compile) is True
+        if jit and distribute.cpu_replicas(strategy) and "jit_compile" not in explicit:
+            notes.append("XLA is off: it cannot compile several replicas on CPU devices.")
+            changes["jit_compile"] = "false"
+    steps = changes.get("steps_per_epoch", config.steps_per_epoch)
+    if config.backup_dir and steps is None:
+        replicas = strategy.num_replicas_in_sync
+        changes["steps_per_epoch"] = num_examples // (config.batch_size * replicas)
+    if not distribute.is_chief(strategy):
+        # Other workers keep their grids and gan.keras apart from the chief's.
+        task = strategy.cluster_resolver.task_id
+        forced["output_dir"] = os.path.join(
+            config.output_dir_for(config.run_name), f"worker_{task}"
+        )
+    resolved = settings.resolve(
+        job, config, explicit, changes, notes, {**(context or {}), "strategy": strategy}, forced
+    )
+    # Bad options fail now, not after data and clustering.
+    loss_of(resolved.config)
+    check_reuse_fakes(resolved.config.reuse_fakes, resolved.config.d_steps)
+    return resolved
+
+
+def train(resolved, source, callbacks=()):
     """Trains, draws, evaluates and exports the noise-to-image GAN of a job.
 
     Args:
-        source: the job's `Source`, holding its settings.
+        resolved: the run's `Resolved` settings (`resolve`).
+        source: the job's `Source` on `resolved.config`.
         callbacks: extra Keras callbacks, run before the job's own.
 
     Returns:
         A `keras_gans.jobs.plumbing.run.TrainResult`.
     """
     started = time.perf_counter()
-    config = source.config
-    loss_of(config)  # a bad loss option fails now, not after data and clustering
-    if config.tensorboard and importlib.util.find_spec("tensorboard") is None:
-        raise ValueError(
-            "`tensorboard=True` needs the tensorboard package: `pip install tensorboard`."
-        )
-    # The strategy comes first: CPU replicas must be set up before TensorFlow
-    # creates any tensor.
-    strategy = distribute.get_strategy(config.strategy, config.num_cpu_replicas)
-    config = source.config = _resolve(config, source.explicit, strategy)
-    check_reuse_fakes(config.reuse_fakes, config.d_steps)  # before data and clustering
+    config = resolved.config
+    strategy = resolved.context["strategy"]
     chief = distribute.is_chief(strategy)
     output_dir = config.output_dir
     keras.utils.set_random_seed(config.seed)
@@ -274,11 +308,10 @@ def train(source, callbacks=()):
     replicas = strategy.num_replicas_in_sync
     steps_per_epoch = config.steps_per_epoch
     stream = {}
-    if backup is not None or steps_per_epoch:
+    if steps_per_epoch:
         # An endless stream whose epoch e depends only on (seed, e): resumable
         # runs start it at the epoch the backup reached, and an epoch may be
         # longer than the data.
-        steps_per_epoch = steps_per_epoch or source.num_examples // (config.batch_size * replicas)
         first_epoch = backup.resume_epoch if backup is not None else 0
         stream = {"first_epoch": first_epoch, "steps_per_epoch": steps_per_epoch}
     dataset = source.dataset(
@@ -288,19 +321,17 @@ def train(source, callbacks=()):
     if steps_per_epoch:
         # Keras runs whole executions; keep the epoch length what was asked.
         execution = _largest_divisor(steps_per_epoch, execution)
-    run = run_lib.Run(
-        config, config.run_name, output_dir, started, chief, every_n_steps=max(25, execution)
-    )
+    run = run_lib.Run(resolved, started, chief, every_n_steps=max(25, execution))
     with strategy.scope(), precision.dtype_policy(config.mixed_precision):
         gan = build_gan(source, execution, clusters)
 
     samples = source.sample_callback(source.num_classes if config.conditional else None)
-    recipe_callbacks = [samples]
+    job_callbacks = [samples]
     evaluation = _evaluation_callback(config, source)
     if evaluation is not None:
-        recipe_callbacks.append(evaluation)
+        job_callbacks.append(evaluation)
     if config.tensorboard:
-        recipe_callbacks.append(
+        job_callbacks.append(
             keras.callbacks.TensorBoard(
                 log_dir=os.path.join(output_dir, "tensorboard"), update_freq="epoch"
             )
@@ -309,7 +340,7 @@ def train(source, callbacks=()):
         backup.state.update(samples=samples)
         if evaluation is not None:
             backup.state.update(evaluation=evaluation)
-    history = run.fit(gan, dataset, [*callbacks, *recipe_callbacks], steps_per_epoch, backup)
+    history = run.fit(gan, dataset, [*callbacks, *job_callbacks], steps_per_epoch, backup)
     evaluations = evaluation.history if evaluation is not None else []
     if config.export_best and evaluation is not None and evaluation.best:
         best = evaluation.restore_best()
@@ -404,33 +435,6 @@ def _clusters(config, source):
         f"{clusters.counts.max()})"
     )
     return clusters
-
-
-def _resolve(config, explicit, strategy):
-    """The settings as the run uses them, resolved once: the mixed-precision
-    policy, the output folder (a worker's own under multi-worker training),
-    and what this Keras cannot do on several replicas turned off (see
-    `AdversarialModel.compile`): XLA on CPU replicas, and several steps per
-    call. Settings in `explicit` are left for `compile` to refuse.
-    """
-    changes = {"mixed_precision": config.resolved_mixed_precision()}
-    output_dir = config.output_dir_for(config.run_name)
-    if not distribute.is_chief(strategy):
-        # Other workers keep their grids and gan.keras apart from the chief's.
-        output_dir = os.path.join(output_dir, f"worker_{strategy.cluster_resolver.task_id}")
-    changes["output_dir"] = output_dir
-    if strategy.num_replicas_in_sync > 1:
-        if config.steps_per_execution != 1 and "steps_per_execution" not in explicit:
-            print("note: steps_per_execution=1 on several replicas (keras-team/keras#19246).")
-            changes["steps_per_execution"] = 1
-        if (
-            precision.parse_jit_compile(config.jit_compile) is True
-            and distribute.cpu_replicas(strategy)
-            and "jit_compile" not in explicit
-        ):
-            print("note: XLA is off: it cannot compile several replicas on CPU devices.")
-            changes["jit_compile"] = "false"
-    return config.replace(**changes)
 
 
 def _evaluation_callback(config, source):

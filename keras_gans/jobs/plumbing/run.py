@@ -76,15 +76,15 @@ class TrainResult:
 class Run:
     """One job's run: its settings, name, folder, clock and loss log.
 
-    A job makes a `Run` once it knows where the run's files go, calls
-    `fit` with its own callbacks and `finish` with what it produced. Making
-    it checks what the run's end would otherwise find too late: the export's
-    name and that the output and export folders can be written.
+    A job makes a `Run` from its `Resolved` settings, calls `fit` with its
+    own callbacks and `finish` with what it produced. Making it checks what
+    the run's end would otherwise find too late: the export's name and that
+    the output and export folders can be written.
 
     Args:
-        config: the run's settings (a `TrainingConfig`).
-        name: str. The run's name, which the export takes.
-        output_dir: str. Where the run's files go (created).
+        resolved: the run's `Resolved` settings: the config (its `run_name`
+            names the export, its `output_dir` takes the files) and who
+            chose what, which `summary.json` records.
         started: float. `time.perf_counter()` when the job began. Defaults
             to now.
         chief: bool. Only the chief exports (multi-worker runs).
@@ -96,18 +96,16 @@ class Run:
 
     def __init__(
         self,
-        config,
-        name,
-        output_dir,
+        resolved,
         started=None,
         chief=True,
         loss_keys=("d_loss", "g_loss", "d_real", "d_fake"),
         plot_keys=("d_loss", "g_loss"),
         every_n_steps=25,
     ):
-        self.config = config
-        self.name = name
-        self.output_dir = output_dir
+        config = self.config = resolved.config
+        self.name = config.run_name
+        self.output_dir = output_dir = config.output_dir
         self.started = time.perf_counter() if started is None else started
         self.chief = chief
         self.plot_keys = plot_keys
@@ -115,10 +113,11 @@ class Run:
             keys=loss_keys, every_n_steps=every_n_steps, levels=(AUGMENT_PROBABILITY,)
         )
         self.fit_seconds = None
-        self.summary = {}
+        record = resolved.to_dict()
+        self.summary = {k: record[k] for k in ("job", "chosen_by_user", "chosen_by_job", "notes")}
         self.backup = None
         if config.export and chief:
-            export.check_model_name(name)
+            export.check_model_name(self.name)
             check_writable(config.export_dir, "export_dir")
         check_writable(output_dir, "output_dir")
         os.makedirs(output_dir, exist_ok=True)

@@ -211,6 +211,85 @@ class ResumableConfig(TrainingConfig):
     )
 
 
+@dataclasses.dataclass(frozen=True)
+class Resolved:
+    """A job's settings, resolved once: every value its run uses, and who
+    chose each (`resolve` makes it; `keras-gans train --dry_run` prints it).
+
+    Nothing changes a `Resolved` afterwards: the run trains on `config` as
+    it is here.
+
+    Attributes:
+        job: str. The job's name (`keras-gans train <job>`).
+        config: the job's config, with nothing left to choose: the dtype
+            policy, the output folder and what the data decided are values.
+        explicit: frozenset of the setting names the user chose (keyword
+            arguments, flags, or values differing from the preset's).
+        chosen: frozenset of the setting names the job chose for the data
+            or the machine (each differs from the preset's value, or
+            replaced an `auto` / unset one).
+        notes: tuple of str: what was read and chosen, and why; the run
+            prints them before training.
+        context: dict of what resolving read or made (a decoded folder, the
+            distribution strategy), handed to the run so nothing is read
+            twice. Not part of the record.
+    """
+
+    job: str
+    config: JobConfig
+    explicit: frozenset = frozenset()
+    chosen: frozenset = frozenset()
+    notes: tuple = ()
+    context: dict = dataclasses.field(default_factory=dict, compare=False, repr=False)
+
+    def to_dict(self):
+        """The record as JSON-friendly data (what `--dry_run` prints)."""
+        return {
+            "job": self.job,
+            "settings": self.config.to_dict(),
+            "chosen_by_user": sorted(self.explicit),
+            "chosen_by_job": sorted(self.chosen),
+            "notes": list(self.notes),
+        }
+
+
+def resolve(job, config, explicit, changes=None, notes=(), context=None, forced=None):
+    """The `Resolved` settings of a run of `job` on `config`.
+
+    `changes` (name -> value) are what the job chose for its data; those in
+    `explicit` are dropped, so a user's choice always stands. Then the
+    machine's part: `mixed_precision="auto"` becomes the policy this job
+    trains in here, and an unset `output_dir` becomes `runs/<run name>`.
+
+    Args:
+        job: str. The job's name.
+        config: the job's config, with the user's overrides.
+        explicit: the names of the settings the user chose.
+        changes: dict of the job's choices for the data, or `None`.
+        notes: lines saying what was read and chosen.
+        context: dict for the run (see `Resolved.context`), or `None`.
+        forced: dict of changes the run cannot do without, applied over the
+            user's choice too (a worker's own output folder), or `None`.
+
+    Returns:
+        A `Resolved`.
+    """
+    explicit = frozenset(explicit)
+    before = config
+    changes = {k: v for k, v in (changes or {}).items() if k not in explicit}
+    config = config.replace(**changes, **(forced or {}))
+    config = config.replace(
+        mixed_precision=config.resolved_mixed_precision(),
+        output_dir=config.output_dir_for(config.run_name),
+    )
+    chosen = {
+        f.name
+        for f in dataclasses.fields(config)
+        if getattr(config, f.name) != getattr(before, f.name)
+    }
+    return Resolved(job, config, explicit, frozenset(chosen), tuple(notes), dict(context or {}))
+
+
 def _check_range(field, value):
     """A clear error for a number outside its setting's range."""
     minimum, above = field.metadata.get("minimum"), field.metadata.get("above")
@@ -357,3 +436,20 @@ def markdown_table(config_class, presets, skip=()):
             meaning += " One of " + ", ".join(f"`{c}`" for c in choices) + "."
         rows.append(f"| `--{field.name}` | {_preset_defaults(field.name, presets)} | {meaning} |")
     return "\n".join(rows)
+
+
+def resolved(resolve_job, config, overrides):
+    """The `Resolved` settings a job's `train` runs on: `config` when it is
+    one already (no `overrides` allowed), else `resolve_job(config,
+    **overrides)`. Prints the record's notes: the run's first lines."""
+    if isinstance(config, Resolved):
+        if any(v is not None for v in overrides.values()):
+            raise ValueError(
+                f"Pass settings to `resolve`, not beside its result: received {sorted(overrides)}."
+            )
+        record = config
+    else:
+        record = resolve_job(config, **overrides)
+    for note in record.notes:
+        print(note)
+    return record
