@@ -24,6 +24,7 @@ import tensorflow as tf
 
 from keras_gans.data import folders
 from keras_gans.data.mnist import DataNotFoundError
+from keras_gans.data.pipeline import BatchOrder
 from keras_gans.data.pipeline import gather_batches
 from keras_gans.utils.validation import check_choice
 from keras_gans.utils.validation import check_positive_int
@@ -427,14 +428,7 @@ def audio_folder(
     check_positive_int("batch_size", batch_size)
     if folder is None:
         folder = load_audio_folder(directory, sample_rate, clip_seconds, labels, on_error=on_error)
+    order = BatchOrder(batch_size, drop_remainder, shuffle, seed, first_epoch, steps_per_epoch)
     return gather_batches(
-        folder.audio,
-        folder.labels,
-        batch_size,
-        drop_remainder,
-        shuffle,
-        seed,
-        first_epoch,
-        steps_per_epoch,
-        source=(directory, "usable", "recordings"),
+        folder.audio, folder.labels, order, source=(directory, "usable", "recordings")
     )

@@ -19,6 +19,7 @@ import tensorflow as tf
 
 from keras_gans.data import folders
 from keras_gans.data.mnist import DataNotFoundError
+from keras_gans.data.pipeline import BatchOrder
 from keras_gans.data.pipeline import gather_batches
 from keras_gans.data.transforms import to_float
 from keras_gans.utils.validation import check_choice
@@ -375,17 +376,9 @@ def image_folder(
             batch = tf.image.stateless_random_flip_left_right(batch, batch_seed)
         return batch
 
+    order = BatchOrder(batch_size, drop_remainder, shuffle, seed, first_epoch, steps_per_epoch)
     return gather_batches(
-        folder.images,
-        folder.labels,
-        batch_size,
-        drop_remainder,
-        shuffle,
-        seed,
-        first_epoch,
-        steps_per_epoch,
-        transform,
-        source=(directory, "readable", "images"),
+        folder.images, folder.labels, order, transform, source=(directory, "readable", "images")
     )
 
 

@@ -19,6 +19,7 @@ import urllib.parse
 
 import numpy as np
 
+from keras_gans.data.pipeline import BatchOrder
 from keras_gans.data.pipeline import gather_batches
 from keras_gans.data.transforms import to_float
 from keras_gans.utils.validation import check_choice
@@ -299,14 +300,6 @@ def mnist(
             f"examples of split {split!r}."
         )
     # MNIST fits in memory: whole batches gathered by index.
-    return gather_batches(
-        images,
-        labels if with_labels else None,
-        batch_size,
-        drop_remainder,
-        shuffle,
-        seed,
-        first_epoch,
-        steps_per_epoch,
-        transform=lambda batch, key: to_float(batch),
-    )
+    order = BatchOrder(batch_size, drop_remainder, shuffle, seed, first_epoch, steps_per_epoch)
+    labels = labels if with_labels else None
+    return gather_batches(images, labels, order, transform=lambda batch, key: to_float(batch))

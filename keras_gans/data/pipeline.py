@@ -1,5 +1,8 @@
 """The last stage shared by every keras_gans input pipeline."""
 
+import dataclasses
+from typing import Optional
+
 import tensorflow as tf
 
 
@@ -19,9 +22,28 @@ def prefetch(dataset):
     return dataset.prefetch(tf.data.AUTOTUNE).with_options(options)
 
 
-def index_batches(
-    num_examples, batch_size, drop_remainder, shuffle, seed, first_epoch, steps_per_epoch
-):
+@dataclasses.dataclass(frozen=True)
+class BatchOrder:
+    """Which in-memory examples go into which batch (see `index_batches`).
+
+    Attributes:
+        batch_size: int. Examples per batch.
+        drop_remainder: bool. Drop the last, smaller batch of a pass.
+        shuffle: bool. Shuffle the examples (each pass anew).
+        seed: int or `None`. Seed of the shuffles and the batches' keys.
+        first_epoch: int or `None`. Start a resumable stream at this epoch.
+        steps_per_epoch: int or `None`. Batches per epoch of that stream.
+    """
+
+    batch_size: int
+    drop_remainder: bool = True
+    shuffle: bool = True
+    seed: Optional[int] = None
+    first_epoch: Optional[int] = None
+    steps_per_epoch: Optional[int] = None
+
+
+def index_batches(num_examples, order):
     """Batches of example indices for in-memory data sets, each with its key.
 
     With `first_epoch=None`: one epoch, reshuffled on every iteration.
@@ -31,12 +53,19 @@ def index_batches(
     uninterrupted one. Gathering whole batches by index costs far less per
     step than shuffling and batching single examples.
 
+    Args:
+        num_examples: int. How many examples there are.
+        order: a `BatchOrder`.
+
     Returns:
         A dataset of `(key, indices)`: `key` is int64 `[2]`, the seed of the
         batch's random transforms: `[epoch, step]` in the resumable stream
         (the same in a resumed run), a random draw (from `seed`, new each
         pass) without `first_epoch`.
     """
+    batch_size, drop_remainder = order.batch_size, order.drop_remainder
+    shuffle, seed = order.shuffle, order.seed
+    first_epoch, steps_per_epoch = order.first_epoch, order.steps_per_epoch
     if first_epoch is None:
         indices = tf.data.Dataset.range(num_examples)
         if shuffle:
@@ -77,23 +106,13 @@ def index_batches(
     return tf.data.Dataset.range(first_epoch, 2**62).flat_map(one_epoch)
 
 
-def gather_batches(
-    examples,
-    labels,
-    batch_size,
-    drop_remainder,
-    shuffle,
-    seed,
-    first_epoch,
-    steps_per_epoch,
-    transform=None,
-    source=None,
-):
+def gather_batches(examples, labels, order, transform=None, source=None):
     """Batches of in-memory `examples` (and `labels`), gathered by index.
 
     Args:
         examples: array of examples, first axis the example.
         labels: int array or `None`. With labels, batches are `(x, labels)`.
+        order: a `BatchOrder`.
         transform: `(batch, key) -> batch` or `None`, applied to each
             gathered batch of examples (e.g. to floats, random flips); `key`
             is the batch's int64 `[epoch, step]` (see `index_batches`), to
@@ -101,12 +120,12 @@ def gather_batches(
         source: `(folder, adjective, noun)` naming where the examples came
             from, e.g. `("photos/", "readable", "images")`, for the error
             when there are fewer than one batch of them; or `None`.
-        Others: see `index_batches`.
 
     Raises:
         ValueError: with `drop_remainder`, fewer examples than `batch_size`.
     """
-    if drop_remainder and len(examples) < batch_size:
+    batch_size = order.batch_size
+    if order.drop_remainder and len(examples) < batch_size:
         folder, adjective, noun = source or ("The data", None, "examples")
         counted = " ".join(w for w in (str(len(examples)), adjective, noun) if w)
         raise ValueError(
@@ -115,9 +134,7 @@ def gather_batches(
         )
     examples = tf.constant(examples)
     labels = None if labels is None else tf.constant(labels)
-    indices = index_batches(
-        len(examples), batch_size, drop_remainder, shuffle, seed, first_epoch, steps_per_epoch
-    )
+    indices = index_batches(len(examples), order)
 
     def gather(key, batch_indices):
         batch = tf.gather(examples, batch_indices)

@@ -227,10 +227,7 @@ NAME = "audio"
 ABOUT = "Your own recordings: short sounds from noise (SpecGAN, WaveGAN)."
 
 
-def configure(config=None, **overrides):
-    """`(config, explicit)`: `config` (or `DEFAULT`) with the non-`None`
-    overrides, and the names of the settings the user chose."""
-    return job.configure(DEFAULT, config, overrides)
+configure = job.configurator(DEFAULT)
 
 
 def resolve(config=None, **overrides):

@@ -255,10 +255,7 @@ NAME = "images"
 ABOUT = "Your own folder of images (flat, or one subfolder per class)."
 
 
-def configure(config=None, **overrides):
-    """`(config, explicit)`: `config` (or `DEFAULT`) with the non-`None`
-    overrides, and the names of the settings the user chose."""
-    return job.configure(DEFAULT, config, overrides)
+configure = job.configurator(DEFAULT)
 
 
 def resolve(config=None, **overrides):

@@ -113,10 +113,7 @@ NAME = "inpainting"
 ABOUT = "Filling holes in photos, scored against OpenCV's Telea."
 
 
-def configure(config=None, **overrides):
-    """`(config, explicit)`: `config` (or `DEFAULT`) with the non-`None`
-    overrides, and the names of the settings the user chose."""
-    return job.configure(DEFAULT, config, overrides)
+configure = job.configurator(DEFAULT)
 
 
 def resolve(config=None, **overrides):

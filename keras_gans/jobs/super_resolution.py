@@ -91,10 +91,7 @@ NAME = "super-resolution"
 ABOUT = "x4 super-resolution from folders of photos."
 
 
-def configure(config=None, **overrides):
-    """`(config, explicit)`: `config` (or `DEFAULT`) with the non-`None`
-    overrides, and the names of the settings the user chose."""
-    return job.configure(DEFAULT, config, overrides)
+configure = job.configurator(DEFAULT)
 
 
 def resolve(config=None, **overrides):

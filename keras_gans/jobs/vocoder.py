@@ -241,10 +241,7 @@ NAME = "vocoder"
 ABOUT = "Your own recordings: mel spectrograms back to sound (Vocos, HiFi-GAN)."
 
 
-def configure(config=None, **overrides):
-    """`(config, explicit)`: `config` (or `DEFAULT`) with the non-`None`
-    overrides, and the names of the settings the user chose."""
-    return job.configure(DEFAULT, config, overrides)
+configure = job.configurator(DEFAULT)
 
 
 def resolve(config=None, **overrides):

@@ -44,3 +44,14 @@ def configure(preset, config, overrides):
     names of the settings the user chose (`JobConfig.chosen_settings`)."""
     config = (config or preset).with_overrides(**overrides)
     return config, config.chosen_settings(preset, overrides)
+
+
+def configurator(preset):
+    """The `configure` of a job with one preset, `preset`."""
+
+    def configure_job(config=None, **overrides):
+        """`(config, explicit)`: `config` (or the job's `DEFAULT`) with the
+        non-`None` overrides, and the names of the settings the user chose."""
+        return configure(preset, config, overrides)
+
+    return configure_job
