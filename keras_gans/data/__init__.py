@@ -31,6 +31,7 @@ from keras_gans.data.paired import paired_images
 from keras_gans.data.transforms import to_float
 from keras_gans.data.transforms import to_model_range
 from keras_gans.data.transforms import to_uint8
+from keras_gans.data.video import moving_mnist
 
 __all__ = [
     "AudioFolder",
@@ -58,6 +59,7 @@ __all__ = [
     "unpaired_images",
     "load_arrays",
     "load_idx",
+    "moving_mnist",
     "mnist",
     "read_idx",
     "parse_image_size",

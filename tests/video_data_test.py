@@ -1,0 +1,84 @@
+"""Moving MNIST from the real digits: the motion, the placement, the labels,
+the seed and the resumable stream."""
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+import keras_gans as kg
+from keras_gans.data import video
+
+
+def first(dataset):
+    return tf.nest.map_structure(lambda t: t.numpy(), next(iter(dataset)))
+
+
+def test_bounce_reflects_at_both_edges_any_number_of_times():
+    points = tf.constant([0.3, 1.1, -0.2, 2.3, 4.0, 1.0])
+    np.testing.assert_allclose(video.bounce(points), [0.3, 0.9, 0.2, 0.3, 0.0, 1.0], atol=1e-6)
+
+
+def test_digits_are_placed_exactly_and_overlap_by_their_maximum():
+    rng = np.random.default_rng(0)
+    digits = rng.uniform(0, 1, (1, 2, 5, 5)).astype(np.float32)
+    # Digit 0 at the top-left corner, digit 1 at the bottom-right, then both at the centre.
+    positions = np.array([[[[0, 0], [0.5, 0.5]], [[1, 1], [0.5, 0.5]]]], np.float32)
+    frames = video.place_digits(tf.constant(digits), tf.constant(positions), 15).numpy()[0]
+    assert frames.shape == (2, 15, 15)
+    np.testing.assert_array_equal(frames[0, :5, :5], digits[0, 0])
+    np.testing.assert_array_equal(frames[0, 10:, 10:], digits[0, 1])
+    assert frames[0, 5:10].sum() == 0  # nothing else drawn
+    np.testing.assert_array_equal(frames[1, 5:10, 5:10], np.maximum(digits[0, 0], digits[0, 1]))
+
+
+def test_clips_move_straight_at_the_asked_speed_and_keep_their_digits(mnist_dir):
+    one_digit = kg.data.moving_mnist(
+        batch_size=32, num_digits=1, data_dir=mnist_dir, seed=3, with_labels=True
+    )
+    clips, labels = first(one_digit)
+    assert clips.shape == (32, 16, 64, 64, 1) and clips.dtype == np.float32
+    assert clips.min() == -1.0 and clips.max() == 1.0
+    assert labels.shape == (32, 1) and set(np.unique(labels)) <= set(range(10))
+    ink = clips[..., 0] + 1.0
+    # One digit, never cut by the frame: every frame holds all of its ink.
+    totals = ink.sum(axis=(2, 3))
+    np.testing.assert_allclose(totals, totals[:, :1].repeat(16, axis=1), rtol=1e-4)
+    # Its centre of mass moves 0.1 of the free 36 px per frame (less in a bounce).
+    rows = np.arange(64)[None, None, :]
+    centre = (
+        np.stack([(ink.sum(axis=3) * rows).sum(-1), (ink.sum(axis=2) * rows).sum(-1)], axis=-1)
+        / totals[..., None]
+    )
+    steps = np.linalg.norm(np.diff(centre, axis=1), axis=-1)
+    assert 3.0 < np.median(steps) < 4.0, np.median(steps)
+    # The same digit images as MNIST's: the first clip's ink is a training digit's.
+    images, mnist_labels = kg.data.load_arrays("train", data_dir=mnist_dir)
+    match = np.flatnonzero(
+        np.isclose(images.astype(np.float64).sum(axis=(1, 2, 3)) / 127.5, totals[0, 0], rtol=1e-5)
+    )
+    assert labels[0, 0] in mnist_labels[match]
+
+
+def test_a_seed_repeats_the_clips_and_a_resumed_stream_continues_them(mnist_dir):
+    def stream(first_epoch, seed=0):
+        return kg.data.moving_mnist(
+            batch_size=4, frame_size=32, data_dir=mnist_dir, seed=seed,
+            first_epoch=first_epoch, steps_per_epoch=3,
+        )  # fmt: skip
+
+    uninterrupted = [batch.numpy() for batch in stream(0).take(6)]
+    resumed = [batch.numpy() for batch in stream(1).take(3)]
+    for a, b in zip(uninterrupted[3:], resumed):
+        np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(uninterrupted[0], first(stream(0, seed=1)))
+    assert uninterrupted[0].shape == (4, 16, 32, 32, 1)
+
+
+def test_smaller_frames_scale_the_digits_and_bad_settings_are_named(mnist_dir):
+    assert video.digit_size(64) == 28 and video.digit_size(32) == 14
+    with pytest.raises(ValueError, match="too small to read"):
+        kg.data.moving_mnist(frame_size=12, data_dir=mnist_dir)
+    with pytest.raises(ValueError, match="speed"):
+        kg.data.moving_mnist(speed=1.5, data_dir=mnist_dir)
+    with pytest.raises(ValueError, match="num_digits"):
+        kg.data.moving_mnist(num_digits=0, data_dir=mnist_dir)
