@@ -113,10 +113,13 @@ class Contract:
 
 
 def _noise_output(generator):
-    """`(name, to_output)`: `images` uint8 for image generators, `audio`
-    float32 `[b, samples]` in [-1, 1] for generators of clips."""
+    """`(name, to_output)`: `images` uint8 `[b, H, W, C]` for image
+    generators, `audio` float32 `[b, samples]` in [-1, 1] for generators of
+    sounds, `video` uint8 `[b, frames, H, W, C]` for generators of clips."""
     if len(generator.output_shape) == 2:
         return "audio", lambda audio: tf.clip_by_value(tf.cast(audio, tf.float32), -1.0, 1.0)
+    if len(generator.output_shape) == 5:
+        return "video", to_uint8
     return "images", to_uint8
 
 
@@ -255,13 +258,13 @@ def _vocode_endpoints(generator):
 
 
 def _is_noise_generator(generator):
-    """Noise `(b, latent)` (and an integer label) to images or clips."""
+    """Noise `(b, latent)` (and an integer label) to images, sounds or clips."""
     shapes = [tuple(x.shape) for x in generator.inputs]
     if not shapes or len(shapes[0]) != 2 or len(shapes) > 2:
         return False
     if len(shapes) == 2 and len(shapes[1]) not in (1, 2):
         return False
-    return len(generator.output_shape) in (2, 4)
+    return len(generator.output_shape) in (2, 4, 5)
 
 
 def _image_scale(generator):
@@ -313,8 +316,8 @@ CONTRACTS = {
             "noise",
             inputs=("z",),
             optional_inputs=("label",),
-            outputs=("images", "audio"),
-            about="noise (and a class label) to images or sounds",
+            outputs=("images", "audio", "video"),
+            about="noise (and a class label) to images, sounds or clips",
             endpoints=_noise_endpoints,
             fits=_is_noise_generator,
         ),

@@ -10,13 +10,18 @@ import os
 
 import numpy as np
 from matplotlib.figure import Figure
+from PIL import Image
+
+from keras_gans.utils import files
 
 __all__ = [
+    "clip_grid",
     "comparison_figure",
     "image_grid",
     "image_grid_figure",
     "loss_curves_figure",
     "plot_loss_curves",
+    "save_clip_grid",
     "save_comparison_figure",
     "save_figure",
     "save_image_grid",
@@ -251,6 +256,48 @@ def comparison_figure(columns, title=None):
     # tight_layout ignores the suptitle: keep the top half inch for it.
     fig.tight_layout(rect=(0, 0, 1, 1 - (0.5 / height if title else 0)))
     return fig
+
+
+def clip_grid(clips, rows=None, cols=None, padding=2):
+    """Tiles clips into one uint8 clip `(frames, H, W, C)`: frame `t` is the
+    `image_grid` of every clip's frame `t`.
+
+    Args:
+        clips: array `(n, frames, h, w[, c])`, uint8 or floats in `[-1, 1]`.
+        rows, cols, padding: as `image_grid`.
+    """
+    clips = np.asarray(clips)
+    if clips.ndim not in (4, 5):
+        raise ValueError(
+            f"Expected clips of shape (n, frames, height, width[, channels]). Received shape "
+            f"{clips.shape}."
+        )
+    return np.stack([image_grid(clips[:, t], rows, cols, padding) for t in range(clips.shape[1])])
+
+
+def save_clip_grid(clips, path, rows=None, cols=None, fps=8, scale=2):
+    """Writes `clip_grid(clips, rows, cols)` as a looping animated GIF.
+
+    Args:
+        clips: array `(n, frames, h, w[, c])`, uint8 or floats in `[-1, 1]`.
+        path: str. Output `.gif` path, written atomically; parent folders
+            are created.
+        rows, cols: int. Grid size; see `image_grid`.
+        fps: int. Frames per second. Defaults to `8`.
+        scale: int. Output pixels per clip pixel. Defaults to `2`.
+
+    Returns:
+        `path`.
+    """
+    grid = clip_grid(clips, rows, cols)
+    grid = grid.repeat(scale, axis=1).repeat(scale, axis=2)
+    mode = "L" if grid.shape[-1] == 1 else "RGB"
+    frames = [Image.fromarray(frame.squeeze(-1) if mode == "L" else frame, mode) for frame in grid]
+    with files.atomic_path(path, ".gif") as tmp:
+        frames[0].save(
+            tmp, save_all=True, append_images=frames[1:], duration=round(1000 / fps), loop=0
+        )
+    return path
 
 
 def save_figure(fig, path, dpi=None):

@@ -1,4 +1,4 @@
-"""`SampleGrid`: a grid of generated images from fixed noise every few epochs."""
+"""`SampleGrid`: a grid of generated images (or clips) from fixed noise every few epochs."""
 
 import os
 
@@ -22,6 +22,9 @@ def fixed_noise(num_samples, latent_dim, seed=0):
 
 class SampleGrid(BacksUpAttributes, keras.callbacks.Callback):
     """Writes a grid of generated images from fixed noise every few epochs.
+
+    A generator of clips gets an animated GIF grid instead (name the files
+    `.gif`), and no TensorBoard image.
 
     Args:
         output_dir: str. Directory for the PNG files.
@@ -76,8 +79,11 @@ class SampleGrid(BacksUpAttributes, keras.callbacks.Callback):
         extra = {} if self.labels is None else {"labels": self.labels}
         images = self.model.generate(z=self.noise, **extra)
         path = os.path.join(self.output_dir, self.filename.format(epoch=epoch + 1))
-        plotting.save_image_grid(images, path, rows=self.rows, title=f"epoch {epoch + 1}")
         self.paths.append(path)
+        if np.ndim(images) == 5:
+            plotting.save_clip_grid(images, path, rows=self.rows)
+            return
+        plotting.save_image_grid(images, path, rows=self.rows, title=f"epoch {epoch + 1}")
         if self._writer is not None:
             grid = plotting.image_grid(images, rows=self.rows)
             with self._writer.as_default():

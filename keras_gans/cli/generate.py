@@ -1,4 +1,4 @@
-"""`keras-gans generate EXPORT`: images (or sounds) from an exported noise generator."""
+"""`keras-gans generate EXPORT`: images (sounds, clips) from an exported noise generator."""
 
 import os
 import re
@@ -17,8 +17,11 @@ from keras_gans.cli.common import parse
 from keras_gans.cli.common import report
 from keras_gans.utils import files
 
-SUMMARY = "Draw images (or sounds) from an exported generator: a grid, files or a .npy."
-USAGE = "keras-gans generate EXPORT [--num=64] [--label=N] [--out=grid.png|sounds.wav|DIR|FILE.npy]"
+SUMMARY = "Draw images (sounds, clips) from an exported generator: a grid, files or a .npy."
+USAGE = (
+    "keras-gans generate EXPORT [--num=64] [--label=N] "
+    "[--out=grid.png|sounds.wav|clips.gif|DIR|FILE.npy]"
+)
 
 
 def define(flag_values):
@@ -32,7 +35,8 @@ def define(flag_values):
         "out",
         "grid.png",
         "A .png (a grid; of spectrograms for sounds), a .npy (the arrays), a folder (one "
-        "PNG, or WAV, each), or for sounds a .wav (all of them, one after another).",
+        "PNG, WAV or GIF each), for sounds a .wav (all of them, one after another), for "
+        "clips a .gif (an animated grid).",
         **options,
     )
     flags.DEFINE_bool(
@@ -129,11 +133,15 @@ def check_out(out):
         )
 
 
-def output_files(out, count, sound):
-    """The files `write` makes for `count` images (or clips, `sound`)."""
-    if out.lower().endswith((".npy", ".png", ".wav")):
+# The file each drawn sample gets in a folder, by the samples' rank.
+SUFFIXES = {2: ".wav", 4: ".png", 5: ".gif"}
+
+
+def output_files(out, count, suffix):
+    """The files `write` makes for `count` samples of files ending in `suffix`."""
+    if out.lower().endswith((".npy", ".png", ".wav", ".gif")):
         return [out]
-    return [os.path.join(out, f"{i:05d}{'.wav' if sound else '.png'}") for i in range(count)]
+    return [os.path.join(out, f"{i:05d}{suffix}") for i in range(count)]
 
 
 def write(images, out, rows=None, sample_rate=None):
@@ -145,6 +153,8 @@ def write(images, out, rows=None, sample_rate=None):
             np.save(tmp, images)
     elif np.ndim(images) == 2:
         write_sounds(images, out, rows, sample_rate)
+    elif np.ndim(images) == 5:
+        write_clips(images, out, rows)
     elif out.lower().endswith(".png"):
         with files.atomic_path(out, suffix=".png") as tmp:
             plotting.save_image_grid(images, tmp, rows=rows)
@@ -153,6 +163,14 @@ def write(images, out, rows=None, sample_rate=None):
         for i, image in enumerate(images):
             path = os.path.join(out, f"{i:05d}.png")
             files.write_bytes(path, tf.io.encode_png(image).numpy())
+
+
+def write_clips(clips, out, rows):
+    if out.lower().endswith((".gif", ".png")):
+        plotting.save_clip_grid(clips, out, rows=rows)
+    else:
+        for i, clip in enumerate(clips):
+            plotting.save_clip_grid(clip[None], os.path.join(out, f"{i:05d}.gif"), rows=1)
 
 
 def write_sounds(clips, out, rows, sample_rate):
@@ -193,7 +211,7 @@ def main(args):
     sample_rate = None
     if np.ndim(images) == 2:
         sample_rate = (export.read_asset(path, export.AUDIO_ASSET) or {}).get("sample_rate", 16000)
-    planned = output_files(options.out, len(images), sound=sample_rate is not None)
+    planned = output_files(options.out, len(images), SUFFIXES[np.ndim(images)])
     existing = [path for path in planned if os.path.exists(path)]
     if existing and not options.overwrite:
         more = f" (and {len(existing) - 1} more)" if len(existing) > 1 else ""
@@ -204,6 +222,6 @@ def main(args):
         write(images, options.out, rows, sample_rate)
     except OSError as e:
         return report(f"cannot write {options.out}: {e}")
-    kind = "sounds" if sample_rate else "images"
+    kind = {2: "sounds", 5: "clips"}.get(np.ndim(images), "images")
     print(f"wrote {len(images)} {kind} from {path} to {options.out}")
     return 0

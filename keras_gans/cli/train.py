@@ -18,8 +18,8 @@ from keras_gans.jobs.plumbing import run as run_lib
 from keras_gans.jobs.plumbing import settings
 
 SUMMARY = (
-    "Train a GAN: mnist, images (your folder), audio (your recordings), vocoder, style, "
-    "super-resolution, inpainting."
+    "Train a GAN: mnist, images (your folder), audio (your recordings), video, vocoder, "
+    "style, super-resolution, inpainting."
 )
 
 

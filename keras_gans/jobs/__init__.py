@@ -2,7 +2,7 @@
 
 Three tiers, each importing only the ones below it:
 
-- jobs (this folder): `mnist`, `images`, `audio`, `vocoder`, `style`,
+- jobs (this folder): `mnist`, `images`, `audio`, `video`, `vocoder`, `style`,
   `super_resolution`, `inpainting` (`JOBS`). Each is a `Job`: a name, one typed config
   with its presets, and `configure`, `resolve` (the settings resolved once, a
   `Resolved`) and `train(config=None, callbacks=(), **overrides)` returning a `TrainResult`.
@@ -19,6 +19,7 @@ from keras_gans.jobs import inpainting
 from keras_gans.jobs import mnist
 from keras_gans.jobs import style
 from keras_gans.jobs import super_resolution
+from keras_gans.jobs import video
 from keras_gans.jobs import vocoder
 from keras_gans.jobs.plumbing import settings
 from keras_gans.jobs.plumbing.job import Job
@@ -28,7 +29,8 @@ from keras_gans.jobs.plumbing.settings import Resolved
 # `keras-gans train <name>` -> the job module (a `Job`), in the order the
 # command lists them.
 JOBS = {
-    job.NAME: job for job in (mnist, images, audio, vocoder, style, super_resolution, inpainting)
+    job.NAME: job
+    for job in (mnist, images, audio, video, vocoder, style, super_resolution, inpainting)
 }
 
 __all__ = [
@@ -43,5 +45,6 @@ __all__ = [
     "settings",
     "style",
     "super_resolution",
+    "video",
     "vocoder",
 ]

@@ -13,6 +13,9 @@ Noise to sound: `wavegan_*` (plain and conditional, 1-D convolutions);
 SpecGAN's spectrograms (`spectrogram_shape`: any image pair draws them,
 `AudioToSpectrogram` makes them from clips, `SpectrogramToAudio` turns them
 back into sound).
+Noise to clip: `video_generator` (MoCoGAN-style: a content code, GRU motion
+codes, one DCGAN frame generator), `video_discriminator` (sampled frames and
+3-D convolutions over the clip).
 Mel spectrogram to sound: `hifigan_generator`, `hifigan_discriminator`,
 `vocos_generator` (the STFT at the frame rate, `SpectrumToAudio`).
 Pretrained features: `efficientnet_lite0` (ImageNet weights read offline by
@@ -46,6 +49,8 @@ from keras_gans.networks.style import style_generator
 from keras_gans.networks.super_resolution import super_resolution_generator
 from keras_gans.networks.unet import inpainting_generator
 from keras_gans.networks.unet import unet_generator
+from keras_gans.networks.video import video_discriminator
+from keras_gans.networks.video import video_generator
 from keras_gans.networks.vocos import SpectrumToAudio
 from keras_gans.networks.vocos import vocos_generator
 from keras_gans.networks.wavegan import conditional_wavegan_discriminator
@@ -82,6 +87,8 @@ __all__ = [
     "super_resolution_generator",
     "inpainting_generator",
     "unet_generator",
+    "video_discriminator",
+    "video_generator",
     "vocos_generator",
     "conditional_wavegan_discriminator",
     "conditional_wavegan_generator",

@@ -23,6 +23,7 @@ from keras_gans.networks import mlp
 from keras_gans.networks import projected
 from keras_gans.networks import resnet
 from keras_gans.networks import specgan
+from keras_gans.networks import video
 from keras_gans.networks import wavegan
 from keras_gans.utils.validation import check_choice
 
@@ -35,7 +36,8 @@ class PairSettings:
 
     Attributes:
         latent_dim: int. Noise size.
-        shape: tuple. Image shape `(H, W, C)`, or `(samples,)` for sounds.
+        shape: tuple. Image shape `(H, W, C)`, `(samples,)` for sounds, or
+            `(frames, H, W, C)` for clips.
         width: int. Channels at full resolution (the builders' `width`).
         g_filters, d_filters: tuples or `None`. Explicit layer widths (the
             DCGAN's `filters`, the MLP's hidden units); `None` follows `width`.
@@ -64,7 +66,7 @@ class NetworkPair:
 
     Attributes:
         name: str. The `--arch` name.
-        data: str. What it draws: `"images"` or `"sounds"`.
+        data: str. What it draws: `"images"`, `"sounds"` or `"clips"`.
         about: str. One line for errors and help.
         builder: `(PairSettings, num_classes or None) -> (generator,
             discriminator)`.
@@ -180,6 +182,16 @@ def _wavegan(s, num_classes):
     )
 
 
+def _mocogan(s, num_classes):
+    frames, *frame_shape = s.shape
+    return (
+        video.video_generator(s.latent_dim, frames, tuple(frame_shape), width=s.width),
+        video.video_discriminator(
+            frames, tuple(frame_shape), width=s.width, spectral_norm=s.spectral_norm, seed=s.seed
+        ),
+    )
+
+
 # The settings the pairs with FastGAN's generator train with (as their
 # papers do: the hinge loss), at the width measured on these CPUs.
 FASTGAN_DEFAULTS = {"loss": "hinge", "width": 16}
@@ -229,12 +241,20 @@ PAIRS = {
                 loss="wasserstein", d_steps=5, learning_rate=1e-4, beta_1=0.5, beta_2=0.9, ema=None
             ),
         ),
+        NetworkPair(
+            "mocogan",
+            "clips",
+            "a content code and GRU motion codes into one DCGAN frame generator; frame and "
+            "3-D clip discriminators (MoCoGAN, DVD-GAN)",
+            _mocogan,
+            conditional=False,
+        ),
     )
 }
 
 
 def names(data):
-    """The pairs' names for `data` (`"images"` or `"sounds"`), in order."""
+    """The pairs' names for `data` (`"images"`, `"sounds"` or `"clips"`), in order."""
     return tuple(name for name, pair in PAIRS.items() if pair.data == data)
 
 

@@ -1,0 +1,115 @@
+"""Clips from noise: the MoCoGAN-style pair, its `.keras` round trip, the
+`video` export contract (TF and LiteRT), and `keras-gans train video` on
+real Moving MNIST, down to a GIF drawn from the export."""
+
+import json
+import os
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+from PIL import Image
+
+import keras_gans as kg
+
+from conftest import run_command
+
+SHAPE = (4, 32, 32, 1)  # frames, height, width, channels
+
+
+@pytest.fixture(scope="module")
+def pair():
+    keras.utils.set_random_seed(0)
+    settings = kg.networks.pairs.PairSettings(latent_dim=8, shape=SHAPE, width=8, seed=0)
+    return kg.networks.pairs.get("mocogan").build(settings)
+
+
+def test_the_pair_draws_clips_and_scores_frames_and_clips(pair):
+    generator, discriminator = pair
+    assert generator.output_shape == (None, *SHAPE)
+    z = np.random.default_rng(0).standard_normal((3, 8)).astype("float32")
+    clips = generator(z)
+    assert clips.shape == (3, *SHAPE) and np.abs(clips).max() <= 1.0
+    # Frames differ within a clip (the motion codes move them), clips differ.
+    assert np.abs(clips[:, 1:] - clips[:, :-1]).mean() > 1e-4
+    assert np.abs(clips[0] - clips[1]).mean() > 1e-4
+    scores = discriminator(clips)
+    assert scores.shape == (3, 8) and scores.dtype == "float32"  # 4 frames, the clip 4 times
+    np.testing.assert_allclose(scores[:, 4:], np.repeat(scores[:, 4:5], 4, axis=1))
+    # Inference scores fixed frames; training samples them anew.
+    np.testing.assert_allclose(discriminator(clips), scores, rtol=1e-5)
+    with pytest.raises(ValueError, match="sampled_frames"):
+        kg.networks.video_discriminator(frames=2, frame_shape=(32, 32, 1), sampled_frames=3)
+    assert "mocogan" in kg.networks.pairs.names("clips")
+
+
+def test_the_generator_round_trips_through_a_keras_file(pair, tmp_path):
+    generator, _ = pair
+    path = str(tmp_path / "g.keras")
+    generator.save(path)
+    loaded = keras.saving.load_model(path)
+    z = np.random.default_rng(1).standard_normal((2, 8)).astype("float32")
+    np.testing.assert_allclose(loaded(z), generator(z), atol=1e-6)
+
+
+@pytest.mark.slow
+def test_auto_exports_the_video_contract_in_tf_and_litert(pair, tmp_path):
+    generator, _ = pair
+    contract = kg.contracts.for_generator(generator)
+    assert contract.name == "noise"
+    path, lite_paths = kg.export.export_generator(
+        generator, str(tmp_path), "clips", tflite_files=("float32",)
+    )
+    _, serve = kg.export.load_serving(path)
+    assert list(serve.structured_outputs) == ["video"]
+    z = np.random.default_rng(2).standard_normal((2, 8)).astype("float32")
+    served = serve(z=tf.constant(z))["video"].numpy()
+    assert served.dtype == np.uint8 and served.shape == (2, *SHAPE)
+    expected = kg.data.to_uint8(generator(z)).numpy()
+    assert np.abs(served.astype(int) - expected.astype(int)).max() <= 1
+    lite = kg.export.tflite_runner(lite_paths[0])(z=z)["video"]
+    assert lite.shape == served.shape and np.abs(lite.astype(int) - served.astype(int)).max() <= 2
+
+
+@pytest.mark.slow
+def test_train_video_on_moving_mnist_writes_gifs_and_an_export_that_draws_gifs(mnist_dir, tmp_path):
+    out, exports = tmp_path / "run", tmp_path / "exports"
+    args = [
+        "train", "video", f"--mnist_dir={mnist_dir}", "--frame_size=32", "--frames=4",
+        "--batch_size=4", "--width=8", "--latent_dim=8", "--epochs=2", "--steps_per_epoch=2",
+        f"--output_dir={out}", f"--export_dir={exports}", "--notflite",
+    ]  # fmt: skip
+    dry = run_command(*args, "--dry_run")
+    assert dry.returncode == 0, dry.stderr
+    record = json.loads(dry.stdout)
+    assert record["job"] == "video" and "Moving mnist: 2 digits of 14 px" in record["notes"][0]
+    result = run_command(*args)
+    assert result.returncode == 0, result.stderr[-3000:]
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["job"] == "video" and summary["epochs_run"] == 2
+    gifs = sorted(out.glob("samples_epoch_*.gif"))
+    assert [p.name for p in gifs] == ["samples_epoch_001.gif", "samples_epoch_002.gif"]
+    with Image.open(gifs[-1]) as gif:
+        assert gif.n_frames == 4 and gif.size == (2 * (4 * 34 + 2), 2 * (4 * 34 + 2))
+    export = exports / "moving_mnist_32"
+    drawn = tmp_path / "drawn.gif"
+    generated = run_command("generate", export, "--num=6", f"--out={drawn}")
+    assert generated.returncode == 0, generated.stderr
+    assert "wrote 6 clips" in generated.stdout
+    with Image.open(drawn) as gif:
+        assert gif.n_frames == 4
+        frames = [np.asarray(gif.seek(i) or gif.convert("L")) for i in range(4)]
+    assert np.std(frames[0]) > 1  # not a blank picture
+    folder = tmp_path / "each"
+    assert run_command("generate", export, "--num=2", f"--out={folder}").returncode == 0
+    assert sorted(os.listdir(folder)) == ["00000.gif", "00001.gif"]
+    info = run_command("info", export)
+    assert info.returncode == 0 and "video" in info.stdout
+
+
+def test_the_video_job_refuses_what_it_cannot_do_yet(mnist_dir):
+    with pytest.raises(ValueError, match="no labelled clips yet"):
+        kg.jobs.video.resolve(conditional=True, mnist_dir=mnist_dir)
+    with pytest.raises(ValueError, match="DiffAugment"):
+        kg.jobs.video.resolve(augment="translation", mnist_dir=mnist_dir)
