@@ -17,10 +17,7 @@ from keras_gans.jobs import JOBS
 from keras_gans.jobs.plumbing import run as run_lib
 from keras_gans.jobs.plumbing import settings
 
-SUMMARY = (
-    "Train a GAN: mnist, images (your folder), audio (your recordings), video, vocoder, "
-    "style, super-resolution, inpainting."
-)
+SUMMARY = f"Train a GAN: {', '.join(JOBS)}."
 
 
 def config_class(job):

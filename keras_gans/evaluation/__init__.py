@@ -7,7 +7,8 @@ coverage; no download needed, and every result names its extractor.
 For colour images of any kind, ImageNet features (`ImageNetExtractor`,
 EfficientNet-Lite0 with `keras_gans[imagenet]`); and how close samples sit
 to the training images against held-out ones (`memorization`). For
-vocoders, held-out recordings against Griffin-Lim (`vocoding`).
+vocoders, held-out recordings against Griffin-Lim (`vocoding`). For clips,
+how they move against real clips and two baselines (`motion`).
 
 The callback that runs an `Evaluator` during training is
 `keras_gans.callbacks.EvaluateGenerator`; the command line is
@@ -15,6 +16,7 @@ The callback that runs an `Evaluator` during training is
 """
 
 from keras_gans.evaluation import memorization
+from keras_gans.evaluation import motion
 from keras_gans.evaluation import vocoding
 from keras_gans.evaluation.classifier import Classifier
 from keras_gans.evaluation.classifier import image_classifier
@@ -45,6 +47,7 @@ __all__ = [
     "kernel_inception_distance",
     "load_classifier",
     "memorization",
+    "motion",
     "mnist_classifier",
     "precision_recall",
     "vocoding",

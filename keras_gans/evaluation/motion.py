@@ -1,0 +1,118 @@
+"""How clips move, measured the same way on generated and real clips.
+
+No network is needed: each clip is reduced to its frames' ink (pixel
+intensity) and the path of the ink's centre, and four numbers per clip say
+what a viewer sees:
+
+- `speed`: how far the centre moves per frame (px).
+- `jerk`: how far its motion changes per frame (px; the second difference of
+  the path): straight motion has none, bounces a little, frames out of
+  order a lot.
+- `ink_drift`: how much the amount of ink changes through the clip (its
+  standard deviation over its mean): digits that keep their shape keep
+  their ink, up to where they overlap.
+- `frame_change`: the mean absolute change of a pixel from frame to frame
+  (in [0, 1]).
+
+`motion_report` sets generated clips beside real ones, beside real clips cut
+in two halves (the floor: how far real clips sit from real clips), and beside
+two baselines that must look worse: a still clip (each clip's first frame,
+repeated) and real frames shuffled in time.
+"""
+
+import numpy as np
+
+__all__ = ["MEASURES", "clip_measures", "motion_report", "shuffled_in_time", "still_clips"]
+
+MEASURES = ("speed", "jerk", "ink_drift", "frame_change")
+
+
+def _ink(clips):
+    """Grey ink in [0, 1], `(n, frames, h, w)`, from uint8 or [-1, 1] clips."""
+    clips = np.asarray(clips)
+    if clips.ndim != 5:
+        raise ValueError(
+            f"Expected clips of shape (n, frames, height, width, channels). Received shape "
+            f"{clips.shape}."
+        )
+    if clips.dtype == np.uint8:
+        ink = clips.astype(np.float32) / 255.0
+    else:
+        ink = (np.clip(clips.astype(np.float32), -1.0, 1.0) + 1.0) / 2.0
+    return ink.mean(axis=-1)
+
+
+def clip_measures(clips):
+    """The four measures of each clip.
+
+    Args:
+        clips: `(n, frames, height, width, channels)`, uint8 or floats in
+            [-1, 1], at least 3 frames.
+
+    Returns:
+        dict of measure name -> float array `(n,)`.
+    """
+    ink = _ink(clips)
+    if ink.shape[1] < 3:
+        raise ValueError(f"Motion needs at least 3 frames a clip. Received {ink.shape[1]}.")
+    totals = ink.sum(axis=(2, 3))  # (n, frames)
+    weights = ink / np.maximum(totals[..., None, None], 1e-6)
+    rows = (weights.sum(axis=3) * np.arange(ink.shape[2])).sum(axis=-1)
+    cols = (weights.sum(axis=2) * np.arange(ink.shape[3])).sum(axis=-1)
+    path = np.stack([rows, cols], axis=-1)  # (n, frames, 2)
+    velocity = np.diff(path, axis=1)
+    return {
+        "speed": np.linalg.norm(velocity, axis=-1).mean(axis=1),
+        "jerk": np.linalg.norm(np.diff(velocity, axis=1), axis=-1).mean(axis=1),
+        "ink_drift": totals.std(axis=1) / np.maximum(totals.mean(axis=1), 1e-6),
+        "frame_change": np.abs(np.diff(ink, axis=1)).mean(axis=(1, 2, 3)),
+    }
+
+
+def still_clips(clips):
+    """Each clip's first frame, held for all its frames: a baseline with no motion."""
+    clips = np.asarray(clips)
+    return np.repeat(clips[:, :1], clips.shape[1], axis=1)
+
+
+def shuffled_in_time(clips, seed=0):
+    """Each clip's frames in a random order: real frames, no real motion."""
+    clips = np.asarray(clips)
+    rng = np.random.default_rng(seed)
+    return np.stack([clip[rng.permutation(len(clip))] for clip in clips])
+
+
+def motion_report(generated, real, seed=0):
+    """The measures' means for generated clips and their yardsticks.
+
+    Args:
+        generated: clips `(n, frames, h, w, c)` of the model.
+        real: real clips of the same shape (the more, the steadier the floor).
+        seed: int. Seed of the shuffled baseline.
+
+    Returns:
+        dict of row name -> dict of measure -> float, the rows: `"real"`,
+        `"real (other half)"` (the second half of `real` against the first:
+        the floor of each comparison), `"generated"`, `"still"` (each
+        generated clip's first frame held) and `"shuffled real"`; and for
+        `"generated"`, each measure's ratio to the real clips' as
+        `"<measure>_ratio"`.
+    """
+    real = np.asarray(real)
+    half = len(real) // 2
+    rows = {
+        "real": real[:half],
+        "real (other half)": real[half:],
+        "generated": generated,
+        "still": still_clips(generated),
+        "shuffled real": shuffled_in_time(real[:half], seed),
+    }
+    report = {
+        name: {key: float(np.mean(value)) for key, value in clip_measures(clips).items()}
+        for name, clips in rows.items()
+    }
+    for key in MEASURES:
+        base = report["real"][key]
+        for name in ("real (other half)", "generated"):
+            report[name][f"{key}_ratio"] = report[name][key] / base if base else float("nan")
+    return report
