@@ -78,7 +78,7 @@ def test_train_video_on_moving_mnist_writes_gifs_and_an_export_that_draws_gifs(m
     args = [
         "train", "video", f"--mnist_dir={mnist_dir}", "--frame_size=32", "--frames=4",
         "--batch_size=4", "--width=8", "--latent_dim=8", "--epochs=2", "--steps_per_epoch=2",
-        f"--output_dir={out}", f"--export_dir={exports}", "--notflite",
+        f"--output_dir={out}", f"--export_dir={exports}", "--notflite", "--score_clips=8",
     ]  # fmt: skip
     dry = run_command(*args, "--dry_run")
     assert dry.returncode == 0, dry.stderr
@@ -88,6 +88,13 @@ def test_train_video_on_moving_mnist_writes_gifs_and_an_export_that_draws_gifs(m
     assert result.returncode == 0, result.stderr[-3000:]
     summary = json.loads((out / "summary.json").read_text())
     assert summary["job"] == "video" and summary["epochs_run"] == 2
+    # The motion of what ships, beside real clips and the baselines.
+    scores = summary["scores"]
+    assert set(scores) == {"real", "real (other half)", "generated", "still", "shuffled real"}
+    assert (
+        scores["still"]["speed"] == 0 and scores["shuffled real"]["jerk"] > scores["real"]["jerk"]
+    )
+    assert "motion of 8 clips" in result.stdout
     gifs = sorted(out.glob("samples_epoch_*.gif"))
     assert [p.name for p in gifs] == ["samples_epoch_001.gif", "samples_epoch_002.gif"]
     with Image.open(gifs[-1]) as gif:

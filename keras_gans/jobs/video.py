@@ -11,13 +11,18 @@ animated GIF grid of clips drawn from fixed noise; the export is
 import dataclasses
 from typing import Optional
 
+import numpy as np
+
 from keras_gans import callbacks as callbacks_module
+from keras_gans import contracts
 from keras_gans import data
 from keras_gans.data.mnist import DATASETS as MNIST_DATASETS
 from keras_gans.data.video import digit_size
+from keras_gans.evaluation import motion
 from keras_gans.jobs.engines import noise_to_image
 from keras_gans.jobs.engines.noise_to_image import NoiseGANConfig
 from keras_gans.jobs.plumbing import job
+from keras_gans.jobs.plumbing import run as run_lib
 from keras_gans.jobs.plumbing import settings
 from keras_gans.jobs.plumbing.settings import setting
 from keras_gans.networks import pairs
@@ -51,6 +56,12 @@ class VideoConfig(NoiseGANConfig):
         None, "Model name of the export. Unset: moving_<dataset>_<frame_size>."
     )
     arch: str = setting("mocogan", "Network pair for clips.", pairs.names("clips"))
+    score_clips: int = setting(
+        256,
+        "Clips drawn from what ships, and real test clips, for the motion scores at the end "
+        "(keras_gans.evaluation.motion). 0: no scores.",
+        minimum=0,
+    )
     width: int = setting(32, "Network width: channels of the frame networks' outer layers.")
 
     @property
@@ -101,6 +112,33 @@ class MovingMnistSource(noise_to_image.Source):
         )
         return pairs.get(config.arch).build(pair_settings, num_classes)
 
+    def score(self, result):
+        """The motion of `score_clips` clips drawn from what ships, against
+        as many real test clips and the floor and baselines of
+        `motion.motion_report`; its table goes into `result.report`."""
+        count = self.config.score_clips
+        if not count:
+            return None
+        config = self.config
+        serve = run_lib.shipped_signature(result, result.gan.sampling_generator, "noise")
+        z = np.random.default_rng(config.seed + 1).standard_normal((count, config.latent_dim))
+        generated = contracts.draw(serve, z.astype("float32"), None)
+        real = data.moving_mnist(
+            "test",
+            batch_size=count,
+            num_digits=config.num_digits,
+            frame_size=config.frame_size,
+            frames=config.frames,
+            speed=config.speed,
+            dataset=config.dataset,
+            data_dir=config.mnist_dir,
+            seed=config.seed,
+        )
+        real = np.concatenate([batch.numpy() for batch in real.take(2)])
+        report = motion.motion_report(generated, real, seed=config.seed)
+        result.report = motion_lines(report, count)
+        return report
+
     def sample_callback(self, num_classes=None):
         """A 4x4 grid of clips from fixed noise, an animated GIF per epoch."""
         return callbacks_module.SampleGrid(
@@ -109,6 +147,19 @@ class MovingMnistSource(noise_to_image.Source):
             rows=4,
             filename="samples_epoch_{epoch:03d}.gif",
         )
+
+
+def motion_lines(report, count):
+    """The printed table of a `motion.motion_report`."""
+    lines = [f"motion of {count} clips (keras_gans.evaluation.motion; ratio to real clips):"]
+    lines.append(f"  {'':<18}" + "".join(f"{key:>14}" for key in motion.MEASURES))
+    for name, row in report.items():
+        cells = []
+        for key in motion.MEASURES:
+            ratio = row.get(f"{key}_ratio")
+            cells.append(f"{row[key]:.3f}" + (f" ({ratio:.2f})" if ratio is not None else ""))
+        lines.append(f"  {name:<18}" + "".join(f"{cell:>14}" for cell in cells))
+    return lines
 
 
 def resolve(config=None, **overrides):
@@ -144,7 +195,8 @@ def train(config=None, callbacks=(), **overrides):
 
     Returns:
         A `keras_gans.jobs.plumbing.run.TrainResult`; its `images` are the
-        per-epoch GIF grids.
+        per-epoch GIF grids, its `scores` the motion report
+        (`keras_gans.evaluation.motion.motion_report`).
     """
     run = settings.resolved(resolve, config, overrides)
     return noise_to_image.train(run, MovingMnistSource(run.config), callbacks)

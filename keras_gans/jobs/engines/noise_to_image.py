@@ -180,6 +180,12 @@ class Source:
         get, e.g. spectrograms to sound), or `None`."""
         return None
 
+    def score(self, result):
+        """Scores of what ships, once it is exported (`Run.finish`'s
+        `score`): a dict for `summary.json` (lines may go into
+        `result.report`), or `None` for none."""
+        return None
+
 
 class FolderSource(Source):
     """A `Source` over a folder decoded into memory: an `ImageFolder` or an
@@ -351,7 +357,7 @@ def train(resolved, source, callbacks=()):
     assets = source.export_assets()
     if config.conditional and summary.get("class_names"):
         assets[export.CLASS_NAMES_ASSET] = json.dumps(summary["class_names"])
-    return run.finish(gan, history, samples.paths, evaluations, summary, assets)
+    return run.finish(gan, history, samples.paths, evaluations, summary, assets, score=source.score)
 
 
 def sample_grid(config, output_dir, num_classes=None):
