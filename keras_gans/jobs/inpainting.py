@@ -123,17 +123,16 @@ def resolve(config=None, **overrides):
 
 
 def train(config=None, callbacks=(), **overrides):
-    """Trains, draws, exports and scores an inpainting GAN.
-
-    Args:
-        config: `InpaintingConfig`, or the `Resolved` settings of `resolve`.
-            Defaults to `DEFAULT`.
-        callbacks: extra Keras callbacks.
-        **overrides: fields to change, e.g. `data_dir`, `test_dir`,
-            `max_minutes`; `None` keeps the config's value.
+    """Trains, draws, exports and scores an inpainting GAN (needs OpenCV,
+    `keras_gans[editing]`, for its baseline).
 
     Returns:
-        A `keras_gans.jobs.plumbing.run.TrainResult` with `scores`.
+        A `keras_gans.jobs.plumbing.run.TrainResult`; with `test_dir`, its
+        `scores` set the export against a mean fill and OpenCV's Telea on
+        held-out photos with holes, at full size.
+
+    Args as `keras_gans.jobs.super_resolution.train`, with an
+    `InpaintingConfig`.
     """
     run = settings.resolved(resolve, config, overrides)
     return editing.train(run, Inpainting(run.config), callbacks)

@@ -100,17 +100,19 @@ def resolve(config=None, **overrides):
 
 
 def train(config=None, callbacks=(), **overrides):
-    """Trains, draws, exports and scores a super-resolution GAN.
+    """Trains, draws, exports and scores a x`scale` super-resolution GAN.
 
     Args:
-        config: `SuperResolutionConfig`, or the `Resolved` settings of `resolve`.
-            Defaults to `DEFAULT`.
+        config: `SuperResolutionConfig`, or the `Resolved` settings of
+            `resolve`. Defaults to `DEFAULT`.
         callbacks: extra Keras callbacks.
-        **overrides: fields to change, e.g. `data_dir`, `test_dir`,
-            `max_minutes`; `None` keeps the config's value.
+        **overrides: fields to change, e.g. `data_dir`, `test_dir`, `scale`;
+            `None` keeps the config's value.
 
     Returns:
-        A `keras_gans.jobs.plumbing.run.TrainResult` with `scores`.
+        A `keras_gans.jobs.plumbing.run.TrainResult`; with `test_dir`, its
+        `scores` are the PSNR and SSIM of the export and of bicubic
+        upscaling on the held-out photos at full size.
     """
     run = settings.resolved(resolve, config, overrides)
     return editing.train(run, SuperResolution(run.config), callbacks)

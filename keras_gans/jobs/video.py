@@ -84,20 +84,18 @@ class MovingMnistSource(noise_to_image.Source):
         super().__init__(config)
         self.num_examples = TRAIN_DIGITS // config.num_digits
 
-    def dataset(self, batch_size, labels=None, first_epoch=None, steps_per_epoch=None):
+    def clips(self, split, batch_size, **stream):
+        """Moving MNIST clips of the run's kind from `split`'s digits."""
         config = self.config
+        geometry = dict(num_digits=config.num_digits, frame_size=config.frame_size)
+        geometry.update(frames=config.frames, speed=config.speed, dataset=config.dataset)
         return data.moving_mnist(
-            "train",
-            batch_size=batch_size,
-            num_digits=config.num_digits,
-            frame_size=config.frame_size,
-            frames=config.frames,
-            speed=config.speed,
-            dataset=config.dataset,
-            data_dir=config.mnist_dir,
-            seed=config.seed,
-            first_epoch=first_epoch,
-            steps_per_epoch=steps_per_epoch,
+            split, batch_size, data_dir=config.mnist_dir, seed=config.seed, **geometry, **stream
+        )
+
+    def dataset(self, batch_size, labels=None, first_epoch=None, steps_per_epoch=None):
+        return self.clips(
+            "train", batch_size, first_epoch=first_epoch, steps_per_epoch=steps_per_epoch
         )
 
     def networks(self, num_classes=None):
@@ -123,17 +121,7 @@ class MovingMnistSource(noise_to_image.Source):
         serve = run_lib.shipped_signature(result, result.gan.sampling_generator, "noise")
         z = np.random.default_rng(config.seed + 1).standard_normal((count, config.latent_dim))
         generated = contracts.draw(serve, z.astype("float32"), None)
-        real = data.moving_mnist(
-            "test",
-            batch_size=count,
-            num_digits=config.num_digits,
-            frame_size=config.frame_size,
-            frames=config.frames,
-            speed=config.speed,
-            dataset=config.dataset,
-            data_dir=config.mnist_dir,
-            seed=config.seed,
-        )
+        real = self.clips("test", count)
         real = np.concatenate([batch.numpy() for batch in real.take(2)])
         report = motion.motion_report(generated, real, seed=config.seed)
         result.report = motion_lines(report, count)
