@@ -10,9 +10,8 @@ import os
 
 import numpy as np
 from matplotlib.figure import Figure
-from PIL import Image
 
-from keras_gans.utils import files
+from keras_gans.data.video import write_gif
 
 __all__ = [
     "clip_grid",
@@ -290,14 +289,7 @@ def save_clip_grid(clips, path, rows=None, cols=None, fps=8, scale=2):
         `path`.
     """
     grid = clip_grid(clips, rows, cols)
-    grid = grid.repeat(scale, axis=1).repeat(scale, axis=2)
-    mode = "L" if grid.shape[-1] == 1 else "RGB"
-    frames = [Image.fromarray(frame.squeeze(-1) if mode == "L" else frame, mode) for frame in grid]
-    with files.atomic_path(path, ".gif") as tmp:
-        frames[0].save(
-            tmp, save_all=True, append_images=frames[1:], duration=round(1000 / fps), loop=0
-        )
-    return path
+    return write_gif(path, grid.repeat(scale, axis=1).repeat(scale, axis=2), fps)
 
 
 def save_figure(fig, path, dpi=None):

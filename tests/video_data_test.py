@@ -1,6 +1,8 @@
 """Moving MNIST from the real digits: the motion, the placement, the labels,
 the seed and the resumable stream."""
 
+import os
+
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -82,3 +84,49 @@ def test_smaller_frames_scale_the_digits_and_bad_settings_are_named(mnist_dir):
         kg.data.moving_mnist(speed=1.5, data_dir=mnist_dir)
     with pytest.raises(ValueError, match="num_digits"):
         kg.data.moving_mnist(num_digits=0, data_dir=mnist_dir)
+
+
+@pytest.fixture(scope="module")
+def gif_folder(mnist_dir, tmp_path_factory):
+    """Real Moving MNIST clips written as GIF files, in two class
+    subfolders, beside a broken file and one too short."""
+    root = tmp_path_factory.mktemp("clips")
+    clips = first(
+        kg.data.moving_mnist(batch_size=4, frame_size=32, frames=20, seed=5, data_dir=mnist_dir)
+    )
+    clips = np.round((clips + 1) * 127.5).astype(np.uint8)
+    for i, clip in enumerate(clips):
+        kg.data.write_gif(root / ("one" if i < 2 else "two") / f"clip{i}.gif", clip)
+    kg.data.write_gif(root / "two" / "short.gif", clips[0, :5])
+    (root / "two" / "broken.gif").write_bytes(b"GIF89a, or so it says")
+    return root, clips
+
+
+def test_a_folder_of_gifs_is_cut_into_clips_exactly_and_bad_files_are_named(gif_folder):
+    root, clips = gif_folder
+    folder = kg.data.load_video_folder(root, frames=8, stride=4)
+    # 20 frames give clips starting at 0, 4, 8 and 12: 4 per file, 16 in all.
+    assert folder.clips.shape == (16, 8, 32, 32, 1) and folder.clips.dtype == np.uint8
+    np.testing.assert_array_equal(folder.clips[0], clips[0, :8])
+    np.testing.assert_array_equal(folder.clips[3], clips[0, 12:20])
+    assert folder.class_names == ["one", "two"]
+    assert folder.labels.tolist() == [0] * 8 + [1] * 8
+    reasons = dict((os.path.basename(path), why) for path, why in folder.skipped)
+    assert set(reasons) == {"short.gif", "broken.gif"}
+    assert "5 frames, fewer than frames=8" in reasons["short.gif"]
+    assert "not a readable GIF" in reasons["broken.gif"]
+    batch = first(kg.data.video_folder(root, batch_size=4, frames=8, seed=0))
+    assert batch.shape == (4, 8, 32, 32, 1) and batch.min() >= -1 and batch.max() <= 1
+
+
+def test_folders_without_clips_are_clear_errors(gif_folder, tmp_path):
+    root, _ = gif_folder
+    with pytest.raises(kg.data.DataNotFoundError, match="does not exist"):
+        kg.data.load_video_folder(tmp_path / "missing")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(kg.data.DataNotFoundError):
+        kg.data.load_video_folder(tmp_path / "empty")
+    with pytest.raises(kg.data.DataNotFoundError, match="gave a clip of 32 frames"):
+        kg.data.load_video_folder(root, frames=32)
+    with pytest.raises(ValueError, match="broken.gif"):
+        kg.data.load_video_folder(root, frames=8, on_error="raise")

@@ -120,3 +120,30 @@ def test_the_video_job_refuses_what_it_cannot_do_yet(mnist_dir):
         kg.jobs.video.resolve(conditional=True, mnist_dir=mnist_dir)
     with pytest.raises(ValueError, match="DiffAugment"):
         kg.jobs.video.resolve(augment="translation", mnist_dir=mnist_dir)
+
+
+@pytest.mark.slow
+def test_train_video_on_a_folder_of_gifs(mnist_dir, tmp_path):
+    clips = next(
+        iter(
+            kg.data.moving_mnist(batch_size=6, frame_size=32, frames=8, seed=2, data_dir=mnist_dir)
+        )
+    )
+    clips = np.round((clips.numpy() + 1) * 127.5).astype(np.uint8)
+    folder = tmp_path / "my_clips"
+    for i, clip in enumerate(clips):
+        kg.data.write_gif(folder / f"{i}.gif", clip)
+    out = tmp_path / "run"
+    result = run_command(
+        "train", "video", f"--data_dir={folder}", "--frames=4", "--batch_size=4", "--width=8",
+        "--latent_dim=8", "--epochs=1", "--steps_per_epoch=2", "--score_clips=4",
+        f"--output_dir={out}", f"--export_dir={tmp_path / 'exports'}", "--notflite",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert f"{folder}: 12 clips of 4 frames at 32x32x1 from 6 files" in result.stdout
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["num_clips"] == 12 and summary["config"]["frame_size"] == 32
+    assert summary["data_folders"] == [str(folder)]
+    _, serve = kg.export.load_serving(str(tmp_path / "exports" / "my_clips"))
+    drawn = kg.contracts.draw(serve, np.zeros((2, 8), np.float32))
+    assert drawn.shape == (2, 4, 32, 32, 1)

@@ -31,7 +31,11 @@ from keras_gans.data.paired import paired_images
 from keras_gans.data.transforms import to_float
 from keras_gans.data.transforms import to_model_range
 from keras_gans.data.transforms import to_uint8
+from keras_gans.data.video import VideoFolder
+from keras_gans.data.video import load_video_folder
 from keras_gans.data.video import moving_mnist
+from keras_gans.data.video import video_folder
+from keras_gans.data.video import write_gif
 
 __all__ = [
     "AudioFolder",
@@ -60,6 +64,10 @@ __all__ = [
     "load_arrays",
     "load_idx",
     "moving_mnist",
+    "VideoFolder",
+    "load_video_folder",
+    "video_folder",
+    "write_gif",
     "mnist",
     "read_idx",
     "parse_image_size",

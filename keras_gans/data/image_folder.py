@@ -220,7 +220,7 @@ def _to_channels(image, channels):
     return image
 
 
-def _fit_all(images, size, fit, chunk=256):
+def fit_images(images, size, fit, chunk=256):
     """Resizes every image to `size` = (h, w): center crop, pad or stretch to
     its aspect ratio. Images of one shape are resized together; images
     already at `size` are kept as they are."""
@@ -282,11 +282,11 @@ def load_image_folder(
     decoded, kept, skipped = decode_files(paths, on_error)
     if channels is None:
         channels = 1 if all(image.shape[-1] in (1, 2) for image in decoded) else 3
-    size = _check_size(image_size) if image_size is not None else None
+    size = check_image_size(image_size) if image_size is not None else None
     if size is None:
         side = default_image_size([image.shape[:2] for image in decoded])
         size = (side, side)
-    images = _fit_all([_to_channels(image, channels) for image in decoded], size, fit)
+    images = fit_images([_to_channels(image, channels) for image in decoded], size, fit)
     if label_array is not None:
         label_array = label_array[kept]
     return ImageFolder(
@@ -298,7 +298,7 @@ def load_image_folder(
     )
 
 
-def _check_size(image_size):
+def check_image_size(image_size):
     size = (image_size, image_size) if isinstance(image_size, int) else tuple(image_size)
     if len(size) != 2:
         raise ValueError(

@@ -1,4 +1,5 @@
-"""Clips: Moving MNIST, made on the fly from the MNIST digits.
+"""Clips: Moving MNIST made on the fly from the MNIST digits, folders of
+animated GIFs, and GIF files written.
 
 Moving MNIST (Srivastava et al., 2015) is digits bouncing inside a frame:
 each moves on a straight line at a constant speed, is reflected at the
@@ -10,16 +11,36 @@ and a run resumed at epoch `e` sees the clips an uninterrupted one would.
 
 At 64 px the digits keep MNIST's 28 px; smaller frames scale them with the
 frame (14 px at 32), so a 32 px clip is the 64 px one at half resolution.
+
+A folder of your own clips (`load_video_folder`, `video_folder`) is animated
+GIFs, flat or one subfolder per class, decoded once into memory by
+TensorFlow's own GIF decoder and cut into clips of a fixed length.
 """
+
+import dataclasses
+import logging
+from typing import Optional
 
 import numpy as np
 import tensorflow as tf
+from PIL import Image
 
+from keras_gans.data import folders
+from keras_gans.data.image_folder import check_image_size
+from keras_gans.data.image_folder import fit_images
+from keras_gans.data.mnist import DataNotFoundError
 from keras_gans.data.mnist import load_arrays
 from keras_gans.data.pipeline import BatchOrder
+from keras_gans.data.pipeline import gather_batches
 from keras_gans.data.pipeline import index_batches
 from keras_gans.data.pipeline import prefetch
+from keras_gans.data.transforms import to_float
+from keras_gans.utils import files
+from keras_gans.utils.validation import check_choice
 from keras_gans.utils.validation import check_positive_int
+
+logger = logging.getLogger("keras_gans")
+VIDEO_EXTENSIONS = (".gif",)
 
 DIGIT_SIZE = 28  # MNIST's, in a 64 px frame
 STANDARD_FRAME = 64
@@ -178,3 +199,194 @@ def moving_mnist(
         return video, tf.reshape(tf.gather(labels, batch_indices), (batch_size, num_digits))
 
     return prefetch(indices.map(clips, num_parallel_calls=tf.data.AUTOTUNE))
+
+
+def write_gif(path, clip, fps=8):
+    """Writes one clip as a looping animated GIF, atomically.
+
+    Args:
+        path: str. The `.gif` file (its folder is created).
+        clip: uint8 `(frames, height, width[, channels])`, 1 or 3 channels.
+        fps: int. Frames per second. Defaults to `8`.
+
+    Returns:
+        `path`.
+    """
+    clip = np.asarray(clip)
+    if clip.ndim == 4 and clip.shape[-1] == 1:
+        clip = clip[..., 0]
+    if clip.dtype != np.uint8 or clip.ndim not in (3, 4):
+        raise ValueError(
+            f"Expected a uint8 clip (frames, height, width[, channels]). Received {clip.dtype} "
+            f"of shape {clip.shape}."
+        )
+    frames = [Image.fromarray(frame) for frame in clip]
+    with files.atomic_path(path, ".gif") as tmp:
+        frames[0].save(
+            tmp, save_all=True, append_images=frames[1:], duration=round(1000 / fps), loop=0
+        )
+    return path
+
+
+@dataclasses.dataclass
+class VideoFolder:
+    """A folder of clips decoded into memory (`load_video_folder`).
+
+    Attributes:
+        clips: uint8 `(n, frames, height, width, channels)`.
+        labels: int32 `(n,)` (the class subfolder of each clip's file), or
+            `None` for a flat folder.
+        class_names: list of str, the subfolders in label order (empty when flat).
+        paths: list of str, the file each clip was cut from.
+        skipped: list of `(path, reason)` for files that gave no clip.
+    """
+
+    clips: np.ndarray
+    labels: Optional[np.ndarray]
+    class_names: list
+    paths: list
+    skipped: list
+
+
+def _decode_gif(path):
+    """The frames of one GIF, uint8 `(frames, h, w, 3)`, or a reason it gives none."""
+    try:
+        return tf.io.decode_gif(tf.io.read_file(path)).numpy(), None
+    except (tf.errors.InvalidArgumentError, tf.errors.NotFoundError) as e:
+        return None, f"not a readable GIF ({e.message.splitlines()[0][:80]})"
+
+
+def load_video_folder(
+    directory,
+    frames=16,
+    stride=None,
+    image_size=None,
+    channels=None,
+    fit="crop",
+    labels="inferred",
+    on_error="skip",
+):
+    """Decodes a folder of animated GIFs into clips of `frames` frames.
+
+    Each file is cut into clips of `frames` consecutive frames, one every
+    `stride` frames; a file with fewer frames gives none and is named in
+    `skipped`, as is one that cannot be decoded.
+
+    Args:
+        directory: str. A folder of GIF files, or of one subfolder per class.
+        frames: int. Frames per clip. Defaults to `16`.
+        stride: int or `None`. Frames between the starts of two clips of
+            one file. Defaults to `frames` (clips side by side).
+        image_size: int, `(height, width)` or `None`: the frames' size.
+            `None`: the first clip's, its shorter side at most 64 and a
+            multiple of 4.
+        channels: `1`, `3` or `None` (1 when every frame is grey, else 3).
+        fit: `"crop"`, `"pad"` or `"resize"`, as `load_image_folder`.
+        labels: `"inferred"` or `None`, as `load_image_folder`.
+        on_error: `"skip"` (warn, naming each file) or `"raise"`.
+
+    Returns:
+        A `VideoFolder`.
+
+    Raises:
+        DataNotFoundError: no GIF files, or none long enough for a clip.
+    """
+    check_positive_int("frames", frames)
+    stride = check_positive_int("stride", stride or frames)
+    check_choice("on_error", on_error, ("skip", "raise"))
+    if channels is not None:
+        check_choice("channels", channels, (1, 3))
+    paths, label_array, class_names = folders.find_files(
+        directory, VIDEO_EXTENSIONS, "video", labels
+    )
+    decoded, skipped = [], []
+    for index, path in enumerate(paths):
+        video, reason = _decode_gif(path)
+        if video is not None and len(video) < frames:
+            video, reason = None, f"{len(video)} frames, fewer than frames={frames}"
+        if video is None:
+            skipped.append((path, reason))
+        else:
+            decoded.append((index, video))
+    if skipped:
+        listing = "; ".join(f"{p} ({why})" for p, why in skipped)
+        if on_error == "raise":
+            raise ValueError(f"{len(skipped)} unusable video file(s): {listing}")
+        logger.warning("Skipping %d unusable video file(s): %s", len(skipped), listing)
+    if not decoded:
+        raise DataNotFoundError(
+            f"None of the {len(paths)} GIF files of {directory} gave a clip of {frames} frames."
+        )
+    if channels is None:
+        grey = all(np.array_equal(v[..., 0], v[..., 1]) for _, v in decoded)
+        channels = (
+            1 if grey and all(np.array_equal(v[..., 0], v[..., 2]) for _, v in decoded) else 3
+        )
+    if image_size is None:
+        height, width = decoded[0][1].shape[1:3]
+        side = max(8, min(64, min(height, width)) // 4 * 4)
+        size = (side, side)
+    else:
+        size = check_image_size(image_size)
+    clips, clip_labels, clip_paths = [], [], []
+    for index, video in decoded:
+        video = video if channels == 3 else tf.image.rgb_to_grayscale(video).numpy()
+        video = fit_images(list(video), size, fit)
+        for start in range(0, len(video) - frames + 1, stride):
+            clips.append(video[start : start + frames])
+            clip_paths.append(paths[index])
+            if label_array is not None:
+                clip_labels.append(label_array[index])
+    return VideoFolder(
+        clips=np.stack(clips),
+        labels=None if label_array is None else np.asarray(clip_labels, np.int32),
+        class_names=class_names,
+        paths=clip_paths,
+        skipped=skipped,
+    )
+
+
+def video_folder(
+    directory,
+    batch_size=16,
+    frames=16,
+    stride=None,
+    image_size=None,
+    channels=None,
+    shuffle=True,
+    seed=None,
+    with_labels=False,
+    folder=None,
+    first_epoch=None,
+    steps_per_epoch=None,
+):
+    """A `tf.data.Dataset` of clip batches from a folder of animated GIFs.
+
+    Args:
+        directory: str. A folder of GIF files, or of one subfolder per class.
+        batch_size: int. Clips per batch. Defaults to `16`.
+        frames, stride, image_size, channels: see `load_video_folder`.
+        shuffle: bool. Defaults to `True`.
+        seed: int or `None`. Shuffle seed.
+        with_labels: bool. Yield `(clips, labels)` (class subfolders only).
+        folder: a `VideoFolder` already loaded from `directory`, or `None`.
+        first_epoch, steps_per_epoch: a resumable stream, as
+            `keras_gans.data.mnist`.
+
+    Returns:
+        A `tf.data.Dataset` of float32 `(batch, frames, height, width,
+        channels)` in `[-1, 1]` (and int32 labels with `with_labels`).
+    """
+    if folder is None:
+        folder = load_video_folder(directory, frames, stride, image_size, channels)
+    labels = folder.labels if with_labels else None
+    if with_labels and labels is None:
+        raise ValueError(f"{directory} has no class subfolders: leave `with_labels` off.")
+    order = BatchOrder(batch_size, True, shuffle, seed, first_epoch, steps_per_epoch)
+    return gather_batches(
+        folder.clips,
+        labels,
+        order,
+        transform=lambda batch, key: to_float(batch),
+        source=(directory, "usable", "clips"),
+    )

@@ -122,7 +122,7 @@ class AudioFolderSource(noise_to_image.FolderSource):
     """A folder of recordings, decoded into memory, for `noise_to_image.train`."""
 
     def __init__(self, config, folder):
-        super().__init__(config, folder, len(folder.audio))
+        super().__init__(config, folder, folder.audio)
 
     def images_for_clustering(self):
         # Self-conditioning clusters the clips by their spectrograms.

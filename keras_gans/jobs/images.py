@@ -197,7 +197,7 @@ class ImageFolderSource(noise_to_image.FolderSource):
     """A folder of images, decoded into memory, for `noise_to_image.train`."""
 
     def __init__(self, config, folder):
-        super().__init__(config, folder, len(folder.images))
+        super().__init__(config, folder, folder.images)
 
     def images_for_clustering(self):
         return self.folder.images

@@ -1,11 +1,12 @@
 """Clips from noise: the job behind `keras-gans train video`.
 
 Moving MNIST, made on the fly from the MNIST digits on disk
-(`keras_gans.data.moving_mnist`), in, a trained, exported clip generator out:
-`train(frame_size=32, max_minutes=10)`. The networks are a network pair for
-clips (`keras_gans.networks.pairs`, `--arch=mocogan`); every epoch writes an
-animated GIF grid of clips drawn from fixed noise; the export is
-`serving_default(z) -> video uint8 [b, frames, H, W, 1]`.
+(`keras_gans.data.moving_mnist`), or a folder of your own animated GIFs
+(`data_dir`, `keras_gans.data.load_video_folder`), in, a trained, exported
+clip generator out: `train(frame_size=32, max_minutes=10)`. The networks are
+a network pair for clips (`keras_gans.networks.pairs`, `--arch=mocogan`);
+every epoch writes an animated GIF grid of clips drawn from fixed noise; the
+export is `serving_default(z) -> video uint8 [b, frames, H, W, C]`.
 """
 
 import dataclasses
@@ -24,18 +25,33 @@ from keras_gans.jobs.engines.noise_to_image import NoiseGANConfig
 from keras_gans.jobs.plumbing import job
 from keras_gans.jobs.plumbing import run as run_lib
 from keras_gans.jobs.plumbing import settings
+from keras_gans.jobs.plumbing.settings import folder_name
 from keras_gans.jobs.plumbing.settings import setting
 from keras_gans.networks import pairs
 
 NAME = "video"
 ABOUT = "Clips from noise: Moving MNIST made from the MNIST digits (MoCoGAN-style networks)."
 TRAIN_DIGITS = 60_000  # MNIST's and Fashion-MNIST's training digits
+MOVING_MNIST_SIZE = 64
 
 
 @dataclasses.dataclass(frozen=True)
 class VideoConfig(NoiseGANConfig):
     """Every setting of the video job (`NoiseGANConfig`'s and its own)."""
 
+    data_folder_settings = ("data_dir",)
+
+    data_dir: Optional[str] = setting(
+        None,
+        "A folder of your own clips (animated GIFs; flat, or one subfolder per class) to "
+        "train on. Unset: Moving MNIST, made from the MNIST digits.",
+    )
+    stride: Optional[int] = setting(
+        None,
+        "Frames between the starts of two clips cut from one file of --data_dir. Unset: "
+        "--frames (clips side by side).",
+        minimum=1,
+    )
     dataset: str = setting(
         "mnist", "Digits the clips are made of (fashion_mnist: moving clothes).", MNIST_DATASETS
     )
@@ -43,8 +59,11 @@ class VideoConfig(NoiseGANConfig):
         None, "Directory of the MNIST IDX files, or a TFDS data dir. Unset: TFDS, TFDS_DATA_DIR."
     )
     num_digits: int = setting(2, "Digits per clip.", minimum=1)
-    frame_size: int = setting(
-        64, "Side of the square frames: 64 (standard) or 32 (quick; the digits scale).", minimum=18
+    frame_size: Optional[int] = setting(
+        None,
+        "Side of the square frames: 64 (standard) or 32 (quick; the digits scale). Unset: 64 "
+        "for Moving MNIST; for --data_dir, the first clip's shorter side, at most 64.",
+        minimum=18,
     )
     frames: int = setting(16, "Frames per clip.", minimum=2)
     speed: float = setting(
@@ -66,8 +85,11 @@ class VideoConfig(NoiseGANConfig):
 
     @property
     def run_name(self):
-        """The export's model name: `name`, or `moving_<dataset>_<frame_size>`."""
-        return self.name or f"moving_{self.dataset}_{self.frame_size}"
+        """The export's model name: `name`, the folder's name, or
+        `moving_<dataset>_<frame_size>`."""
+        if self.name or self.data_dir:
+            return self.name or folder_name(self.data_dir, "video")
+        return f"moving_{self.dataset}_{self.frame_size or MOVING_MNIST_SIZE}"
 
 
 DEFAULT = VideoConfig(
@@ -77,7 +99,55 @@ PRESETS = {"default": DEFAULT}
 configure = job.configurator(DEFAULT)
 
 
-class MovingMnistSource(noise_to_image.Source):
+class ClipSource(noise_to_image.Source):
+    """What every source of clips shares: the pair, the GIF grid and the
+    motion scores against `real_clips`."""
+
+    channels = 1
+
+    def networks(self, num_classes=None):
+        config = self.config
+        shape = (config.frames, config.frame_size, config.frame_size, self.channels)
+        pair_settings = pairs.PairSettings(
+            latent_dim=config.latent_dim,
+            shape=shape,
+            width=config.width,
+            spectral_norm=config.spectral_norm,
+            seed=config.seed,
+        )
+        return pairs.get(config.arch).build(pair_settings, num_classes)
+
+    def real_clips(self, count):
+        """`count` real clips to set generated ones beside, float32 in [-1, 1]."""
+        raise NotImplementedError
+
+    def score(self, result):
+        """The motion of `score_clips` clips drawn from what ships, against
+        real ones (`real_clips`), their floor and the baselines of
+        `motion.motion_report`; its table goes into `result.report`."""
+        count = self.config.score_clips
+        if not count:
+            return None
+        config = self.config
+        serve = run_lib.shipped_signature(result, result.gan.sampling_generator, "noise")
+        z = np.random.default_rng(config.seed + 1).standard_normal((count, config.latent_dim))
+        generated = contracts.draw(serve, z.astype("float32"), None)
+        real = self.real_clips(2 * count)
+        report = motion.motion_report(generated, real, seed=config.seed)
+        result.report = motion_lines(report, count)
+        return report
+
+    def sample_callback(self, num_classes=None):
+        """A 4x4 grid of clips from fixed noise, an animated GIF per epoch."""
+        return callbacks_module.SampleGrid(
+            self.config.output_dir,
+            noise=callbacks_module.fixed_noise(16, self.config.latent_dim, seed=1234),
+            rows=4,
+            filename="samples_epoch_{epoch:03d}.gif",
+        )
+
+
+class MovingMnistSource(ClipSource):
     """Moving MNIST clips for `noise_to_image.train`."""
 
     def __init__(self, config):
@@ -98,43 +168,42 @@ class MovingMnistSource(noise_to_image.Source):
             "train", batch_size, first_epoch=first_epoch, steps_per_epoch=steps_per_epoch
         )
 
-    def networks(self, num_classes=None):
-        config = self.config
-        shape = (config.frames, config.frame_size, config.frame_size, 1)
-        pair_settings = pairs.PairSettings(
-            latent_dim=config.latent_dim,
-            shape=shape,
-            width=config.width,
-            spectral_norm=config.spectral_norm,
-            seed=config.seed,
-        )
-        return pairs.get(config.arch).build(pair_settings, num_classes)
+    def real_clips(self, count):
+        """`count` real clips the model has not trained on: test digits."""
+        batches = self.clips("test", count // 2).take(2)
+        return np.concatenate([batch.numpy() for batch in batches])
 
-    def score(self, result):
-        """The motion of `score_clips` clips drawn from what ships, against
-        as many real test clips and the floor and baselines of
-        `motion.motion_report`; its table goes into `result.report`."""
-        count = self.config.score_clips
-        if not count:
-            return None
-        config = self.config
-        serve = run_lib.shipped_signature(result, result.gan.sampling_generator, "noise")
-        z = np.random.default_rng(config.seed + 1).standard_normal((count, config.latent_dim))
-        generated = contracts.draw(serve, z.astype("float32"), None)
-        real = self.clips("test", count)
-        real = np.concatenate([batch.numpy() for batch in real.take(2)])
-        report = motion.motion_report(generated, real, seed=config.seed)
-        result.report = motion_lines(report, count)
-        return report
 
-    def sample_callback(self, num_classes=None):
-        """A 4x4 grid of clips from fixed noise, an animated GIF per epoch."""
-        return callbacks_module.SampleGrid(
-            self.config.output_dir,
-            noise=callbacks_module.fixed_noise(16, self.config.latent_dim, seed=1234),
-            rows=4,
-            filename="samples_epoch_{epoch:03d}.gif",
+class VideoFolderSource(ClipSource, noise_to_image.FolderSource):
+    """A folder of clips, decoded into memory, for `noise_to_image.train`."""
+
+    def __init__(self, config, folder):
+        super().__init__(config, folder, folder.clips)
+        self.channels = folder.clips.shape[-1]
+
+    def dataset(self, batch_size, labels=None, first_epoch=None, steps_per_epoch=None):
+        return data.video_folder(
+            self.config.data_dir,
+            batch_size,
+            seed=self.config.seed,
+            folder=self.labelled_folder(labels),
+            with_labels=False,
+            first_epoch=first_epoch,
+            steps_per_epoch=steps_per_epoch,
         )
+
+    def real_clips(self, count):
+        """`count` of the folder's own clips (all of them, if fewer), at random."""
+        clips = self.folder.clips
+        picked = np.random.default_rng(self.config.seed).permutation(len(clips))[:count]
+        return clips[picked].astype(np.float32) / 127.5 - 1.0
+
+    def summary(self):
+        return {
+            "class_names": self.folder.class_names,
+            "num_clips": len(self.folder.clips),
+            "skipped_files": [path for path, _ in self.folder.skipped],
+        }
 
 
 def motion_lines(report, count):
@@ -151,7 +220,8 @@ def motion_lines(report, count):
 
 
 def resolve(config=None, **overrides):
-    """The run's `Resolved` settings (`keras_gans.jobs.plumbing.settings`)."""
+    """The run's `Resolved` settings: with `data_dir`, the folder is read
+    (its clips go into the record's `context`) and gives the frame size."""
     config, explicit = configure(config, **overrides)
     unsupported = {
         "conditional": "labelled clips",
@@ -161,14 +231,26 @@ def resolve(config=None, **overrides):
     for name, what in unsupported.items():
         if getattr(config, name):
             raise ValueError(f"The video job has no {what} yet: leave --{name} unset.")
-    size = digit_size(config.frame_size)
-    notes = [
-        f"Moving {config.dataset}: {config.num_digits} digits of {size} px in "
-        f"{config.frame_size}x{config.frame_size} frames, {config.frames} frames a clip"
-    ]
-    return noise_to_image.resolve(
-        NAME, config, explicit, TRAIN_DIGITS // config.num_digits, notes=notes
+    if not config.data_dir:
+        size = config.frame_size or MOVING_MNIST_SIZE
+        notes = [
+            f"Moving {config.dataset}: {config.num_digits} digits of {digit_size(size)} px in "
+            f"{size}x{size} frames, {config.frames} frames a clip"
+        ]
+        examples = TRAIN_DIGITS // config.num_digits
+        return noise_to_image.resolve(NAME, config, explicit, examples, {"frame_size": size}, notes)
+    folder = data.load_video_folder(
+        config.data_dir, config.frames, config.stride, image_size=config.frame_size
     )
+    num_clips, _, height, width, channels = folder.clips.shape
+    notes = [
+        f"{config.data_dir}: {num_clips} clips of {config.frames} frames at "
+        f"{height}x{width}x{channels} from {len(set(folder.paths))} files"
+        + (f" ({len(folder.skipped)} files skipped)" if folder.skipped else "")
+    ]
+    changes = {"frame_size": height, **noise_to_image.epoch_steps(config, num_clips)}
+    context = {"folder": folder}
+    return noise_to_image.resolve(NAME, config, explicit, num_clips, changes, notes, context)
 
 
 def train(config=None, callbacks=(), **overrides):
@@ -187,4 +269,8 @@ def train(config=None, callbacks=(), **overrides):
         (`keras_gans.evaluation.motion.motion_report`).
     """
     run = settings.resolved(resolve, config, overrides)
-    return noise_to_image.train(run, MovingMnistSource(run.config), callbacks)
+    if run.config.data_dir:
+        source = VideoFolderSource(run.config, run.context["folder"])
+    else:
+        source = MovingMnistSource(run.config)
+    return noise_to_image.train(run, source, callbacks)

@@ -188,23 +188,22 @@ class Source:
 
 
 class FolderSource(Source):
-    """A `Source` over a folder decoded into memory: an `ImageFolder` or an
-    `AudioFolder` (its `labels` and `class_names`)."""
+    """A `Source` over a folder decoded into memory: an `ImageFolder`, an
+    `AudioFolder` or a `VideoFolder` (its `labels` and `class_names`), whose
+    `examples` are its images, clips of sound or clips of frames."""
 
-    def __init__(self, config, folder, num_examples):
+    def __init__(self, config, folder, examples):
         super().__init__(config)
         self.folder = folder
-        self.num_examples = num_examples
+        self.examples = examples
+        self.num_examples = len(examples)
         self.num_classes = len(folder.class_names) or None
 
     def fingerprint(self):
         """SHA-256 of the decoded examples and their labels, in order: the
         same files read the same way, wherever the folder now is."""
         digest = hashlib.sha256()
-        examples = getattr(self.folder, "images", None)
-        if examples is None:
-            examples = self.folder.audio
-        digest.update(np.ascontiguousarray(examples).tobytes())
+        digest.update(np.ascontiguousarray(self.examples).tobytes())
         if self.folder.labels is not None:
             digest.update(np.ascontiguousarray(self.folder.labels).tobytes())
         digest.update("\n".join(self.folder.class_names).encode())
