@@ -33,6 +33,7 @@ __all__ = [
     "Contract",
     "NOISE",
     "draw",
+    "draws_clips",
     "for_generator",
     "get",
     "is_conditional",
@@ -385,6 +386,12 @@ def draw(serve, z, labels=None):
     if labels is not None:
         feeds["label"] = tf.constant(labels, tf.int32)
     return NOISE.output_of(serve(**feeds)).numpy()
+
+
+def draws_clips(serve):
+    """True when `serve`, a loaded `serving_default`, is a noise export of
+    clips (its output is `[b, frames, H, W, C]`)."""
+    return NOISE.matches(serve) and NOISE.output_key(serve) == "video"
 
 
 def transform(serve, contract, x, mask=None):

@@ -113,6 +113,11 @@ def test_train_video_on_moving_mnist_writes_gifs_and_an_export_that_draws_gifs(m
     assert sorted(os.listdir(folder)) == ["00000.gif", "00001.gif"]
     info = run_command("info", export)
     assert info.returncode == 0 and "video" in info.stdout
+    scored = run_command("evaluate", export, "--num_samples=8")
+    assert scored.returncode == 0, scored.stderr
+    assert "motion of 8 clips" in scored.stdout
+    report = json.loads(scored.stdout.strip().splitlines()[-1])
+    assert report["num_samples"] == 8 and report["still"]["speed"] == 0
 
 
 def test_the_video_job_refuses_what_it_cannot_do_yet(mnist_dir):
@@ -147,3 +152,5 @@ def test_train_video_on_a_folder_of_gifs(mnist_dir, tmp_path):
     _, serve = kg.export.load_serving(str(tmp_path / "exports" / "my_clips"))
     drawn = kg.contracts.draw(serve, np.zeros((2, 8), np.float32))
     assert drawn.shape == (2, 4, 32, 32, 1)
+    refused = run_command("evaluate", tmp_path / "exports" / "my_clips")
+    assert refused.returncode == 2 and "trained on a folder of clips" in refused.stderr

@@ -1,6 +1,8 @@
 """`keras-gans evaluate SOURCE`: how good is this generator? Offline.
 
-SOURCE is a `.npy` file of images ((n, h, w) or (n, h, w, c); uint8, or floats
+SOURCE is an export of clips (`keras-gans train video`: scored by their motion
+against Moving MNIST made as it was trained, `keras_gans.evaluation.motion`), a
+`.npy` file of images ((n, h, w) or (n, h, w, c); uint8, or floats
 in [0, 1] or [-1, 1], detected), a folder of images, or an exported generator
 (a SavedModel directory or a model directory with numbered versions, with the
 `z` -> `images` signature). REFERENCE is a named split, a folder of images or a
@@ -16,14 +18,19 @@ import os
 import numpy as np
 from absl import flags
 
+from keras_gans import contracts
+from keras_gans import data
+from keras_gans import export
 from keras_gans import plotting
 from keras_gans.cli.common import UsageError
 from keras_gans.cli.common import only_argument
 from keras_gans.cli.common import parse
 from keras_gans.data.transforms import to_model_range
 from keras_gans.evaluation import evaluator as evaluator_lib
+from keras_gans.evaluation import motion
 from keras_gans.evaluation.sources import is_saved_model
 from keras_gans.evaluation.sources import load_samples
+from keras_gans.jobs import video
 
 SUMMARY = "Score images or a generator offline: FCD, KID, precision/recall, coverage."
 USAGE = "keras-gans evaluate SOURCE [--reference=mnist_test] [--classifier_dir=DIR]"
@@ -132,12 +139,42 @@ def _save_pairs(evaluator, images, train, path, count=8):
     )
 
 
+def evaluate_clips(path, serve, options):
+    """The motion report of an export of clips against Moving MNIST test
+    clips made with the settings it was trained on (its training asset)."""
+    settings = (export.read_asset(path, export.TRAINING_ASSET) or {}).get("settings", {})
+    if settings.get("data_dir"):
+        raise UsageError(
+            f"{path} was trained on a folder of clips ({settings['data_dir']}): its motion "
+            "scores are in that run's summary.json; evaluate compares with Moving MNIST only."
+        )
+    count = options.num_samples or 256
+    z = np.random.default_rng(options.seed).standard_normal((count, contracts.latent_dim(serve)))
+    generated = contracts.draw(serve, z.astype("float32"))
+    _, frames, size, _, _ = generated.shape
+    geometry = {k: settings[k] for k in ("num_digits", "speed", "dataset") if k in settings}
+    real = data.moving_mnist(
+        "test", count, frame_size=size, frames=frames, seed=options.seed,
+        data_dir=options.data_dir or settings.get("mnist_dir"), **geometry,
+    )  # fmt: skip
+    real = np.concatenate([batch.numpy() for batch in real.take(2)])
+    report = motion.motion_report(generated, real, seed=options.seed)
+    print(f"keras_gans evaluation of {path}")
+    print("\n".join(video.motion_lines(report, count)))
+    print(json.dumps({"num_samples": count, "evaluator": "keras_gans.evaluation.motion", **report}))
+    return 0
+
+
 def main(args):
     parsed = parse("keras-gans evaluate", USAGE, args, define)
     if parsed is None:
         return 0
     options, positional = parsed
     source = only_argument(positional, "source", USAGE)
+    if os.path.isdir(source) and is_saved_model(source):
+        path, serve = export.load_serving(source)
+        if serve is not None and contracts.draws_clips(serve):
+            return evaluate_clips(path, serve, options)
     if options.pairs_figure and not options.train_dir:
         raise UsageError("--pairs_figure needs --train_dir (the images the generator saw).")
     cache_dir = options.cache_dir or "default"

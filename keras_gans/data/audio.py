@@ -14,7 +14,6 @@ Resampling uses SciPy's polyphase filter (`scipy.signal.resample_poly`).
 
 import dataclasses
 import importlib.util
-import logging
 import math
 import os
 
@@ -28,8 +27,6 @@ from keras_gans.data.pipeline import BatchOrder
 from keras_gans.data.pipeline import gather_batches
 from keras_gans.utils.validation import check_choice
 from keras_gans.utils.validation import check_positive_int
-
-logger = logging.getLogger("keras_gans")
 
 AUDIO_EXTENSIONS = (".wav", ".flac", ".ogg", ".aiff", ".aif")
 INSTALL_HINT = "pip install 'keras_gans[audio]' (soundfile and scipy)"
@@ -234,11 +231,7 @@ def _decode_files(directory, paths, sample_rate, prepare, on_error):
             kept.append(index)
         if progress is not None:
             progress.update(index + 1)
-    if skipped:
-        listing = "; ".join(f"{p} ({why})" for p, why in skipped)
-        if on_error == "raise":
-            raise ValueError(f"{len(skipped)} unusable audio file(s): {listing}")
-        logger.warning("Skipping %d audio file(s): %s", len(skipped), listing)
+    folders.report_skipped(skipped, "audio", on_error)
     if not arrays:
         raise DataNotFoundError(
             f"None of the {len(paths)} audio files in {directory} could be used "

@@ -84,3 +84,20 @@ def find_files(directory, extensions, kind, labels="inferred"):
     if labels is None:
         return paths, None, []
     return paths, np.asarray(label_list, np.int32), subfolders
+
+
+def report_skipped(skipped, kind, on_error):
+    """Names the files a reader left out, `(path, reason)` each: a
+    `ValueError` with `on_error="raise"`, else a warning (nothing when none).
+
+    Args:
+        skipped: list of `(path, reason)`.
+        kind: str. What the files are, for the message: `"image"`, `"audio"`.
+        on_error: `"skip"` or `"raise"`.
+    """
+    if not skipped:
+        return
+    listing = "; ".join(f"{path} ({why})" for path, why in skipped)
+    if on_error == "raise":
+        raise ValueError(f"{len(skipped)} unusable {kind} file(s): {listing}")
+    logger.warning("Skipping %d unusable %s file(s): %s", len(skipped), kind, listing)

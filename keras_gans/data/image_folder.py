@@ -9,7 +9,6 @@ failing an epoch with a bare decoding error, and an epoch costs no decoding.
 
 import dataclasses
 import hashlib
-import logging
 import os
 import re
 
@@ -24,8 +23,6 @@ from keras_gans.data.pipeline import gather_batches
 from keras_gans.data.transforms import to_float
 from keras_gans.utils.validation import check_choice
 from keras_gans.utils.validation import check_positive_int
-
-logger = logging.getLogger("keras_gans")
 
 # What `tf.io.decode_image` reads (GIF: the first frame): every folder reader
 # of the package (own images, style, paired and degraded) lists these.
@@ -119,11 +116,7 @@ def decode_files(paths, on_error="skip"):
         progress.update(len(paths))
     readable = set(kept)
     skipped = [(path, _reason(path)) for i, path in enumerate(paths) if i not in readable]
-    if skipped:
-        listing = "; ".join(f"{p} ({why})" for p, why in skipped)
-        if on_error == "raise":
-            raise ValueError(f"{len(skipped)} unreadable image file(s): {listing}")
-        logger.warning("Skipping %d unreadable image file(s): %s", len(skipped), listing)
+    folders.report_skipped(skipped, "image", on_error)
     if not decoded:
         raise DataNotFoundError(f"None of the {len(paths)} image files could be read.")
     return decoded, kept, skipped

@@ -18,7 +18,6 @@ TensorFlow's own GIF decoder and cut into clips of a fixed length.
 """
 
 import dataclasses
-import logging
 from typing import Optional
 
 import numpy as np
@@ -39,7 +38,6 @@ from keras_gans.utils import files
 from keras_gans.utils.validation import check_choice
 from keras_gans.utils.validation import check_positive_int
 
-logger = logging.getLogger("keras_gans")
 VIDEO_EXTENSIONS = (".gif",)
 
 DIGIT_SIZE = 28  # MNIST's, in a 64 px frame
@@ -308,11 +306,7 @@ def load_video_folder(
             skipped.append((path, reason))
         else:
             decoded.append((index, video))
-    if skipped:
-        listing = "; ".join(f"{p} ({why})" for p, why in skipped)
-        if on_error == "raise":
-            raise ValueError(f"{len(skipped)} unusable video file(s): {listing}")
-        logger.warning("Skipping %d unusable video file(s): %s", len(skipped), listing)
+    folders.report_skipped(skipped, "video", on_error)
     if not decoded:
         raise DataNotFoundError(
             f"None of the {len(paths)} GIF files of {directory} gave a clip of {frames} frames."
