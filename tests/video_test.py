@@ -108,6 +108,9 @@ def test_train_video_on_moving_mnist_writes_gifs_and_an_export_that_draws_gifs(m
         assert gif.n_frames == 4
         frames = [np.asarray(gif.seek(i) or gif.convert("L")) for i in range(4)]
     assert np.std(frames[0]) > 1  # not a blank picture
+    as_png = run_command("generate", export, "--num=2", f"--out={tmp_path / 'grid.png'}")
+    assert as_png.returncode == 0 and (tmp_path / "grid.gif").exists()
+    assert not (tmp_path / "grid.png").exists() and "grid.gif" in as_png.stdout
     folder = tmp_path / "each"
     assert run_command("generate", export, "--num=2", f"--out={folder}").returncode == 0
     assert sorted(os.listdir(folder)) == ["00000.gif", "00001.gif"]
@@ -125,6 +128,15 @@ def test_the_video_job_refuses_what_it_cannot_do_yet(mnist_dir):
         kg.jobs.video.resolve(conditional=True, mnist_dir=mnist_dir)
     with pytest.raises(ValueError, match="DiffAugment"):
         kg.jobs.video.resolve(augment="translation", mnist_dir=mnist_dir)
+    assert kg.jobs.video.resolve(augment="none", mnist_dir=mnist_dir).config.frame_size == 64
+    with pytest.raises(ValueError, match="score_clips"):
+        kg.jobs.video.resolve(evaluate_every=1, mnist_dir=mnist_dir)
+    with pytest.raises(ValueError, match="speed"):
+        kg.jobs.video.resolve(speed=1.5, mnist_dir=mnist_dir)
+    with pytest.raises(ValueError, match="too small to read"):
+        kg.jobs.video.resolve(frame_size=12, mnist_dir=mnist_dir)
+    with pytest.raises(ValueError, match="frames"):
+        kg.jobs.video.resolve(frames=2)
 
 
 @pytest.mark.slow

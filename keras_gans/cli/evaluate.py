@@ -40,8 +40,8 @@ def define(flag_values):
     flags.DEFINE_integer(
         "num_samples",
         None,
-        "Samples to draw from a generator (default 10000), or to take "
-        "from a .npy file (default: all of it).",
+        "Samples to draw from a generator (default 10000; 256 clips from an export of "
+        "clips), or to take from a .npy file (default: all of it).",
         lower_bound=2,
         flag_values=flag_values,
     )
@@ -153,11 +153,15 @@ def evaluate_clips(path, serve, options):
     generated = contracts.draw(serve, z.astype("float32"))
     _, frames, size, _, _ = generated.shape
     geometry = {k: settings[k] for k in ("num_digits", "speed", "dataset") if k in settings}
-    real = data.moving_mnist(
-        "test", count, frame_size=size, frames=frames, seed=options.seed,
-        data_dir=options.data_dir or settings.get("mnist_dir"), **geometry,
-    )  # fmt: skip
-    real = np.concatenate([batch.numpy() for batch in real.take(2)])
+    data_dir = options.data_dir or settings.get("mnist_dir")
+
+    def clips(split, batch_size):
+        return data.moving_mnist(
+            split, batch_size, frame_size=size, frames=frames, seed=options.seed,
+            data_dir=data_dir, **geometry,
+        )  # fmt: skip
+
+    real = video.test_clips(clips, count, geometry.get("num_digits", 2))
     report = motion.motion_report(generated, real, seed=options.seed)
     print(f"keras_gans evaluation of {path}")
     print("\n".join(video.motion_lines(report, count)))

@@ -36,7 +36,7 @@ def define(flag_values):
         "grid.png",
         "A .png (a grid; of spectrograms for sounds), a .npy (the arrays), a folder (one "
         "PNG, WAV or GIF each), for sounds a .wav (all of them, one after another), for "
-        "clips a .gif (an animated grid).",
+        "clips a .gif (an animated grid; a .png name becomes .gif).",
         **options,
     )
     flags.DEFINE_bool(
@@ -166,7 +166,7 @@ def write(images, out, rows=None, sample_rate=None):
 
 
 def write_clips(clips, out, rows):
-    if out.lower().endswith((".gif", ".png")):
+    if out.lower().endswith(".gif"):
         plotting.save_clip_grid(clips, out, rows=rows)
     else:
         for i, clip in enumerate(clips):
@@ -211,7 +211,12 @@ def main(args):
     sample_rate = None
     if np.ndim(images) == 2:
         sample_rate = (export.read_asset(path, export.AUDIO_ASSET) or {}).get("sample_rate", 16000)
-    planned = output_files(options.out, len(images), SUFFIXES[np.ndim(images)])
+    out = options.out
+    if np.ndim(images) == 5 and out.lower().endswith((".png", ".wav")):
+        if out.lower().endswith(".wav"):
+            raise UsageError(f"--out={out}: an export of clips writes .gif, a folder or .npy.")
+        out = out[: -len(".png")] + ".gif"  # clips move: an animated grid (the default's GIF)
+    planned = output_files(out, len(images), SUFFIXES[np.ndim(images)])
     existing = [path for path in planned if os.path.exists(path)]
     if existing and not options.overwrite:
         more = f" (and {len(existing) - 1} more)" if len(existing) > 1 else ""
@@ -219,9 +224,9 @@ def main(args):
             f"{existing[0]}{more} already exists: pass --overwrite to replace it, or another --out."
         )
     try:
-        write(images, options.out, rows, sample_rate)
+        write(images, out, rows, sample_rate)
     except OSError as e:
-        return report(f"cannot write {options.out}: {e}")
+        return report(f"cannot write {out}: {e}")
     kind = {2: "sounds", 5: "clips"}.get(np.ndim(images), "images")
-    print(f"wrote {len(images)} {kind} from {path} to {options.out}")
+    print(f"wrote {len(images)} {kind} from {path} to {out}")
     return 0

@@ -27,11 +27,13 @@ from keras_gans.jobs.plumbing import run as run_lib
 from keras_gans.jobs.plumbing import settings
 from keras_gans.jobs.plumbing.settings import folder_name
 from keras_gans.jobs.plumbing.settings import setting
+from keras_gans.networks import dcgan
 from keras_gans.networks import pairs
 
 NAME = "video"
-ABOUT = "Clips from noise: Moving MNIST made from the MNIST digits (MoCoGAN-style networks)."
+ABOUT = "Clips from noise: Moving MNIST made from the MNIST digits, or your GIFs (MoCoGAN-style)."
 TRAIN_DIGITS = 60_000  # MNIST's and Fashion-MNIST's training digits
+TEST_DIGITS = 10_000
 MOVING_MNIST_SIZE = 64
 
 
@@ -62,10 +64,11 @@ class VideoConfig(NoiseGANConfig):
     frame_size: Optional[int] = setting(
         None,
         "Side of the square frames: 64 (standard) or 32 (quick; the digits scale). Unset: 64 "
-        "for Moving MNIST; for --data_dir, the first clip's shorter side, at most 64.",
-        minimum=18,
+        "for Moving MNIST; for --data_dir, the first clip's shorter side, at most 64, rounded "
+        "down to a multiple of 4 (frames are center-cropped to square).",
+        minimum=8,
     )
-    frames: int = setting(16, "Frames per clip.", minimum=2)
+    frames: int = setting(16, "Frames per clip (3 or more: motion needs them).", minimum=3)
     speed: float = setting(
         0.1,
         "How far a digit moves per frame, as a fraction of the free distance across.",
@@ -169,9 +172,9 @@ class MovingMnistSource(ClipSource):
         )
 
     def real_clips(self, count):
-        """`count` real clips the model has not trained on: test digits."""
-        batches = self.clips("test", count // 2).take(2)
-        return np.concatenate([batch.numpy() for batch in batches])
+        """`count` real clips the model has not trained on, from the test
+        digits (at most one pass of them)."""
+        return test_clips(self.clips, count, self.config.num_digits)
 
 
 class VideoFolderSource(ClipSource, noise_to_image.FolderSource):
@@ -206,6 +209,13 @@ class VideoFolderSource(ClipSource, noise_to_image.FolderSource):
         }
 
 
+def test_clips(clips, count, num_digits):
+    """`count` Moving MNIST clips of `clips(split, batch_size)` from the test
+    digits, at most one pass of them (`TEST_DIGITS // num_digits`)."""
+    half = max(1, min(count, TEST_DIGITS // num_digits) // 2)
+    return np.concatenate([batch.numpy() for batch in clips("test", half).take(2)])
+
+
 def motion_lines(report, count):
     """The printed table of a `motion.motion_report`."""
     lines = [f"motion of {count} clips (keras_gans.evaluation.motion; ratio to real clips):"]
@@ -229,10 +239,26 @@ def resolve(config=None, **overrides):
         "augment": "DiffAugment",
     }
     for name, what in unsupported.items():
-        if getattr(config, name):
+        if getattr(config, name) not in (None, False, 0, "", "none"):
             raise ValueError(f"The video job has no {what} yet: leave --{name} unset.")
+    if config.evaluate_every:
+        raise ValueError(
+            "The video job scores motion once, at the end (--score_clips): leave "
+            "--evaluate_every unset."
+        )
+    if not 0 <= config.speed <= 1:
+        raise ValueError(
+            f"`speed` is a fraction of the frame's free distance per frame, in [0, 1]. "
+            f"Received: speed={config.speed}"
+        )
     if not config.data_dir:
         size = config.frame_size or MOVING_MNIST_SIZE
+        if digit_size(size) < 8:
+            raise ValueError(
+                f"`frame_size`={size} makes digits of {digit_size(size)} px, too small to "
+                "read: use 32 (quick runs) or 64 (the standard size)."
+            )
+        dcgan.dcgan_filters((size, size, 1))  # a size the frame networks cannot build fails here
         notes = [
             f"Moving {config.dataset}: {config.num_digits} digits of {digit_size(size)} px in "
             f"{size}x{size} frames, {config.frames} frames a clip"

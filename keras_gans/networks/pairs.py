@@ -187,7 +187,12 @@ def _mocogan(s, num_classes):
     return (
         video.video_generator(s.latent_dim, frames, tuple(frame_shape), width=s.width),
         video.video_discriminator(
-            frames, tuple(frame_shape), width=s.width, spectral_norm=s.spectral_norm, seed=s.seed
+            frames,
+            tuple(frame_shape),
+            width=s.width,
+            sampled_frames=min(4, frames),
+            spectral_norm=s.spectral_norm,
+            seed=s.seed,
         ),
     )
 

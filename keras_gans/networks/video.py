@@ -62,9 +62,10 @@ class UnfoldFrames(layers.Layer):
 
 @register_serializable
 class SampleFrames(layers.Layer):
-    """`count` evenly spaced frames of each clip, from a random first frame
-    while training (every frame is then seen over the steps) and from frame
-    0 otherwise."""
+    """`count` evenly spaced frames of each clip (`frames // count` apart),
+    from a random first frame while training (one offset for the whole
+    batch, so real and generated clips are sampled alike) and from frame 0
+    otherwise."""
 
     def __init__(self, count, seed=None, **kwargs):
         super().__init__(**kwargs)
@@ -106,7 +107,8 @@ def video_generator(
         latent_dim: int. Size of the noise (the content code). Defaults to `64`.
         frames: int. Frames per clip. Defaults to `16`.
         frame_shape: tuple `(height, width, channels)` of a frame; height and
-            width must halve at least twice. Defaults to `(64, 64, 1)`.
+            width must halve at least once (`dcgan_generator`). Defaults to
+            `(64, 64, 1)`.
         motion_dim: int. Size of the motion codes. Defaults to `16`.
         width: int. The frame generator's width (`dcgan_generator`'s).
             Defaults to `32`.
@@ -178,8 +180,11 @@ def video_discriminator(
         frame_shape, width=width, spectral_norm=spectral_norm, name="frame_discriminator"
     )
     frame_scores = frame_discriminator(FoldFrames(name="fold_frames")(sampled))
-    frame_scores = UnfoldFrames(sampled_frames, name="unfold_scores")(frame_scores)
-    frame_scores = layers.Reshape((sampled_frames,), name="frame_scores")(frame_scores)
+    # float32 from the scores on: the default policy would round them to bfloat16.
+    frame_scores = UnfoldFrames(sampled_frames, name="unfold_scores", dtype="float32")(frame_scores)
+    frame_scores = layers.Reshape((sampled_frames,), name="frame_scores", dtype="float32")(
+        frame_scores
+    )
 
     x = clips
     for stage in range(3):
@@ -194,8 +199,8 @@ def video_discriminator(
     x = layers.Flatten()(x)
     dense = layers.Dense(1, name="clip_score", dtype="float32")
     clip_score = maybe_spectral_norm(dense, spectral_norm)(x)
-    clip_scores = layers.Reshape((sampled_frames,), name="clip_scores")(
-        layers.RepeatVector(sampled_frames)(clip_score)
+    clip_scores = layers.Reshape((sampled_frames,), name="clip_scores", dtype="float32")(
+        layers.RepeatVector(sampled_frames, dtype="float32")(clip_score)
     )
     scores = layers.Concatenate(name="scores", dtype="float32")([frame_scores, clip_scores])
     return keras.Model(clips, scores, name=name)

@@ -30,6 +30,13 @@ _MODULES = (
 for _name in _MODULES:
     sys.modules[f"{__name__}.{_name}"] = importlib.import_module(f"keras_gans.jobs.{_name}")
 
+warnings.warn(
+    "`keras_gans.recipes` is now `keras_gans.jobs`; the old name will be removed in a later "
+    "release.",
+    DeprecationWarning,
+    stacklevel=2,
+)
+
 __all__ = []
 
 # Names of modules that moved in the layout of version 0.2.

@@ -108,6 +108,10 @@ class EditingJob:
         raise NotImplementedError
 
 
+# The name of `EditingJob` before 0.3 (one word for a training job).
+EditingTask = EditingJob
+
+
 def expand_dirs(patterns):
     """Folders from names and globs, in order; a pattern matching nothing
     is an error naming it."""

@@ -240,8 +240,10 @@ def resolve(job, config, explicit, num_examples, changes=None, notes=(), context
     call) unless the user asked for it, for `compile` to refuse; a worker
     other than the chief writes into its own `worker_<i>` folder; a run
     with a backup gets an epoch length (one pass over the `num_examples`
-    training examples, unset), for its stream to start mid-way. The
-    strategy goes into the record's `context`.
+    training examples in whole executions, unset), for its stream to start
+    mid-way, and an epoch length that `steps_per_execution` does not divide
+    gets the largest that does. The strategy goes into the record's
+    `context`.
     """
     if config.tensorboard and importlib.util.find_spec("tensorboard") is None:
         raise ValueError(
@@ -258,10 +260,19 @@ def resolve(job, config, explicit, num_examples, changes=None, notes=(), context
         if jit and distribute.cpu_replicas(strategy) and "jit_compile" not in explicit:
             notes.append("XLA is off: it cannot compile several replicas on CPU devices.")
             changes["jit_compile"] = "false"
+    execution = changes.get("steps_per_execution", config.steps_per_execution)
     steps = changes.get("steps_per_epoch", config.steps_per_epoch)
     if config.backup_dir and steps is None:
-        replicas = strategy.num_replicas_in_sync
-        changes["steps_per_epoch"] = num_examples // (config.batch_size * replicas)
+        # One pass, rounded down to whole executions (Keras runs whole ones).
+        one_pass = num_examples // (config.batch_size * strategy.num_replicas_in_sync)
+        steps = changes["steps_per_epoch"] = max(execution, one_pass // execution * execution)
+    if steps and steps % execution:
+        # An epoch of the steps asked for: whole executions that divide it.
+        divisor = _largest_divisor(steps, execution)
+        notes.append(
+            f"steps_per_execution={divisor}: a whole number of them make the epoch's {steps} steps."
+        )
+        forced["steps_per_execution"] = divisor
     if not distribute.is_chief(strategy):
         # Other workers keep their grids and gan.keras apart from the chief's.
         task = strategy.cluster_resolver.task_id
@@ -323,9 +334,6 @@ def train(resolved, source, callbacks=()):
         config.batch_size * replicas, labels=None if clusters is None else clusters.labels, **stream
     )
     execution = config.steps_per_execution
-    if steps_per_epoch:
-        # Keras runs whole executions; keep the epoch length what was asked.
-        execution = _largest_divisor(steps_per_epoch, execution)
     run = run_lib.Run(resolved, started, chief, every_n_steps=max(25, execution))
     with strategy.scope(), precision.dtype_policy(config.mixed_precision):
         gan = build_gan(source, execution, clusters)

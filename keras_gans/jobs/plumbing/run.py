@@ -311,6 +311,7 @@ RESUMABLE_CHANGES = (
     "evaluate_every",
     "eval_samples",
     "export_best",
+    "score_clips",
 )
 
 

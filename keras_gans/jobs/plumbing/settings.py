@@ -443,9 +443,10 @@ def resolved(resolve_job, config, overrides):
     one already (no `overrides` allowed), else `resolve_job(config,
     **overrides)`. Prints the record's notes: the run's first lines."""
     if isinstance(config, Resolved):
-        if any(v is not None for v in overrides.values()):
+        given = sorted(k for k, v in overrides.items() if v is not None)
+        if given:
             raise ValueError(
-                f"Pass settings to `resolve`, not beside its result: received {sorted(overrides)}."
+                f"Pass settings to `resolve`, not beside its result: received {given}."
             )
         record = config
     else:
