@@ -19,7 +19,6 @@ import numpy as np
 from absl import flags
 
 from keras_gans import contracts
-from keras_gans import data
 from keras_gans import export
 from keras_gans import plotting
 from keras_gans.cli.common import UsageError
@@ -153,15 +152,14 @@ def evaluate_clips(path, serve, options):
     generated = contracts.draw(serve, z.astype("float32"))
     _, frames, size, _, _ = generated.shape
     geometry = {k: settings[k] for k in ("num_digits", "speed", "dataset") if k in settings}
-    data_dir = options.data_dir or settings.get("mnist_dir")
-
-    def clips(split, batch_size):
-        return data.moving_mnist(
-            split, batch_size, frame_size=size, frames=frames, seed=options.seed,
-            data_dir=data_dir, **geometry,
-        )  # fmt: skip
-
-    real = video.test_clips(clips, count, geometry.get("num_digits", 2))
+    config = video.DEFAULT.replace(
+        frames=frames,
+        frame_size=size,
+        seed=options.seed,
+        mnist_dir=options.data_dir or settings.get("mnist_dir"),
+        **geometry,
+    )
+    real = video.MovingMnistSource(config).real_clips(count)
     report = motion.motion_report(generated, real, seed=options.seed)
     print(f"keras_gans evaluation of {path}")
     print("\n".join(video.motion_lines(report, count)))

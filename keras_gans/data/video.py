@@ -50,6 +50,25 @@ def digit_size(frame_size):
     return min(DIGIT_SIZE, round(DIGIT_SIZE * frame_size / STANDARD_FRAME))
 
 
+def check_frame_size(frame_size):
+    """A clear error for a Moving MNIST frame too small to read its digits in."""
+    size = digit_size(frame_size)
+    if size < 8:
+        raise ValueError(
+            f"`frame_size`={frame_size} makes digits of {size} px, too small to read: "
+            "use 32 (quick runs) or 64 (the standard size)."
+        )
+
+
+def check_speed(speed):
+    """A clear error for a Moving MNIST speed outside `[0, 1]`."""
+    if not 0 <= speed <= 1:
+        raise ValueError(
+            f"`speed` is a fraction of the frame's free distance per frame, in [0, 1]. "
+            f"Received: speed={speed}"
+        )
+
+
 def bounce(points):
     """Points on an unbounded line folded into `[0, 1]` by reflection at
     both ends (1.1 -> 0.9, -0.2 -> 0.2, 2.3 -> 0.3)."""
@@ -153,17 +172,9 @@ def moving_mnist(
         ("frame_size", frame_size),
     ):
         check_positive_int(name, value)
+    check_frame_size(frame_size)
+    check_speed(speed)
     size = digit_size(frame_size)
-    if size < 8:
-        raise ValueError(
-            f"`frame_size`={frame_size} makes digits of {size} px, too small to read: "
-            "use 32 (quick runs) or 64 (the standard size)."
-        )
-    if not 0 <= speed <= 1:
-        raise ValueError(
-            f"`speed` is a fraction of the frame's free distance per frame, in [0, 1]. "
-            f"Received: speed={speed}"
-        )
     images, labels = load_arrays(split, dataset, data_dir, download)
     digits = np.asarray(images, np.float32)[..., 0]
     if size != DIGIT_SIZE:

@@ -17,6 +17,7 @@ import numpy as np
 from keras_gans import callbacks as callbacks_module
 from keras_gans import contracts
 from keras_gans import data
+from keras_gans.data import video as video_data
 from keras_gans.data.mnist import DATASETS as MNIST_DATASETS
 from keras_gans.data.video import digit_size
 from keras_gans.evaluation import motion
@@ -173,8 +174,9 @@ class MovingMnistSource(ClipSource):
 
     def real_clips(self, count):
         """`count` real clips the model has not trained on, from the test
-        digits (at most one pass of them)."""
-        return test_clips(self.clips, count, self.config.num_digits)
+        digits (at most one pass of them: `TEST_DIGITS // num_digits`)."""
+        half = max(1, min(count, TEST_DIGITS // self.config.num_digits) // 2)
+        return np.concatenate([batch.numpy() for batch in self.clips("test", half).take(2)])
 
 
 class VideoFolderSource(ClipSource, noise_to_image.FolderSource):
@@ -209,13 +211,6 @@ class VideoFolderSource(ClipSource, noise_to_image.FolderSource):
         }
 
 
-def test_clips(clips, count, num_digits):
-    """`count` Moving MNIST clips of `clips(split, batch_size)` from the test
-    digits, at most one pass of them (`TEST_DIGITS // num_digits`)."""
-    half = max(1, min(count, TEST_DIGITS // num_digits) // 2)
-    return np.concatenate([batch.numpy() for batch in clips("test", half).take(2)])
-
-
 def motion_lines(report, count):
     """The printed table of a `motion.motion_report`."""
     lines = [f"motion of {count} clips (keras_gans.evaluation.motion; ratio to real clips):"]
@@ -246,18 +241,10 @@ def resolve(config=None, **overrides):
             "The video job scores motion once, at the end (--score_clips): leave "
             "--evaluate_every unset."
         )
-    if not 0 <= config.speed <= 1:
-        raise ValueError(
-            f"`speed` is a fraction of the frame's free distance per frame, in [0, 1]. "
-            f"Received: speed={config.speed}"
-        )
+    video_data.check_speed(config.speed)
     if not config.data_dir:
         size = config.frame_size or MOVING_MNIST_SIZE
-        if digit_size(size) < 8:
-            raise ValueError(
-                f"`frame_size`={size} makes digits of {digit_size(size)} px, too small to "
-                "read: use 32 (quick runs) or 64 (the standard size)."
-            )
+        video_data.check_frame_size(size)
         dcgan.dcgan_filters((size, size, 1))  # a size the frame networks cannot build fails here
         notes = [
             f"Moving {config.dataset}: {config.num_digits} digits of {digit_size(size)} px in "
