@@ -133,8 +133,8 @@ def check_out(out):
         )
 
 
-# The file each drawn sample gets in a folder, by the samples' rank.
-SUFFIXES = {2: ".wav", 4: ".png", 5: ".gif"}
+# By the drawn samples' rank: the file each gets in a folder, and what they are.
+SAMPLES = {2: (".wav", "sounds"), 4: (".png", "images"), 5: (".gif", "clips")}
 
 
 def output_files(out, count, suffix):
@@ -216,7 +216,8 @@ def main(args):
         if out.lower().endswith(".wav"):
             raise UsageError(f"--out={out}: an export of clips writes .gif, a folder or .npy.")
         out = out[: -len(".png")] + ".gif"  # clips move: an animated grid (the default's GIF)
-    planned = output_files(out, len(images), SUFFIXES[np.ndim(images)])
+    suffix, kind = SAMPLES[np.ndim(images)]
+    planned = output_files(out, len(images), suffix)
     existing = [path for path in planned if os.path.exists(path)]
     if existing and not options.overwrite:
         more = f" (and {len(existing) - 1} more)" if len(existing) > 1 else ""
@@ -227,6 +228,5 @@ def main(args):
         write(images, out, rows, sample_rate)
     except OSError as e:
         return report(f"cannot write {out}: {e}")
-    kind = {2: "sounds", 5: "clips"}.get(np.ndim(images), "images")
     print(f"wrote {len(images)} {kind} from {path} to {out}")
     return 0
