@@ -158,8 +158,13 @@ def test_xla_step_is_finite_and_matches_the_graph_step(kind, style_dirs):
     gan, xla, h_xla = train(kind, data, jit_compile=True)
     assert gan.jit_compile is True
     assert all(np.isfinite(v[-1]) for v in h_xla.values())
-    # XLA fuses and reorders float arithmetic: close, not equal.
-    assert_same_step(xla, graph, initial_weights(kind), atol=2e-4, share=0.05)
+    # XLA fuses and reorders float arithmetic: close, not equal. How close
+    # depends on the CPU: 0.15% of a step here (EPYC), but 13% of CycleGAN's
+    # first-layer step on a CI machine, where two SGD steps through instance
+    # norm amplify the reordering. A wrong step is further off: a cycle
+    # weight of 9 instead of 10 is off by 34% of res_0_a's step, half the
+    # identity weight by 47% of enc_0_norm's.
+    assert_same_step(xla, graph, initial_weights(kind), atol=2e-4, share=0.25)
 
 
 @pytest.fixture
