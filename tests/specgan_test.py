@@ -1,8 +1,7 @@
 """SpecGAN: the convolutional STFT against Keras's, Griffin-Lim on recorded
 drum hits, a GAN with a decoder (sampling, `.keras` round trip, bad
-decoders), the LiteRT export, and `keras-gans train audio --arch=specgan`."""
-
-import json
+decoders), and the LiteRT export (`keras-gans train audio` with the default specgan pair
+is in audio_job_test)."""
 
 import keras
 import numpy as np
@@ -11,8 +10,6 @@ import tensorflow as tf
 
 import keras_gans as kg
 from keras_gans.networks import specgan
-
-from conftest import run_command
 
 
 @pytest.fixture(scope="module")
@@ -123,35 +120,3 @@ def test_specgan_export_serves_sounds_in_tf_and_litert(tmp_path):
     np.testing.assert_allclose(served, gan.generate(z=z, labels=label), atol=1e-5)
     lite = kg.export.tflite_runner(lite_path)(z=z, label=label)["audio"]
     np.testing.assert_allclose(lite, served, atol=1e-4)
-
-
-@pytest.mark.slow
-def test_train_audio_with_the_specgan_pair(tmp_path, drum_kinds):
-    export_dir = tmp_path / "export"
-    result = run_command(
-        "train",
-        "audio",
-        f"--data_dir={drum_kinds}",
-        "--conditional",
-        "--sample_rate=8000",
-        "--clip_samples=2048",
-        "--width=2",
-        "--latent_dim=8",
-        "--batch_size=3",
-        "--epochs=1",
-        "--steps_per_epoch=2",
-        f"--output_dir={tmp_path / 'run'}",
-        f"--export_dir={export_dir}",
-        "--name=drums",
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    config = json.loads((tmp_path / "run" / "summary.json").read_text())["config"]
-    # The default pair with its own recipe, not WaveGAN's WGAN-GP with five critic updates.
-    assert (config["arch"], config["loss"], config["d_steps"]) == ("specgan", "non_saturating", 1)
-    assert config["ema"] == 0.999
-    wav = tf.audio.decode_wav(tf.io.read_file(str(tmp_path / "run" / "samples_epoch_001.wav")))
-    assert wav.audio.shape == (8 * (2048 + int(0.15 * 8000)), 1)
-    serve = tf.saved_model.load(str(export_dir / "drums" / "1")).signatures["serving_default"]
-    z = kg.callbacks.fixed_noise(2, 8)
-    served = serve(z=tf.constant(z), label=tf.constant([0, 1]))["audio"].numpy()
-    assert served.shape == (2, 2048)

@@ -1,7 +1,7 @@
 """The HiFi-GAN vocoder on real recorded speech (Debian's festival, one voice of
 recorded diphones): networks, the model's steps, whole recordings and their
 segments, the scores against Griffin-Lim, the export in TF and LiteRT, and
-`keras-gans train vocoder` end to end."""
+`keras-gans train vocoder` end to end, killed and resumed."""
 
 import json
 import os
@@ -16,6 +16,8 @@ import tensorflow as tf
 import keras_gans as kg
 from keras_gans.evaluation import vocoding
 
+from conftest import assert_same_weights
+from conftest import kill_and_resume
 from conftest import run_command
 
 SENTENCES = (
@@ -316,40 +318,58 @@ def test_vocoder_export_in_tf_and_litert_at_two_lengths(recordings, tmp_path):
         np.testing.assert_allclose(run(mel=frames)["audio"], expected, atol=1e-4)
 
 
+def vocoder_args(recordings, epochs):
+    """`keras-gans train vocoder` on `recordings` with HiFi-GAN's recipe (its
+    generator and discriminators, no STFT loss), tiny; a function of the run
+    and export folders, for `kill_and_resume`."""
+
+    def args(out, exports):
+        return [
+            "train",
+            "vocoder",
+            f"--data_dir={recordings}",
+            "--arch=hifigan",
+            "--adversarial",
+            "--stft_weight=0",
+            f"--test_dir={recordings}",
+            "--test_recordings=2",
+            "--sample_rate=8000",
+            "--fft_length=256",
+            "--hop_length=64",
+            "--num_mel_bins=20",
+            "--segment_samples=1024",
+            "--upsample_rates=4,4,4",
+            "--channels=16",
+            "--period_width=2",
+            "--scale_width=2",
+            "--batch_size=2",
+            f"--epochs={epochs}",
+            "--steps_per_epoch=2",
+            "--notflite",
+            f"--output_dir={out}",
+            f"--export_dir={exports}",
+        ]
+
+    return args
+
+
 @pytest.mark.slow
-def test_train_vocoder_end_to_end(speech, tmp_path):
-    # HiFi-GAN's recipe: its generator and discriminators, no STFT loss.
-    result = run_command(
-        "train",
-        "vocoder",
-        f"--data_dir={speech}",
-        "--arch=hifigan",
-        "--adversarial",
-        "--stft_weight=0",
-        f"--test_dir={speech}",
-        "--test_recordings=2",
-        "--sample_rate=8000",
-        "--fft_length=256",
-        "--hop_length=64",
-        "--num_mel_bins=20",
-        "--segment_samples=1024",
-        "--upsample_rates=4,4,4",
-        "--channels=16",
-        "--period_width=2",
-        "--scale_width=2",
-        "--batch_size=2",
-        "--epochs=2",
-        "--steps_per_epoch=2",
-        "--notflite",
-        f"--output_dir={tmp_path / 'run'}",
-        f"--export_dir={tmp_path / 'export'}",
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert "5 recordings" in result.stdout and "Griffin-Lim" in result.stdout
-    run = tmp_path / "run"
-    for name in ("vocoded_epoch_002.png", "vocoded_epoch_002.wav", "scores.txt", "gan.keras"):
-        assert (run / name).exists(), name
+def test_train_vocoder_end_to_end_and_resume_after_a_kill(speech, tmp_path):
+    # Killed after epoch 1 of 2 and rerun: the same weights, scores and files
+    # as the uninterrupted run, which is itself checked end to end.
+    ref, run, exports = kill_and_resume(vocoder_args(speech, 2), tmp_path, 2)
+    assert_same_weights(run, ref, steps=4)
     summary = json.loads((run / "summary.json").read_text())
+    ref_summary = json.loads((ref / "summary.json").read_text())
+    assert summary["scores"]["vocoder"]["mrstft"] == pytest.approx(
+        ref_summary["scores"]["vocoder"]["mrstft"], abs=1e-4
+    )
+    for epoch in (1, 2):  # the killed run's epoch too
+        assert (run / f"vocoded_epoch_{epoch:03d}.wav").is_file()
+    for name in ("vocoded_epoch_002.png", "scores.txt", "gan.keras"):
+        assert (run / name).exists(), name
+    scores = (run / "scores.txt").read_text()
+    assert "on 2 held-out recordings" in scores and "Griffin-Lim" in scores
     assert summary["history"]["adv_loss"][-1] != 0 and "stft_loss" not in summary["history"]
     assert set(summary["scores"]["vocoder"]) >= {"mrstft", "mel_l1"}
     has_pesq, has_stoi = vocoding.speech_scores_available()
@@ -357,7 +377,7 @@ def test_train_vocoder_end_to_end(speech, tmp_path):
     # Wideband PESQ is defined at 16 kHz only: at 8 kHz it is left out, and said so.
     assert "pesq" not in summary["scores"]["vocoder"]
     assert any(m.startswith("pesq") for m in summary["scores"]["missing"])
-    export = tmp_path / "export" / speech.name / "1"  # named after the data folder
+    export = exports / speech.name / "1"  # named after the data folder
     assert json.loads((export / "assets" / "mel.json").read_text())["hop_length"] == 64
     applied = run_command(
         "apply", str(export), str(speech / "sentence_0.wav"), f"--out={tmp_path / 'voc'}"
