@@ -1,6 +1,6 @@
 """`keras-gans train audio` end to end on recorded drum hits: sounds and
-spectrograms per epoch, the export in TF and LiteRT, self-conditioning on
-spectrograms, and bad input."""
+spectrograms per epoch, the export, its scores with a classifier of the
+hits, self-conditioning on spectrograms, and bad input."""
 
 import json
 import os
@@ -55,6 +55,8 @@ def test_conditional_drums_train_sound_export_and_score(tmp_path, drum_kinds, dr
         f"--output_dir={tmp_path / 'run'}",
         f"--export_dir={export_dir}",
         "--name=drums",
+        # LiteRT files of conditional sounds: wavegan_test and specgan_test.
+        "--notflite",
         f"--reference={drum_kinds}",
         f"--classifier_dir={drum_classifier}",
         "--eval_samples=20",
@@ -82,13 +84,6 @@ def test_conditional_drums_train_sound_export_and_score(tmp_path, drum_kinds, dr
     label = np.array([1, 0], "int32")
     served = serve(z=tf.constant(z), label=tf.constant(label))["audio"].numpy()
     assert served.shape == (2, 2048) and served.dtype == np.float32
-    lite = kg.export.tflite_runner(export_dir / "drums.tflite")(z=z, label=label)["audio"]
-    np.testing.assert_allclose(lite, served, atol=1e-5)
-    assert {p.name for p in export_dir.glob("*.tflite")} == {
-        "drums.tflite",
-        "drums_float16.tflite",
-        "drums_int8.tflite",
-    }
     described = run_command("info", version)
     assert "sounds: 2048 samples at 8000 Hz (0.26 s)" in described.stdout
     # keras-gans generate: the sounds of every class, to listen to and to look at.
