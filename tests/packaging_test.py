@@ -117,6 +117,7 @@ def test_installed_package_evaluates_with_its_packaged_classifier(installed, mni
     assert sorted(os.listdir(site / "keras_gans" / "assets")) == [
         "fashion_mnist_classifier",
         "mnist_classifier",
+        "moving_mnist_classifier",
     ]
 
 

@@ -159,11 +159,15 @@ def evaluate_clips(path, serve, options):
         mnist_dir=options.data_dir or settings.get("mnist_dir"),
         **geometry,
     )
-    real = video.MovingMnistSource(config).real_clips(count)
-    report = motion.motion_report(generated, real, seed=options.seed)
+    source = video.MovingMnistSource(config)
+    real = source.real_clips(2 * count)
+    extractor = source.clip_classifier()
+    report = motion.motion_report(generated, real, seed=options.seed, classifier=extractor)
+    name = extractor.name if extractor is not None else None
     print(f"keras_gans evaluation of {path}")
-    print("\n".join(video.motion_lines(report, count)))
-    print(json.dumps({"num_samples": count, "evaluator": "keras_gans.evaluation.motion", **report}))
+    print("\n".join(video.motion_lines(report, count, name)))
+    found = {"num_samples": count, "evaluator": "keras_gans.evaluation.motion", **report}
+    print(json.dumps(found if name is None else {**found, "extractor": name}))
     return 0
 
 

@@ -8,7 +8,8 @@ For colour images of any kind, ImageNet features (`ImageNetExtractor`,
 EfficientNet-Lite0 with `keras_gans[imagenet]`); and how close samples sit
 to the training images against held-out ones (`memorization`). For
 vocoders, held-out recordings against Griffin-Lim (`vocoding`). For clips,
-how they move against real clips and two baselines (`motion`).
+how they move against real clips and two baselines, and what a clip network
+trained on real Moving MNIST sees in them (`motion`, `ClipClassifier`).
 
 The callback that runs an `Evaluator` during training is
 `keras_gans.callbacks.EvaluateGenerator`; the command line is
@@ -19,6 +20,8 @@ from keras_gans.evaluation import memorization
 from keras_gans.evaluation import motion
 from keras_gans.evaluation import vocoding
 from keras_gans.evaluation.classifier import Classifier
+from keras_gans.evaluation.classifier import ClipClassifier
+from keras_gans.evaluation.classifier import clip_classifier
 from keras_gans.evaluation.classifier import image_classifier
 from keras_gans.evaluation.classifier import load_classifier
 from keras_gans.evaluation.classifier import mnist_classifier
@@ -35,10 +38,12 @@ from keras_gans.evaluation.metrics import precision_recall
 
 __all__ = [
     "Classifier",
+    "ClipClassifier",
     "Evaluator",
     "ImageNetExtractor",
     "class_coverage",
     "classifier_score",
+    "clip_classifier",
     "density_coverage",
     "evaluate_gan",
     "image_classifier",

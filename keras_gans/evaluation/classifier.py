@@ -20,7 +20,9 @@ import tempfile
 
 import keras
 import numpy as np
+import tensorflow as tf
 from keras import layers
+from keras import ops
 
 from keras_gans import data
 from keras_gans.data import folders
@@ -29,6 +31,7 @@ from keras_gans.data.mel import LogMelSpectrogram
 from keras_gans.data.mel import MelSettings
 from keras_gans.data.transforms import to_model_range
 from keras_gans.utils.files import write_json
+from keras_gans.utils.saving import register_serializable
 from keras_gans.utils.saving import sha256_of
 
 # The weights file of folders written before `save_classifier` named it by
@@ -133,6 +136,106 @@ def audio_classifier(
     return keras.Model(audio, _head(x, num_classes, feature_dim, dropout), name=name)
 
 
+@register_serializable
+class TimeDifferences(layers.Layer):
+    """`[batch, time, d] -> [batch, time, d]`: each step minus the one
+    before it (zero at the first), so a clip network sees change directly:
+    none in a still clip, jumps in a shuffled one."""
+
+    def call(self, x):
+        return ops.concatenate([ops.zeros_like(x[:, :1]), x[:, 1:] - x[:, :-1]], axis=1)
+
+
+@register_serializable
+class StopGradient(layers.Layer):
+    """Its input, through which no gradient flows back: a head that reads
+    features without teaching them."""
+
+    def call(self, x):
+        return ops.stop_gradient(x)
+
+
+def clip_classifier(frame_size=32, num_classes=10, feature_dim=128, name="clip_classifier"):
+    """Builds the evaluation network for clips of digits, in [-1, 1].
+
+    Each frame goes through the same small CNN (a 3×3 convolution, then 4×4
+    ones of stride 2 down to 4×4, 32 filters doubling, a 3×3 one at 1/4
+    size, then a dense
+    ReLU layer `"frame_features"` on the maps both max-pooled and in place:
+    cheap enough for every frame of every clip), which
+    names the digits it sees (`"frame_digits"`:
+    one logit per class, several may be on). A second small CNN per frame
+    says where the ink is (`"where_features"`). Two temporal convolutions
+    over both and their changes from frame to frame (`TimeDifferences`),
+    averaged over time, give the clip's features
+    (`"features"`), from which it names the clip's digits (`"clip_digits"`)
+    and says whether its frames are in their real order (`"in_order"`: not
+    shuffled, not one frame held still).
+
+    Args:
+        frame_size: int. Side of the square, single-channel frames.
+            Defaults to `32`.
+        num_classes: int. Digit classes. Defaults to `10`.
+        feature_dim: int. Width of the frame and clip features. Defaults to `128`.
+        name: str. Model name.
+
+    Returns:
+        A Functional `keras.Model` from clips `(batch, frames, frame_size,
+        frame_size, 1)`, any number of frames from 3, to the dict of logits
+        `{"frame_digits": (batch, frames, num_classes), "in_order": (batch,
+        1), "clip_digits": (batch, num_classes)}`.
+    """
+    frame = keras.Input((frame_size, frame_size, 1), name="frame")
+    # Digits are 14 px at 32 px: a full-size layer first keeps their strokes.
+    x = layers.Conv2D(32, 3, padding="same", activation="relu", name="conv_in")(frame)
+    size, block = frame_size, 0
+    while size > 4 and size % 2 == 0:
+        x = layers.Conv2D(
+            32 * 2**block, 4, strides=2, padding="same", activation="relu", name=f"conv{block}"
+        )(x)
+        if block == 1:
+            x = layers.Conv2D(64, 3, padding="same", activation="relu", name="conv1_3x3")(x)
+        size, block = size // 2, block + 1
+    # What the digits are, wherever they stand (the pooled maps), and where
+    # they stand (the maps in place), for the motion.
+    x = layers.Concatenate(name="pooled_and_in_place")(
+        [layers.GlobalMaxPooling2D(name="pooled")(x), layers.Flatten(name="in_place")(x)]
+    )
+    frame_features = layers.Dense(feature_dim, activation="relu", name="frame_features")(x)
+    encoder = keras.Model(frame, frame_features, name="frame_encoder")
+    # Where the ink is, apart from what the digits are: taught by the clips'
+    # order only, so the digit heads cannot pool it away.
+    x = frame
+    for stage, filters in enumerate((16, 32)):
+        x = layers.Conv2D(
+            filters, 4, strides=2, padding="same", activation="relu", name=f"where{stage}"
+        )(x)
+    where = layers.Dense(64, activation="relu", name="where_features")(layers.Flatten()(x))
+    locator = keras.Model(frame, where, name="frame_locator")
+
+    clips = keras.Input((None, frame_size, frame_size, 1), name="clips")
+    per_frame = layers.TimeDistributed(encoder, name="frames")(clips)
+    frame_digits = layers.TimeDistributed(layers.Dense(num_classes), name="frame_digits")(per_frame)
+    located = layers.TimeDistributed(locator, name="located")(clips)
+    # The clip heads read the digit features but leave them to the digit
+    # head: telling the order apart is learnt first and would take them over.
+    what = StopGradient(name="digits_as_they_are")(per_frame)
+    steps = layers.Concatenate(name="what_and_where")([what, located])
+    x = layers.Concatenate(name="with_changes")([steps, TimeDifferences(name="changes")(steps)])
+    for i in range(2):
+        x = layers.Conv1D(feature_dim, 3, padding="same", activation="relu", name=f"time_conv{i}")(
+            x
+        )
+    x = layers.GlobalAveragePooling1D(name="over_time")(x)
+    features = layers.Dense(feature_dim, activation="relu", name=FEATURE_LAYER)(x)
+    outputs = {
+        "frame_digits": frame_digits,
+        "in_order": layers.Dense(1, name="in_order")(features),
+        "clip_digits": layers.Dense(num_classes, name="clip_digits")(features),
+    }
+    return keras.Model(clips, outputs, name=name)
+
+
 def classifier_network(metadata):
     """The untrained network a classifier's `metadata.json` describes."""
     options = dict(
@@ -140,6 +243,8 @@ def classifier_network(metadata):
     )
     if metadata.get("input") == "audio":
         return audio_classifier(metadata["clip_samples"], metadata["sample_rate"], **options)
+    if metadata.get("input") == "clips":
+        return clip_classifier(metadata["input_shape"][1], **options)
     return image_classifier(tuple(metadata.get("input_shape", (28, 28, 1))), **options)
 
 
@@ -222,6 +327,65 @@ class Classifier:
         return features, probs
 
 
+class ClipClassifier:
+    """A loaded clip network (`clip_classifier`) and its metadata.
+
+    Attributes:
+        model: the `keras.Model` (clips in [-1, 1] -> the dict of logits).
+        metadata: dict from `metadata.json` (test accuracies, hash, ...).
+    """
+
+    def __init__(self, model, metadata):
+        self.model = model
+        self.metadata = metadata
+        self.feature_model = keras.Model(
+            model.input,
+            {
+                "frame_features": model.get_layer("frames").output,
+                "frame_digits": layers.Activation("sigmoid")(model.output["frame_digits"]),
+                "features": model.get_layer(FEATURE_LAYER).output,
+                "in_order": layers.Activation("sigmoid")(model.output["in_order"]),
+            },
+        )
+
+    @property
+    def frame_size(self):
+        return self.model.input_shape[2]
+
+    @property
+    def name(self):
+        """What produced the features: the training data and the weights' hash."""
+        digest = self.metadata.get("sha256", "?")
+        return f"clip_classifier:{self.metadata.get('dataset', '?')}:{digest[:12]}"
+
+    def prepare(self, clips):
+        """Clips `(n, frames, h, w, c)`, uint8 or in [-1, 1], as the network
+        takes them: grey, `frame_size` square (area-resized), in [-1, 1]."""
+        clips = np.asarray(clips)
+        if clips.ndim != 5 or clips.shape[1] < 3:
+            raise ValueError(
+                "Expected clips of shape (n, frames, height, width, channels) with at least 3 "
+                f"frames. Received shape {clips.shape}."
+            )
+        if clips.dtype == np.uint8:
+            clips = clips.astype(np.float32) / 127.5 - 1.0
+        grey = np.clip(clips.astype(np.float32), -1.0, 1.0).mean(axis=-1, keepdims=True)
+        n, frames, height, width, _ = grey.shape
+        if (height, width) != (self.frame_size, self.frame_size):
+            frames_first = grey.reshape(n * frames, height, width, 1)
+            size = (self.frame_size, self.frame_size)
+            resized = tf.image.resize(frames_first, size, method="area").numpy()
+            grey = resized.reshape(n, frames, *size, 1)
+        return grey
+
+    def predict(self, clips, batch_size=64):
+        """The network's view of `clips` (see `prepare`), as NumPy arrays:
+        `frame_features` `(n, frames, d)`, `frame_digits` `(n, frames,
+        classes)` and `in_order` `(n,)` probabilities, `features` `(n, d)`."""
+        found = self.feature_model.predict(self.prepare(clips), batch_size=batch_size, verbose=0)
+        return {**found, "in_order": found["in_order"][:, 0]}
+
+
 def save_classifier(model, directory, metadata):
     """Writes the weights and `metadata.json` (with the weights' SHA-256).
 
@@ -239,9 +403,11 @@ def save_classifier(model, directory, metadata):
     os.makedirs(directory, exist_ok=True)
     # A compiled model's weights file also holds its optimizer state; the
     # evaluator needs the network only (a third of the size).
+    # A clip network has three heads; its classes are its clips' digits.
+    is_clips = metadata.get("input") == "clips"
     metadata = dict(
         metadata,
-        num_classes=model.output_shape[-1],
+        num_classes=model.get_layer("clip_digits").units if is_clips else model.output_shape[-1],
         feature_dim=model.get_layer(FEATURE_LAYER).units,
         input_shape=list(model.input_shape[1:]),
     )
@@ -326,4 +492,6 @@ def load_classifier(directory=None, verify=True):
             )
     model = classifier_network(metadata)
     model.load_weights(weights)
+    if metadata.get("input") == "clips":
+        return ClipClassifier(model, metadata)
     return Classifier(model, metadata)

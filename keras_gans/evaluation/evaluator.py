@@ -133,6 +133,11 @@ class Evaluator:
             self.extractor = ImageNetExtractor(image_size, channels, imagenet_weights)
         else:
             self.extractor = classifier_lib.load_classifier(classifier_dir)
+            if isinstance(self.extractor, classifier_lib.ClipClassifier):
+                raise ValueError(
+                    f"{classifier_dir} holds a clip network: it judges clips "
+                    "(keras_gans.evaluation.motion), not images. Pass an image classifier."
+                )
         self.classifier = self.extractor  # the name before other extractors existed
         self._reference = None
         self.memorization_details = None

@@ -14,17 +14,44 @@ what a viewer sees:
 - `frame_change`: the mean absolute change of a pixel from frame to frame
   (in [0, 1]).
 
+With a clip network trained on real Moving MNIST
+(`keras_gans.evaluation.classifier.clip_classifier`, packaged as
+`moving_mnist_classifier`), five more (`NETWORK_MEASURES`):
+
+- `recognised`: the share of frames in which the network names digits, and
+  is sure of every class either way (each probability under 0.2 or over 0.8).
+- `digits_kept`: the share of clips whose most common set of named digits
+  holds in at least 7 of 8 frames (MoCoGAN's content consistency).
+- `in_order`: how sure the network is, on average, that a clip's frames are
+  in their real order (not shuffled, not one frame held).
+- `frame_fd`, `clip_fd`: Fréchet distances to the real clips of the
+  network's frame features (every frame) and clip features. They compare
+  runs of this package only: not published FVD, which needs an I3D network
+  trained on Kinetics.
+
 `motion_report` sets generated clips beside real ones, beside real clips cut
 in two halves (the floor: how far real clips sit from real clips), and beside
 two baselines that must look worse: a still clip (each clip's first frame,
-repeated) and real frames shuffled in time.
+repeated) and real frames shuffled in time (the other half's).
 """
 
 import numpy as np
 
-__all__ = ["MEASURES", "clip_measures", "motion_report", "shuffled_in_time", "still_clips"]
+from keras_gans.evaluation import metrics
+
+__all__ = [
+    "MEASURES",
+    "NETWORK_MEASURES",
+    "clip_measures",
+    "motion_report",
+    "network_measures",
+    "shuffled_in_time",
+    "still_clips",
+]
 
 MEASURES = ("speed", "jerk", "ink_drift", "frame_change")
+NETWORK_MEASURES = ("recognised", "digits_kept", "in_order", "frame_fd", "clip_fd")
+KEPT_SHARE = 7 / 8
 
 
 def _ink(clips):
@@ -69,6 +96,30 @@ def clip_measures(clips):
     }
 
 
+def network_measures(clips, classifier):
+    """What a clip network (`ClipClassifier`) sees in `clips`: per clip
+    `recognised`, `digits_kept` and `in_order` arrays `(n,)`, and the
+    `frame_features` `(n * frames, d)` and clip `features` `(n, d)` the
+    Fréchet distances compare."""
+    found = classifier.predict(clips)
+    probabilities = found["frame_digits"]  # (n, frames, classes)
+    named = probabilities > 0.5
+    sure = ((probabilities > 0.8) | (probabilities < 0.2)).all(axis=-1)
+    kept = []
+    for clip in named:
+        sets, counts = np.unique(clip, axis=0, return_counts=True)
+        most = counts.argmax()
+        kept.append(bool(sets[most].any()) and counts[most] >= KEPT_SHARE * len(clip))
+    frame_features = found["frame_features"]
+    return {
+        "recognised": (sure & named.any(axis=-1)).mean(axis=1),
+        "digits_kept": np.asarray(kept, np.float32),
+        "in_order": found["in_order"],
+        "frame_features": frame_features.reshape(-1, frame_features.shape[-1]),
+        "features": found["features"],
+    }
+
+
 def still_clips(clips):
     """Each clip's first frame, held for all its frames: a baseline with no motion."""
     clips = np.asarray(clips)
@@ -82,13 +133,17 @@ def shuffled_in_time(clips, seed=0):
     return np.stack([clip[rng.permutation(len(clip))] for clip in clips])
 
 
-def motion_report(generated, real, seed=0):
+def motion_report(generated, real, seed=0, classifier=None):
     """The measures' means for generated clips and their yardsticks.
 
     Args:
         generated: clips `(n, frames, h, w, c)` of the model.
-        real: real clips of the same shape (the more, the steadier the floor).
+        real: real clips of the same shape (the more, the steadier the floor;
+            `2n` sets both halves beside `n` generated clips).
         seed: int. Seed of the shuffled baseline.
+        classifier: a `ClipClassifier`, or `None`. Adds its measures
+            (`NETWORK_MEASURES`; the Fréchet distances to the `"real"` row,
+            absent from that row).
 
     Returns:
         dict of row name -> dict of measure -> float, the rows: `"real"`,
@@ -105,7 +160,9 @@ def motion_report(generated, real, seed=0):
         "real (other half)": real[half:],
         "generated": generated,
         "still": still_clips(generated),
-        "shuffled real": shuffled_in_time(real[:half], seed),
+        # The other half, shuffled: its clips are not the ones the distances
+        # compare it with, as the floor's are not.
+        "shuffled real": shuffled_in_time(real[half:], seed),
     }
     report = {
         name: {key: float(np.mean(value)) for key, value in clip_measures(clips).items()}
@@ -115,4 +172,16 @@ def motion_report(generated, real, seed=0):
         base = report["real"][key]
         for name in ("real (other half)", "generated"):
             report[name][f"{key}_ratio"] = report[name][key] / base if base else float("nan")
+    if classifier is None:
+        return report
+    seen = {name: network_measures(clips, classifier) for name, clips in rows.items()}
+    for name, view in seen.items():
+        report[name].update(
+            {key: float(np.mean(view[key])) for key in ("recognised", "digits_kept", "in_order")}
+        )
+        # A Fréchet distance needs two clips on each side.
+        if name != "real" and min(len(seen["real"]["features"]), len(view["features"])) > 1:
+            for key, features in (("frame_fd", "frame_features"), ("clip_fd", "features")):
+                distance = metrics.frechet_distance(seen["real"][features], view[features])
+                report[name][key] = float(distance)
     return report

@@ -20,6 +20,7 @@ from keras_gans import data
 from keras_gans.data import video as video_data
 from keras_gans.data.mnist import DATASETS as MNIST_DATASETS
 from keras_gans.data.video import digit_size
+from keras_gans.evaluation import classifier
 from keras_gans.evaluation import motion
 from keras_gans.jobs.engines import noise_to_image
 from keras_gans.jobs.engines.noise_to_image import NoiseGANConfig
@@ -137,9 +138,16 @@ class ClipSource(noise_to_image.Source):
         z = np.random.default_rng(config.seed + 1).standard_normal((count, config.latent_dim))
         generated = contracts.draw(serve, z.astype("float32"), None)
         real = self.real_clips(2 * count)
-        report = motion.motion_report(generated, real, seed=config.seed)
-        result.report = motion_lines(report, count)
-        return report
+        extractor = self.clip_classifier()
+        report = motion.motion_report(generated, real, seed=config.seed, classifier=extractor)
+        name = extractor.name if extractor is not None else None
+        result.report = motion_lines(report, count, name)
+        return report if name is None else {**report, "extractor": name}
+
+    def clip_classifier(self):
+        """The clip network that judges these clips, or `None` (only Moving
+        MNIST's digits have one)."""
+        return None
 
     def sample_callback(self, num_classes=None):
         """A 4x4 grid of clips from fixed noise, an animated GIF per epoch."""
@@ -171,6 +179,18 @@ class MovingMnistSource(ClipSource):
         return self.clips(
             "train", batch_size, first_epoch=first_epoch, steps_per_epoch=steps_per_epoch
         )
+
+    def clip_classifier(self):
+        """The packaged Moving MNIST clip network, for clips of as many MNIST
+        digits as it was trained on (else `None`)."""
+        if self.config.dataset != "mnist":
+            return None
+        try:
+            network = classifier.load_classifier(classifier.packaged_classifier_dir("moving_mnist"))
+        except (FileNotFoundError, ValueError) as e:  # a damaged install: score the motion only
+            print(f"no clip network: {str(e).splitlines()[0]}")
+            return None
+        return network if network.metadata["num_digits"] == self.config.num_digits else None
 
     def real_clips(self, count):
         """`count` real clips the model has not trained on, from the test
@@ -211,8 +231,9 @@ class VideoFolderSource(ClipSource, noise_to_image.FolderSource):
         }
 
 
-def motion_lines(report, count):
-    """The printed table of a `motion.motion_report`."""
+def motion_lines(report, count, extractor=None):
+    """The printed tables of a `motion.motion_report`: the motion, then what
+    the clip network `extractor` (its name) saw, when the report has it."""
     lines = [f"motion of {count} clips (keras_gans.evaluation.motion; ratio to real clips):"]
     lines.append(f"  {'':<18}" + "".join(f"{key:>14}" for key in motion.MEASURES))
     for name, row in report.items():
@@ -221,6 +242,13 @@ def motion_lines(report, count):
             ratio = row.get(f"{key}_ratio")
             cells.append(f"{row[key]:.3f}" + (f" ({ratio:.2f})" if ratio is not None else ""))
         lines.append(f"  {name:<18}" + "".join(f"{cell:>14}" for cell in cells))
+    if extractor is None:
+        return lines
+    lines.append(f"seen by {extractor} (Fréchet distances to the real clips; not FVD):")
+    lines.append(f"  {'':<18}" + "".join(f"{key:>12}" for key in motion.NETWORK_MEASURES))
+    for name, row in report.items():
+        cells = [f"{row[key]:.3f}" if key in row else "-" for key in motion.NETWORK_MEASURES]
+        lines.append(f"  {name:<18}" + "".join(f"{cell:>12}" for cell in cells))
     return lines
 
 
