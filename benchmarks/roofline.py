@@ -64,6 +64,7 @@ JOBS = (
     "inpainting",
     "audio",
     "vocoder",
+    "video",
 )
 flags.DEFINE_list(
     "jobs",
@@ -175,6 +176,16 @@ def _vocoder():
     return config, dataset, lambda: vocoder.build_vocoder(config)
 
 
+def _video():
+    from keras_gans.jobs import video
+    from keras_gans.jobs.engines import noise_to_image
+
+    config = video.DEFAULT.replace(mnist_dir=FLAGS.mnist_dir)
+    config = video.resolve(config).config
+    source = video.MovingMnistSource(config)
+    return config, source.dataset(config.batch_size), lambda: noise_to_image.build_gan(source)
+
+
 def _peer_dcgan():
     import keras
 
@@ -212,6 +223,7 @@ def job(name):
         "inpainting": lambda: _editing(inpainting, inpainting.Inpainting),
         "audio": _audio,
         "vocoder": _vocoder,
+        "video": _video,
         "peer_dcgan": _peer_dcgan,
     }
     return builders[name]()

@@ -22,6 +22,7 @@ import dataclasses
 from collections.abc import Callable
 
 import keras
+import numpy as np
 import tensorflow as tf
 
 from keras_gans.data.transforms import to_float
@@ -29,9 +30,11 @@ from keras_gans.data.transforms import to_uint8
 from keras_gans.utils.validation import check_choice
 
 __all__ = [
+    "ANIMATE_SIGNATURE",
     "CONTRACTS",
     "Contract",
     "NOISE",
+    "animate",
     "draw",
     "draws_clips",
     "for_generator",
@@ -44,6 +47,10 @@ __all__ = [
 
 SERVING_SIGNATURE = "serving_default"
 SAMPLE_SIGNATURE = "sample"
+ANIMATE_SIGNATURE = "animate"
+# Adam on the noise, from `z`, to draw a given first frame (`_animate_endpoint`).
+ANIMATE_STEPS = 200
+ANIMATE_LEARNING_RATE = 0.05
 
 
 @dataclasses.dataclass(frozen=True)
@@ -158,10 +165,13 @@ def _noise_endpoints(generator):
             return serve(noise(num_samples, seed))
 
         count_spec = tf.TensorSpec([], tf.int32, name="num_samples")
-        return {
+        endpoints = {
             SERVING_SIGNATURE: (serve, [z_spec]),
             SAMPLE_SIGNATURE: (sample, [count_spec, seed_spec]),
         }
+        if output == "video":
+            endpoints[ANIMATE_SIGNATURE] = _animate_endpoint(generator, z_spec)
+        return endpoints
 
     num_classes = _num_classes(generator)
     message = f"label must be in [0, {num_classes})"
@@ -188,6 +198,55 @@ def _noise_endpoints(generator):
         SERVING_SIGNATURE: (serve_conditional, [z_spec, label_spec]),
         SAMPLE_SIGNATURE: (sample_conditional, [label_spec, seed_spec]),
     }
+
+
+def _animate_endpoint(generator, z_spec):
+    """`animate(image, z)`: a clip that starts from a still. The noise is
+    inverted, from `z`, so that the clip's first frame is as close to
+    `image` (uint8 `[b, H, W, C]`, the frames' size) as the generator can
+    draw it: `ANIMATE_STEPS` Adam steps on the mean squared error of that
+    frame, from `z` (a few steps from the prior: no other anchor is needed).
+    The motion is then the one the found noise gives. Not converted to
+    LiteRT (a loop of gradients).
+    """
+    frame_shape = tuple(generator.output_shape[2:])
+    beta_1, beta_2, epsilon = 0.9, 0.999, 1e-8
+
+    def animate(image, z):
+        checks = [
+            tf.debugging.assert_equal(
+                tf.shape(image)[1:],
+                tf.constant(frame_shape),
+                message=f"image must be uint8 [batch, {', '.join(map(str, frame_shape))}]",
+            ),
+            tf.debugging.assert_equal(
+                tf.shape(image)[0],
+                tf.shape(z)[0],
+                message="image and z must have the same batch size",
+            ),
+        ]
+        with tf.control_dependencies(checks):
+            target = to_float(image)
+
+        def step(i, z, m, v):
+            with tf.GradientTape() as tape:
+                tape.watch(z)
+                first = generator(z, training=False)[:, 0]
+                loss = tf.reduce_sum(tf.reduce_mean(tf.square(first - target), axis=[1, 2, 3]))
+            grad = tape.gradient(loss, z)
+            m = beta_1 * m + (1 - beta_1) * grad
+            v = beta_2 * v + (1 - beta_2) * tf.square(grad)
+            t = tf.cast(i + 1, tf.float32)
+            update = (m / (1 - beta_1**t)) / (tf.sqrt(v / (1 - beta_2**t)) + epsilon)
+            return i + 1, z - ANIMATE_LEARNING_RATE * update, m, v
+
+        start = (tf.constant(0), z, tf.zeros_like(z), tf.zeros_like(z))
+        _, found, _, _ = tf.while_loop(lambda i, *_: i < ANIMATE_STEPS, step, start)
+        return {"video": to_uint8(generator(found, training=False)), "z": found}
+
+    # Any shape in the signature, so a wrong one meets the check's message.
+    image_spec = tf.TensorSpec([None, None, None, None], tf.uint8, name="image")
+    return animate, [image_spec, z_spec]
 
 
 def _stylize_endpoints(generator, multiple=4):
@@ -386,6 +445,20 @@ def draw(serve, z, labels=None):
     if labels is not None:
         feeds["label"] = tf.constant(labels, tf.int32)
     return NOISE.output_of(serve(**feeds)).numpy()
+
+
+def animate(signature, images, z):
+    """A clip export's `animate` signature on uint8 stills `[b, H, W, C]`
+    (the frames' size) from noise `z`: `(clips uint8 [b, frames, H, W,
+    C], the noise found)` as NumPy arrays."""
+    images, z = np.asarray(images), np.asarray(z)
+    if images.ndim != 4 or len(images) != len(z):
+        raise ValueError(
+            f"Expected stills uint8 [batch, height, width, channels] and as many rows of "
+            f"noise. Received shapes {images.shape} and {z.shape}."
+        )
+    found = signature(image=tf.constant(images, tf.uint8), z=tf.constant(z, tf.float32))
+    return found["video"].numpy(), found["z"].numpy()
 
 
 def draws_clips(serve):

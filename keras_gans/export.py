@@ -533,7 +533,9 @@ def export_generator(
     - `"noise"`: `z` float32 -> `images` uint8, plus `sample` (see
       `saved_model`); `(z, label)` for a class-conditional generator. A
       generator of sounds `(batch, samples)` serves `audio` float32
-      `[b, samples]` in [-1, 1] instead.
+      `[b, samples]` in [-1, 1] instead; one of clips serves `video` uint8
+      `[b, frames, H, W, C]`, and also `animate(image, z)`: a clip that
+      starts from a still (the noise inverted to draw it first).
     - `"style"`: `content` uint8 `[b, h, w, 3]` -> `stylized` uint8, any size
       with mirrored padding to a multiple of 4 inside the graph, cropped back.
     - `"super_resolution"`: `image` uint8 `[b, h, w, 3]` -> `upscaled` uint8

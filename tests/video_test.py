@@ -1,6 +1,7 @@
 """Clips from noise: the MoCoGAN-style pair, its `.keras` round trip, the
-`video` export contract (TF and LiteRT), and `keras-gans train video` on
-real Moving MNIST, down to a GIF drawn from the export."""
+`video` export contract (TF and LiteRT) and its `animate` signature, and
+`keras-gans train video` on real Moving MNIST, down to a GIF drawn from the
+export and a still brought to life by `keras-gans apply`."""
 
 import json
 import os
@@ -70,6 +71,22 @@ def test_auto_exports_the_video_contract_in_tf_and_litert(pair, tmp_path):
     assert np.abs(served.astype(int) - expected.astype(int)).max() <= 1
     lite = kg.export.tflite_runner(lite_paths[0])(z=z)["video"]
     assert lite.shape == served.shape and np.abs(lite.astype(int) - served.astype(int)).max() <= 2
+    # A still brought to life: the noise inverted from elsewhere draws a
+    # first frame nearer the still than the noise it started from (in
+    # floats: an untrained generator's frames differ by a few grey levels).
+    animate = tf.saved_model.load(path).signatures[kg.contracts.ANIMATE_SIGNATURE]
+    stills = served[:, 0]
+    start = np.random.default_rng(3).standard_normal((2, 8)).astype("float32")
+    clips, found = kg.contracts.animate(animate, stills, start)
+    assert clips.shape == (2, *SHAPE) and found.shape == (2, 8)
+    wanted = np.asarray(generator(z))[:, 0]
+
+    def error(noise):
+        return np.mean((np.asarray(generator(noise))[:, 0] - wanted) ** 2, axis=(1, 2, 3))
+
+    assert np.all(error(found) < 0.5 * error(start)), (error(found), error(start))
+    with pytest.raises(tf.errors.InvalidArgumentError, match="image must be uint8"):
+        kg.contracts.animate(animate, np.zeros((1, 16, 16, 1), "uint8"), start[:1])
 
 
 @pytest.mark.slow
@@ -90,7 +107,12 @@ def test_train_video_on_moving_mnist_writes_gifs_and_an_export_that_draws_gifs(m
     assert summary["job"] == "video" and summary["epochs_run"] == 2
     # The motion of what ships, beside real clips and the baselines.
     scores = summary["scores"]
-    assert set(scores) == {"real", "real (other half)", "generated", "still", "shuffled real"}
+    rows = {"real", "real (other half)", "generated", "still", "shuffled real"}
+    assert set(scores) == {*rows, "extractor"}
+    assert scores["extractor"].startswith("clip_classifier:moving_mnist:")
+    assert {"recognised", "digits_kept", "in_order", "frame_fd", "clip_fd"} <= set(
+        scores["generated"]
+    )
     assert (
         scores["still"]["speed"] == 0 and scores["shuffled real"]["jerk"] > scores["real"]["jerk"]
     )
@@ -116,9 +138,19 @@ def test_train_video_on_moving_mnist_writes_gifs_and_an_export_that_draws_gifs(m
     assert sorted(os.listdir(folder)) == ["00000.gif", "00001.gif"]
     info = run_command("info", export)
     assert info.returncode == 0 and "video" in info.stdout
+    # keras-gans apply: a still (a real frame, at 64 px) brought to life.
+    still = tmp_path / "still.png"
+    real = next(iter(kg.data.moving_mnist("test", 1, frame_size=64, data_dir=mnist_dir)))
+    tf.io.write_file(str(still), tf.io.encode_png(kg.data.to_uint8(real[0, 0]).numpy()))
+    applied = run_command("apply", export, still, f"--out={tmp_path / 'alive'}", "--side_by_side")
+    assert applied.returncode == 0, applied.stderr[-2000:]
+    assert "a clip of 4 frames from it, 32x32" in applied.stdout
+    with Image.open(tmp_path / "alive" / "still.gif") as gif:
+        assert gif.n_frames == 4 and gif.size == (32, 32)
+    assert (tmp_path / "alive" / "still_before_after.png").is_file()
     scored = run_command("evaluate", export, "--num_samples=8")
     assert scored.returncode == 0, scored.stderr
-    assert "motion of 8 clips" in scored.stdout
+    assert "motion of 8 clips" in scored.stdout and "seen by clip_classifier" in scored.stdout
     report = json.loads(scored.stdout.strip().splitlines()[-1])
     assert report["num_samples"] == 8 and report["still"]["speed"] == 0
 

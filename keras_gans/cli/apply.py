@@ -1,7 +1,8 @@
 """`keras-gans apply EXPORT INPUTS...`: an image-to-image export (style
 transfer, super-resolution, inpainting) on image files or folders, at full
-resolution; or a vocoder export on recordings (each one's log-mel
-spectrogram, vocoded back to a WAV file).
+resolution; a vocoder export on recordings (each one's log-mel
+spectrogram, vocoded back to a WAV file); or a clip export on stills, each
+brought to life as an animated GIF that starts from it (`<name>.gif`).
 
 Outputs are named after their inputs, `<out>/<name>.png` (a vocoder:
 `<name>.wav`), with `<name>_before_after.png` beside them for
@@ -33,11 +34,14 @@ from keras_gans.cli.common import parse
 from keras_gans.data.audio import AUDIO_EXTENSIONS
 from keras_gans.data.folders import files_with
 from keras_gans.data.image_folder import IMAGE_EXTENSIONS
+from keras_gans.data.image_folder import fit_images
+from keras_gans.data.image_folder import to_channels
 from keras_gans.utils.files import atomic_path
 from keras_gans.utils.files import write_bytes
 
 SUMMARY = (
-    "Apply a style, super-resolution or inpainting export to images, or a vocoder to recordings."
+    "Apply a style, super-resolution or inpainting export to images, a vocoder to recordings, "
+    "or a clip export to stills."
 )
 USAGE = "keras-gans apply EXPORT IMAGE_OR_FOLDER... [--out=DIR] [--masks=DIR] [--overwrite]"
 BEFORE_AFTER = "_before_after.png"
@@ -48,7 +52,8 @@ def define(flag_values):
     flags.DEFINE_string(
         "out",
         "applied",
-        "Folder for the outputs: <name>.png (a vocoder: <name>.wav) for each input <name>.*; "
+        "Folder for the outputs: <name>.png (a vocoder: <name>.wav; clips: <name>.gif) for "
+        "each input <name>.*; "
         "inputs that differ only in extension keep it (photo.jpg, photo.png -> photo_jpg.png, "
         "photo_png.png), one name from two folders gets _2, _3.",
         **options,
@@ -246,6 +251,9 @@ def main(args):
     vocoder = _vocoder_export(positional[0])
     if vocoder is not None:
         return _vocode_files(*vocoder, positional[1:], options)
+    animation = _animation_export(positional[0])
+    if animation is not None:
+        return _animate_files(*animation, positional[1:], options)
     path, serve, kind = image_export(positional[0])
     files = input_files(positional[1:])
     masks = []
@@ -321,4 +329,48 @@ def _vocode_files(path, serve, settings, names, options):
                 plotting.save_spectrogram_grid(both, tmp, rows=2)
         seconds = len(audio) / settings.sample_rate
         print(f"{file} -> {out} (vocoder, {seconds:.2f} s at {settings.sample_rate} Hz)")
+    return FAILED if failed == len(files) else 0
+
+
+def _animation_export(path):
+    """`(saved_model_dir, animate signature, frame shape, latent size)` of a
+    clip export, else `None`."""
+    directory, serve = load_export(path)
+    if serve is None or not contracts.draws_clips(serve):
+        return None
+    animate = tf.saved_model.load(directory).signatures.get(contracts.ANIMATE_SIGNATURE)
+    if animate is None:
+        raise UsageError(
+            f"{directory} draws clips but has no `{contracts.ANIMATE_SIGNATURE}` signature (it "
+            "was exported before clips could start from a still): export it again."
+        )
+    frame_shape = tuple(serve.structured_outputs["video"].shape[2:])
+    return directory, animate, frame_shape, contracts.latent_dim(serve)
+
+
+def _animate_files(path, animate, frame_shape, latent_dim, names, options):
+    """Each still, center-cropped to the frames' shape, brought to life:
+    `<out>/<name>.gif`, starting from it."""
+    files = input_files(names)
+    plan = plan_outputs(files, options.out, ".gif", options.side_by_side, options.overwrite)
+    height, width, channels = frame_shape
+    failed = 0
+    for index, (file, (out, before_after)) in enumerate(zip(files, plan)):
+        try:
+            # As decoded, then to the clips' channels: TensorFlow decodes a
+            # GIF or BMP only in its own.
+            image = to_channels(_read(file, 0), channels)
+        except (tf.errors.OpError, ValueError) as e:
+            print(f"skipped {file}: not a readable image ({str(e).splitlines()[0][:100]})")
+            failed += 1
+            continue
+        still = fit_images([image], (height, width), "crop")[0].astype(np.uint8)
+        z = np.random.default_rng(index).standard_normal((1, latent_dim)).astype(np.float32)
+        clip = contracts.animate(animate, still[None], z)[0][0]
+        data.write_gif(out, clip)
+        if before_after is not None:
+            pair = np.stack([still, clip[0]])
+            with atomic_path(before_after, suffix=".png") as tmp:
+                plotting.save_image_grid(pair, tmp, rows=1, cols=2, scale=1)
+        print(f"{file} -> {out} (a clip of {clip.shape[0]} frames from it, {width}x{height})")
     return FAILED if failed == len(files) else 0

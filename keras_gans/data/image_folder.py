@@ -153,7 +153,7 @@ def load_folder(directory, limit=None, channels=3, on_error="skip"):
             decoded, kept, _ = decode_files(chunk, on_error)
         except DataNotFoundError:
             continue  # none of this round decoded; the warning named them
-        images += [_to_channels(image, channels) for image in decoded]
+        images += [to_channels(image, channels) for image in decoded]
         kept_paths += [chunk[i] for i in kept]
     if not images:
         raise DataNotFoundError(
@@ -202,7 +202,7 @@ def fingerprint_files(paths, block_size=1 << 20):
     return digest.hexdigest()
 
 
-def _to_channels(image, channels):
+def to_channels(image, channels):
     """Drops alpha; converts grey <-> RGB."""
     if image.shape[-1] in (2, 4):  # grey + alpha, RGBA
         image = image[..., :-1]
@@ -279,7 +279,7 @@ def load_image_folder(
     if size is None:
         side = default_image_size([image.shape[:2] for image in decoded])
         size = (side, side)
-    images = fit_images([_to_channels(image, channels) for image in decoded], size, fit)
+    images = fit_images([to_channels(image, channels) for image in decoded], size, fit)
     if label_array is not None:
         label_array = label_array[kept]
     return ImageFolder(
