@@ -189,26 +189,16 @@ def train_on_moving_mnist(
     found = network.predict(np.concatenate(clips), batch_size=100, verbose=0)
     truth = {key: np.concatenate([t[key] for t in truth]) for key in found}
     named = {key: (found[key] > 0) == (truth[key] > 0.5) for key in found}
-    accuracy = float(named["frame_digits"].all(axis=-1).mean())
-    if accuracy < min_accuracy:
-        raise ValueError(
-            f"Test accuracy {accuracy:.4f} is below --min_accuracy={min_accuracy}; "
-            "nothing was saved."
-        )
     metadata = {
         **geometry,
         "dataset": f"moving_{dataset}",
         "input": "clips",
-        "test_accuracy": round(accuracy, 5),
         "in_order_accuracy": round(float(named["in_order"].mean()), 5),
         "clip_digits_accuracy": round(float(named["clip_digits"].all(axis=-1).mean()), 5),
-        "steps": steps,
-        "batch_size": batch_size,
-        "seed": seed,
-        "train_seconds": round(seconds, 1),
-        "keras_version": keras.__version__,
-        "tensorflow_version": tf.__version__,
     }
+    accuracy = float(named["frame_digits"].all(axis=-1).mean())
+    settings = dict(steps=steps, batch_size=batch_size, seed=seed)
+    metadata = _tested(metadata, accuracy, min_accuracy, settings, seconds)
     directory = output_dir or os.path.join("saved_models", f"moving_{dataset}_classifier")
     return classifier_lib.save_classifier(network, directory, metadata)
 
@@ -333,22 +323,28 @@ def _fit_and_save(model, train_ds, test_ds, directory, metadata, settings, min_a
     model.fit(train_ds, epochs=epochs, verbose=verbose, shuffle=False)  # shuffled by train_ds
     seconds = time.perf_counter() - start
     _, accuracy = model.evaluate(test_ds, verbose=0)
+    recorded = dict(epochs=epochs, batch_size=settings["batch_size"], seed=settings["seed"])
+    metadata = _tested(metadata, accuracy, min_accuracy, recorded, seconds)
+    return classifier_lib.save_classifier(model, directory, metadata)
+
+
+def _tested(metadata, accuracy, min_accuracy, settings, seconds):
+    """`metadata` with the test accuracy, the training `settings`, its time
+    and the library versions; a `ValueError` (nothing saved) below
+    `min_accuracy`."""
     if accuracy < min_accuracy:
         raise ValueError(
             f"Test accuracy {accuracy:.4f} is below --min_accuracy={min_accuracy}; "
             "nothing was saved."
         )
-    metadata = {
+    return {
         **metadata,
         "test_accuracy": round(float(accuracy), 5),
-        "epochs": epochs,
-        "batch_size": settings["batch_size"],
-        "seed": settings["seed"],
+        **settings,
         "train_seconds": round(seconds, 1),
         "keras_version": keras.__version__,
         "tensorflow_version": tf.__version__,
     }
-    return classifier_lib.save_classifier(model, directory, metadata)
 
 
 def holds_class_folders(directory, kind="image"):
