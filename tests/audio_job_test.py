@@ -25,24 +25,6 @@ TINY_AUDIO_RUN = (
 )
 
 
-@pytest.fixture(scope="module")
-def drum_classifier(tmp_path_factory, drum_kinds):
-    """A classifier of the recorded kicks and snares, trained by `keras-gans
-    train-classifier` for two epochs: the evaluator's features."""
-    classifier_dir = tmp_path_factory.mktemp("classifier")
-    result = run_command(
-        "train-classifier",
-        f"--data_dir={drum_kinds}",
-        f"--output_dir={classifier_dir}",
-        "--sample_rate=8000",
-        "--clip_samples=2048",
-        "--epochs=2",
-        "--batch_size=4",
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return classifier_dir
-
-
 @pytest.mark.slow
 def test_conditional_drums_train_sound_export_and_score(tmp_path, drum_kinds, drum_classifier):
     export_dir = tmp_path / "export"

@@ -257,3 +257,21 @@ def drum_kinds(tmp_path_factory):
         for name in sorted(f for f in os.listdir(DRUM_KIT) if f.startswith(prefix))[:3]:
             os.symlink(os.path.join(DRUM_KIT, name), root / kind / name)
     return root
+
+
+@pytest.fixture(scope="session")
+def drum_classifier(tmp_path_factory, drum_kinds):
+    """A classifier of the recorded kicks and snares, trained by `keras-gans
+    train-classifier` for two epochs: the evaluator's features."""
+    classifier_dir = tmp_path_factory.mktemp("classifier")
+    result = run_command(
+        "train-classifier",
+        f"--data_dir={drum_kinds}",
+        f"--output_dir={classifier_dir}",
+        "--sample_rate=8000",
+        "--clip_samples=2048",
+        "--epochs=2",
+        "--batch_size=4",
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return classifier_dir

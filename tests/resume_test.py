@@ -193,20 +193,12 @@ def audio_args(drum_kinds, classifier_dir, out, exports):
     ]
 
 
-def test_killed_audio_run_resumes_to_the_uninterrupted_result(drum_kinds, tmp_path):
-    classifier_dir = tmp_path / "classifier"  # the recordings' own classifier scores the sounds
-    classifier = run_command(
-        "train-classifier",
-        f"--data_dir={drum_kinds}",
-        f"--output_dir={classifier_dir}",
-        "--sample_rate=8000",
-        "--clip_samples=2048",
-        "--epochs=2",
-        "--batch_size=4",
-    )
-    assert classifier.returncode == 0, classifier.stderr[-3000:]
+def test_killed_audio_run_resumes_to_the_uninterrupted_result(
+    drum_kinds, drum_classifier, tmp_path
+):
+    # The recordings' own classifier scores the sounds.
     ref_dir, run_dir, exports = kill_and_resume(
-        lambda out, exported: audio_args(drum_kinds, classifier_dir, out, exported),
+        lambda out, exported: audio_args(drum_kinds, drum_classifier, out, exported),
         tmp_path,
         EPOCHS,
     )
