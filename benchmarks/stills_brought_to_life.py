@@ -8,7 +8,7 @@ against the real clips the stills came from) and the seconds per still; with
 `--gif`, writes the stills beside their clips as one animated grid.
 
     python benchmarks/stills_brought_to_life.py saved_models/moving_mnist_64 \
-        --data_dir=/usr/share/mnist --gif=alive.gif
+        --data_dir=mnist_idx/ --gif=alive.gif   # MNIST IDX files, or unset for TFDS
 """
 
 import time
