@@ -1,6 +1,6 @@
 """`keras-gans train audio` end to end on recorded drum hits: sounds and
-spectrograms per epoch, the export, its scores with a classifier of the
-hits, self-conditioning on spectrograms, and bad input."""
+spectrograms per epoch, resume after a kill, the export, its scores with a
+classifier of the hits, self-conditioning on spectrograms, and bad input."""
 
 import json
 import os
@@ -11,6 +11,8 @@ import tensorflow as tf
 
 import keras_gans as kg
 
+from conftest import assert_same_weights
+from conftest import kill_and_resume
 from conftest import run_command
 
 TINY_AUDIO_RUN = (
@@ -23,41 +25,59 @@ TINY_AUDIO_RUN = (
     "--steps_per_epoch=2",
     "--d_steps=1",
 )
+EPOCHS = 2  # the drums run: killed after epoch 1, resumed for the last
 
 
-@pytest.mark.slow
-def test_conditional_drums_train_sound_export_and_score(tmp_path, drum_kinds, drum_classifier):
-    export_dir = tmp_path / "export"
-    result = run_command(
+def drums_args(drum_kinds, drum_classifier, out, exports):
+    return [
         "train",
         "audio",
         f"--data_dir={drum_kinds}",
         "--conditional",
-        *(flag for flag in TINY_AUDIO_RUN if flag != "--d_steps=1"),
-        f"--output_dir={tmp_path / 'run'}",
-        f"--export_dir={export_dir}",
+        *(flag for flag in TINY_AUDIO_RUN if flag not in ("--d_steps=1", "--epochs=1")),
+        f"--epochs={EPOCHS}",
+        f"--output_dir={out}",
+        f"--export_dir={exports}",
         "--name=drums",
         # LiteRT files of conditional sounds: wavegan_test and specgan_test.
         "--notflite",
         f"--reference={drum_kinds}",
         f"--classifier_dir={drum_classifier}",
+        "--evaluate_every=1",
         "--eval_samples=20",
+        "--export_best",
+    ]
+
+
+@pytest.mark.slow
+def test_conditional_drums_train_sound_export_score_and_resume_after_a_kill(
+    tmp_path, drum_kinds, drum_classifier
+):
+    # Killed after epoch 1 of 2 and rerun: the same weights and scores as the
+    # uninterrupted run; every end-to-end check below is on the resumed run.
+    ref_dir, run_dir, export_dir, result = kill_and_resume(
+        lambda out, exports: drums_args(drum_kinds, drum_classifier, out, exports), tmp_path, EPOCHS
     )
-    assert result.returncode == 0, result.stderr[-3000:]
+    assert_same_weights(run_dir, ref_dir, steps=2 * EPOCHS)
+    ref_summary = json.loads((ref_dir / "summary.json").read_text())
+    summary = json.loads((run_dir / "summary.json").read_text())
+    ref_scores = [(e["epoch"], round(e["fcd"], 3)) for e in ref_summary["evaluations"]]
+    assert [(e["epoch"], round(e["fcd"], 3)) for e in summary["evaluations"]] == ref_scores
     assert "6 clips of 2048 samples (0.26 s at 8000 Hz), 2 classes" in result.stdout
-    summary = json.loads((tmp_path / "run" / "summary.json").read_text())
     assert summary["class_names"] == ["kick", "snare"] and summary["num_clips"] == 6
     # The default pair with its own recipe, not WaveGAN's WGAN-GP with five critic updates.
     config = summary["config"]
     assert (config["arch"], config["loss"], config["d_steps"]) == ("specgan", "non_saturating", 1)
     assert config["ema"] == 0.999
-    (during,) = summary["evaluations"]
-    assert during["num_samples"] == 20 and "label_accuracy" in during
-    # The sounds of the epoch: 2 classes x 4 columns, one after another.
-    wav = tf.audio.decode_wav(tf.io.read_file(str(tmp_path / "run" / "samples_epoch_001.wav")))
+    assert len(summary["evaluations"]) == EPOCHS
+    for during in summary["evaluations"]:
+        assert during["num_samples"] == 20 and "label_accuracy" in during
+    # The sounds of each epoch (the killed run's too): 2 classes x 4 columns, one after another.
+    assert (run_dir / "samples_epoch_001.wav").is_file()
+    wav = tf.audio.decode_wav(tf.io.read_file(str(run_dir / f"samples_epoch_{EPOCHS:03d}.wav")))
     assert int(wav.sample_rate) == 8000
     assert wav.audio.shape == (8 * (2048 + int(0.15 * 8000)), 1)
-    assert (tmp_path / "run" / "samples_epoch_001.png").stat().st_size > 1000
+    assert (run_dir / f"samples_epoch_{EPOCHS:03d}.png").stat().st_size > 1000
     version = export_dir / "drums" / "1"
     audio_asset = json.loads((version / "assets" / "audio.json").read_text())
     assert audio_asset == {"sample_rate": 8000, "clip_samples": 2048}

@@ -129,8 +129,9 @@ def kill_after_epoch(args, backup, epoch):
 def kill_and_resume(args_for, tmp_path, epochs):
     """Runs `keras-gans *args_for(out, exports)` uninterrupted, then again
     SIGKILLed after epoch 1 of `epochs` and rerun to resume; returns
-    `(ref_dir, run_dir, exports_dir)` of the uninterrupted and resumed runs.
-    (The uninterrupted run is not exported: only its results are compared.)"""
+    `(ref_dir, run_dir, exports_dir, resumed)` of the uninterrupted and
+    resumed runs, `resumed` being the rerun's `CommandResult`. (The
+    uninterrupted run is not exported: only its results are compared.)"""
     reference = run_command(*args_for(tmp_path / "ref", tmp_path / "ref_exports"), "--noexport")
     assert reference.returncode == 0, reference.stderr[-3000:]
     args = args_for(tmp_path / "run", tmp_path / "exports")
@@ -141,7 +142,7 @@ def kill_and_resume(args_for, tmp_path, epochs):
     assert resumed.returncode == 0, resumed.stderr[-3000:]
     assert f"from its backup after epoch {killed_at}" in resumed.stdout
     assert not (tmp_path / "run" / "backup").exists()  # removed once the results were saved
-    return tmp_path / "ref", tmp_path / "run", tmp_path / "exports"
+    return tmp_path / "ref", tmp_path / "run", tmp_path / "exports", resumed
 
 
 def assert_same_weights(got_dir, ref_dir, steps):

@@ -8,8 +8,10 @@ import json
 import os
 import shutil
 
+import keras
 import numpy as np
 import pytest
+import tensorflow as tf
 
 import keras_gans as kg
 
@@ -73,7 +75,7 @@ def style_args(folders, model, *flags):
 def test_killed_style_run_resumes_to_the_uninterrupted_result(photos_and_paintings, tmp_path):
     # No --steps_per_epoch: an epoch is one pass over the 8 photos, 4 steps.
     args = style_args(photos_and_paintings, "content_loss")
-    ref, run, exports = kill_and_resume(args, tmp_path, EPOCHS)
+    ref, run, exports, _ = kill_and_resume(args, tmp_path, EPOCHS)
     assert_same_weights(run, ref, steps=4 * EPOCHS)
     for epoch in range(1, EPOCHS + 1):  # the figures of the killed run's epochs too
         assert (run / f"epoch_{epoch:03d}.png").is_file()
@@ -85,13 +87,19 @@ def test_killed_cycle_gan_run_resumes_to_the_uninterrupted_result(photos_and_pai
     # A pool of 4 is full after the first epoch: the resumed run must draw
     # from the history pools the killed run had filled.
     args = style_args(photos_and_paintings, "cycle_gan", "--steps_per_epoch=2", "--pool_size=4")
-    ref, run, exports = kill_and_resume(args, tmp_path, EPOCHS)
+    ref, run, exports, _ = kill_and_resume(args, tmp_path, EPOCHS)
     assert_same_weights(run, ref, steps=2 * EPOCHS)
     summary = json.loads((run / "summary.json").read_text())
     assert summary["export_path"].endswith(os.path.join("style_monet", "1"))
     assert summary["reverse_export_path"].endswith(os.path.join("style_monet_reverse", "1"))
+    assert summary["config"]["identity_weight"] == 5.0  # the recipe's, left unset
+    loaded = keras.saving.load_model(str(run / "gan.keras"))
+    assert isinstance(loaded, kg.CycleGAN) and loaded.pool_size == 4
+    # Both directions serve photos of any size, at that size.
     for name in ("style_monet", "style_monet_reverse"):
-        assert os.path.isfile(exports / name / "1" / "saved_model.pb"), name
+        _, serve = kg.export.load_serving(str(exports / name))
+        out = serve(content=tf.zeros([1, 30, 42, 3], tf.uint8))["stylized"]
+        assert out.shape == (1, 30, 42, 3) and out.dtype == tf.uint8, name
 
 
 def test_unpaired_stream_epochs_depend_only_on_seed_and_epoch(photos_and_paintings):

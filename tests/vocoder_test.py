@@ -357,7 +357,7 @@ def vocoder_args(recordings, epochs):
 def test_train_vocoder_end_to_end_and_resume_after_a_kill(speech, tmp_path):
     # Killed after epoch 1 of 2 and rerun: the same weights, scores and files
     # as the uninterrupted run, which is itself checked end to end.
-    ref, run, exports = kill_and_resume(vocoder_args(speech, 2), tmp_path, 2)
+    ref, run, exports, _ = kill_and_resume(vocoder_args(speech, 2), tmp_path, 2)
     assert_same_weights(run, ref, steps=4)
     summary = json.loads((run / "summary.json").read_text())
     ref_summary = json.loads((ref / "summary.json").read_text())
