@@ -142,6 +142,8 @@ def test_bad_network_settings_are_clear_errors():
         )
     with pytest.raises(ValueError, match="multiple of hop_length=64"):
         kg.Vocoder(tiny_generator(), kg.networks.hifigan_discriminator(clip_samples=1000), SETTINGS)
+    with pytest.raises(ValueError, match=r"integers of 2 or more \(HiFi-GAN: \(2, 3, 5, 7, 11\)\)"):
+        kg.networks.hifigan_discriminator(SEGMENT, periods=(2, 1))
     vocoder = kg.Vocoder(tiny_generator(), kg.networks.hifigan_discriminator(SEGMENT), SETTINGS)
     with pytest.raises(ValueError, match="least_squares"):
         vocoder.compile(loss="wasserstein")
@@ -342,6 +344,9 @@ def vocoder_args(recordings, epochs):
             "--channels=16",
             "--period_width=2",
             "--scale_width=2",
+            # Two of HiFi-GAN's eight discriminators: each costs seconds of tracing.
+            "--periods=3",
+            "--scales=1",
             "--batch_size=2",
             f"--epochs={epochs}",
             "--steps_per_epoch=2",
@@ -364,6 +369,9 @@ def test_train_vocoder_end_to_end_and_resume_after_a_kill(speech, tmp_path):
     assert summary["scores"]["vocoder"]["mrstft"] == pytest.approx(
         ref_summary["scores"]["vocoder"]["mrstft"], abs=1e-4
     )
+    assert (summary["config"]["periods"], summary["config"]["scales"]) == ([3], 1)
+    judged = keras.saving.load_model(str(run / "gan.keras")).discriminator(tf.zeros([1, 1024]))
+    assert len(judged["scores"]) == 2  # the period 3 and one scale
     for epoch in (1, 2):  # the killed run's epoch too
         assert (run / f"vocoded_epoch_{epoch:03d}.wav").is_file()
     for name in ("vocoded_epoch_002.png", "scores.txt", "gan.keras"):

@@ -104,6 +104,10 @@ class VocoderConfig(ResumableConfig):
     )
     period_width: int = setting(8, "Channels of the multi-period discriminators' first layer.")
     scale_width: int = setting(16, "Channels of the multi-scale discriminators' first layer.")
+    periods: tuple = setting(
+        hifigan.PERIODS, "Periods of the multi-period discriminators (HiFi-GAN: 2,3,5,7,11)."
+    )
+    scales: int = setting(hifigan.SCALES, "Multi-scale discriminators (HiFi-GAN: 3).", minimum=1)
     mel_weight: float = setting(45.0, "Weight of the mel L1 loss (HiFi-GAN: 45).")
     feature_weight: float = setting(2.0, "Weight of the feature-matching loss (HiFi-GAN: 2).")
     stft_weight: float = setting(
@@ -187,6 +191,8 @@ def build_vocoder(config):
         clip_samples=config.segment_samples,
         period_width=config.period_width,
         scale_width=config.scale_width,
+        periods=config.periods,
+        scales=config.scales,
     )
     vocoder = Vocoder(
         generator,

@@ -230,6 +230,10 @@ def hifigan_discriminator(
     check_positive_int("period_width", period_width)
     check_positive_int("scale_width", scale_width)
     check_positive_int("scales", scales)
+    if not periods or not all(isinstance(p, int) and p >= 2 for p in periods):
+        raise ValueError(
+            f"`periods` takes integers of 2 or more (HiFi-GAN: {PERIODS}). Received: {periods}"
+        )
     audio = keras.Input((clip_samples,), name="audio")
     scores, features = [], []
     for period in periods:
