@@ -108,11 +108,8 @@ def test_installed_package_evaluates_with_its_packaged_classifier(installed, mni
     # hundreds, see evaluation_test).
     assert results["fcd"] < 20 and results["coverage"] == 1.0
     assert results["extractor"].startswith("classifier:mnist")
-    # The console script the wheel declares.
-    script = site / "bin" / "keras-gans"
-    assert script.is_file()
-    listed = run(script, "--help")
-    assert listed.returncode == 0 and "train-classifier" in listed.stdout
+    # The console script the wheel declares (run by the next test).
+    assert (site / "bin" / "keras-gans").is_file()
     # Nothing was written inside the installed package.
     assert sorted(os.listdir(site / "keras_gans" / "assets")) == [
         "fashion_mnist_classifier",
@@ -140,8 +137,6 @@ def test_installed_command_trains_on_a_folder_and_draws_from_elsewhere(installed
     drawn = run(script, "generate", export, "--num=4", "--out=four.npy")
     assert drawn.returncode == 0, drawn.stderr[-3000:]
     assert np.load(elsewhere / "four.npy").shape == (4, 16, 16, 3)
-    wrong = run(script, "apply", export, photos)
-    assert wrong.returncode == 2 and "keras-gans generate" in wrong.stderr
     # An image-to-image job and `apply` on its export, from the same place:
     # one step of x4 super-resolution, then every photo upscaled at full size.
     upscaler = run(
