@@ -119,6 +119,51 @@ def test_a_folder_of_gifs_is_cut_into_clips_exactly_and_bad_files_are_named(gif_
     assert batch.shape == (4, 8, 32, 32, 1) and batch.min() >= -1 and batch.max() <= 1
 
 
+def write_mp4(path, clip):
+    """`clip` (frames, h, w, 1) uint8 as an H.264 MP4, through ffmpeg."""
+    imageio_ffmpeg = pytest.importorskip("imageio_ffmpeg")
+    writer = imageio_ffmpeg.write_frames(str(path), clip.shape[2:0:-1], fps=8, quality=8)
+    writer.send(None)
+    for frame in clip:
+        writer.send(np.repeat(frame, 3, axis=-1).tobytes())
+    writer.close()
+
+
+def test_mp4_files_and_folders_of_frames_are_clips_too(gif_folder, tmp_path):
+    _, clips = gif_folder
+    root = tmp_path / "mixed"
+    root.mkdir()
+    write_mp4(root / "film.mp4", clips[0])
+    for i, frame in enumerate(clips[1]):  # a clip as a folder of frames, in name order
+        (root / "frames").mkdir(exist_ok=True)
+        tf.io.write_file(str(root / "frames" / f"{i:04d}.png"), tf.io.encode_png(frame))
+    (root / "broken.webm").write_bytes(b"\x1aE\xdf\xa3 not really a WebM")
+    (root / "two_sizes").mkdir()
+    for i, side in enumerate((32, 32, 48)):
+        tf.io.write_file(
+            str(root / "two_sizes" / f"{i}.png"),
+            tf.io.encode_png(np.zeros((side, side, 1), "uint8")),
+        )
+    folder = kg.data.load_video_folder(root, frames=8, channels=1)
+    # 20 frames each: clips at 0 and 8 of the film, then of the frames.
+    assert folder.clips.shape == (4, 8, 32, 32, 1) and folder.class_names == []
+    assert [os.path.basename(p) for p in folder.paths] == ["film.mp4"] * 2 + ["frames"] * 2
+    np.testing.assert_array_equal(folder.clips[2], clips[1, :8])  # PNG frames are exact
+    error = np.abs(folder.clips[:2].astype(int) - clips[0, :16].reshape(2, 8, 32, 32, 1)).mean()
+    assert error < 2, error  # H.264 is lossy, but the film is the clip
+    reasons = dict((os.path.basename(path), why) for path, why in folder.skipped)
+    assert set(reasons) == {"broken.webm", "two_sizes"}
+    assert "not a readable video" in reasons["broken.webm"]
+    assert "frames of two sizes, (32, 32) and (48, 48)" in reasons["two_sizes"]
+    # Folders of frames as classes' clips: each class folder holds frame folders.
+    (tmp_path / "classes" / "walk").mkdir(parents=True)
+    (root / "frames").rename(tmp_path / "classes" / "walk" / "clip")
+    (tmp_path / "classes" / "run").mkdir()
+    write_mp4(tmp_path / "classes" / "run" / "film.mp4", clips[0])
+    labelled = kg.data.load_video_folder(tmp_path / "classes", frames=8, channels=1)
+    assert labelled.class_names == ["run", "walk"] and labelled.labels.tolist() == [0, 0, 1, 1]
+
+
 def test_folders_without_clips_are_clear_errors(gif_folder, tmp_path):
     root, _ = gif_folder
     with pytest.raises(kg.data.DataNotFoundError, match="does not exist"):

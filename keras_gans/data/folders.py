@@ -25,7 +25,27 @@ def files_with(directory, extensions):
     )
 
 
-def find_files(directory, extensions, kind, labels="inferred"):
+def _items(directory, extensions, item_folders):
+    """The files of `directory` ending in `extensions`, and its subfolders
+    holding files ending in `item_folders` (each one item), sorted."""
+    subfolders = () if not item_folders else _subfolders(directory)
+    held = [
+        os.path.join(directory, name)
+        for name in subfolders
+        if files_with(os.path.join(directory, name), item_folders)
+    ]
+    return sorted(files_with(directory, extensions) + held)
+
+
+def _subfolders(directory):
+    return sorted(
+        name
+        for name in os.listdir(directory)
+        if os.path.isdir(os.path.join(directory, name)) and not name.startswith(".")
+    )
+
+
+def find_files(directory, extensions, kind, labels="inferred", item_folders=()):
     """The data files of a folder and, for class subfolders, their labels.
 
     Args:
@@ -36,6 +56,9 @@ def find_files(directory, extensions, kind, labels="inferred"):
         labels: `"inferred"` (class subfolders give labels, a flat folder
             none) or `None` (ignore subfolder names: every file of the
             folder and its subfolders, unlabelled).
+        item_folders: tuple of str. File endings that make a subfolder
+            holding such files one item (a clip stored as a folder of
+            frames), listed with the files, not a class. Defaults to none.
 
     Returns:
         `(paths, labels or None, class_names)`.
@@ -50,12 +73,12 @@ def find_files(directory, extensions, kind, labels="inferred"):
     if not os.path.isdir(directory):
         raise DataNotFoundError(f"{what} {directory} does not exist.")
     endings = "/".join(extensions)
-    top = files_with(directory, extensions)
-    subfolders = sorted(
-        name
-        for name in os.listdir(directory)
-        if os.path.isdir(os.path.join(directory, name)) and not name.startswith(".")
-    )
+    if item_folders:
+        endings += f"; or folders of {'/'.join(item_folders)} frames"
+    top = _items(directory, extensions, item_folders)
+    subfolders = [
+        name for name in _subfolders(directory) if os.path.join(directory, name) not in top
+    ]
     if top or not subfolders:
         if not top:
             raise DataNotFoundError(
@@ -73,7 +96,7 @@ def find_files(directory, extensions, kind, labels="inferred"):
         return top, None, []
     paths, label_list = [], []
     for index, name in enumerate(subfolders):
-        files = files_with(os.path.join(directory, name), extensions)
+        files = _items(os.path.join(directory, name), extensions, item_folders)
         if not files:
             raise DataNotFoundError(
                 f"Class folder {os.path.join(directory, name)} holds no {kind} files "

@@ -12,12 +12,17 @@ and a run resumed at epoch `e` sees the clips an uninterrupted one would.
 At 64 px the digits keep MNIST's 28 px; smaller frames scale them with the
 frame (14 px at 32), so a 32 px clip is the 64 px one at half resolution.
 
-A folder of your own clips (`load_video_folder`, `video_folder`) is animated
-GIFs, flat or one subfolder per class, decoded once into memory by
-TensorFlow's own GIF decoder and cut into clips of a fixed length.
+A folder of your own clips (`load_video_folder`, `video_folder`) holds
+animated GIFs (TensorFlow's own decoder), video files such as MP4 and WebM
+(ffmpeg, from the `imageio-ffmpeg` wheel: `pip install 'keras_gans[video]'`)
+or folders of frames (PNG/JPEG/BMP in name order), flat or one subfolder
+per class. Each is decoded once, its frames brought to one size as they
+are read (a long film never sits in memory at full size), and cut into
+clips of a fixed length.
 """
 
 import dataclasses
+import os
 from typing import Optional
 
 import numpy as np
@@ -38,7 +43,9 @@ from keras_gans.utils import files
 from keras_gans.utils.validation import check_choice
 from keras_gans.utils.validation import check_positive_int
 
-VIDEO_EXTENSIONS = (".gif",)
+FFMPEG_EXTENSIONS = (".mp4", ".webm", ".mov", ".mkv", ".avi", ".m4v")
+VIDEO_EXTENSIONS = (".gif", *FFMPEG_EXTENSIONS)
+FRAME_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp")  # a folder of them is one clip
 
 DIGIT_SIZE = 28  # MNIST's, in a 64 px frame
 STANDARD_FRAME = 64
@@ -257,12 +264,77 @@ class VideoFolder:
     skipped: list
 
 
-def _decode_gif(path):
-    """The frames of one GIF, uint8 `(frames, h, w, 3)`, or a reason it gives none."""
+class _Unreadable(Exception):
+    """Why a clip file or frame folder gives no frames."""
+
+
+def _gif_frames(path):
     try:
-        return tf.io.decode_gif(tf.io.read_file(path)).numpy(), None
+        yield from tf.io.decode_gif(tf.io.read_file(path)).numpy()
     except (tf.errors.InvalidArgumentError, tf.errors.NotFoundError) as e:
-        return None, f"not a readable GIF ({e.message.splitlines()[0][:80]})"
+        raise _Unreadable(f"not a readable GIF ({e.message.splitlines()[0][:80]})") from None
+
+
+def _folder_frames(path):
+    for name in folders.files_with(path, FRAME_EXTENSIONS):
+        try:
+            image = tf.io.decode_image(tf.io.read_file(name), 3, expand_animations=False)
+        except tf.errors.InvalidArgumentError:
+            raise _Unreadable(f"frame {os.path.basename(name)} is not a readable image") from None
+        yield image.numpy()
+
+
+def _ffmpeg_frames(path):
+    try:
+        import imageio_ffmpeg
+    except ImportError:
+        raise _Unreadable(
+            "MP4/WebM files need ffmpeg: pip install 'keras_gans[video]' (imageio-ffmpeg)"
+        ) from None
+    reader = imageio_ffmpeg.read_frames(path)
+    try:
+        width, height = next(reader)["size"]
+    except (OSError, RuntimeError, StopIteration) as e:
+        reason = str(e).strip().splitlines()[-1][:80] if str(e).strip() else "no frames"
+        raise _Unreadable(f"not a readable video ({reason})") from None
+    try:
+        for frame in reader:
+            yield np.frombuffer(frame, np.uint8).reshape(height, width, 3)
+    finally:
+        reader.close()
+
+
+def _frames(path):
+    """The RGB frames, uint8 `(h, w, 3)`, of one clip file or frame folder,
+    one at a time; `_Unreadable` says why there are none."""
+    if os.path.isdir(path):
+        return _folder_frames(path)
+    if path.lower().endswith(".gif"):
+        return _gif_frames(path)
+    return _ffmpeg_frames(path)
+
+
+def _read_fitted(path, size, fit, chunk=64):
+    """`(frames uint8 (n, h, w, 3), size)` of one clip file or frame folder,
+    each frame fitted to `size` as it is read (`size=None`: the first
+    frame's shorter side, at most 64, a multiple of 4)."""
+    fitted, pending, shape = [], [], None
+    for frame in _frames(path):
+        if size is None:
+            side = max(8, min(64, min(frame.shape[:2])) // 4 * 4)
+            size = (side, side)
+        if shape is not None and frame.shape != shape:
+            raise _Unreadable(f"frames of two sizes, {shape[:2]} and {frame.shape[:2]}")
+        shape = frame.shape
+        pending.append(frame)
+        if len(pending) == chunk:
+            fitted.append(fit_images(pending, size, fit))
+            pending = []
+    if pending:
+        fitted.append(fit_images(pending, size, fit))
+    if not fitted:
+        raise _Unreadable("no frames")
+    return np.concatenate(fitted), size
 
 
 def load_video_folder(
@@ -275,14 +347,17 @@ def load_video_folder(
     labels="inferred",
     on_error="skip",
 ):
-    """Decodes a folder of animated GIFs into clips of `frames` frames.
+    """Decodes a folder of clips into clips of `frames` frames.
 
-    Each file is cut into clips of `frames` consecutive frames, one every
-    `stride` frames; a file with fewer frames gives none and is named in
-    `skipped`, as is one that cannot be decoded.
+    The folder holds animated GIFs, video files (MP4, WebM, MOV, MKV, AVI;
+    decoded by ffmpeg from `pip install 'keras_gans[video]'`) or folders of
+    frames (PNG, JPEG or BMP files in name order, e.g. `0001.png`), flat or
+    one subfolder per class. Each is cut into clips of `frames` consecutive
+    frames, one every `stride` frames; one with fewer frames gives none and
+    is named in `skipped`, as is one that cannot be decoded.
 
     Args:
-        directory: str. A folder of GIF files, or of one subfolder per class.
+        directory: str. A folder of clips, or of one subfolder per class.
         frames: int. Frames per clip. Defaults to `16`.
         stride: int or `None`. Frames between the starts of two clips of
             one file. Defaults to `frames` (clips side by side).
@@ -298,45 +373,42 @@ def load_video_folder(
         A `VideoFolder`.
 
     Raises:
-        DataNotFoundError: no GIF files, or none long enough for a clip.
+        DataNotFoundError: no clips, or none long enough for a clip.
     """
     check_positive_int("frames", frames)
     stride = check_positive_int("stride", stride or frames)
     check_choice("on_error", on_error, ("skip", "raise"))
     if channels is not None:
         check_choice("channels", channels, (1, 3))
+    size = None if image_size is None else check_image_size(image_size)
     paths, label_array, class_names = folders.find_files(
-        directory, VIDEO_EXTENSIONS, "video", labels
+        directory, VIDEO_EXTENSIONS, "video", labels, item_folders=FRAME_EXTENSIONS
     )
     decoded, skipped = [], []
     for index, path in enumerate(paths):
-        video, reason = _decode_gif(path)
-        if video is not None and len(video) < frames:
-            video, reason = None, f"{len(video)} frames, fewer than frames={frames}"
-        if video is None:
-            skipped.append((path, reason))
-        else:
-            decoded.append((index, video))
+        try:
+            video, size_read = _read_fitted(path, size, fit)
+        except _Unreadable as e:
+            skipped.append((path, str(e)))
+            continue
+        if len(video) < frames:
+            skipped.append((path, f"{len(video)} frames, fewer than frames={frames}"))
+            continue
+        size = size_read
+        decoded.append((index, video))
     folders.report_skipped(skipped, "video", on_error)
     if not decoded:
         raise DataNotFoundError(
-            f"None of the {len(paths)} GIF files of {directory} gave a clip of {frames} frames."
+            f"None of the {len(paths)} clips of {directory} gave a clip of {frames} frames."
         )
     if channels is None:
         grey = all(np.array_equal(v[..., 0], v[..., 1]) for _, v in decoded)
         channels = (
             1 if grey and all(np.array_equal(v[..., 0], v[..., 2]) for _, v in decoded) else 3
         )
-    if image_size is None:
-        height, width = decoded[0][1].shape[1:3]
-        side = max(8, min(64, min(height, width)) // 4 * 4)
-        size = (side, side)
-    else:
-        size = check_image_size(image_size)
     clips, clip_labels, clip_paths = [], [], []
     for index, video in decoded:
         video = video if channels == 3 else tf.image.rgb_to_grayscale(video).numpy()
-        video = fit_images(list(video), size, fit)
         for start in range(0, len(video) - frames + 1, stride):
             clips.append(video[start : start + frames])
             clip_paths.append(paths[index])

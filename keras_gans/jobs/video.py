@@ -1,12 +1,13 @@
 """Clips from noise: the job behind `keras-gans train video`.
 
 Moving MNIST, made on the fly from the MNIST digits on disk
-(`keras_gans.data.moving_mnist`), or a folder of your own animated GIFs
-(`data_dir`, `keras_gans.data.load_video_folder`), in, a trained, exported
-clip generator out: `train(frame_size=32, max_minutes=10)`. The networks are
-a network pair for clips (`keras_gans.networks.pairs`, `--arch=mocogan`);
-every epoch writes an animated GIF grid of clips drawn from fixed noise; the
-export is `serving_default(z) -> video uint8 [b, frames, H, W, C]`.
+(`keras_gans.data.moving_mnist`), or a folder of your own clips (GIF, MP4,
+WebM or folders of frames: `data_dir`, `keras_gans.data.load_video_folder`),
+in, a trained, exported clip generator out: `train(frame_size=32,
+max_minutes=10)`. The networks are a network pair for clips
+(`keras_gans.networks.pairs`, `--arch=mocogan`); every epoch writes an
+animated GIF grid of clips drawn from fixed noise; the export is
+`serving_default(z) -> video uint8 [b, frames, H, W, C]`.
 """
 
 import dataclasses
@@ -33,7 +34,7 @@ from keras_gans.networks import dcgan
 from keras_gans.networks import pairs
 
 NAME = "video"
-ABOUT = "Clips from noise: Moving MNIST made from the MNIST digits, or your GIFs (MoCoGAN-style)."
+ABOUT = "Clips from noise: Moving MNIST made from the MNIST digits, or your clips (MoCoGAN-style)."
 TRAIN_DIGITS = 60_000  # MNIST's and Fashion-MNIST's training digits
 TEST_DIGITS = 10_000
 MOVING_MNIST_SIZE = 64
@@ -47,7 +48,8 @@ class VideoConfig(NoiseGANConfig):
 
     data_dir: Optional[str] = setting(
         None,
-        "A folder of your own clips (animated GIFs; flat, or one subfolder per class) to "
+        "A folder of your own clips (animated GIFs, MP4/WebM files or folders of PNG/JPEG "
+        "frames; flat, or one subfolder per class) to "
         "train on. Unset: Moving MNIST, made from the MNIST digits.",
     )
     stride: Optional[int] = setting(
