@@ -27,9 +27,11 @@ class DiffAugment(SavesSeedState, keras.layers.Layer):
     """Random translation, cutout and colour changes, differentiable in the images.
 
     Every image of a batch gets its own random draw. Images are expected in
-    `[-1, 1]`; the output keeps the input's shape and dtype. Applied only
-    when called with `training=True` (as `GAN.train_step` does); inference
-    calls return the input unchanged.
+    `[-1, 1]`; the output keeps the input's shape and dtype. Clips,
+    `(batch, frames, height, width, channels)`, get one draw per clip, the
+    same for all its frames, so the augmentation never looks like motion.
+    Applied only when called with `training=True` (as `GAN.train_step`
+    does); inference calls return the input unchanged.
 
     Args:
         policy: str or list of str. Any of `"translation"` (shift by up to
@@ -79,8 +81,24 @@ class DiffAugment(SavesSeedState, keras.layers.Layer):
             return images
         x = tf.convert_to_tensor(images)
         for name in self.policy:
-            x = getattr(self, f"_{name}")(x)
+            x = self._augmented(name, x)
         return x
+
+    def _augmented(self, name, x):
+        """`x` through one policy; a clip's frames all alike."""
+        augment = getattr(self, f"_{name}")
+        if x.shape.rank != 5 or name == "color":  # colour: rank-generic
+            return augment(x)
+        # Frames folded into channels: one spatial draw moves them together.
+        _, frames, height, width, channels = x.shape
+        folded = tf.transpose(x, [0, 2, 3, 1, 4])
+        folded = tf.reshape(folded, [-1, height, width, frames * channels])
+        out = tf.reshape(augment(folded), [-1, height, width, frames, channels])
+        return tf.transpose(out, [0, 3, 1, 2, 4])
+
+    def _per_example(self, x):
+        """The shape `[batch, 1, ..., 1]` of one draw per image or clip of `x`."""
+        return tf.concat([tf.shape(x)[:1], tf.ones([x.shape.rank - 1], tf.int32)], axis=0)
 
     def _uniform(self, shape):
         return keras.random.uniform(shape, dtype="float32", seed=self.seed_generator)
@@ -89,13 +107,12 @@ class DiffAugment(SavesSeedState, keras.layers.Layer):
         return keras.random.randint(shape, 0, maxval, dtype="int32", seed=self.seed_generator)
 
     def _color(self, x):
-        batch = tf.shape(x)[0]
         dtype = x.dtype
-        shape = tf.stack([batch, 1, 1, 1])
+        shape = self._per_example(x)
         x = x + tf.cast(self._uniform(shape) - 0.5, dtype)
-        channel_mean = tf.reduce_mean(x, axis=3, keepdims=True)
+        channel_mean = tf.reduce_mean(x, axis=-1, keepdims=True)
         x = (x - channel_mean) * tf.cast(self._uniform(shape) * 2.0, dtype) + channel_mean
-        image_mean = tf.reduce_mean(x, axis=[1, 2, 3], keepdims=True)
+        image_mean = tf.reduce_mean(x, axis=list(range(1, x.shape.rank)), keepdims=True)
         return (x - image_mean) * tf.cast(self._uniform(shape) + 0.5, dtype) + image_mean
 
     def _translation(self, x):
@@ -214,8 +231,8 @@ class AdaptiveAugment(DiffAugment):
         x = tf.convert_to_tensor(images)
         p = tf.cast(self.probability, "float32")
         for name in self.policy:
-            apply = self._uniform(tf.stack([tf.shape(x)[0], 1, 1, 1])) < p
-            x = tf.where(apply, getattr(self, f"_{name}")(x), x)
+            apply = self._uniform(self._per_example(x)) < p
+            x = tf.where(apply, self._augmented(name, x), x)
         return x
 
     def observe(self, real_output):

@@ -12,6 +12,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from keras_gans.data.video import write_gif
+from keras_gans.data.video import write_mp4
 
 __all__ = [
     "clip_grid",
@@ -275,12 +276,13 @@ def clip_grid(clips, rows=None, cols=None, padding=2):
 
 
 def save_clip_grid(clips, path, rows=None, cols=None, fps=8, scale=2):
-    """Writes `clip_grid(clips, rows, cols)` as a looping animated GIF.
+    """Writes `clip_grid(clips, rows, cols)` as a looping animated GIF, or
+    an MP4 when `path` ends in `.mp4` (`keras_gans.data.write_mp4`).
 
     Args:
         clips: array `(n, frames, h, w[, c])`, uint8 or floats in `[-1, 1]`.
-        path: str. Output `.gif` path, written atomically; parent folders
-            are created.
+        path: str. Output `.gif` or `.mp4` path, written atomically; parent
+            folders are created.
         rows, cols: int. Grid size; see `image_grid`.
         fps: int. Frames per second. Defaults to `8`.
         scale: int. Output pixels per clip pixel. Defaults to `2`.
@@ -289,7 +291,8 @@ def save_clip_grid(clips, path, rows=None, cols=None, fps=8, scale=2):
         `path`.
     """
     grid = clip_grid(clips, rows, cols)
-    return write_gif(path, grid.repeat(scale, axis=1).repeat(scale, axis=2), fps)
+    write = write_mp4 if str(path).lower().endswith(".mp4") else write_gif
+    return write(path, grid.repeat(scale, axis=1).repeat(scale, axis=2), fps)
 
 
 def save_figure(fig, path, dpi=None):

@@ -375,6 +375,11 @@ CASES = [
         phrases=("{w}/pngs/photo.png already exists", "--overwrite"),
     ),
     case(
+        "generate-images-as-a-film",
+        ("generate", "{exp}", "--num=4", "--out={w}/digits.mp4"),
+        phrases=("--out={w}/digits.mp4", "only clips move", "images"),
+    ),
+    case(
         "generate-npy-out-under-a-file",
         ("generate", "{exp}", "--out={w}/afile/deeper/x.npy"),
         phrases=("{w}/afile is a file, not a folder",),

@@ -202,6 +202,29 @@ def test_cutout_zeroes_one_square_per_image():
     assert set(np.unique(out)) <= {0.0, 1.0}
 
 
+@pytest.mark.parametrize("augment", [kg.augment.DiffAugment(seed=3), "ada"])
+def test_a_clips_frames_are_augmented_alike(augment):
+    # Clips whose frames are all one picture stay so: one draw per clip.
+    if augment == "ada":
+        augment = kg.augment.AdaptiveAugment(initial_probability=0.5, seed=4)
+    picture = np.random.default_rng(0).uniform(-1, 1, (6, 1, 16, 16, 2)).astype("float32")
+    clips = tf.Variable(np.repeat(picture, 5, axis=1))
+    with tf.GradientTape() as tape:
+        out = augment(clips, training=True)
+        total = tf.reduce_sum(out * out)
+    assert out.shape == clips.shape and tape.gradient(total, clips) is not None
+    out = out.numpy()
+    np.testing.assert_allclose(out, np.repeat(out[:, :1], 5, axis=1), atol=1e-6)
+    changed = np.abs(out - clips.numpy()).mean(axis=(1, 2, 3, 4)) > 0.01
+    assert 1 <= changed.sum()  # some clips changed, each as a whole
+    # Colour stays per frame and channel: a clip of two different frames is
+    # not averaged across them.
+    two = np.concatenate([np.full((1, 1, 8, 8, 1), -0.5), np.full((1, 1, 8, 8, 1), 0.5)], 1)
+    coloured = kg.augment.DiffAugment("color", seed=5)(tf.constant(two, "float32"), training=True)
+    first, second = coloured.numpy()[0, :, 0, 0, 0]
+    assert second - first > 0.1
+
+
 def test_gan_shows_real_and_generated_images_through_the_augmentation(real_batches):
     class Blank(keras.layers.Layer):
         def call(self, images, training=False):

@@ -136,6 +136,12 @@ def test_train_video_on_moving_mnist_writes_gifs_and_an_export_that_draws_gifs(m
     folder = tmp_path / "each"
     assert run_command("generate", export, "--num=2", f"--out={folder}").returncode == 0
     assert sorted(os.listdir(folder)) == ["00000.gif", "00001.gif"]
+    # An MP4 of the same grid, read back by the video folder reader.
+    films = tmp_path / "films"
+    as_mp4 = run_command("generate", export, "--num=6", f"--out={films / 'clips.mp4'}")
+    assert as_mp4.returncode == 0, as_mp4.stderr
+    film = kg.data.load_video_folder(films, frames=4, image_size=None, channels=1)
+    assert film.clips.shape[:2] == (1, 4) and np.std(film.clips) > 1
     info = run_command("info", export)
     assert info.returncode == 0 and "video" in info.stdout
     # keras-gans apply: a still (a real frame, at 64 px) brought to life.
@@ -158,8 +164,6 @@ def test_train_video_on_moving_mnist_writes_gifs_and_an_export_that_draws_gifs(m
 def test_the_video_job_refuses_what_it_cannot_do_yet(mnist_dir):
     with pytest.raises(ValueError, match="no labelled clips yet"):
         kg.jobs.video.resolve(conditional=True, mnist_dir=mnist_dir)
-    with pytest.raises(ValueError, match="DiffAugment"):
-        kg.jobs.video.resolve(augment="translation", mnist_dir=mnist_dir)
     assert kg.jobs.video.resolve(augment="none", mnist_dir=mnist_dir).config.frame_size == 64
     with pytest.raises(ValueError, match="score_clips"):
         kg.jobs.video.resolve(evaluate_every=1, mnist_dir=mnist_dir)
@@ -180,18 +184,22 @@ def test_train_video_on_a_folder_of_gifs(mnist_dir, tmp_path):
     )
     clips = np.round((clips.numpy() + 1) * 127.5).astype(np.uint8)
     folder = tmp_path / "my_clips"
-    for i, clip in enumerate(clips):
+    for i, clip in enumerate(clips[:3]):
         kg.data.write_gif(folder / f"{i}.gif", clip)
+    for i, clip in enumerate(clips[3:], 3):  # MP4s beside the GIFs
+        kg.data.write_mp4(folder / f"{i}.mp4", clip)
     out = tmp_path / "run"
     result = run_command(
         "train", "video", f"--data_dir={folder}", "--frames=4", "--batch_size=4", "--width=8",
         "--latent_dim=8", "--epochs=1", "--steps_per_epoch=2", "--score_clips=4",
-        f"--output_dir={out}", f"--export_dir={tmp_path / 'exports'}", "--notflite",
+        "--augment=ada", f"--output_dir={out}", f"--export_dir={tmp_path / 'exports'}",
+        "--notflite",
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-3000:]
     assert f"{folder}: 12 clips of 4 frames at 32x32x1 from 6 files" in result.stdout
     summary = json.loads((out / "summary.json").read_text())
     assert summary["num_clips"] == 12 and summary["config"]["frame_size"] == 32
+    assert summary["config"]["augment"] == "ada" and "augment_p" in summary["history"]
     assert summary["data_folders"] == [str(folder)]
     _, serve = kg.export.load_serving(str(tmp_path / "exports" / "my_clips"))
     drawn = kg.contracts.draw(serve, np.zeros((2, 8), np.float32))

@@ -1,5 +1,6 @@
 """`keras-gans generate EXPORT`: images (sounds, clips) from an exported noise generator."""
 
+import importlib.util
 import os
 import re
 
@@ -20,7 +21,7 @@ from keras_gans.utils import files
 SUMMARY = "Draw images (sounds, clips) from an exported generator: a grid, files or a .npy."
 USAGE = (
     "keras-gans generate EXPORT [--num=64] [--label=N] "
-    "[--out=grid.png|sounds.wav|clips.gif|DIR|FILE.npy]"
+    "[--out=grid.png|sounds.wav|clips.gif|clips.mp4|DIR|FILE.npy]"
 )
 
 
@@ -36,7 +37,7 @@ def define(flag_values):
         "grid.png",
         "A .png (a grid; of spectrograms for sounds), a .npy (the arrays), a folder (one "
         "PNG, WAV or GIF each), for sounds a .wav (all of them, one after another), for "
-        "clips a .gif (an animated grid; a .png name becomes .gif).",
+        "clips a .gif or .mp4 (an animated grid; a .png name becomes .gif).",
         **options,
     )
     flags.DEFINE_bool(
@@ -139,7 +140,7 @@ SAMPLES = {2: (".wav", "sounds"), 4: (".png", "images"), 5: (".gif", "clips")}
 
 def output_files(out, count, suffix):
     """The files `write` makes for `count` samples of files ending in `suffix`."""
-    if out.lower().endswith((".npy", ".png", ".wav", ".gif")):
+    if out.lower().endswith((".npy", ".png", ".wav", ".gif", ".mp4")):
         return [out]
     return [os.path.join(out, f"{i:05d}{suffix}") for i in range(count)]
 
@@ -166,7 +167,7 @@ def write(images, out, rows=None, sample_rate=None):
 
 
 def write_clips(clips, out, rows):
-    if out.lower().endswith(".gif"):
+    if out.lower().endswith((".gif", ".mp4")):
         plotting.save_clip_grid(clips, out, rows=rows)
     else:
         for i, clip in enumerate(clips):
@@ -214,9 +215,18 @@ def main(args):
     out = options.out
     if np.ndim(images) == 5 and out.lower().endswith((".png", ".wav")):
         if out.lower().endswith(".wav"):
-            raise UsageError(f"--out={out}: an export of clips writes .gif, a folder or .npy.")
+            raise UsageError(
+                f"--out={out}: an export of clips writes .gif, .mp4, a folder or .npy."
+            )
         out = out[: -len(".png")] + ".gif"  # clips move: an animated grid (the default's GIF)
     suffix, kind = SAMPLES[np.ndim(images)]
+    moving = out.lower().endswith((".gif", ".mp4"))
+    if moving and np.ndim(images) != 5:
+        raise UsageError(f"--out={out}: only clips move; these are {kind}: pass another --out.")
+    if out.lower().endswith(".mp4") and importlib.util.find_spec("imageio_ffmpeg") is None:
+        raise UsageError(
+            f"--out={out}: MP4 needs ffmpeg: pip install 'keras_gans[video]', or pass a .gif."
+        )
     planned = output_files(out, len(images), suffix)
     existing = [path for path in planned if os.path.exists(path)]
     if existing and not options.overwrite:

@@ -228,6 +228,54 @@ def write_gif(path, clip, fps=8):
     Returns:
         `path`.
     """
+    frames = [Image.fromarray(frame) for frame in _checked_clip(clip)]
+    with files.atomic_path(path, ".gif") as tmp:
+        frames[0].save(
+            tmp, save_all=True, append_images=frames[1:], duration=round(1000 / fps), loop=0
+        )
+    return path
+
+
+def write_mp4(path, clip, fps=8):
+    """Writes one clip as an H.264 MP4 (ffmpeg, from `pip install
+    'keras_gans[video]'`), atomically.
+
+    Args:
+        path: str. The `.mp4` file (its folder is created).
+        clip: uint8 `(frames, height, width[, channels])`, 1 or 3 channels;
+            an odd height or width is padded by a black row or column
+            (H.264's colour planes are half size).
+        fps: int. Frames per second. Defaults to `8`.
+
+    Returns:
+        `path`.
+    """
+    try:
+        import imageio_ffmpeg
+    except ImportError:
+        raise ImportError(
+            "Writing MP4 needs ffmpeg: pip install 'keras_gans[video]' (imageio-ffmpeg), "
+            "or write a .gif."
+        ) from None
+    clip = _checked_clip(clip)
+    if clip.ndim == 3:
+        clip = clip[..., None]
+    clip = np.broadcast_to(clip, (*clip.shape[:3], 3))
+    height, width = clip.shape[1:3]
+    clip = np.pad(clip, ((0, 0), (0, height % 2), (0, width % 2), (0, 0)))
+    with files.atomic_path(path, ".mp4") as tmp:
+        writer = imageio_ffmpeg.write_frames(
+            tmp, clip.shape[2:0:-1], fps=fps, macro_block_size=2, quality=8
+        )
+        writer.send(None)
+        for frame in clip:
+            writer.send(np.ascontiguousarray(frame).tobytes())
+        writer.close()
+    return path
+
+
+def _checked_clip(clip):
+    """`clip` as uint8 `(frames, height, width[, 3])`, or a `ValueError`."""
     clip = np.asarray(clip)
     if clip.ndim == 4 and clip.shape[-1] == 1:
         clip = clip[..., 0]
@@ -236,12 +284,7 @@ def write_gif(path, clip, fps=8):
             f"Expected a uint8 clip (frames, height, width[, channels]). Received {clip.dtype} "
             f"of shape {clip.shape}."
         )
-    frames = [Image.fromarray(frame) for frame in clip]
-    with files.atomic_path(path, ".gif") as tmp:
-        frames[0].save(
-            tmp, save_all=True, append_images=frames[1:], duration=round(1000 / fps), loop=0
-        )
-    return path
+    return clip
 
 
 @dataclasses.dataclass

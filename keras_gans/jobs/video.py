@@ -258,11 +258,7 @@ def resolve(config=None, **overrides):
     """The run's `Resolved` settings: with `data_dir`, the folder is read
     (its clips go into the record's `context`) and gives the frame size."""
     config, explicit = configure(config, **overrides)
-    unsupported = {
-        "conditional": "labelled clips",
-        "clusters": "self-conditioning",
-        "augment": "DiffAugment",
-    }
+    unsupported = {"conditional": "labelled clips", "clusters": "self-conditioning"}
     for name, what in unsupported.items():
         if getattr(config, name) not in (None, False, 0, "", "none"):
             raise ValueError(f"The video job has no {what} yet: leave --{name} unset.")
