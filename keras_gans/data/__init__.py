@@ -28,6 +28,15 @@ from keras_gans.data.mnist import mnist
 from keras_gans.data.mnist import read_idx
 from keras_gans.data.paired import degraded_images
 from keras_gans.data.paired import paired_images
+from keras_gans.data.text import TextSet
+from keras_gans.data.text import character_vocabulary
+from keras_gans.data.text import decode_texts
+from keras_gans.data.text import encode_texts
+from keras_gans.data.text import format_poem
+from keras_gans.data.text import load_poems
+from keras_gans.data.text import load_text_folder
+from keras_gans.data.text import poems
+from keras_gans.data.text import text_dataset
 from keras_gans.data.transforms import to_float
 from keras_gans.data.transforms import to_model_range
 from keras_gans.data.transforms import to_uint8
@@ -36,6 +45,7 @@ from keras_gans.data.video import load_video_folder
 from keras_gans.data.video import moving_mnist
 from keras_gans.data.video import video_folder
 from keras_gans.data.video import write_gif
+from keras_gans.data.video import write_mp4
 
 __all__ = [
     "AudioFolder",
@@ -68,8 +78,18 @@ __all__ = [
     "load_video_folder",
     "video_folder",
     "write_gif",
+    "write_mp4",
     "mnist",
     "read_idx",
+    "TextSet",
+    "character_vocabulary",
+    "decode_texts",
+    "encode_texts",
+    "format_poem",
+    "load_poems",
+    "load_text_folder",
+    "poems",
+    "text_dataset",
     "parse_image_size",
     "to_float",
     "to_model_range",
