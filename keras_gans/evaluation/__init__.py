@@ -9,7 +9,8 @@ EfficientNet-Lite0 with `keras_gans[imagenet]`); and how close samples sit
 to the training images against held-out ones (`memorization`). For
 vocoders, held-out recordings against Griffin-Lim (`vocoding`). For clips,
 how they move against real clips and two baselines, and what a clip network
-trained on real Moving MNIST sees in them (`motion`, `ClipClassifier`).
+trained on real Moving MNIST sees in them (`motion`, `ClipClassifier`). For
+text, BLEU and self-BLEU, form, copied lines and rhyme (`text`).
 
 The callback that runs an `Evaluator` during training is
 `keras_gans.callbacks.EvaluateGenerator`; the command line is
@@ -18,6 +19,7 @@ The callback that runs an `Evaluator` during training is
 
 from keras_gans.evaluation import memorization
 from keras_gans.evaluation import motion
+from keras_gans.evaluation import text
 from keras_gans.evaluation import vocoding
 from keras_gans.evaluation.classifier import Classifier
 from keras_gans.evaluation.classifier import ClipClassifier
@@ -53,6 +55,7 @@ __all__ = [
     "load_classifier",
     "memorization",
     "motion",
+    "text",
     "mnist_classifier",
     "precision_recall",
     "vocoding",
