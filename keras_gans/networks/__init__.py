@@ -47,6 +47,8 @@ from keras_gans.networks.specgan import spectrogram_shape
 from keras_gans.networks.style import patchgan_discriminator
 from keras_gans.networks.style import style_generator
 from keras_gans.networks.super_resolution import super_resolution_generator
+from keras_gans.networks.text import CharacterDecoder
+from keras_gans.networks.text import character_generator
 from keras_gans.networks.unet import inpainting_generator
 from keras_gans.networks.unet import unet_generator
 from keras_gans.networks.video import video_discriminator
@@ -63,6 +65,8 @@ __all__ = [
     "AudioToSpectrogram",
     "SpectrogramToAudio",
     "SpectrumToAudio",
+    "CharacterDecoder",
+    "character_generator",
     "conditional_dcgan_discriminator",
     "conditional_dcgan_generator",
     "dcgan_discriminator",
