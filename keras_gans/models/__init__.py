@@ -4,8 +4,8 @@
 (`unpack_batch`, `make_fake`, `generator_terms`, ...) for a GAN variant of
 your own. Noise to image: `GAN`, `ConditionalGAN`, `SelfConditionedGAN`.
 Image to image (on the `ImageToImageModel` base): `StyleTransferGAN`,
-`Pix2Pix`, `CycleGAN`. Text by maximum likelihood, the yardstick of text
-GANs: `MaximumLikelihoodText`. The networks they
+`Pix2Pix`, `CycleGAN`. Text: `TextGAN`, and `MaximumLikelihoodText`, the
+yardstick of text GANs and their pretraining. The networks they
 train are built by the Functional builders of `keras_gans.networks`.
 """
 
@@ -22,6 +22,7 @@ from keras_gans.models.image_to_image import ImageToImageModel
 from keras_gans.models.pix2pix import Pix2Pix
 from keras_gans.models.style_transfer_gan import StyleTransferGAN
 from keras_gans.models.text import MaximumLikelihoodText
+from keras_gans.models.text import TextGAN
 from keras_gans.models.vocoder import Vocoder
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "Pix2Pix",
     "SelfConditionedGAN",
     "StyleTransferGAN",
+    "TextGAN",
     "Vocoder",
 ]
 

@@ -1,20 +1,28 @@
-"""`MaximumLikelihoodText`: a character generator trained as a language model.
+"""Text models: `MaximumLikelihoodText` and `TextGAN`, on one character generator.
 
-The yardstick every text GAN must be compared with (Caccia et al., 2020,
-"Language GANs Falling Short"): the same `CharacterDecoder` a text GAN
-trains, fitted by maximum likelihood, that is by the cross-entropy of each
-next character of real texts given the ones before (teacher forcing). It
-samples with a temperature, and is the GAN's pretraining.
+`MaximumLikelihoodText` is the yardstick every text GAN must be compared
+with (Caccia et al., 2020, "Language GANs Falling Short"): the same
+`CharacterDecoder` a text GAN trains, fitted by maximum likelihood, that
+is by the cross-entropy of each next character of real texts given the
+ones before (teacher forcing). It samples with a temperature, and is the
+GAN's pretraining.
+
+`TextGAN` trains the generator adversarially on the `GAN` core: its
+characters are straight-through Gumbel-softmax draws (RelGAN, Nie et al.,
+2019, with a relativistic loss by default), so the generator's gradient
+reaches every step of the recurrent decoder, with no policy gradient.
 """
 
 import keras
 import tensorflow as tf
 from keras import ops
 
+from keras_gans.models.adversarial_model import AdversarialBatch
+from keras_gans.models.gan import GAN
 from keras_gans.utils.saving import SavesSeedState
 from keras_gans.utils.saving import register_serializable
 
-__all__ = ["MaximumLikelihoodText", "next_character_loss"]
+__all__ = ["MaximumLikelihoodText", "TextGAN", "next_character_loss"]
 
 
 def next_character_loss(logits, ids):
@@ -125,3 +133,51 @@ class MaximumLikelihoodText(SavesSeedState, keras.Model):
         config = dict(config)
         config["generator"] = keras.saving.deserialize_keras_object(config["generator"])
         return cls(**config)
+
+
+@register_serializable
+class TextGAN(GAN):
+    """A GAN of character texts: `GAN` with character-id batches.
+
+    Real batches are int character ids `(batch, length)` (e.g.
+    `keras_gans.data.poems`), shown to the discriminator one-hot; the
+    generator's texts are one-hot too (straight-through Gumbel-softmax
+    while training). `generate` returns character ids.
+
+    Args:
+        generator: a `keras_gans.networks.character_generator` (start it
+            from a `MaximumLikelihoodText`'s weights to pretrain it).
+        discriminator: e.g. `keras_gans.networks.text_discriminator`.
+        seed: int or `None`. Seed of the noise.
+        **kwargs: passed to `GAN`.
+
+    Example:
+
+        >>> d = keras_gans.networks.text_discriminator(vocabulary_size, 20)
+        >>> gan = keras_gans.models.TextGAN(generator, d)
+        >>> gan.compile(loss="relativistic")
+        >>> gan.fit(keras_gans.data.poems(batch_size=64), epochs=1, steps_per_epoch=100)
+    """
+
+    default_loss = "relativistic"
+
+    def unpack_batch(self, data):
+        ids = data[0] if isinstance(data, (tuple, list)) else data
+        length, vocabulary_size = self.image_shape
+        shape = tf.TensorShape(ids.shape)
+        integer = tf.as_dtype(ids.dtype).is_integer
+        if shape.rank != 2 or not integer or shape[1] not in (None, length):
+            raise ValueError(
+                f"TextGAN trains on int character ids (batch, {length}), e.g. "
+                f"keras_gans.data.poems. Received {tf.as_dtype(ids.dtype).name} of shape "
+                f"{tuple(shape)}."
+            )
+        if isinstance(ids, tf.TensorSpec):  # `fit` checking the dataset's spec
+            return AdversarialBatch(real=ids, conditions=None, source=None)
+        real = ops.one_hot(ids, vocabulary_size)
+        return AdversarialBatch(real=real, conditions=None, source=None)
+
+    def generate(self, num_samples=None, z=None, batch_size=256):
+        """Character ids int32 `(n, length)` from `sampling_generator`."""
+        one_hot = super().generate(num_samples, z, batch_size)
+        return one_hot.argmax(axis=-1).astype("int32")

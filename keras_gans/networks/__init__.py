@@ -49,6 +49,7 @@ from keras_gans.networks.style import style_generator
 from keras_gans.networks.super_resolution import super_resolution_generator
 from keras_gans.networks.text import CharacterDecoder
 from keras_gans.networks.text import character_generator
+from keras_gans.networks.text import text_discriminator
 from keras_gans.networks.unet import inpainting_generator
 from keras_gans.networks.unet import unet_generator
 from keras_gans.networks.video import video_discriminator
@@ -67,6 +68,7 @@ __all__ = [
     "SpectrumToAudio",
     "CharacterDecoder",
     "character_generator",
+    "text_discriminator",
     "conditional_dcgan_discriminator",
     "conditional_dcgan_generator",
     "dcgan_discriminator",

@@ -10,19 +10,21 @@ softmax of its logits divided by `temperature` (inverse-CDF sampling), so
 It serves two trainings on one set of weights: maximum likelihood
 (`teacher_forced`: the logits of each next character of real texts, as a
 language model) and adversarial training, whose generator step needs text
-that gradients flow through (`call(..., training=True)`: Gumbel-softmax
-relaxed characters, Jang et al., 2017; RelGAN, Nie et al., 2019).
+that gradients flow through (`call(..., training=True)`: straight-through
+Gumbel-softmax characters, Jang et al., 2017; RelGAN, Nie et al., 2019).
+`text_discriminator` scores one-hot characters, real or generated.
 """
 
 import keras
 from keras import layers
 from keras import ops
 
+from keras_gans.networks._layers import maybe_spectral_norm
 from keras_gans.utils.saving import SavesSeedState
 from keras_gans.utils.saving import register_serializable
 from keras_gans.utils.validation import check_positive_int
 
-__all__ = ["CharacterDecoder", "character_generator"]
+__all__ = ["CharacterDecoder", "character_generator", "text_discriminator"]
 
 
 @register_serializable
@@ -44,9 +46,9 @@ class CharacterDecoder(SavesSeedState, layers.Layer):
 
     Call arguments:
         z: float32 `(batch, latent_dim)`, `latent_dim >= length`.
-        training: bool. `True`: relaxed one-hot characters (Gumbel-softmax)
-            that gradients pass through; `False`: one-hot characters drawn
-            from `z`.
+        training: bool. `True`: characters drawn with Gumbel noise, one-hot
+            forward, with the Gumbel-softmax relaxation's gradient backward
+            (straight through); `False`: one-hot characters drawn from `z`.
 
     Returns:
         float32 `(batch, length, vocabulary_size)`.
@@ -129,7 +131,11 @@ class CharacterDecoder(SavesSeedState, layers.Layer):
             if training:
                 u = keras.random.uniform(ops.shape(logits), 1e-9, 1.0, seed=self.seed_generator)
                 gumbel = -ops.log(-ops.log(u))
-                character = ops.softmax((logits + gumbel) / self.gumbel_temperature)
+                soft = ops.softmax((logits + gumbel) / self.gumbel_temperature)
+                # Straight through: one-hot forward, the relaxed gradient
+                # backward, so a discriminator cannot tell fakes by softness.
+                hard = ops.one_hot(ops.argmax(soft, axis=-1), self.vocabulary_size)
+                character = soft + ops.stop_gradient(hard - soft)
             else:
                 cumulative = ops.cumsum(ops.softmax(logits / self.temperature), axis=-1)
                 chosen = ops.sum(ops.cast(cumulative <= uniform[:, t : t + 1], "int32"), axis=-1)
@@ -198,3 +204,48 @@ def character_generator(
         name="decoder",
     )
     return keras.Model(z, decoder(z), name=name)
+
+
+def text_discriminator(
+    vocabulary_size,
+    length,
+    embedding_dim=64,
+    filters=(128, 128, 128),
+    kernel_size=3,
+    spectral_norm=True,
+    name="text_discriminator",
+):
+    """Builds a text discriminator: one-hot characters -> one raw score.
+
+    A bias-free dense layer embeds each character (for one-hot input it is
+    an embedding lookup; for relaxed characters, their mixture), then
+    1-D convolutions with LeakyReLU(0.2) read the text, as RelGAN's CNN
+    discriminator does, and a dense layer gives the score.
+
+    Args:
+        vocabulary_size: int. Character ids, padding and unknown included.
+        length: int. Characters a text.
+        embedding_dim: int. Defaults to `64`.
+        filters: tuple of int. Channels of each convolution. Defaults to
+            `(128, 128, 128)`.
+        kernel_size: int. Defaults to `3`.
+        spectral_norm: bool. Spectral normalization on every layer.
+            Defaults to `True`.
+        name: str. Model name.
+
+    Returns:
+        A Functional `keras.Model` from float `(batch, length,
+        vocabulary_size)` to float32 `(batch, 1)`.
+    """
+    check_positive_int("vocabulary_size", vocabulary_size)
+    characters = keras.Input(
+        (check_positive_int("length", length), vocabulary_size), name="characters"
+    )
+    embed = layers.Dense(embedding_dim, use_bias=False, name="embedding")
+    x = maybe_spectral_norm(embed, spectral_norm)(characters)
+    for index, channels in enumerate(filters):
+        conv = layers.Conv1D(channels, kernel_size, padding="same", name=f"conv_{index}")
+        x = layers.LeakyReLU(0.2)(maybe_spectral_norm(conv, spectral_norm)(x))
+    x = layers.Flatten()(x)
+    score = layers.Dense(1, name="score", dtype="float32")
+    return keras.Model(characters, maybe_spectral_norm(score, spectral_norm)(x), name=name)
