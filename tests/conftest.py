@@ -276,3 +276,15 @@ def drum_classifier(tmp_path_factory, drum_kinds):
     )
     assert result.returncode == 0, result.stderr[-3000:]
     return classifier_dir
+
+
+@pytest.fixture(scope="session")
+def poems():
+    """The five-character quatrains of npm chinese-poetry 2.0.1 (`.ci/run`
+    fetches the package), read once a session."""
+    import keras_gans as kg
+
+    try:
+        return kg.data.load_poems("5x4")
+    except kg.data.DataNotFoundError as e:
+        pytest.skip(str(e))

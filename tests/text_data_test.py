@@ -1,5 +1,5 @@
 """Text from the real poems of the npm package chinese-poetry, and folders of
-text files: the quatrains, the fixed held-out split, the character
+text files: the poems, the fixed held-out split, the character
 vocabulary and ids, the resumable stream, and bad input."""
 
 import numpy as np
@@ -9,43 +9,35 @@ import keras_gans as kg
 from keras_gans.data import text
 
 
-@pytest.fixture(scope="module")
-def quatrains():
-    try:
-        return kg.data.load_poems("5x4")
-    except kg.data.DataNotFoundError as e:
-        pytest.skip(str(e))
-
-
-def test_five_character_quatrains_are_read_and_split_for_good(quatrains):
-    # 17,189 quatrains of four five-character lines in the package, 16,920
+def test_five_character_quatrains_are_read_and_split_for_good(poems):
+    # 17,189 poems of four five-character lines in the package, 16,920
     # of them different; a tenth held out by a hash of each poem's text.
-    assert (len(quatrains.train), len(quatrains.test)) == (15196, 1724)
-    assert (quatrains.length, quatrains.lines, quatrains.line_length) == (20, 4, 5)
-    assert quatrains.source == "chinese-poetry@2.0.1:5x4"
-    every = quatrains.train + quatrains.test
+    assert (len(poems.train), len(poems.test)) == (15196, 1724)
+    assert (poems.length, poems.lines, poems.line_length) == (20, 4, 5)
+    assert poems.source == "chinese-poetry@2.0.1:5x4"
+    every = poems.train + poems.test
     assert all(len(poem) == 20 for poem in every) and len(set(every)) == len(every)
-    assert not set(quatrains.train) & set(quatrains.test)
-    assert all(text.held_out(poem) for poem in quatrains.test[:50])
+    assert not set(poems.train) & set(poems.test)
+    assert all(text.held_out(poem) for poem in poems.test[:50])
     # The vocabulary is the training poems' characters, most frequent first.
-    assert len(quatrains.vocabulary) == 6017 and quatrains.vocabulary[:3] == ["不", "人", "一"]
-    shown = kg.data.format_poem(quatrains.train[0], 5)
+    assert len(poems.vocabulary) == 6017 and poems.vocabulary[:3] == ["不", "人", "一"]
+    shown = kg.data.format_poem(poems.train[0], 5)
     assert shown == "來年二月二，\n與汝暫相棄。\n燒灰散長江，\n勿占檀那地。"
 
 
-def test_characters_become_ids_and_back(quatrains):
-    vocabulary = quatrains.vocabulary
-    poems = quatrains.test[:3] + ["不人A"]  # "A" is in no poem
-    ids = kg.data.encode_texts(poems, vocabulary, 20)
+def test_characters_become_ids_and_back(poems):
+    vocabulary = poems.vocabulary
+    texts = poems.test[:3] + ["不人A"]  # "A" is in no poem
+    ids = kg.data.encode_texts(texts, vocabulary, 20)
     assert ids.shape == (4, 20) and ids.dtype == np.int32
     np.testing.assert_array_equal(ids[3, :4], [2, 3, 1, 0])  # the two commonest, unknown, padding
     assert (ids[:3] >= 2).all()
-    assert kg.data.decode_texts(ids, vocabulary) == quatrains.test[:3] + ["不人[UNK]"]
+    assert kg.data.decode_texts(ids, vocabulary) == poems.test[:3] + ["不人[UNK]"]
     with pytest.raises(ValueError, match="more than length=4"):
-        kg.data.encode_texts(poems, vocabulary, 4)
+        kg.data.encode_texts(texts, vocabulary, 4)
 
 
-def test_the_poem_stream_is_seeded_and_resumable(quatrains):
+def test_the_poem_stream_is_seeded_and_resumable(poems):
     def epoch(first_epoch):
         ds = kg.data.poems(batch_size=8, seed=3, first_epoch=first_epoch, steps_per_epoch=4)
         return np.concatenate(list(ds.skip(4 * (2 - first_epoch)).take(4).as_numpy_iterator()))
@@ -56,9 +48,9 @@ def test_the_poem_stream_is_seeded_and_resumable(quatrains):
     # The held-out poems in the training poems' vocabulary: a character no
     # training poem has comes back as [UNK].
     test = next(iter(kg.data.poems(split="test", batch_size=1724, shuffle=False)))
-    decoded = kg.data.decode_texts(test.numpy(), quatrains.vocabulary)
-    known = set(quatrains.vocabulary)
-    for poem, back in zip(quatrains.test, decoded):
+    decoded = kg.data.decode_texts(test.numpy(), poems.vocabulary)
+    known = set(poems.vocabulary)
+    for poem, back in zip(poems.test, decoded):
         assert back == poem if set(poem) <= known else "[UNK]" in back
     assert 0 < sum("[UNK]" in back for back in decoded) < 0.1 * len(decoded)  # 130 here
 
@@ -70,10 +62,10 @@ def test_a_missing_package_says_how_to_fetch_it(tmp_path):
         kg.data.load_poems("6x4", data_dir=tmp_path)
 
 
-def test_a_folder_of_text_gives_lines_or_windows_and_names_bad_files(quatrains, tmp_path):
+def test_a_folder_of_text_gives_lines_or_windows_and_names_bad_files(poems, tmp_path):
     folder = tmp_path / "my_text"
     (folder / "more").mkdir(parents=True)
-    lines = [kg.data.format_poem(p, 5).replace("\n", "") for p in quatrains.train[:40]]
+    lines = [kg.data.format_poem(p, 5).replace("\n", "") for p in poems.train[:40]]
     (folder / "poems.txt").write_text("\n\n".join(lines[:30]) + "\n", encoding="utf-8")
     (folder / "more" / "poems.txt").write_text("\n".join(lines[30:]), encoding="utf-8")
     (folder / "latin1.txt").write_bytes("caf\xe9".encode("latin-1"))

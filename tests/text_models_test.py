@@ -12,14 +12,6 @@ import keras_gans as kg
 from keras_gans.models.text import next_character_loss
 
 
-@pytest.fixture(scope="module")
-def poems():
-    try:
-        return kg.data.load_poems("5x4")
-    except kg.data.DataNotFoundError as e:
-        pytest.skip(str(e))
-
-
 def tiny_generator(vocabulary_size=50, length=6, **kwargs):
     return kg.networks.character_generator(
         vocabulary_size, length, latent_dim=8, units=16, embedding_dim=8, **kwargs

@@ -5,28 +5,19 @@ import random
 
 import pytest
 
-import keras_gans as kg
 from keras_gans.evaluation import text
 
 
 @pytest.fixture(scope="module")
-def quatrains():
-    try:
-        return kg.data.load_poems("5x4")
-    except kg.data.DataNotFoundError as e:
-        pytest.skip(str(e))
-
-
-@pytest.fixture(scope="module")
-def random_poems(quatrains):
+def random_poems(poems):
     rng = random.Random(0)
-    common = quatrains.vocabulary[:500]
+    common = poems.vocabulary[:500]
     return ["".join(rng.choice(common) for _ in range(20)) for _ in range(300)]
 
 
-def test_bleu_is_nltks_sentence_bleu(quatrains):
+def test_bleu_is_nltks_sentence_bleu(poems):
     bleu_score = pytest.importorskip("nltk.translate.bleu_score")
-    references, samples = quatrains.test[:200], quatrains.train[:10] + ["不人", ""]
+    references, samples = poems.test[:200], poems.train[:10] + ["不人", ""]
     smoothing = bleu_score.SmoothingFunction().method1
     for n in (2, 4):
         expected = [
@@ -40,23 +31,23 @@ def test_bleu_is_nltks_sentence_bleu(quatrains):
         assert text.bleu(samples, references, n) == pytest.approx(sum(expected) / len(samples))
 
 
-def test_real_poems_score_above_random_text(quatrains, random_poems):
-    real = quatrains.train[:300]
-    assert text.bleu(real, quatrains.test, 2) > text.bleu(random_poems, quatrains.test, 2) + 0.2
+def test_real_poems_score_above_random_text(poems, random_poems):
+    real = poems.train[:300]
+    assert text.bleu(real, poems.test, 2) > text.bleu(random_poems, poems.test, 2) + 0.2
     assert text.self_bleu(["春風"] * 3 + ["秋月"]) > text.self_bleu(real[:4])
     assert text.in_form(real, 20) == 1.0
     assert text.in_form(["不人[UNK]" + "一" * 15, "短", real[0]], 20) == pytest.approx(1 / 3)
     # The real held-out poems copy about 4% of their lines from the training poems.
-    assert 0.02 < text.copied_lines(quatrains.test, quatrains.train, 5) < 0.08
-    assert text.copied_lines(random_poems, quatrains.train, 5) == 0.0
+    assert 0.02 < text.copied_lines(poems.test, poems.train, 5) < 0.08
+    assert text.copied_lines(random_poems, poems.train, 5) == 0.0
     assert text.copied_lines(real[:5], real, 5) == 1.0
     with pytest.raises(ValueError, match="at least 2"):
         text.self_bleu(real[:1])
 
 
-def test_real_quatrains_rhyme_and_random_text_does_not(quatrains, random_poems):
+def test_real_quatrains_rhyme_and_random_text_does_not(poems, random_poems):
     pytest.importorskip("pypinyin")
-    real = text.rhyme_rate(quatrains.test, 5)
+    real = text.rhyme_rate(poems.test, 5)
     assert 0.6 < real < 0.8  # 0.68 of the held-out poems
     assert text.rhyme_rate(random_poems, 5) < 0.15
     # 江 (jiang) and 陽 (yang) share the rhyme ang; 江 and 月 (yue) do not.

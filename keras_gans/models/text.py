@@ -98,7 +98,8 @@ class MaximumLikelihoodText(SavesSeedState, keras.Model):
     def sample_noise(self, batch_size):
         return keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
 
-    def _loss(self, ids):
+    def _loss(self, data):
+        ids = data[0] if isinstance(data, (tuple, list)) else data  # (x, y, weights) too
         z = self.sample_noise(ops.shape(ids)[0])
         return next_character_loss(self.decoder.teacher_forced(z, ids), ids)
 

@@ -1,0 +1,209 @@
+r"""Maximum likelihood against a text GAN on five-character quatrains, for the
+same CPU-minutes, over a temperature sweep (Caccia et al., 2020).
+
+Trains the character generator by maximum likelihood for `--minutes`; its
+weights at `--minutes * (1 - --gan_share)` start the GAN (`TextGAN`),
+which trains adversarially for the rest, so both models cost the same
+minutes. Then each model writes `--samples` poems at every temperature of
+`--temperatures`, scored against the real held-out poems
+(`keras_gans.evaluation.text`): BLEU-2/4 (quality), self-BLEU-2/4 on the
+first `--self_bleu_samples` (diversity: lower is more varied), the share in
+form, the share of lines copied from the training poems and the rhyme
+rate, beside the real poems' own figures (the floor: BLEU of training poems
+against the held-out ones, the rest of held-out poems), and each model's
+held-out cross-entropy per character. Writes `results.json`, the
+quality-diversity figure `curve.png` and sample poems, each with its
+nearest training poem, to `--out`.
+
+    python benchmarks/poems_mle_vs_gan.py --minutes=30 --out=poems_run/
+"""
+
+import json
+import os
+import time
+
+import keras
+import numpy as np
+from absl import app
+from absl import flags
+
+import keras_gans as kg
+from keras_gans.evaluation import text as text_scores
+
+flags.DEFINE_float("minutes", 30.0, "CPU-minutes per model (the GAN's include its pretraining).")
+flags.DEFINE_float("gan_share", 0.5, "Share of the GAN's minutes trained adversarially.")
+flags.DEFINE_integer("units", 256, "GRU units.")
+flags.DEFINE_integer("embedding_dim", 64, "Character embedding size.")
+flags.DEFINE_integer("latent_dim", 32, "Noise size (at least 20).")
+flags.DEFINE_integer("batch_size", 64, "Poems a step.")
+flags.DEFINE_float("learning_rate", 3e-3, "Adam learning rate of maximum likelihood.")
+flags.DEFINE_float("gan_learning_rate", 1e-4, "Adam learning rate of both GAN networks.")
+flags.DEFINE_string("temperatures", "0.6,0.7,0.8,0.9,1.0", "Sampling temperatures to sweep.")
+flags.DEFINE_integer("samples", 1000, "Poems drawn per model and temperature.")
+flags.DEFINE_integer("self_bleu_samples", 300, "Of those, the ones self-BLEU compares.")
+flags.DEFINE_integer("seed", 0, "Seed of weights, noise and batches.")
+flags.DEFINE_string("data_dir", None, "The unpacked npm chinese-poetry package (unset: found).")
+flags.DEFINE_string("out", "poems_run", "Folder for results.json, curve.png and samples.")
+FLAGS = flags.FLAGS
+
+CHUNK = 50  # steps between looks at the clock
+
+
+def train_for(model, stream, seconds, on_the_way=None):
+    """Fits `model` on `stream` in chunks until `seconds` pass; calls
+    `on_the_way(elapsed)` after each chunk. Returns `(steps, seconds)`."""
+    start, steps = time.perf_counter(), 0
+    iterator = iter(stream.repeat())
+    while time.perf_counter() - start < seconds:
+        for _ in range(CHUNK):
+            model.train_on_batch(next(iterator))
+        steps += CHUNK
+        if on_the_way is not None:
+            on_the_way(time.perf_counter() - start)
+    return steps, time.perf_counter() - start
+
+
+def held_out_loss(generator, poems, seed):
+    """Cross-entropy per character (nats) of the held-out poems."""
+    scorer = kg.models.MaximumLikelihoodText(generator, seed=seed)
+    scorer.compile(optimizer="adam")
+    stream = kg.data.text_dataset(poems.test, poems.vocabulary, 20, 256, shuffle=False)
+    return float(scorer.evaluate(stream, verbose=0))
+
+
+def draw(generator, temperature, count, seed):
+    decoder = generator.get_layer("decoder")
+    decoder.temperature = temperature
+    z = np.random.default_rng(seed).standard_normal((count, generator.input_shape[-1]))
+    ids = [
+        keras.ops.convert_to_numpy(generator(z[i : i + 250].astype("float32"))).argmax(-1)
+        for i in range(0, count, 250)
+    ]
+    decoder.temperature = 1.0
+    return np.concatenate(ids).astype("int32")
+
+
+def scores(poems_drawn, poems):
+    few = poems_drawn[: FLAGS.self_bleu_samples]
+    return {
+        "bleu2": text_scores.bleu(poems_drawn, poems.test, 2),
+        "bleu4": text_scores.bleu(poems_drawn, poems.test, 4),
+        "self_bleu2": text_scores.self_bleu(few, 2),
+        "self_bleu4": text_scores.self_bleu(few, 4),
+        "in_form": text_scores.in_form(poems_drawn, 20),
+        "copied_lines": text_scores.copied_lines(poems_drawn, poems.train, 5),
+        "rhyme": text_scores.rhyme_rate(poems_drawn, 5),
+    }
+
+
+def nearest(poem, training):
+    """The training poem sharing the most characters, position by position."""
+    return max(training, key=lambda other: sum(a == b for a, b in zip(poem, other)))
+
+
+def main(argv):
+    del argv
+    os.makedirs(FLAGS.out, exist_ok=True)
+    poems = kg.data.load_poems("5x4", FLAGS.data_dir)
+    size = len(poems.vocabulary) + 2
+    keras.utils.set_random_seed(FLAGS.seed)
+    print(f"{poems.source}: {len(poems.train)} training, {len(poems.test)} held-out poems; "
+          f"{size - 2} characters")  # fmt: skip
+
+    def generator():
+        return kg.networks.character_generator(
+            size, 20, FLAGS.latent_dim, FLAGS.units, FLAGS.embedding_dim, seed=FLAGS.seed
+        )
+
+    stream = kg.data.text_dataset(
+        poems.train, poems.vocabulary, 20, FLAGS.batch_size, seed=FLAGS.seed
+    )
+    seconds = 60 * FLAGS.minutes
+    pretrain_seconds = seconds * (1 - FLAGS.gan_share)
+    mle_generator = generator()
+    mle = kg.models.MaximumLikelihoodText(mle_generator, seed=FLAGS.seed)
+    mle.compile(optimizer=keras.optimizers.Adam(FLAGS.learning_rate))
+    pretrained = {}
+
+    def keep_pretrained(elapsed):
+        if not pretrained and elapsed >= pretrain_seconds:
+            pretrained["weights"] = mle_generator.get_weights()
+            pretrained["steps"] = int(mle.optimizer.iterations)
+
+    mle_steps, mle_seconds = train_for(mle, stream, seconds, keep_pretrained)
+    print(f"maximum likelihood: {mle_steps} steps in {mle_seconds / 60:.1f} min")
+
+    gan_generator = generator()
+    gan_generator.set_weights(pretrained["weights"])
+    discriminator = kg.networks.text_discriminator(size, 20)
+    gan = kg.models.TextGAN(gan_generator, discriminator, seed=FLAGS.seed)
+    gan.compile(
+        g_optimizer=keras.optimizers.Adam(FLAGS.gan_learning_rate, beta_1=0.5),
+        d_optimizer=keras.optimizers.Adam(FLAGS.gan_learning_rate, beta_1=0.5),
+    )
+    gan_steps, gan_seconds = train_for(gan, stream, seconds - pretrain_seconds)
+    print(f"GAN: {pretrained['steps']} pretraining steps, then {gan_steps} adversarial "
+          f"steps in {gan_seconds / 60:.1f} min")  # fmt: skip
+
+    # The floor: BLEU of real poems the references do not hold (training
+    # poems), the rest of the held-out poems themselves.
+    real = scores(poems.test[: FLAGS.samples], poems)
+    real_bleu = scores(poems.train[: FLAGS.samples], poems)
+    real.update(bleu2=real_bleu["bleu2"], bleu4=real_bleu["bleu4"])
+    results = {
+        "data": poems.source,
+        "held_out": len(poems.test),
+        "settings": {k: FLAGS[k].value for k in ("units", "embedding_dim", "latent_dim",
+                                                   "batch_size", "minutes", "gan_share",
+                                                   "learning_rate", "gan_learning_rate", "seed")},
+        "real": real,
+        "mle": {"steps": mle_steps, "held_out_nats": held_out_loss(mle_generator, poems, 0)},
+        "gan": {"pretraining_steps": pretrained["steps"], "adversarial_steps": gan_steps,
+                "held_out_nats": held_out_loss(gan_generator, poems, 0)},
+    }  # fmt: skip
+    temperatures = [float(t) for t in FLAGS.temperatures.split(",")]
+    shown = []
+    for name, model_generator in (("mle", mle_generator), ("gan", gan_generator)):
+        results[name]["sweep"] = {}
+        for temperature in temperatures:
+            ids = draw(model_generator, temperature, FLAGS.samples, FLAGS.seed + 1)
+            drawn = kg.data.decode_texts(ids, poems.vocabulary)
+            results[name]["sweep"][str(temperature)] = scores(drawn, poems)
+            if temperature == temperatures[len(temperatures) // 2]:
+                for poem in drawn[:4]:
+                    shown.append((name, temperature, poem, nearest(poem, poems.train)))
+    with open(os.path.join(FLAGS.out, "results.json"), "w") as f:
+        json.dump(results, f, indent=1, ensure_ascii=False)
+    with open(os.path.join(FLAGS.out, "samples.txt"), "w", encoding="utf-8") as f:
+        for name, temperature, poem, near in shown:
+            f.write(f"{name} at T={temperature}:\n{kg.data.format_poem(poem, 5)}\n")
+            f.write(f"nearest training poem:\n{kg.data.format_poem(near, 5)}\n\n")
+    plot(results, temperatures, os.path.join(FLAGS.out, "curve.png"))
+    print(json.dumps(results, indent=1, ensure_ascii=False))
+
+
+def plot(results, temperatures, path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(5, 4))
+    for name, label in (("mle", "maximum likelihood"), ("gan", "GAN")):
+        sweep = results[name]["sweep"]
+        x = [1 - sweep[str(t)]["self_bleu4"] for t in temperatures]
+        y = [sweep[str(t)]["bleu4"] for t in temperatures]
+        ax.plot(x, y, "o-", label=label)
+        for t, xi, yi in zip(temperatures, x, y):
+            ax.annotate(f"{t:g}", (xi, yi), fontsize=7)
+    real = results["real"]
+    ax.plot([1 - real["self_bleu4"]], [real["bleu4"]], "k*", label="real poems")
+    ax.set_xlabel("diversity: 1 - self-BLEU-4")
+    ax.set_ylabel("quality: BLEU-4 against held-out poems")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+
+
+if __name__ == "__main__":
+    app.run(main)
