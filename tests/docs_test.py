@@ -55,6 +55,12 @@ TINY = {
         ('contract="super_resolution"\n', 'contract="super_resolution", tflite_files=False\n'),
     ],
     "docs/guides/scaling.md": [("epochs=5)", "epochs=1, steps_per_epoch=2)")],
+    "docs/guides/text.md": [
+        ("units=256", "units=8"),
+        ("epochs=5, steps_per_epoch=200", "epochs=1, steps_per_epoch=2"),
+        ("gan.generate(1000)", "gan.generate(20)"),
+        ("drawn[:300]", "drawn[:5]"),
+    ],
     "docs/guides/audio.md": [
         ("batch_size=64", "batch_size=3"),
         ("epochs=20)", "epochs=1, steps_per_epoch=2)"),
