@@ -1,10 +1,12 @@
 r"""Maximum likelihood against a text GAN on five-character quatrains, for the
 same CPU-minutes, over a temperature sweep (Caccia et al., 2020).
 
-Trains the character generator by maximum likelihood for `--minutes`; its
-weights at `--minutes * (1 - --gan_share)` start the GAN (`TextGAN`),
-which trains adversarially for the rest, so both models cost the same
-minutes. Then each model writes `--samples` poems at every temperature of
+Trains the character generator by maximum likelihood for `--minutes`,
+keeping the weights of its best loss on validation poems (a twentieth of
+the training poems, never fitted): early stopping, or the baseline would be
+an overfitted one. The best weights by `--minutes * (1 - --gan_share)` start
+the GAN (`TextGAN`), which trains adversarially for the rest, so both
+models cost the same minutes. Then each model writes `--samples` poems at every temperature of
 `--temperatures`, scored against the real held-out poems
 (`keras_gans.evaluation.text`): BLEU-2/4 (quality), self-BLEU-2/4 on the
 first `--self_bleu_samples` (diversity: lower is more varied), the share in
@@ -18,6 +20,7 @@ nearest training poem, to `--out`.
     python benchmarks/poems_mle_vs_gan.py --minutes=30 --out=poems_run/
 """
 
+import hashlib
 import json
 import os
 import time
@@ -38,6 +41,7 @@ flags.DEFINE_integer("latent_dim", 32, "Noise size (at least 20).")
 flags.DEFINE_integer("batch_size", 64, "Poems a step.")
 flags.DEFINE_float("learning_rate", 3e-3, "Adam learning rate of maximum likelihood.")
 flags.DEFINE_float("gan_learning_rate", 1e-4, "Adam learning rate of both GAN networks.")
+flags.DEFINE_integer("validate_every", 500, "Maximum-likelihood steps between validations.")
 flags.DEFINE_string("temperatures", "0.6,0.7,0.8,0.9,1.0", "Sampling temperatures to sweep.")
 flags.DEFINE_integer("samples", 1000, "Poems drawn per model and temperature.")
 flags.DEFINE_integer("self_bleu_samples", 300, "Of those, the ones self-BLEU compares.")
@@ -63,12 +67,19 @@ def train_for(model, stream, seconds, on_the_way=None):
     return steps, time.perf_counter() - start
 
 
-def held_out_loss(generator, poems, seed):
-    """Cross-entropy per character (nats) of the held-out poems."""
+def held_out_loss(generator, texts, vocabulary, seed=0):
+    """Cross-entropy per character (nats) of `texts` under `generator`."""
     scorer = kg.models.MaximumLikelihoodText(generator, seed=seed)
     scorer.compile(optimizer="adam")
-    stream = kg.data.text_dataset(poems.test, poems.vocabulary, 20, 256, shuffle=False)
+    stream = kg.data.text_dataset(texts, vocabulary, 20, 256, shuffle=False)
     return float(scorer.evaluate(stream, verbose=0))
+
+
+def for_validation(poem):
+    """One training poem in twenty, by a hash of its text: the validation
+    poems that choose the maximum-likelihood checkpoint (early stopping)."""
+    digest = hashlib.sha256(f"validation:{poem}".encode()).digest()
+    return int.from_bytes(digest[:4], "big") % 20 == 0
 
 
 def draw(generator, temperature, count, seed):
@@ -115,23 +126,38 @@ def main(argv):
             size, 20, FLAGS.latent_dim, FLAGS.units, FLAGS.embedding_dim, seed=FLAGS.seed
         )
 
-    stream = kg.data.text_dataset(
-        poems.train, poems.vocabulary, 20, FLAGS.batch_size, seed=FLAGS.seed
-    )
+    validation = [poem for poem in poems.train if for_validation(poem)]
+    fitted = [poem for poem in poems.train if not for_validation(poem)]
+    stream = kg.data.text_dataset(fitted, poems.vocabulary, 20, FLAGS.batch_size, seed=FLAGS.seed)
     seconds = 60 * FLAGS.minutes
     pretrain_seconds = seconds * (1 - FLAGS.gan_share)
     mle_generator = generator()
     mle = kg.models.MaximumLikelihoodText(mle_generator, seed=FLAGS.seed)
     mle.compile(optimizer=keras.optimizers.Adam(FLAGS.learning_rate))
+    # Early stopping, as any maximum-likelihood model is trained: the
+    # weights of the best validation loss so far are the model, and the
+    # best by `pretrain_seconds` start the GAN.
+    best = {"nats": float("inf")}
     pretrained = {}
+    curve = []
+    validator = kg.models.MaximumLikelihoodText(mle_generator, seed=0)
+    validator.compile(optimizer="adam")
+    validation_stream = kg.data.text_dataset(validation, poems.vocabulary, 20, 256, shuffle=False)
 
-    def keep_pretrained(elapsed):
+    def validate(elapsed):
+        step = int(mle.optimizer.iterations)
+        if step % FLAGS.validate_every < CHUNK:
+            nats = float(validator.evaluate(validation_stream, verbose=0))
+            curve.append((step, round(elapsed / 60, 2), nats))
+            if nats < best["nats"]:
+                best.update(nats=nats, step=step, weights=mle_generator.get_weights())
         if not pretrained and elapsed >= pretrain_seconds:
-            pretrained["weights"] = mle_generator.get_weights()
-            pretrained["steps"] = int(mle.optimizer.iterations)
+            pretrained.update(steps=best["step"], weights=best["weights"])
 
-    mle_steps, mle_seconds = train_for(mle, stream, seconds, keep_pretrained)
-    print(f"maximum likelihood: {mle_steps} steps in {mle_seconds / 60:.1f} min")
+    mle_steps, mle_seconds = train_for(mle, stream, seconds, validate)
+    mle_generator.set_weights(best["weights"])
+    print(f"maximum likelihood: {mle_steps} steps in {mle_seconds / 60:.1f} min; the best "
+          f"validation loss, {best['nats']:.3f} nats, at step {best['step']}")  # fmt: skip
 
     gan_generator = generator()
     gan_generator.set_weights(pretrained["weights"])
@@ -157,9 +183,10 @@ def main(argv):
                                                    "batch_size", "minutes", "gan_share",
                                                    "learning_rate", "gan_learning_rate", "seed")},
         "real": real,
-        "mle": {"steps": mle_steps, "held_out_nats": held_out_loss(mle_generator, poems, 0)},
+        "mle": {"steps": mle_steps, "best_step": best["step"], "validation_curve": curve,
+                "held_out_nats": held_out_loss(mle_generator, poems.test, poems.vocabulary)},
         "gan": {"pretraining_steps": pretrained["steps"], "adversarial_steps": gan_steps,
-                "held_out_nats": held_out_loss(gan_generator, poems, 0)},
+                "held_out_nats": held_out_loss(gan_generator, poems.test, poems.vocabulary)},
     }  # fmt: skip
     temperatures = [float(t) for t in FLAGS.temperatures.split(",")]
     shown = []

@@ -159,6 +159,12 @@ def test_train_video_on_moving_mnist_writes_gifs_and_an_export_that_draws_gifs(m
     assert "motion of 8 clips" in scored.stdout and "seen by clip_classifier" in scored.stdout
     report = json.loads(scored.stdout.strip().splitlines()[-1])
     assert report["num_samples"] == 8 and report["still"]["speed"] == 0
+    digits_network = kg.evaluation.classifier.packaged_classifier_dir("mnist")
+    refused = run_command("evaluate", export, f"--classifier_dir={digits_network}")
+    assert refused.returncode == 2 and "judges images, not clips" in refused.stderr
+    clips_network = kg.evaluation.classifier.packaged_classifier_dir("moving_mnist")
+    named = run_command("evaluate", export, "--num_samples=4", f"--classifier_dir={clips_network}")
+    assert named.returncode == 0 and "seen by clip_classifier:moving_mnist:" in named.stdout
 
 
 def test_the_video_job_refuses_what_it_cannot_do_yet(mnist_dir):

@@ -25,6 +25,7 @@ from keras_gans.cli.common import UsageError
 from keras_gans.cli.common import only_argument
 from keras_gans.cli.common import parse
 from keras_gans.data.transforms import to_model_range
+from keras_gans.evaluation import classifier
 from keras_gans.evaluation import evaluator as evaluator_lib
 from keras_gans.evaluation import motion
 from keras_gans.evaluation.sources import is_saved_model
@@ -162,6 +163,15 @@ def evaluate_clips(path, serve, options):
     source = video.MovingMnistSource(config)
     real = source.real_clips(2 * count)
     extractor = source.clip_classifier()
+    if options.classifier_dir:  # a clip network of the user's own
+        extractor = classifier.load_classifier(options.classifier_dir)
+        if not isinstance(extractor, classifier.ClipClassifier):
+            raise UsageError(
+                f"--classifier_dir={options.classifier_dir} judges "
+                f"{extractor.metadata.get('input', 'images')}, not clips: pass a clip network "
+                "(keras-gans train-classifier --dataset=moving_mnist), or leave it unset for "
+                "the packaged one."
+            )
     report = motion.motion_report(generated, real, seed=options.seed, classifier=extractor)
     name = extractor.name if extractor is not None else None
     print(f"keras_gans evaluation of {path}")
