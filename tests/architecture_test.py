@@ -50,6 +50,8 @@ LAZY_DEPENDENCIES = {
     "scipy",
     "pesq",
     "pystoi",
+    "imageio_ffmpeg",
+    "pypinyin",
 }
 
 
