@@ -162,8 +162,9 @@ def evaluate_clips(path, serve, options):
     )
     source = video.MovingMnistSource(config)
     real = source.real_clips(2 * count)
-    extractor = source.clip_classifier()
-    if options.classifier_dir:  # a clip network of the user's own
+    if not options.classifier_dir:
+        extractor = source.clip_classifier()
+    else:  # a clip network of the user's own, instead of the packaged one
         extractor = classifier.load_classifier(options.classifier_dir)
         if not isinstance(extractor, classifier.ClipClassifier):
             raise UsageError(

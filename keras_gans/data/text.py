@@ -269,10 +269,15 @@ def decode_texts(ids, vocabulary):
     return texts
 
 
+def lines_of(text, line_length):
+    """`text` cut into lines of `line_length` characters."""
+    return [text[i : i + line_length] for i in range(0, len(text), line_length)]
+
+
 def format_poem(text, line_length):
     """A quatrain's characters with its punctuation back, one line each:
     `，` after the first and third lines, `。` after the second and fourth."""
-    lines = [text[i : i + line_length] for i in range(0, len(text), line_length)]
+    lines = lines_of(text, line_length)
     return "\n".join(line + ("，" if i % 2 == 0 else "。") for i, line in enumerate(lines))
 
 

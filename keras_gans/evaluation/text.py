@@ -20,6 +20,8 @@
 import collections
 import math
 
+from keras_gans.data.text import lines_of
+
 __all__ = ["bleu", "copied_lines", "in_form", "rhyme_rate", "self_bleu"]
 
 SMOOTHING_EPSILON = 0.1  # NLTK's SmoothingFunction().method1
@@ -94,11 +96,6 @@ def in_form(samples, length, unknown="[UNK]"):
     """The share of `samples` of exactly `length` characters, none `unknown`."""
     good = sum(len(sample) == length and unknown not in sample for sample in samples)
     return good / max(1, len(samples))
-
-
-def lines_of(text, line_length):
-    """`text` cut into lines of `line_length` characters."""
-    return [text[i : i + line_length] for i in range(0, len(text), line_length)]
 
 
 def copied_lines(samples, training_texts, line_length):
