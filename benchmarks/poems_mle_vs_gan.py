@@ -1,26 +1,28 @@
 r"""Maximum likelihood against a text GAN on five-character quatrains, for the
 same CPU-minutes, over a temperature sweep (Caccia et al., 2020).
 
-Trains the character generator by maximum likelihood for `--minutes`,
-keeping the weights of its best loss on validation poems (a twentieth of
-the training poems, never fitted): early stopping, or the baseline would be
-an overfitted one. The best weights by `--minutes * (1 - --gan_share)` start
-the GAN (`TextGAN`), which trains adversarially for the rest, so both
-models cost the same minutes. Then each model writes `--samples` poems at every temperature of
+Trains the character generator by maximum likelihood, keeping the weights
+of its best loss on validation poems (a twentieth of the training poems,
+never fitted): early stopping, or the baseline would be an overfitted one.
+It stops after `--patience` validations without a better loss, or at
+`--minutes`. Its best weights start the GAN (`TextGAN`), which trains
+adversarially for the rest of `--minutes` (the minutes of maximum
+likelihood up to those weights count as the GAN's too), so neither model
+gets more than `--minutes`. Then each model writes `--samples` poems at every temperature of
 `--temperatures`, scored against the real held-out poems
 (`keras_gans.evaluation.text`): BLEU-2/4 (quality), self-BLEU-2/4 on the
-first `--self_bleu_samples` (diversity: lower is more varied), the share in
-form, the share of lines copied from the training poems and the rhyme
-rate, beside the real poems' own figures (the floor: BLEU of training poems
-against the held-out ones, the rest of held-out poems), and each model's
-held-out cross-entropy per character. Writes `results.json`, the
-quality-diversity figure `curve.png` and sample poems, each with its
-nearest training poem, to `--out`.
+first `--self_bleu_samples` (diversity: lower is more varied), Caccia et
+al.'s forward and reverse language-model scores (nats per character), the
+share in form, the share of lines copied from the training poems and the
+rhyme rate, beside the real poems' own figures (the floor: training poems
+scored as samples against the held-out ones), and each model's held-out
+cross-entropy per character. Writes `results.json`, the quality-diversity
+figure `curve.png` and sample poems, each with its nearest training poem,
+to `--out`.
 
     python benchmarks/poems_mle_vs_gan.py --minutes=30 --out=poems_run/
 """
 
-import hashlib
 import json
 import os
 import time
@@ -34,14 +36,14 @@ import keras_gans as kg
 from keras_gans.evaluation import text as text_scores
 
 flags.DEFINE_float("minutes", 30.0, "CPU-minutes per model (the GAN's include its pretraining).")
-flags.DEFINE_float("gan_share", 0.5, "Share of the GAN's minutes trained adversarially.")
+flags.DEFINE_integer("patience", 4, "Validations with no better loss that stop maximum likelihood.")
 flags.DEFINE_integer("units", 256, "GRU units.")
 flags.DEFINE_integer("embedding_dim", 64, "Character embedding size.")
 flags.DEFINE_integer("latent_dim", 32, "Noise size (at least 20).")
 flags.DEFINE_integer("batch_size", 64, "Poems a step.")
 flags.DEFINE_float("learning_rate", 3e-3, "Adam learning rate of maximum likelihood.")
-flags.DEFINE_float("gan_learning_rate", 1e-4, "Adam learning rate of both GAN networks.")
-flags.DEFINE_integer("validate_every", 500, "Maximum-likelihood steps between validations.")
+flags.DEFINE_float("gan_learning_rate", 3e-4, "Adam learning rate of both GAN networks.")
+flags.DEFINE_integer("validate_every", 250, "Maximum-likelihood steps between validations.")
 flags.DEFINE_string("temperatures", "0.6,0.7,0.8,0.9,1.0", "Sampling temperatures to sweep.")
 flags.DEFINE_integer("samples", 1000, "Poems drawn per model and temperature.")
 flags.DEFINE_integer("self_bleu_samples", 300, "Of those, the ones self-BLEU compares.")
@@ -53,9 +55,14 @@ FLAGS = flags.FLAGS
 CHUNK = 50  # steps between looks at the clock
 
 
+class Stop(Exception):
+    """Raised by `train_for`'s `on_the_way` to stop training early."""
+
+
 def train_for(model, stream, seconds, on_the_way=None):
-    """Fits `model` on `stream` in chunks until `seconds` pass; calls
-    `on_the_way(elapsed)` after each chunk. Returns `(steps, seconds)`."""
+    """Fits `model` on `stream` in chunks until `seconds` pass, or
+    `on_the_way(elapsed)`, called after each chunk, raises `Stop`.
+    Returns `(steps, seconds)`."""
     start, steps = time.perf_counter(), 0
     iterator = iter(stream.repeat())
     while time.perf_counter() - start < seconds:
@@ -63,7 +70,10 @@ def train_for(model, stream, seconds, on_the_way=None):
             model.train_on_batch(next(iterator))
         steps += CHUNK
         if on_the_way is not None:
-            on_the_way(time.perf_counter() - start)
+            try:
+                on_the_way(time.perf_counter() - start)
+            except Stop:
+                break
     return steps, time.perf_counter() - start
 
 
@@ -73,13 +83,6 @@ def held_out_loss(generator, texts, vocabulary, seed=0):
     scorer.compile(optimizer="adam")
     stream = kg.data.text_dataset(texts, vocabulary, 20, 256, shuffle=False)
     return float(scorer.evaluate(stream, verbose=0))
-
-
-def for_validation(poem):
-    """One training poem in twenty, by a hash of its text: the validation
-    poems that choose the maximum-likelihood checkpoint (early stopping)."""
-    digest = hashlib.sha256(f"validation:{poem}".encode()).digest()
-    return int.from_bytes(digest[:4], "big") % 20 == 0
 
 
 def draw(generator, temperature, count, seed):
@@ -94,13 +97,16 @@ def draw(generator, temperature, count, seed):
     return np.concatenate(ids).astype("int32")
 
 
-def scores(poems_drawn, poems):
+def scores(poems_drawn, poems, reference_model):
     few = poems_drawn[: FLAGS.self_bleu_samples]
     return {
         "bleu2": text_scores.bleu(poems_drawn, poems.test, 2),
         "bleu4": text_scores.bleu(poems_drawn, poems.test, 4),
         "self_bleu2": text_scores.self_bleu(few, 2),
         "self_bleu4": text_scores.self_bleu(few, 4),
+        **text_scores.language_model_scores(
+            poems_drawn, poems.test, poems.vocabulary, 20, reference_model, seed=FLAGS.seed
+        ),
         "in_form": text_scores.in_form(poems_drawn, 20),
         "copied_lines": text_scores.copied_lines(poems_drawn, poems.train, 5),
         "rhyme": text_scores.rhyme_rate(poems_drawn, 5),
@@ -126,19 +132,15 @@ def main(argv):
             size, 20, FLAGS.latent_dim, FLAGS.units, FLAGS.embedding_dim, seed=FLAGS.seed
         )
 
-    validation = [poem for poem in poems.train if for_validation(poem)]
-    fitted = [poem for poem in poems.train if not for_validation(poem)]
+    fitted, validation = kg.data.validation_split(poems.train)
     stream = kg.data.text_dataset(fitted, poems.vocabulary, 20, FLAGS.batch_size, seed=FLAGS.seed)
     seconds = 60 * FLAGS.minutes
-    pretrain_seconds = seconds * (1 - FLAGS.gan_share)
     mle_generator = generator()
     mle = kg.models.MaximumLikelihoodText(mle_generator, seed=FLAGS.seed)
     mle.compile(optimizer=keras.optimizers.Adam(FLAGS.learning_rate))
     # Early stopping, as any maximum-likelihood model is trained: the
-    # weights of the best validation loss so far are the model, and the
-    # best by `pretrain_seconds` start the GAN.
+    # weights of the best validation loss are the model, and start the GAN.
     best = {"nats": float("inf")}
-    pretrained = {}
     curve = []
     validator = kg.models.MaximumLikelihoodText(mle_generator, seed=0)
     validator.compile(optimizer="adam")
@@ -146,46 +148,61 @@ def main(argv):
 
     def validate(elapsed):
         step = int(mle.optimizer.iterations)
-        if step % FLAGS.validate_every < CHUNK:
-            nats = float(validator.evaluate(validation_stream, verbose=0))
-            curve.append((step, round(elapsed / 60, 2), nats))
-            if nats < best["nats"]:
-                best.update(nats=nats, step=step, weights=mle_generator.get_weights())
-        if not pretrained and elapsed >= pretrain_seconds:
-            pretrained.update(steps=best["step"], weights=best["weights"])
+        if step % FLAGS.validate_every >= CHUNK:
+            return
+        nats = float(validator.evaluate(validation_stream, verbose=0))
+        curve.append((step, round(elapsed / 60, 2), nats))
+        if nats < best["nats"]:
+            best.update(nats=nats, step=step, seconds=elapsed, weights=mle_generator.get_weights())
+        elif len(curve) - 1 - [c[0] for c in curve].index(best["step"]) >= FLAGS.patience:
+            raise Stop
 
     mle_steps, mle_seconds = train_for(mle, stream, seconds, validate)
     mle_generator.set_weights(best["weights"])
     print(f"maximum likelihood: {mle_steps} steps in {mle_seconds / 60:.1f} min; the best "
-          f"validation loss, {best['nats']:.3f} nats, at step {best['step']}")  # fmt: skip
+          f"validation loss, {best['nats']:.3f} nats, at step {best['step']} "
+          f"({best['seconds'] / 60:.1f} min)")  # fmt: skip
 
     gan_generator = generator()
-    gan_generator.set_weights(pretrained["weights"])
+    gan_generator.set_weights(best["weights"])
     discriminator = kg.networks.text_discriminator(size, 20)
     gan = kg.models.TextGAN(gan_generator, discriminator, seed=FLAGS.seed)
     gan.compile(
         g_optimizer=keras.optimizers.Adam(FLAGS.gan_learning_rate, beta_1=0.5),
         d_optimizer=keras.optimizers.Adam(FLAGS.gan_learning_rate, beta_1=0.5),
     )
-    gan_steps, gan_seconds = train_for(gan, stream, seconds - pretrain_seconds)
-    print(f"GAN: {pretrained['steps']} pretraining steps, then {gan_steps} adversarial "
+    gan_curve = []
+    gan_validator = kg.models.MaximumLikelihoodText(gan_generator, seed=0)
+    gan_validator.compile(optimizer="adam")
+
+    def validate_gan(elapsed):
+        step = int(gan.g_optimizer.iterations)
+        if step % FLAGS.validate_every < CHUNK:
+            nats = float(gan_validator.evaluate(validation_stream, verbose=0))
+            gan_curve.append((step, round((best["seconds"] + elapsed) / 60, 2), nats))
+
+    gan_steps, gan_seconds = train_for(gan, stream, seconds - best["seconds"], validate_gan)
+    print(f"GAN: {best['step']} pretraining steps, then {gan_steps} adversarial "
           f"steps in {gan_seconds / 60:.1f} min")  # fmt: skip
 
-    # The floor: BLEU of real poems the references do not hold (training
-    # poems), the rest of the held-out poems themselves.
-    real = scores(poems.test[: FLAGS.samples], poems)
-    real_bleu = scores(poems.train[: FLAGS.samples], poems)
-    real.update(bleu2=real_bleu["bleu2"], bleu4=real_bleu["bleu4"])
+    # The floor: real poems the references do not hold (training poems)
+    # scored as samples against the held-out ones.
+    reference_model = text_scores.LanguageModel(poems.test, poems.vocabulary, 20, seed=FLAGS.seed)
+    real = scores(poems.train[: FLAGS.samples], poems, reference_model)
+    # Lines copied: of held-out poems (training poems are all copies).
+    real["copied_lines"] = text_scores.copied_lines(poems.test[: FLAGS.samples], poems.train, 5)
     results = {
         "data": poems.source,
         "held_out": len(poems.test),
         "settings": {k: FLAGS[k].value for k in ("units", "embedding_dim", "latent_dim",
-                                                   "batch_size", "minutes", "gan_share",
+                                                   "batch_size", "minutes", "patience",
                                                    "learning_rate", "gan_learning_rate", "seed")},
         "real": real,
-        "mle": {"steps": mle_steps, "best_step": best["step"], "validation_curve": curve,
+        "mle": {"steps": mle_steps, "minutes": mle_seconds / 60, "best_step": best["step"],
+                "best_minutes": best["seconds"] / 60, "validation_curve": curve,
                 "held_out_nats": held_out_loss(mle_generator, poems.test, poems.vocabulary)},
-        "gan": {"pretraining_steps": pretrained["steps"], "adversarial_steps": gan_steps,
+        "gan": {"pretraining_steps": best["step"], "adversarial_steps": gan_steps,
+                "minutes": (best["seconds"] + gan_seconds) / 60, "validation_curve": gan_curve,
                 "held_out_nats": held_out_loss(gan_generator, poems.test, poems.vocabulary)},
     }  # fmt: skip
     temperatures = [float(t) for t in FLAGS.temperatures.split(",")]
@@ -195,7 +212,8 @@ def main(argv):
         for temperature in temperatures:
             ids = draw(model_generator, temperature, FLAGS.samples, FLAGS.seed + 1)
             drawn = kg.data.decode_texts(ids, poems.vocabulary)
-            results[name]["sweep"][str(temperature)] = scores(drawn, poems)
+            results[name]["sweep"][str(temperature)] = scores(drawn, poems, reference_model)
+            print(name, temperature, results[name]["sweep"][str(temperature)])
             if temperature == temperatures[len(temperatures) // 2]:
                 for poem in drawn[:4]:
                     shown.append((name, temperature, poem, nearest(poem, poems.train)))
@@ -215,19 +233,27 @@ def plot(results, temperatures, path):
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(5, 4))
-    for name, label in (("mle", "maximum likelihood"), ("gan", "GAN")):
-        sweep = results[name]["sweep"]
-        x = [1 - sweep[str(t)]["self_bleu4"] for t in temperatures]
-        y = [sweep[str(t)]["bleu4"] for t in temperatures]
-        ax.plot(x, y, "o-", label=label)
-        for t, xi, yi in zip(temperatures, x, y):
-            ax.annotate(f"{t:g}", (xi, yi), fontsize=7)
-    real = results["real"]
-    ax.plot([1 - real["self_bleu4"]], [real["bleu4"]], "k*", label="real poems")
-    ax.set_xlabel("diversity: 1 - self-BLEU-4")
-    ax.set_ylabel("quality: BLEU-4 against held-out poems")
-    ax.legend()
+    fig, (bleu_ax, lm_ax) = plt.subplots(1, 2, figsize=(10, 4))
+    axes = (
+        (bleu_ax, lambda s: 1 - s["self_bleu4"], lambda s: s["bleu4"],
+         "diversity: 1 - self-BLEU-4", "quality: BLEU-4 against held-out poems"),
+        (lm_ax, lambda s: s["reverse"], lambda s: s["forward"],
+         "reverse LM score (nats/char; lower: covers real text)",
+         "forward LM score (nats/char; lower: reads as real)"),
+    )  # fmt: skip
+    for ax, x_of, y_of, x_label, y_label in axes:
+        for name, label in (("mle", "maximum likelihood"), ("gan", "GAN")):
+            sweep = results[name]["sweep"]
+            x = [x_of(sweep[str(t)]) for t in temperatures]
+            y = [y_of(sweep[str(t)]) for t in temperatures]
+            ax.plot(x, y, "o-", label=label)
+            for t, xi, yi in zip(temperatures, x, y):
+                ax.annotate(f"{t:g}", (xi, yi), fontsize=7)
+        real = results["real"]
+        ax.plot([x_of(real)], [y_of(real)], "k*", label="real poems")
+        ax.set_xlabel(x_label)
+        ax.set_ylabel(y_label)
+        ax.legend()
     fig.tight_layout()
     fig.savefig(path, dpi=120)
 

