@@ -65,6 +65,7 @@ JOBS = (
     "audio",
     "vocoder",
     "video",
+    "text",
 )
 flags.DEFINE_list(
     "jobs",
@@ -186,6 +187,21 @@ def _video():
     return config, source.dataset(config.batch_size), lambda: noise_to_image.build_gan(source)
 
 
+def _text():
+    from keras_gans import data
+    from keras_gans.jobs import text
+
+    config = text.resolve(text.DEFAULT).config
+    texts = text.load_texts(config)
+    fitted, _ = data.validation_split(texts.train)
+    dataset = data.text_dataset(fitted, texts.vocabulary, texts.length, config.batch_size, seed=0)
+
+    def build():
+        return text.build_gan(text.build_generator(config, texts), config, texts)
+
+    return config, dataset, build
+
+
 def _peer_dcgan():
     import keras
 
@@ -224,6 +240,7 @@ def job(name):
         "audio": _audio,
         "vocoder": _vocoder,
         "video": _video,
+        "text": _text,
         "peer_dcgan": _peer_dcgan,
     }
     return builders[name]()

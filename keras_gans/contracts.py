@@ -19,7 +19,9 @@ Example:
 """
 
 import dataclasses
+import json
 from collections.abc import Callable
+from typing import Optional
 
 import keras
 import numpy as np
@@ -34,6 +36,7 @@ __all__ = [
     "CONTRACTS",
     "Contract",
     "NOISE",
+    "TEXT",
     "animate",
     "draw",
     "draws_clips",
@@ -43,11 +46,18 @@ __all__ = [
     "latent_dim",
     "of_signature",
     "transform",
+    "write_text",
 ]
 
 SERVING_SIGNATURE = "serving_default"
 SAMPLE_SIGNATURE = "sample"
 ANIMATE_SIGNATURE = "animate"
+# A text export's: text at a temperature, and the ids alone (what LiteRT runs).
+WRITE_SIGNATURE = "write"
+IDS_SIGNATURE = "ids"
+TEXT_PAD, TEXT_UNKNOWN = "", "[UNK]"  # ids 0 and 1 (keras_gans.data.text)
+# A text export's characters by id, for what reads its ids (LiteRT).
+VOCABULARY_ASSET = "vocabulary.json"
 # Adam on the noise, from `z`, to draw a given first frame (`_animate_endpoint`).
 ANIMATE_STEPS = 200
 ANIMATE_LEARNING_RATE = 0.05
@@ -70,6 +80,11 @@ class Contract:
         endpoints: `float32 generator -> {signature name: (function,
             input_signature)}`, `serving_default` first.
         fits: `generator -> bool`, the shape test behind `accepts`.
+        litert_signature: str. The signature the LiteRT files hold (they
+            keep its name): `serving_default`, or for text, whose strings
+            LiteRT's built-in ops cannot make, `ids`.
+        assets: `generator -> {file name: text}` the export's `assets/`
+            always holds (a text export's `vocabulary.json`), or `None`.
     """
 
     name: str
@@ -80,6 +95,8 @@ class Contract:
     endpoints: Callable
     fits: Callable
     takes_kind: str = "noise"
+    litert_signature: str = SERVING_SIGNATURE
+    assets: Optional[Callable] = None
 
     def accepts(self, generator):
         """True when `generator` (a `keras.Model`) can be exported under this
@@ -249,6 +266,57 @@ def _animate_endpoint(generator, z_spec):
     return animate, [image_spec, z_spec]
 
 
+def _text_endpoints(generator):
+    """`serving_default(z) -> text, ids`, `write(z, temperature)`,
+    `sample(num_samples, seed)` and `ids(z) -> ids` (LiteRT's)."""
+    decoder = generator.get_layer("decoder")
+    latent_dim = generator.inputs[0].shape[-1]
+    # id -> character: what `StringLookup(invert=True)` does, as a constant
+    # (no lookup table to track, and LiteRT-free of it).
+    characters = tf.constant([TEXT_PAD, TEXT_UNKNOWN, *decoder.vocabulary])
+    z_spec = tf.TensorSpec([None, latent_dim], tf.float32, name="z")
+
+    def ids_of(z, temperature=None):
+        ids = tf.argmax(decoder(z, training=False, temperature=temperature), axis=-1)
+        ids = tf.cast(ids, tf.int32)
+        # A text ends at its first 0: what follows it is padding too.
+        ended = tf.cumsum(tf.cast(tf.equal(ids, 0), tf.int32), axis=1)
+        return ids * tf.cast(tf.equal(ended, 0), tf.int32)
+
+    def texts(ids):
+        return {"text": tf.strings.reduce_join(tf.gather(characters, ids), axis=-1), "ids": ids}
+
+    def serve(z):
+        return texts(ids_of(z))
+
+    def write(z, temperature):
+        check = tf.debugging.assert_positive(temperature, message="temperature must be above 0")
+        with tf.control_dependencies([check]):
+            return texts(ids_of(z, tf.identity(temperature)))
+
+    def sample(num_samples, seed):
+        noise = tf.random.stateless_normal(
+            tf.stack([num_samples, latent_dim]), seed=tf.stack([seed, 0])
+        )
+        return serve(noise)
+
+    def ids_only(z):
+        return {"ids": ids_of(z)}
+
+    return {
+        SERVING_SIGNATURE: (serve, [z_spec]),
+        WRITE_SIGNATURE: (write, [z_spec, tf.TensorSpec([], tf.float32, name="temperature")]),
+        SAMPLE_SIGNATURE: (
+            sample,
+            [
+                tf.TensorSpec([], tf.int32, name="num_samples"),
+                tf.TensorSpec([], tf.int32, name="seed"),
+            ],
+        ),
+        IDS_SIGNATURE: (ids_only, [z_spec]),
+    }
+
+
 def _stylize_endpoints(generator, multiple=4):
     """`content` uint8 -> `stylized` uint8, any size."""
 
@@ -359,6 +427,28 @@ def _fits_inpainting(generator):
     return found is not None and found[:2] == (4, 3) and found[2] == 1
 
 
+def _text_assets(generator):
+    """`vocabulary.json`: the character of each id, the end ("") and
+    unknown ("[UNK]") first, so that `vocabulary[id]` reads LiteRT's ids."""
+    vocabulary = generator.get_layer("decoder").vocabulary
+    by_id = [TEXT_PAD, TEXT_UNKNOWN, *vocabulary]
+    return {VOCABULARY_ASSET: json.dumps(by_id, ensure_ascii=False)}
+
+
+def _fits_text(generator):
+    """Noise `(b, latent)` to characters `(b, length, ids)`, from a
+    `CharacterDecoder` that knows its vocabulary."""
+    if len(generator.inputs) != 1 or len(generator.input_shape) != 2:
+        return False
+    if len(generator.output_shape) != 3:
+        return False
+    try:
+        decoder = generator.get_layer("decoder")
+    except ValueError:
+        return False
+    return getattr(decoder, "vocabulary", None) is not None
+
+
 def _fits_vocoder(generator):
     return (
         len(generator.inputs) == 1
@@ -421,11 +511,23 @@ CONTRACTS = {
             fits=_fits_vocoder,
             takes_kind="mel",
         ),
+        Contract(
+            "text",
+            inputs=("z",),
+            optional_inputs=(),
+            outputs=("text",),
+            about="noise to text (strings, and their character ids)",
+            endpoints=_text_endpoints,
+            fits=_fits_text,
+            litert_signature=IDS_SIGNATURE,
+            assets=_text_assets,
+        ),
     )
 }
 
 
 NOISE = CONTRACTS["noise"]
+TEXT = CONTRACTS["text"]
 
 
 def latent_dim(serve):
@@ -459,6 +561,20 @@ def animate(signature, images, z):
         )
     found = signature(image=tf.constant(images, tf.uint8), z=tf.constant(z, tf.float32))
     return found["video"].numpy(), found["z"].numpy()
+
+
+def write_text(serve, z, temperature=None, signatures=None):
+    """A text export's texts (list of str) and character ids (int32
+    `[n, length]`) for noise `z`: its `serving_default`, or at
+    `temperature` its `write` signature (from `signatures`, the loaded
+    SavedModel's)."""
+    z = tf.constant(z, tf.float32)
+    if temperature is None:
+        found = serve(z=z)
+    else:
+        found = signatures[WRITE_SIGNATURE](z=z, temperature=tf.constant(temperature, tf.float32))
+    texts = [text.decode("utf-8") for text in found["text"].numpy()]
+    return texts, found["ids"].numpy()
 
 
 def draws_clips(serve):

@@ -125,7 +125,7 @@ def read_asset(path, name):
     file = os.path.join(resolve_saved_model(path), "assets", name)
     if not os.path.isfile(file):
         return None
-    with open(file) as f:
+    with open(file, encoding="utf-8") as f:
         return json.load(f)
 
 
@@ -183,15 +183,16 @@ def _float32_policies(config):
 
 
 def _archive(generator, contract="auto"):
-    """The `ExportArchive` of `generator` under `contract` (a name, a
-    `keras_gans.contracts.Contract`, or `"auto"`: the one that fits)."""
+    """`(ExportArchive, Contract)`: the archive of `generator` under
+    `contract` (a name, a `keras_gans.contracts.Contract`, or `"auto"`: the
+    one that fits), and that contract."""
     chosen = contracts.for_generator(generator, contract)
     archive = keras.export.ExportArchive()
     # The endpoints capture the generator's variables; `archive.track()`
     # would store every variable a second time (twice the file size).
     for name, (function, signature) in chosen.endpoints(float32_copy(generator)).items():
         archive.add_endpoint(name, function, input_signature=signature)
-    return archive
+    return archive, chosen
 
 
 def check_model_name(name):
@@ -273,12 +274,22 @@ def saved_model(generator, export_dir, name, version=None):
         >>> served.signatures["serving_default"](z=tf.zeros([1, 100]))["images"]
     """
     check_model_name(name)
-    return _write_version(_archive(generator, "noise"), export_dir, name, version)
+    archive, _ = _archive(generator, "noise")
+    return _write_version(archive, export_dir, name, version)
 
 
-def _write_version(archive, export_dir, name, version, assets=None, quantizations=()):
+def _write_version(
+    archive,
+    export_dir,
+    name,
+    version,
+    assets=None,
+    quantizations=(),
+    litert_signature=SERVING_SIGNATURE,
+):
     """Writes `archive` as `<export_dir>/<name>/<version>/`, atomically, with
-    the LiteRT files of `quantizations` in its `litert/` folder."""
+    the LiteRT files of `quantizations` (of its signature
+    `litert_signature`) in its `litert/` folder."""
     check_model_name(name)
     model_dir = os.path.join(os.path.expanduser(str(export_dir)), name)
     if version is not None:
@@ -292,10 +303,11 @@ def _write_version(archive, export_dir, name, version, assets=None, quantization
         archive.write_out(staging, verbose=False)
         for filename, text in (assets or {}).items():
             os.makedirs(os.path.join(staging, "assets"), exist_ok=True)
-            with open(os.path.join(staging, "assets", filename), "w") as f:
+            with open(os.path.join(staging, "assets", filename), "w", encoding="utf-8") as f:
                 f.write(text)
         # Converted before the rename, so the version never shows without them.
-        _write_litert(staging, os.path.join(staging, LITERT_DIR), name, quantizations)
+        folder = os.path.join(staging, LITERT_DIR)
+        _write_litert(staging, folder, name, quantizations, litert_signature)
         os.chmod(staging, 0o755)  # mkdtemp's 0700 would hide it from a server
         return _move_into_place(staging, model_dir, version)
     except BaseException:
@@ -465,15 +477,17 @@ def tflite(generator, export_dir, name, quantization="float32", contract="auto")
     """
     path = tflite_path(export_dir, name, quantization)  # checks both before tracing
     with tempfile.TemporaryDirectory() as staging:
-        _archive(generator, contract).write_out(staging, verbose=False)
-        (lite,) = _write_litert(staging, os.path.join(staging, LITERT_DIR), name, [quantization])
+        archive, chosen = _archive(generator, contract)
+        archive.write_out(staging, verbose=False)
+        folder = os.path.join(staging, LITERT_DIR)
+        (lite,) = _write_litert(staging, folder, name, [quantization], chosen.litert_signature)
         return _publish([(lite, path)])[0]
 
 
-def _convert(saved_model_dir, quantization):
-    """The flatbuffer of `saved_model_dir`'s serving signature (only: no `sample`)."""
+def _convert(saved_model_dir, quantization, signature=SERVING_SIGNATURE):
+    """The flatbuffer of `saved_model_dir`'s `signature` (only: no `sample`)."""
     converter = tf.lite.TFLiteConverter.from_saved_model(
-        saved_model_dir, signature_keys=[SERVING_SIGNATURE]
+        saved_model_dir, signature_keys=[signature]
     )
     if quantization != "float32":
         converter.optimizations = [tf.lite.Optimize.DEFAULT]
@@ -482,13 +496,13 @@ def _convert(saved_model_dir, quantization):
     return converter.convert()
 
 
-def _write_litert(saved_model_dir, folder, name, quantizations):
-    """Converts `saved_model_dir` to `folder/<name>[_float16|_int8].tflite`;
-    returns the paths."""
+def _write_litert(saved_model_dir, folder, name, quantizations, signature=SERVING_SIGNATURE):
+    """Converts `saved_model_dir`'s `signature` to
+    `folder/<name>[_float16|_int8].tflite`; returns the paths."""
     paths = []
     for quantization in quantizations:
         path = os.path.join(folder, _litert_filename(name, quantization))
-        flatbuffer = _convert(saved_model_dir, quantization)
+        flatbuffer = _convert(saved_model_dir, quantization, signature)
         os.makedirs(folder, exist_ok=True)
         with open(path, "wb") as f:
             f.write(flatbuffer)
@@ -547,6 +561,14 @@ def export_generator(
       made as `keras_gans.data.LogMelSpectrogram` makes them, with the
       settings in the export's `assets/mel.json`) -> `audio` float32
       `[b, (frames - 1) * hop_length]` in [-1, 1], any number of frames.
+    - `"text"`: `z` float32 `[b, latent_dim]` -> `text` string `[b]` and
+      `ids` int32 `[b, length]` (0 after a text's end), from a
+      `keras_gans.networks.character_generator` built with its
+      `vocabulary`; also `write(z, temperature)` and `sample(num_samples,
+      seed)`. Strings are not LiteRT built-in ops: its LiteRT files hold
+      the signature `ids(z) -> ids`, and the characters of ids 2, 3, ...
+      are the vocabulary (ids 0 and 1: the end, an unknown character),
+      all of them in the export's `assets/vocabulary.json`, by id.
 
     Args:
         generator: `keras.Model`, e.g. `gan.sampling_generator`.
@@ -587,8 +609,11 @@ def export_generator(
             check_choice("tflite_files", quantization, tuple(TFLITE_VARIANTS))
     # The conversions read the staged SavedModel: a second one would cost
     # about as much as a conversion.
+    archive, chosen = _archive(generator, contract)
+    if chosen.assets is not None:
+        assets = {**chosen.assets(generator), **(assets or {})}
     path = _write_version(
-        _archive(generator, contract), export_dir, name, version, assets, quantizations
+        archive, export_dir, name, version, assets, quantizations, chosen.litert_signature
     )
     lite = [os.path.join(path, LITERT_DIR, _litert_filename(name, q)) for q in quantizations]
     model_dir = os.path.dirname(path)

@@ -239,8 +239,8 @@ def test_every_job_is_a_declared_job_and_resolving_twice_changes_nothing():
     import keras_gans as kg
 
     assert list(kg.jobs.JOBS) == [
-        "mnist", "images", "audio", "video", "vocoder", "style", "super-resolution",
-        "inpainting",
+        "mnist", "images", "audio", "video", "text", "vocoder", "style",
+        "super-resolution", "inpainting",
     ]  # fmt: skip
     for name, job in kg.jobs.JOBS.items():
         assert isinstance(job, kg.jobs.Job), name

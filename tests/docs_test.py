@@ -60,6 +60,7 @@ TINY = {
         ("epochs=5, steps_per_epoch=200", "epochs=1, steps_per_epoch=2"),
         ("gan.generate(1000)", "gan.generate(20)"),
         ("drawn[:300]", "drawn[:5]"),
+        ('"poems")', '"poems", tflite_files=("float32",))'),
     ],
     "docs/guides/audio.md": [
         ("batch_size=64", "batch_size=3"),

@@ -109,10 +109,10 @@ def test_a_conversion_failing_midway_leaves_no_version_and_every_file_as_it_was(
 
     convert = kg.export._convert
 
-    def second_fails(saved_model_dir, quantization):
+    def second_fails(saved_model_dir, quantization, *signature):
         if quantization == "float16":
             raise RuntimeError("converter crashed")
-        return convert(saved_model_dir, quantization)
+        return convert(saved_model_dir, quantization, *signature)
 
     monkeypatch.setattr(kg.export, "_convert", second_fails)
     with pytest.raises(RuntimeError, match="converter crashed"):

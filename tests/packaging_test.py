@@ -137,6 +137,13 @@ def test_installed_command_trains_on_a_folder_and_draws_from_elsewhere(installed
     drawn = run(script, "generate", export, "--num=4", "--out=four.npy")
     assert drawn.returncode == 0, drawn.stderr[-3000:]
     assert np.load(elsewhere / "four.npy").shape == (4, 16, 16, 3)
+    # The text job is in the wheel too: it reads a folder of text and plans its run.
+    texts = elsewhere / "my_texts"
+    texts.mkdir()
+    (texts / "lines.txt").write_text("\n".join(f"line {i} of my own text" for i in range(400)))
+    planned = run(script, "train", "text", f"--data_dir={texts}", "--dry_run")
+    assert planned.returncode == 0, planned.stderr[-3000:]
+    assert "texts to fit" in planned.stdout and '"model": "gan"' in planned.stdout
     # An image-to-image job and `apply` on its export, from the same place:
     # one step of x4 super-resolution, then every photo upscaled at full size.
     upscaler = run(

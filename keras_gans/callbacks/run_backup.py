@@ -231,6 +231,13 @@ class RunBackup(keras.callbacks.BackupAndRestore):
         self._metadata = metadata
         self.resume_epoch = int(metadata["epoch"]) if metadata else 0
 
+    def saved_state(self, name):
+        """The JSON part of the state the backup holds for the callback
+        `name` of `state` (`{}` when there is none, or no backup)."""
+        if self._metadata is None:
+            return {}
+        return dict(self._metadata.get("state", {}).get(name, {}))
+
     def on_train_begin(self, logs=None):
         if self._metadata is None:
             return  # nothing to restore: never load a backup we were told to ignore

@@ -1,7 +1,10 @@
 """`keras-gans evaluate SOURCE`: how good is this generator? Offline.
 
 SOURCE is an export of clips (`keras-gans train video`: scored by their motion
-against Moving MNIST made as it was trained, `keras_gans.evaluation.motion`), a
+against Moving MNIST made as it was trained, `keras_gans.evaluation.motion`),
+an export of texts or a `.txt` of texts (`keras-gans train text`: scored
+against the held-out texts of `--reference`, poems5, poems7 or a folder of
+`.txt` files; for an export, by default the texts it was trained on), a
 `.npy` file of images ((n, h, w) or (n, h, w, c); uint8, or floats
 in [0, 1] or [-1, 1], detected), a folder of images, or an exported generator
 (a SavedModel directory or a model directory with numbered versions, with the
@@ -24,16 +27,18 @@ from keras_gans import plotting
 from keras_gans.cli.common import UsageError
 from keras_gans.cli.common import only_argument
 from keras_gans.cli.common import parse
+from keras_gans.data.text import split_lines
 from keras_gans.data.transforms import to_model_range
 from keras_gans.evaluation import classifier
 from keras_gans.evaluation import evaluator as evaluator_lib
 from keras_gans.evaluation import motion
 from keras_gans.evaluation.sources import is_saved_model
 from keras_gans.evaluation.sources import load_samples
+from keras_gans.jobs import text as text_job
 from keras_gans.jobs import video
 
-SUMMARY = "Score images or a generator offline: FCD, KID, precision/recall, coverage."
-USAGE = "keras-gans evaluate SOURCE [--reference=mnist_test] [--classifier_dir=DIR]"
+SUMMARY = "Score images, clips, texts or a generator offline: FCD, KID, precision/recall, BLEU."
+USAGE = "keras-gans evaluate SOURCE [--reference=mnist_test|poems5|DIR] [--classifier_dir=DIR]"
 
 
 def define(flag_values):
@@ -41,7 +46,8 @@ def define(flag_values):
         "num_samples",
         None,
         "Samples to draw from a generator (default 10000; 256 clips from an export of "
-        "clips), or to take from a .npy file (default: all of it).",
+        "clips, 1000 texts from one of texts), or to take from a .npy or .txt file "
+        "(default: all of it).",
         lower_bound=2,
         flag_values=flag_values,
     )
@@ -49,13 +55,15 @@ def define(flag_values):
         "reference",
         "mnist_test",
         "Real images to compare with: mnist_test, mnist_train, fashion_mnist_test, "
-        "fashion_mnist_train, a folder of images or a .npy file.",
+        "fashion_mnist_train, a folder of images or a .npy file. Texts: poems5, poems7 or a "
+        "folder of .txt files (held-out tenth); unset for a text export: its own data.",
         flag_values=flag_values,
     )
     flags.DEFINE_string(
         "data_dir",
         None,
-        "MNIST IDX directory or TFDS data dir for the reference.",
+        "MNIST IDX directory or TFDS data dir for the reference (poems: the unpacked "
+        "chinese-poetry package).",
         flag_values=flag_values,
     )
     flags.DEFINE_string(
@@ -182,16 +190,85 @@ def evaluate_clips(path, serve, options):
     return 0
 
 
+TEXT_SAMPLES = 1000  # texts drawn from a text export unless --num_samples says
+
+
+def text_reference(options, settings):
+    """The `TextSet` whose held-out texts `--reference` names: poems5,
+    poems7, a folder of .txt files, or (left at its default) the texts of
+    the export's training `settings`."""
+    reference = options.reference
+    config = text_job.DEFAULT.replace(
+        **{k: settings[k] for k in ("unit", "length", "poems_dir") if settings.get(k)}
+    )
+    if reference in text_job.DATASETS:
+        config = config.replace(dataset=reference, poems_dir=options.data_dir or config.poems_dir)
+    elif os.path.isdir(reference):
+        config = config.replace(data_dir=reference)
+    elif reference == "mnist_test" and settings:  # the default: what the export learned
+        config = config.replace(dataset=settings["dataset"], data_dir=settings.get("data_dir"))
+    else:
+        choices = ", ".join(text_job.DATASETS)
+        raise UsageError(
+            f"--reference={reference}: texts are scored against {choices} or a folder of "
+            ".txt files."
+        )
+    return text_job.load_texts(config)
+
+
+def read_text_samples(path, poems):
+    """The texts of a .txt file: one a line, or for `poems` one a block of
+    lines (as `keras-gans generate` writes them) or a line, without their
+    punctuation."""
+    with open(path, encoding="utf-8") as f:
+        content = f.read()
+    if not poems:
+        return [line.strip() for line in content.splitlines() if line.strip()]
+    blocks = [block for block in content.split("\n\n") if block.strip()]
+    return ["".join(split_lines("".join(block.split()))) for block in blocks]
+
+
+def evaluate_texts(source, options, serve=None):
+    """Scores texts, drawn from a text export (`serve`) or read from a .txt
+    `source`, against the held-out texts of `--reference`."""
+    settings = text_job.training_settings(source) if serve is not None else {}
+    if serve is None and options.reference == "mnist_test":
+        raise UsageError(
+            f"name the texts to compare {source} with: --reference=poems5, poems7 or a folder "
+            "of .txt files."
+        )
+    texts = text_reference(options, settings)
+    if serve is not None:
+        count = options.num_samples or TEXT_SAMPLES
+        z = np.random.default_rng(options.seed).standard_normal(
+            (count, contracts.latent_dim(serve))
+        )
+        samples, _ = contracts.write_text(serve, z.astype("float32"))
+    else:
+        samples = read_text_samples(source, texts.lines is not None)[: options.num_samples]
+        if len(samples) < 2:
+            raise UsageError(f"{source} holds {len(samples)} texts: self-BLEU needs 2 or more.")
+    scores = text_job.score_texts(samples, texts)
+    print(f"keras_gans evaluation of {source}")
+    print("\n".join(text_job.score_lines(scores, texts.source)))
+    print(json.dumps({**scores, "evaluator": "keras_gans.evaluation.text", "data": texts.source}))
+    return 0
+
+
 def main(args):
     parsed = parse("keras-gans evaluate", USAGE, args, define)
     if parsed is None:
         return 0
     options, positional = parsed
     source = only_argument(positional, "source", USAGE)
+    if source.lower().endswith(".txt") and os.path.isfile(source):
+        return evaluate_texts(source, options)
     if os.path.isdir(source) and is_saved_model(source):
         path, serve = export.load_serving(source)
         if serve is not None and contracts.draws_clips(serve):
             return evaluate_clips(path, serve, options)
+        if contracts.of_signature(serve) is contracts.TEXT:
+            return evaluate_texts(path, options, serve)
     if options.pairs_figure and not options.train_dir:
         raise UsageError("--pairs_figure needs --train_dir (the images the generator saw).")
     cache_dir = options.cache_dir or "default"

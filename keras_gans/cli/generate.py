@@ -1,4 +1,4 @@
-"""`keras-gans generate EXPORT`: images (sounds, clips) from an exported noise generator."""
+"""`keras-gans generate EXPORT`: images (sounds, clips, texts) from an exported noise generator."""
 
 import importlib.util
 import os
@@ -12,16 +12,18 @@ from keras_gans import contracts
 from keras_gans import data
 from keras_gans import export
 from keras_gans import plotting
+from keras_gans.callbacks import text_samples
 from keras_gans.cli.common import UsageError
 from keras_gans.cli.common import load_export
 from keras_gans.cli.common import parse
 from keras_gans.cli.common import report
+from keras_gans.jobs import text as text_job
 from keras_gans.utils import files
 
-SUMMARY = "Draw images (sounds, clips) from an exported generator: a grid, files or a .npy."
+SUMMARY = "Draw images (sounds, clips, texts) from an exported generator: a grid, files or a .npy."
 USAGE = (
-    "keras-gans generate EXPORT [--num=64] [--label=N] "
-    "[--out=grid.png|sounds.wav|clips.gif|clips.mp4|DIR|FILE.npy]"
+    "keras-gans generate EXPORT [--num=64] [--label=N] [--temperature=T] "
+    "[--out=grid.png|sounds.wav|clips.gif|clips.mp4|texts.txt|DIR|FILE.npy]"
 )
 
 
@@ -37,7 +39,8 @@ def define(flag_values):
         "grid.png",
         "A .png (a grid; of spectrograms for sounds), a .npy (the arrays), a folder (one "
         "PNG, WAV or GIF each), for sounds a .wav (all of them, one after another), for "
-        "clips a .gif or .mp4 (an animated grid; a .png name becomes .gif).",
+        "clips a .gif or .mp4 (an animated grid; a .png name becomes .gif), for texts a "
+        ".txt (a .png name becomes .txt; the texts are printed too).",
         **options,
     )
     flags.DEFINE_bool(
@@ -55,6 +58,13 @@ def define(flag_values):
         "export's assets/class_names.json, else 10.",
         **options,
     )
+    flags.DEFINE_float(
+        "temperature",
+        None,
+        "Text exports: the sampling temperature (below 1: likelier, less varied text). "
+        "Unset: the export's own.",
+        **options,
+    )
     flags.DEFINE_bool(
         "interpolate",
         False,
@@ -64,10 +74,11 @@ def define(flag_values):
 
 
 def noise_generator(path):
-    """`(saved_model_dir, signature)` of a noise-to-image export, or a UsageError."""
+    """`(saved_model_dir, signature)` of a noise-to-image (or text) export,
+    or a UsageError."""
     path, serve = load_export(path)
     contract = contracts.of_signature(serve)
-    if contract is not contracts.NOISE:
+    if contract not in (contracts.NOISE, contracts.TEXT):
         takes = ", ".join(sorted(serve.structured_input_signature[1])) if serve else "nothing"
         raise UsageError(
             f"{path} is not a noise generator (its serving_default takes {takes}, not noise): "
@@ -200,6 +211,10 @@ def main(args):
         raise UsageError("name the export: `keras-gans generate EXPORT` (a SavedModel directory).")
     path, serve = noise_generator(model)
     check_out(options.out)
+    if contracts.of_signature(serve) is contracts.TEXT:
+        return write_texts(path, serve, options)
+    if options.temperature is not None:
+        raise UsageError(f"--temperature: {path} draws no text; leave it out.")
     images, rows = draw(
         serve,
         path,
@@ -239,4 +254,34 @@ def main(args):
     except OSError as e:
         return report(f"cannot write {out}: {e}")
     print(f"wrote {len(images)} {kind} from {path} to {out}")
+    return 0
+
+
+def write_texts(path, serve, options):
+    """Draws `--num` texts from a text export at `--temperature`, prints
+    them (as poems when it was trained on quatrains) and writes them to
+    `--out` (a .txt; a .png name becomes .txt)."""
+    if options.label is not None or options.interpolate:
+        raise UsageError(f"{path} writes text: --label and --interpolate draw images only.")
+    out = options.out
+    if out.lower().endswith(".png"):
+        out = out[: -len(".png")] + ".txt"
+    if not out.lower().endswith(".txt"):
+        raise UsageError(f"--out={out}: an export of texts writes a .txt.")
+    if os.path.exists(out) and not options.overwrite:
+        raise UsageError(f"{out} already exists: pass --overwrite to replace it, or another --out.")
+    if options.temperature is not None and not options.temperature > 0:
+        raise UsageError(f"--temperature={options.temperature}: it must be above 0.")
+    z = np.random.default_rng(options.seed).standard_normal(
+        (options.num, contracts.latent_dim(serve))
+    )
+    signatures = tf.saved_model.load(path).signatures
+    texts, _ = contracts.write_text(serve, z.astype("float32"), options.temperature, signatures)
+    written = text_samples.write_texts(texts, text_job.poem_line_length(path))
+    print(written, end="")
+    try:
+        files.write_text(out, written)
+    except OSError as e:
+        return report(f"cannot write {out}: {e}")
+    print(f"wrote {len(texts)} texts from {path} to {out}")
     return 0

@@ -30,6 +30,7 @@ def describe(path):
     outputs = serve.structured_outputs
     contract = contracts.of_signature(serve)
     kind = contract.name if contract is not None else "unknown"
+    vocabulary = export.read_asset(directory, contracts.VOCABULARY_ASSET)
     return {
         "path": directory,
         "versions": export.versions(path),  # none when `path` is one version
@@ -39,6 +40,8 @@ def describe(path):
         "class_names": export.class_names(directory),
         "audio": export.read_asset(directory, export.AUDIO_ASSET),
         "mel": export.read_asset(directory, export.MEL_ASSET),
+        # Characters of a text export, ids 0 and 1 (the end, unknown) aside.
+        "characters": len(vocabulary) - 2 if vocabulary else None,
         "training": export.read_asset(directory, export.TRAINING_ASSET),
     }
 
@@ -64,6 +67,8 @@ def main(args):
             f"  mel spectrograms: {mel['num_mel_bins']} bands, FFT {mel['fft_length']}, hop "
             f"{mel['hop_length']} at {mel['sample_rate']} Hz (keras_gans.data.LogMelSpectrogram)"
         )
+    if about["characters"]:
+        print(f"  characters: {about['characters']} (by id in assets/vocabulary.json)")
     training = about["training"]
     if training:
         print(

@@ -2,7 +2,7 @@
 
 Three tiers, each importing only the ones below it:
 
-- jobs (this folder): `mnist`, `images`, `audio`, `video`, `vocoder`, `style`,
+- jobs (this folder): `mnist`, `images`, `audio`, `video`, `text`, `vocoder`, `style`,
   `super_resolution`, `inpainting` (`JOBS`). Each is a `Job`: a name, one typed config
   with its presets, and `configure`, `resolve` (the settings resolved once, a
   `Resolved`) and `train(config=None, callbacks=(), **overrides)` returning a `TrainResult`.
@@ -19,6 +19,7 @@ from keras_gans.jobs import inpainting
 from keras_gans.jobs import mnist
 from keras_gans.jobs import style
 from keras_gans.jobs import super_resolution
+from keras_gans.jobs import text
 from keras_gans.jobs import video
 from keras_gans.jobs import vocoder
 from keras_gans.jobs.plumbing import settings
@@ -30,7 +31,7 @@ from keras_gans.jobs.plumbing.settings import Resolved
 # command lists them.
 JOBS = {
     job.NAME: job
-    for job in (mnist, images, audio, video, vocoder, style, super_resolution, inpainting)
+    for job in (mnist, images, audio, video, text, vocoder, style, super_resolution, inpainting)
 }
 
 __all__ = [
@@ -45,6 +46,7 @@ __all__ = [
     "settings",
     "style",
     "super_resolution",
+    "text",
     "video",
     "vocoder",
 ]

@@ -72,6 +72,11 @@ class MaximumLikelihoodText(SavesSeedState, keras.Model):
         """The generator's `CharacterDecoder`."""
         return self.generator.get_layer("decoder")
 
+    @property
+    def sampling_generator(self):
+        """The generator that writes and is exported (`GAN`'s name for it)."""
+        return self.generator
+
     def compile(self, optimizer="adam", **kwargs):
         optimizer = keras.optimizers.get(optimizer)
         super().compile(optimizer=optimizer, **kwargs)

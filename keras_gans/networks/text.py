@@ -27,6 +27,24 @@ from keras_gans.utils.validation import check_positive_int
 __all__ = ["CharacterDecoder", "character_generator", "text_discriminator"]
 
 
+# Abramowitz and Stegun's 7.1.26: erf within 1.5e-7, below float32's step
+# near 1, from ops LiteRT has built in (it has no Erf).
+_ERF_P = 0.3275911
+_ERF_A = (0.254829592, -0.284496736, 1.421413741, -1.453152027, 1.061405429)
+
+
+def normal_cdf(x):
+    """The standard normal CDF of `x`, `(1 + erf(x / sqrt(2))) / 2`, from
+    built-in LiteRT ops (see `_ERF_A`)."""
+    scaled = ops.abs(x) / 2**0.5
+    t = 1.0 / (1.0 + _ERF_P * scaled)
+    polynomial = 0.0
+    for coefficient in reversed(_ERF_A):
+        polynomial = (polynomial + coefficient) * t
+    erf = 1.0 - polynomial * ops.exp(-ops.square(scaled))
+    return 0.5 + 0.5 * ops.sign(x) * erf
+
+
 @register_serializable
 class CharacterDecoder(SavesSeedState, layers.Layer):
     """Noise -> `length` characters, one-hot over `vocabulary_size` ids.
@@ -42,6 +60,9 @@ class CharacterDecoder(SavesSeedState, layers.Layer):
         gumbel_temperature: float. Softness of the relaxed characters of
             `training=True` (lower: closer to one-hot). Defaults to `1.0`.
         seed: int or `None`. Seed of the Gumbel noise.
+        vocabulary: list of str or `None`. The characters of ids 2, 3, ...
+            (`len(vocabulary) + 2 == vocabulary_size`), kept in the config so
+            that a saved model and its export turn ids back into text.
         **kwargs: passed to `keras.layers.Layer`.
 
     Call arguments:
@@ -49,6 +70,8 @@ class CharacterDecoder(SavesSeedState, layers.Layer):
         training: bool. `True`: characters drawn with Gumbel noise, one-hot
             forward, with the Gumbel-softmax relaxation's gradient backward
             (straight through); `False`: one-hot characters drawn from `z`.
+        temperature: float (or a scalar tensor) or `None`: the sampling
+            temperature of this call (`None`: the layer's `temperature`).
 
     Returns:
         float32 `(batch, length, vocabulary_size)`.
@@ -63,10 +86,17 @@ class CharacterDecoder(SavesSeedState, layers.Layer):
         temperature=1.0,
         gumbel_temperature=1.0,
         seed=None,
+        vocabulary=None,
         **kwargs,
     ):
         super().__init__(**kwargs)
         self.vocabulary_size = check_positive_int("vocabulary_size", vocabulary_size)
+        if vocabulary is not None and len(vocabulary) + 2 != vocabulary_size:
+            raise ValueError(
+                f"`vocabulary_size` ({vocabulary_size}) must be len(vocabulary) + 2 "
+                f"({len(vocabulary) + 2}): ids 0 and 1 pad and stand for unknown characters."
+            )
+        self.vocabulary = None if vocabulary is None else [str(c) for c in vocabulary]
         self.length = check_positive_int("length", length)
         self.units = check_positive_int("units", units)
         self.embedding_dim = check_positive_int("embedding_dim", embedding_dim)
@@ -120,9 +150,10 @@ class CharacterDecoder(SavesSeedState, layers.Layer):
             x = embedded[:, t]
         return ops.stack(steps, axis=1)
 
-    def call(self, z, training=False):
+    def call(self, z, training=False, temperature=None):
+        temperature = self.temperature if temperature is None else temperature
         x, state = self._start(z)
-        uniform = ops.clip(0.5 * (1 + ops.erf(z[:, : self.length] / 2**0.5)), 0.0, 1 - 1e-6)
+        uniform = ops.clip(normal_cdf(z[:, : self.length]), 0.0, 1 - 1e-6)
         characters = []
         for t in range(self.length):
             output, state = self.cell(x, [state])
@@ -137,7 +168,7 @@ class CharacterDecoder(SavesSeedState, layers.Layer):
                 hard = ops.one_hot(ops.argmax(soft, axis=-1), self.vocabulary_size)
                 character = soft + ops.stop_gradient(hard - soft)
             else:
-                cumulative = ops.cumsum(ops.softmax(logits / self.temperature), axis=-1)
+                cumulative = ops.cumsum(ops.softmax(logits / temperature), axis=-1)
                 chosen = ops.sum(ops.cast(cumulative <= uniform[:, t : t + 1], "int32"), axis=-1)
                 chosen = ops.minimum(chosen, self.vocabulary_size - 1)
                 character = ops.one_hot(chosen, self.vocabulary_size)
@@ -158,6 +189,7 @@ class CharacterDecoder(SavesSeedState, layers.Layer):
             "temperature": self.temperature,
             "gumbel_temperature": self.gumbel_temperature,
             "seed": self.seed,
+            "vocabulary": self.vocabulary,
         }
 
 
@@ -169,6 +201,7 @@ def character_generator(
     embedding_dim=64,
     temperature=1.0,
     seed=None,
+    vocabulary=None,
     name="character_generator",
 ):
     """Builds a Functional character generator: noise -> one-hot characters.
@@ -178,7 +211,9 @@ def character_generator(
             (`len(vocabulary) + 2`).
         length: int. Characters a text (20 for a five-character quatrain).
         latent_dim: int, at least `length`. Defaults to `32`.
-        units, embedding_dim, temperature, seed: see `CharacterDecoder`.
+        units, embedding_dim, temperature, seed, vocabulary: see
+            `CharacterDecoder` (with `vocabulary`, the model can be exported:
+            `keras_gans.export.export_generator` writes text).
         name: str. Model name.
 
     Returns:
@@ -201,6 +236,7 @@ def character_generator(
         embedding_dim=embedding_dim,
         temperature=temperature,
         seed=seed,
+        vocabulary=vocabulary,
         name="decoder",
     )
     return keras.Model(z, decoder(z), name=name)

@@ -92,6 +92,8 @@ class Run:
         plot_keys: metrics on the loss-curve plot.
         every_n_steps: int. `LossHistory` window; 25+ steps, since single-step
             GAN losses are too noisy to read.
+        guarded_keys: metrics whose first NaN or infinity stops the run
+            (`StopOnNonFiniteLoss`).
     """
 
     def __init__(
@@ -102,8 +104,10 @@ class Run:
         loss_keys=("d_loss", "g_loss", "d_real", "d_fake"),
         plot_keys=("d_loss", "g_loss"),
         every_n_steps=25,
+        guarded_keys=("d_loss", "g_loss"),
     ):
         config = self.config = resolved.config
+        self.guarded_keys = guarded_keys
         self.name = config.run_name
         self.output_dir = output_dir = config.output_dir
         self.started = time.perf_counter() if started is None else started
@@ -122,15 +126,18 @@ class Run:
         check_writable(output_dir, "output_dir")
         os.makedirs(output_dir, exist_ok=True)
 
-    def fit(self, gan, dataset, callbacks, steps_per_epoch=None, backup=None):
-        """`gan.fit` for `config.epochs`, timed, with the run's callbacks.
+    def fit(self, gan, dataset, callbacks, steps_per_epoch=None, backup=None, **fit_options):
+        """`gan.fit` for `config.epochs`, timed, with the run's callbacks
+        (and `fit_options`, e.g. `validation_data`, or `epochs` to end
+        sooner: a resumed run that had stopped early).
 
         Callbacks run in this order: the NaN guard, `callbacks`, the loss
         log, the `max_minutes` limit and `backup` (a `RunBackup`, last: it
         saves what the others reached, and restores the loss log too).
         """
+        epochs = fit_options.pop("epochs", self.config.epochs)
         stopper = StopAfterMinutes(self.config.max_minutes) if self.config.max_minutes else None
-        all_callbacks = [StopOnNonFiniteLoss(), *callbacks, self.steps_log]
+        all_callbacks = [StopOnNonFiniteLoss(self.guarded_keys), *callbacks, self.steps_log]
         all_callbacks += [stopper] if stopper else []
         if backup is not None:
             check_apart(backup.backup_dir, self.output_dir)
@@ -140,10 +147,11 @@ class Run:
         began = time.perf_counter()
         history = gan.fit(
             dataset,
-            epochs=self.config.epochs,
+            epochs=epochs,
             steps_per_epoch=steps_per_epoch or self.config.steps_per_epoch,
             callbacks=all_callbacks,
             verbose=self.config.verbose,
+            **fit_options,
         )
         self.fit_seconds = time.perf_counter() - began
         # A resumed run's earlier epochs count too (the loss log's, restored).
@@ -299,11 +307,15 @@ RESUMABLE_CHANGES = (
     "content_dir",
     "style_dir",
     "test_dir",
+    "poems_dir",
     "test_content_dir",
     "test_images",
     "test_recordings",
     "figure_images",
-    # How it is scored (paths as given would differ between working folders).
+    # How it is scored or exported (paths as given would differ between
+    # working folders).
+    "score_samples",
+    "temperature",
     "reference",
     "reference_dir",
     "classifier_dir",
