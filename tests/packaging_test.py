@@ -82,6 +82,7 @@ def test_the_wheel_holds_the_package_and_its_classifiers_only(wheel):
             assert f"keras_gans/assets/{dataset}_classifier/{file}" in names
     assert "keras_gans/models/gan.py" in names and "keras_gans/evaluate.py" in names
     assert not [n for n in names if n.startswith(("tests/", "examples/", "saved_models/"))]
+    assert any(".dist-info/" in n and n.endswith("LICENSE") for n in names)  # Apache-2.0
     assert os.path.getsize(wheel) < 8 * 2**20
 
 
