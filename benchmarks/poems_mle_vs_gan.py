@@ -14,8 +14,8 @@ gets more than `--minutes`. Then each model writes `--samples` poems at every te
 first `--self_bleu_samples` (diversity: lower is more varied), Caccia et
 al.'s forward and reverse language-model scores (nats per character), the
 share in form, the share of lines copied from the training poems and the
-rhyme rate, beside the real poems' own figures (the floor: training poems
-scored as samples against the held-out ones), and each model's held-out
+rhyme rate, beside the real poems' own figures (the floor: training poems,
+drawn at random, scored as samples against the held-out ones), and each model's held-out
 cross-entropy per character. Writes `results.json`, the quality-diversity
 figure `curve.png` and sample poems, each with its nearest training poem,
 to `--out`.
@@ -188,7 +188,10 @@ def main(argv):
     # The floor: real poems the references do not hold (training poems)
     # scored as samples against the held-out ones.
     reference_model = text_scores.LanguageModel(poems.test, poems.vocabulary, 20, seed=FLAGS.seed)
-    real = scores(poems.train[: FLAGS.samples], poems, reference_model)
+    # Poems drawn at random: in file order, neighbours share an author.
+    rng = np.random.default_rng(FLAGS.seed)
+    drawn_real = [poems.train[i] for i in rng.permutation(len(poems.train))[: FLAGS.samples]]
+    real = scores(drawn_real, poems, reference_model)
     # Lines copied: of held-out poems (training poems are all copies).
     real["copied_lines"] = text_scores.copied_lines(poems.test[: FLAGS.samples], poems.train, 5)
     results = {

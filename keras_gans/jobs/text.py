@@ -449,13 +449,14 @@ def score_run(result, serve, texts, config):
     return scores
 
 
-def score_texts(samples, texts):
+def score_texts(samples, texts, seed=0):
     """The scores of `samples` (list of str) against `texts`' held-out ones,
-    and of as many real texts, the floor: training texts for BLEU and the
-    language of the scores, held-out ones for the copies."""
-    real = texts.train[: len(samples)]
+    and of as many real texts drawn at random (`seed`), the floor: training
+    texts for BLEU and the rest, held-out ones for the copies."""
+    rng = np.random.default_rng(seed)
+    real = [texts.train[i] for i in rng.permutation(len(texts.train))[: len(samples)]]
     scores = {"samples": _scores(samples, texts), "real": _scores(real, texts)}
-    held_out = texts.test[: len(samples)]
+    held_out = [texts.test[i] for i in rng.permutation(len(texts.test))[: len(samples)]]
     scores["real"]["copied_lines"] = text_scores.copied_lines(
         held_out, texts.train, texts.line_length or texts.length
     )
