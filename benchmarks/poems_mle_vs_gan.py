@@ -49,6 +49,7 @@ flags.DEFINE_integer("samples", 1000, "Poems drawn per model and temperature.")
 flags.DEFINE_integer("self_bleu_samples", 300, "Of those, the ones self-BLEU compares.")
 flags.DEFINE_integer("seed", 0, "Seed of weights, noise and batches.")
 flags.DEFINE_string("data_dir", None, "The unpacked npm chinese-poetry package (unset: found).")
+flags.DEFINE_list("replot", None, "Only draw curve.png in --out from these results.json files.")
 flags.DEFINE_string("out", "poems_run", "Folder for results.json, curve.png and samples.")
 FLAGS = flags.FLAGS
 
@@ -120,6 +121,8 @@ def nearest(poem, training):
 
 def main(argv):
     del argv
+    if FLAGS.replot:
+        return replot(FLAGS.replot, os.path.join(FLAGS.out, "curve.png"))
     os.makedirs(FLAGS.out, exist_ok=True)
     poems = kg.data.load_poems("5x4", FLAGS.data_dir)
     size = len(poems.vocabulary) + 2
@@ -226,11 +229,13 @@ def main(argv):
         for name, temperature, poem, near in shown:
             f.write(f"{name} at T={temperature}:\n{kg.data.format_poem(poem, 5)}\n")
             f.write(f"nearest training poem:\n{kg.data.format_poem(near, 5)}\n\n")
-    plot(results, temperatures, os.path.join(FLAGS.out, "curve.png"))
+    plot([results], temperatures, os.path.join(FLAGS.out, "curve.png"))
     print(json.dumps(results, indent=1, ensure_ascii=False))
 
 
-def plot(results, temperatures, path):
+def plot(runs, temperatures, path):
+    """Both panels for `runs` (a list of `results.json` dicts, one a seed:
+    solid, dashed, dotted lines)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -245,20 +250,35 @@ def plot(results, temperatures, path):
          "forward LM score (nats/char; lower: reads as real)"),
     )  # fmt: skip
     for ax, x_of, y_of, x_label, y_label in axes:
-        for name, label in (("mle", "maximum likelihood"), ("gan", "GAN")):
-            sweep = results[name]["sweep"]
-            x = [x_of(sweep[str(t)]) for t in temperatures]
-            y = [y_of(sweep[str(t)]) for t in temperatures]
-            ax.plot(x, y, "o-", label=label)
-            for t, xi, yi in zip(temperatures, x, y):
-                ax.annotate(f"{t:g}", (xi, yi), fontsize=7)
-        real = results["real"]
-        ax.plot([x_of(real)], [y_of(real)], "k*", label="real poems")
+        for index, results in enumerate(runs):
+            style = ("-", "--", ":")[index % 3]
+            seed = results["settings"]["seed"]
+            for name, label, color in (("mle", "maximum likelihood", "C0"), ("gan", "GAN", "C1")):
+                sweep = results[name]["sweep"]
+                x = [x_of(sweep[str(t)]) for t in temperatures]
+                y = [y_of(sweep[str(t)]) for t in temperatures]
+                ax.plot(x, y, "o" + style, color=color, label=f"{label}, seed {seed}")
+                for t, xi, yi in zip(temperatures, x, y):
+                    ax.annotate(f"{t:g}", (xi, yi), fontsize=7)
+            real = results["real"]
+            ax.plot([x_of(real)], [y_of(real)], "k*", label=f"real poems, seed {seed}")
         ax.set_xlabel(x_label)
         ax.set_ylabel(y_label)
-        ax.legend()
+        ax.legend(fontsize=7)
+    fig.suptitle("Five-character quatrains: each point a sampling temperature", fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
+
+
+def replot(paths, out):
+    """`--replot`: one figure of several runs' `results.json`."""
+    runs = []
+    for path in paths:
+        with open(path) as f:
+            runs.append(json.load(f))
+    temperatures = [float(t) for t in runs[0]["mle"]["sweep"]]
+    plot(runs, temperatures, out)
+    print(f"wrote {out}")
 
 
 if __name__ == "__main__":

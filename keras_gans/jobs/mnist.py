@@ -34,8 +34,8 @@ class MnistConfig(NoiseGANConfig):
 
     preset: str = setting(
         "default",
-        "`default`: the project's recipe for --arch; `founding`: the founding "
-        "document's MLP recipe (BCE, Adam 1e-3, batch 64).",
+        "`default`: the project's recipe for --arch; `founding`: the classic tutorial MLP "
+        "recipe (MLP 100-128-256-784, BCE, Adam 1e-3, batch 64), which collapses.",
         ("default", "founding"),
     )
     arch: str = setting("dcgan", "Network pair.", ("dcgan", "mlp"))

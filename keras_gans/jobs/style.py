@@ -59,7 +59,8 @@ class StyleConfig(ResumableConfig):
     )
     model: str = setting(
         "content_loss",
-        "content_loss: one generator with the founding document's content loss "
+        "content_loss: one generator with a content loss (the MSE between a photo and its "
+        "stylized copy) "
         "(StyleTransferGAN); cycle_gan: CycleGAN, two generators and two discriminators with "
         "cycle and identity losses (a preset: its defaults below apply unless set), which "
         "also exports the reverse direction as <name>_reverse.",
