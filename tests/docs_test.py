@@ -223,3 +223,16 @@ def test_readme_is_short_and_links_only_to_existing_pages():
     assert len(readme.splitlines()) <= 200
     for target in re.findall(r"\]\(([^)#]+)\)", readme):
         assert os.path.exists(os.path.join(REPO, target)), target
+
+
+# Words that belong to how the project is run, not to what a user reads.
+INTERNAL_WORDS = ("../shared", "founding document", "the issue", "this session", "session's")
+
+
+def test_the_docs_use_public_words_only():
+    found = []
+    for page in PAGES:
+        for number, line in enumerate(read(page).splitlines(), 1):
+            lowered = line.lower()
+            found += [f"{page}:{number}: {word}" for word in INTERNAL_WORDS if word in lowered]
+    assert not found, "\n".join(found)
