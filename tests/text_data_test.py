@@ -84,6 +84,11 @@ def test_a_folder_of_text_gives_lines_or_windows_and_names_bad_files(poems, tmp_
     )
     with pytest.raises(ValueError, match="latin1.txt"):
         kg.data.load_text_folder(folder, on_error="raise")
+    # The folder as batches of ids, read back with the training vocabulary.
+    batch = next(iter(kg.data.text_folder(folder, length=24, batch_size=4, seed=0)))
+    assert batch.shape == (4, 24) and batch.dtype == "int32"
+    decoded = kg.data.decode_texts(batch.numpy(), by_line.vocabulary)
+    assert set(decoded) <= set(by_line.train)
 
 
 def test_folders_without_text_are_clear_errors(tmp_path):

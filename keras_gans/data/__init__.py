@@ -37,6 +37,7 @@ from keras_gans.data.text import load_poems
 from keras_gans.data.text import load_text_folder
 from keras_gans.data.text import poems
 from keras_gans.data.text import text_dataset
+from keras_gans.data.text import text_folder
 from keras_gans.data.text import validation_split
 from keras_gans.data.transforms import to_float
 from keras_gans.data.transforms import to_model_range
@@ -91,6 +92,7 @@ __all__ = [
     "load_text_folder",
     "poems",
     "text_dataset",
+    "text_folder",
     "validation_split",
     "parse_image_size",
     "to_float",

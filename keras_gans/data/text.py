@@ -356,3 +356,44 @@ def poems(
         first_epoch,
         steps_per_epoch,
     )
+
+
+def text_folder(
+    directory,
+    unit="line",
+    length=64,
+    split="train",
+    batch_size=64,
+    shuffle=True,
+    seed=None,
+    first_epoch=None,
+    steps_per_epoch=None,
+):
+    """Batches of a folder's texts as character ids (`load_text_folder`,
+    `text_dataset`), as `poems` gives the quatrains.
+
+    The vocabulary is the training texts' (`load_text_folder(...).vocabulary`),
+    for both splits.
+
+    Args:
+        directory, unit, length: as `load_text_folder`.
+        split: `"train"` or `"test"` (the fixed held-out tenth).
+        batch_size, shuffle, seed, first_epoch, steps_per_epoch: as
+            `text_dataset`.
+
+    Returns:
+        A `tf.data.Dataset` of int32 `(batch, length)`.
+    """
+    check_choice("split", split, ("train", "test"))
+    loaded = load_text_folder(directory, unit, length)
+    texts = loaded.train if split == "train" else loaded.test
+    return text_dataset(
+        texts,
+        loaded.vocabulary,
+        loaded.length,
+        batch_size,
+        shuffle,
+        seed,
+        first_epoch,
+        steps_per_epoch,
+    )
