@@ -6,7 +6,7 @@ generator to TF Serving.
 The package, from the bottom layer up (each imports only layers below it):
 `utils` (argument checks, saving, precision, private Keras API) and
 `distribute`; `data`, `plotting`, `losses`, `augment`, `clustering`,
-`networks` (Functional builders) and `export`; `models` (the model classes);
+`networks` (Functional builders), `latent` and `export`; `models` (the model classes);
 `evaluation`; `callbacks`; `jobs` (what `keras-gans train` runs).
 """
 
@@ -21,6 +21,7 @@ from keras_gans import distribute
 from keras_gans import evaluation
 from keras_gans import export
 from keras_gans import jobs
+from keras_gans import latent
 from keras_gans import losses
 from keras_gans import models
 from keras_gans import networks
@@ -57,6 +58,7 @@ __all__ = [
     "models",
     "networks",
     "jobs",
+    "latent",
     "plotting",
 ]
 

@@ -25,6 +25,7 @@ RANKS = {
     "augment": 2,
     "clustering": 2,
     "networks": 2,
+    "latent": 2,
     "contracts": 3,
     "export": 3,
     "models": 4,

@@ -11,6 +11,7 @@ from absl import flags
 from keras_gans import contracts
 from keras_gans import data
 from keras_gans import export
+from keras_gans import latent
 from keras_gans import plotting
 from keras_gans.callbacks import text_samples
 from keras_gans.cli.common import UsageError
@@ -68,7 +69,15 @@ def define(flag_values):
     flags.DEFINE_bool(
         "interpolate",
         False,
-        "Draw --num images along the straight line from seed's noise to seed+1's.",
+        "Draw --num images along the great circle from seed's noise to seed+1's (spherical "
+        "interpolation: the noise keeps a typical norm all the way).",
+        **options,
+    )
+    flags.DEFINE_float(
+        "truncation",
+        None,
+        "Pull the noise toward its mean, z * PSI (0 < PSI <= 1; the truncation trick): "
+        "likelier, less varied samples as PSI falls. Unset: 1, the noise as drawn.",
         **options,
     )
 
@@ -87,18 +96,25 @@ def noise_generator(path):
     return path, serve
 
 
-def draw(serve, path, num, seed=0, label=None, num_classes=None, interpolate=False):
+def draw(
+    serve, path, num, seed=0, label=None, num_classes=None, interpolate=False, truncation=None
+):
     """`(images uint8 or audio float32, grid rows or None)` drawn from a noise export."""
     latent_dim = contracts.latent_dim(serve)
     rng = np.random.default_rng(seed)
     rows = None
     if interpolate:
+        if num < 2:
+            raise UsageError("--interpolate draws the path between two latents: --num=2 or more.")
         start, end = rng.standard_normal((2, latent_dim))
-        steps = np.linspace(0.0, 1.0, num)[:, None]
-        z = (1 - steps) * start + steps * end
+        z = latent.interpolate(start, end, num)
         rows = 1
     else:
         z = rng.standard_normal((num, latent_dim))
+    if truncation is not None:
+        if not 0 < truncation <= 1:
+            raise UsageError(f"--truncation={truncation}: PSI must be in (0, 1].")
+        z = latent.truncate(z, truncation)
     conditional = contracts.is_conditional(serve)
     if label is not None and not conditional:
         raise UsageError(
@@ -223,6 +239,7 @@ def main(args):
         options.label,
         options.num_classes,
         options.interpolate,
+        options.truncation,
     )
     sample_rate = None
     if np.ndim(images) == 2:
@@ -261,8 +278,11 @@ def write_texts(path, serve, options):
     """Draws `--num` texts from a text export at `--temperature`, prints
     them (as poems when it was trained on quatrains) and writes them to
     `--out` (a .txt; a .png name becomes .txt)."""
-    if options.label is not None or options.interpolate:
-        raise UsageError(f"{path} writes text: --label and --interpolate draw images only.")
+    if options.label is not None or options.interpolate or options.truncation is not None:
+        raise UsageError(
+            f"{path} writes text: --label, --interpolate and --truncation draw images only "
+            "(--temperature trades variety for likelihood in text)."
+        )
     out = options.out
     if out.lower().endswith(".png"):
         out = out[: -len(".png")] + ".txt"
