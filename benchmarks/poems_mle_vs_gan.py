@@ -121,9 +121,9 @@ def nearest(poem, training):
 
 def main(argv):
     del argv
+    os.makedirs(FLAGS.out, exist_ok=True)
     if FLAGS.replot:
         return replot(FLAGS.replot, os.path.join(FLAGS.out, "curve.png"))
-    os.makedirs(FLAGS.out, exist_ok=True)
     poems = kg.data.load_poems("5x4", FLAGS.data_dir)
     size = len(poems.vocabulary) + 2
     keras.utils.set_random_seed(FLAGS.seed)
