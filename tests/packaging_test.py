@@ -19,7 +19,7 @@ from conftest import TINY_IMAGES_RUN
 pytestmark = pytest.mark.slow
 
 # What a source distribution holds: the wheel must build from these alone.
-SOURCES = ("keras_gans", "setup.cfg", "pyproject.toml", "README.md")
+SOURCES = ("keras_gans", "setup.cfg", "pyproject.toml", "README.md", "LICENSE")
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,7 @@ import tensorflow as tf
 import keras_gans as kg
 from keras_gans import contracts
 from keras_gans import export
+from tests.conftest import assert_same_weights
 from tests.conftest import kill_and_resume
 from tests.conftest import run_command
 
@@ -158,14 +159,15 @@ def test_train_text_on_a_folder_of_text_files(tmp_path):
     assert refused.returncode != 0 and "holds no text files" in refused.stderr
 
 
-def test_a_killed_maximum_likelihood_run_resumes_to_the_uninterrupted_weights(poems, tmp_path):
+@pytest.mark.parametrize("model", ["mle", "gan"])
+def test_a_killed_text_run_resumes_to_the_uninterrupted_weights(model, poems, tmp_path):
     epochs = 3
 
     def args_for(out, exports):
         return (
             "train",
             "text",
-            "--model=mle",
+            f"--model={model}",
             *TINY_TEXT_RUN,
             f"--epochs={epochs}",
             "--score_samples=0",
@@ -174,7 +176,17 @@ def test_a_killed_maximum_likelihood_run_resumes_to_the_uninterrupted_weights(po
             f"--export_dir={exports}",
         )
 
-    ref_dir, run_dir, _, _ = kill_and_resume(args_for, tmp_path, epochs)
+    ref_dir, run_dir, _, resumed = kill_and_resume(args_for, tmp_path, epochs)
+    ref_summary = json.loads((ref_dir / "summary.json").read_text())
+    run_summary = json.loads((run_dir / "summary.json").read_text())
+    if model == "gan":
+        # The resumed run does not pretrain again; its record comes from the backup.
+        assert "maximum-likelihood pretraining" not in resumed.stdout
+        got, want = run_summary["pretraining"], ref_summary["pretraining"]
+        assert (got["epochs_run"], got["best_epoch"]) == (want["epochs_run"], want["best_epoch"])
+        np.testing.assert_allclose(got["validation_nats"], want["validation_nats"], rtol=1e-5)
+        assert_same_weights(run_dir, ref_dir, steps=3 * epochs)
+        return
     import keras
 
     ref = keras.saving.load_model(str(ref_dir / "gan.keras"))
@@ -182,6 +194,4 @@ def test_a_killed_maximum_likelihood_run_resumes_to_the_uninterrupted_weights(po
     assert int(got.optimizer.iterations) == int(ref.optimizer.iterations) == 3 * epochs
     for a, b in zip(ref.weights, got.weights):
         np.testing.assert_allclose(b.numpy(), a.numpy(), atol=1e-5, err_msg=a.path)
-    ref_summary = json.loads((ref_dir / "summary.json").read_text())
-    run_summary = json.loads((run_dir / "summary.json").read_text())
     assert run_summary["best_epoch"] == ref_summary["best_epoch"]
