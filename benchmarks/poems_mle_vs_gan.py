@@ -34,6 +34,7 @@ from absl import flags
 
 import keras_gans as kg
 from keras_gans.evaluation import text as text_scores
+from keras_gans.jobs import text as text_job
 
 flags.DEFINE_float("minutes", 30.0, "CPU-minutes per model (the GAN's include its pretraining).")
 flags.DEFINE_integer("patience", 4, "Validations with no better loss that stop maximum likelihood.")
@@ -112,11 +113,6 @@ def scores(poems_drawn, poems, reference_model):
         "copied_lines": text_scores.copied_lines(poems_drawn, poems.train, 5),
         "rhyme": text_scores.rhyme_rate(poems_drawn, 5),
     }
-
-
-def nearest(poem, training):
-    """The training poem sharing the most characters, position by position."""
-    return max(training, key=lambda other: sum(a == b for a, b in zip(poem, other)))
 
 
 def main(argv):
@@ -221,8 +217,8 @@ def main(argv):
             results[name]["sweep"][str(temperature)] = scores(drawn, poems, reference_model)
             print(name, temperature, results[name]["sweep"][str(temperature)])
             if temperature == temperatures[len(temperatures) // 2]:
-                for poem in drawn[:4]:
-                    shown.append((name, temperature, poem, nearest(poem, poems.train)))
+                for poem, near in text_job.nearest_texts(drawn[:4], poems.train):
+                    shown.append((name, temperature, poem, near))
     with open(os.path.join(FLAGS.out, "results.json"), "w") as f:
         json.dump(results, f, indent=1, ensure_ascii=False)
     with open(os.path.join(FLAGS.out, "samples.txt"), "w", encoding="utf-8") as f:

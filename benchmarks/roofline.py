@@ -191,9 +191,8 @@ def _text():
     from keras_gans import data
     from keras_gans.jobs import text
 
-    config = text.resolve(text.DEFAULT).config
-    texts = text.load_texts(config)
-    fitted, _ = data.validation_split(texts.train)
+    resolved = text.resolve(text.DEFAULT)
+    config, texts, fitted = resolved.config, resolved.context["texts"], resolved.context["fitted"]
     dataset = data.text_dataset(fitted, texts.vocabulary, texts.length, config.batch_size, seed=0)
 
     def build():

@@ -295,7 +295,8 @@ def write_texts(path, serve, options):
     z = np.random.default_rng(options.seed).standard_normal(
         (options.num, contracts.latent_dim(serve))
     )
-    signatures = tf.saved_model.load(path).signatures
+    # `write` (a temperature) is another signature: the SavedModel is loaded again only then.
+    signatures = None if options.temperature is None else tf.saved_model.load(path).signatures
     texts, _ = contracts.write_text(serve, z.astype("float32"), options.temperature, signatures)
     written = text_samples.write_texts(texts, text_job.poem_line_length(path))
     print(written, end="")

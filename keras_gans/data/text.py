@@ -345,17 +345,7 @@ def poems(
     """
     check_choice("split", split, ("train", "test"))
     loaded = load_poems(form, data_dir)
-    texts = loaded.train if split == "train" else loaded.test
-    return text_dataset(
-        texts,
-        loaded.vocabulary,
-        loaded.length,
-        batch_size,
-        shuffle,
-        seed,
-        first_epoch,
-        steps_per_epoch,
-    )
+    return _split_dataset(loaded, split, batch_size, shuffle, seed, first_epoch, steps_per_epoch)
 
 
 def text_folder(
@@ -386,14 +376,10 @@ def text_folder(
     """
     check_choice("split", split, ("train", "test"))
     loaded = load_text_folder(directory, unit, length)
+    return _split_dataset(loaded, split, batch_size, shuffle, seed, first_epoch, steps_per_epoch)
+
+
+def _split_dataset(loaded, split, *stream):
+    """`text_dataset` of a `TextSet`'s `split`, with its training vocabulary."""
     texts = loaded.train if split == "train" else loaded.test
-    return text_dataset(
-        texts,
-        loaded.vocabulary,
-        loaded.length,
-        batch_size,
-        shuffle,
-        seed,
-        first_epoch,
-        steps_per_epoch,
-    )
+    return text_dataset(texts, loaded.vocabulary, loaded.length, *stream)
