@@ -4,10 +4,12 @@ Train with `gan.fit(dataset)`, look at what you trained, and ship the
 generator to TF Serving.
 
 The package, from the bottom layer up (each imports only layers below it):
-`utils` (argument checks, saving, precision, private Keras API) and
-`distribute`; `data`, `plotting`, `losses`, `augment`, `clustering`,
-`networks` (Functional builders), `latent` and `export`; `models` (the model classes);
-`evaluation`; `callbacks`; `jobs` (what `keras-gans train` runs).
+`utils` (argument checks, saving, precision, private Keras API),
+`distribute` and `presets` (trained generators that come with the package);
+`data`, `plotting`, `losses`, `augment`, `clustering`, `networks` (Functional
+builders); `contracts` and `export`; `models` (the model classes);
+`evaluation`; `callbacks` and `latent` (truncation, directions, projection);
+`jobs` (what `keras-gans train` runs).
 """
 
 import importlib
@@ -26,6 +28,7 @@ from keras_gans import losses
 from keras_gans import models
 from keras_gans import networks
 from keras_gans import plotting
+from keras_gans import presets
 from keras_gans.models import GAN
 from keras_gans.models import AdversarialModel
 from keras_gans.models import ConditionalGAN
@@ -60,6 +63,7 @@ __all__ = [
     "jobs",
     "latent",
     "plotting",
+    "presets",
 ]
 
 

@@ -34,6 +34,7 @@ from keras_gans.utils.validation import check_choice
 __all__ = [
     "ANIMATE_SIGNATURE",
     "CONTRACTS",
+    "PIXELS_SIGNATURE",
     "Contract",
     "NOISE",
     "TEXT",
@@ -44,6 +45,7 @@ __all__ = [
     "get",
     "is_conditional",
     "latent_dim",
+    "num_classes",
     "of_signature",
     "transform",
     "write_text",
@@ -52,6 +54,9 @@ __all__ = [
 SERVING_SIGNATURE = "serving_default"
 SAMPLE_SIGNATURE = "sample"
 ANIMATE_SIGNATURE = "animate"
+# An image generator's output before rounding to uint8: what gradients pass
+# through (projecting a real image into the latent space, `keras_gans.latent`).
+PIXELS_SIGNATURE = "pixels"
 # A text export's: text at a temperature, and the ids alone (what LiteRT runs).
 WRITE_SIGNATURE = "write"
 IDS_SIGNATURE = "ids"
@@ -148,13 +153,14 @@ def _noise_output(generator):
     return "images", to_uint8
 
 
-def _num_classes(generator):
+def num_classes(generator):
+    """The classes a conditional Keras generator embeds its label into."""
     for layer in generator.layers:
         if isinstance(layer, keras.layers.Embedding):
             return layer.input_dim
         if isinstance(layer, keras.Model):  # e.g. a GAN's generator with its decoder
             try:
-                return _num_classes(layer)
+                return num_classes(layer)
             except ValueError:
                 pass
     raise ValueError(
@@ -188,15 +194,21 @@ def _noise_endpoints(generator):
         }
         if output == "video":
             endpoints[ANIMATE_SIGNATURE] = _animate_endpoint(generator, z_spec)
+        if output == "images":
+
+            def pixels(z):
+                return {"pixels": tf.cast(generator(z, training=False), tf.float32)}
+
+            endpoints[PIXELS_SIGNATURE] = (pixels, [z_spec])
         return endpoints
 
-    num_classes = _num_classes(generator)
-    message = f"label must be in [0, {num_classes})"
+    classes = num_classes(generator)
+    message = f"label must be in [0, {classes})"
 
     def serve_conditional(z, label):
         checks = [
             tf.debugging.assert_non_negative(label, message=message),
-            tf.debugging.assert_less(label, num_classes, message=message),
+            tf.debugging.assert_less(label, classes, message=message),
             tf.debugging.assert_equal(
                 tf.shape(z)[0],
                 tf.shape(label)[0],
@@ -211,10 +223,18 @@ def _noise_endpoints(generator):
         return serve_conditional(noise(tf.shape(label)[0], seed), label)
 
     label_spec = tf.TensorSpec([None], tf.int32, name="label")
-    return {
+    endpoints = {
         SERVING_SIGNATURE: (serve_conditional, [z_spec, label_spec]),
         SAMPLE_SIGNATURE: (sample_conditional, [label_spec, seed_spec]),
     }
+    if output == "images":
+
+        def pixels_conditional(z, label):
+            generated = generator([z, label], training=False)
+            return {"pixels": tf.cast(generated, tf.float32)}
+
+        endpoints[PIXELS_SIGNATURE] = (pixels_conditional, [z_spec, label_spec])
+    return endpoints
 
 
 def _animate_endpoint(generator, z_spec):

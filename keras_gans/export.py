@@ -25,6 +25,7 @@ import keras
 import tensorflow as tf
 
 from keras_gans import contracts
+from keras_gans import presets
 from keras_gans.utils import files
 from keras_gans.utils.validation import check_choice
 from keras_gans.utils.validation import check_positive_int
@@ -82,8 +83,10 @@ def versions(model_dir):
 def resolve_saved_model(path):
     """Returns the SavedModel directory for `path`.
 
-    `path` may be a SavedModel directory itself or a TF Serving model base
-    path (`<export_dir>/<name>`), in which case its latest version is used.
+    `path` may be a SavedModel directory itself, a TF Serving model base
+    path (`<export_dir>/<name>`), in which case its latest version is used,
+    or the name of a trained generator that comes with the package
+    (`keras_gans.presets`), when no such path exists.
     """
     path = os.path.expanduser(str(path))
     if os.path.isfile(os.path.join(path, "saved_model.pb")):
@@ -91,11 +94,13 @@ def resolve_saved_model(path):
     found = versions(path)
     if found:
         return os.path.join(path, str(found[-1]))
+    if not os.path.exists(path) and path in presets.PRESETS:
+        return presets.path(path)
     raise FileNotFoundError(
-        f"{path} is neither a SavedModel directory (no saved_model.pb) nor a "
-        "model directory with numbered versions (e.g. "
-        "saved_models/mnist_dcgan/1/). Train and export one with "
-        "`python examples/mnist.py`."
+        f"{path} is neither a SavedModel directory (no saved_model.pb), a "
+        "model directory with numbered versions (e.g. saved_models/mnist_dcgan/1/) "
+        f"nor a preset ({', '.join(presets.names())}). Train and export one with "
+        "`keras-gans train mnist`."
     )
 
 

@@ -1,9 +1,11 @@
 r"""`keras-gans`: one command for training, drawing, applying and measuring GANs.
 
     keras-gans train mnist|images|audio|vocoder|style|super-resolution|inpainting [flags]
-    keras-gans generate EXPORT [--num=64] [--label=3] [--out=grid.png]
+    keras-gans generate EXPORT_OR_PRESET [--num=64] [--label=3] [--out=grid.png]
     keras-gans apply EXPORT IMAGES_OR_RECORDINGS... [--out=DIR]
     keras-gans evaluate SOURCE [--reference=mnist_test]
+    keras-gans project EXPORT IMAGES... [--out=DIR]
+    keras-gans directions EXPORT [--out=directions.png]
     keras-gans train-classifier --data_dir=DIR [--output_dir=DIR]
     keras-gans info EXPORT
 
@@ -19,9 +21,11 @@ import sys
 from absl import flags
 
 from keras_gans.cli import apply
+from keras_gans.cli import directions
 from keras_gans.cli import evaluate
 from keras_gans.cli import generate
 from keras_gans.cli import info
+from keras_gans.cli import project
 from keras_gans.cli import train
 from keras_gans.cli import train_classifier
 from keras_gans.cli.common import BAD_INPUT
@@ -37,6 +41,8 @@ COMMANDS = {
     "generate": generate,
     "apply": apply,
     "evaluate": evaluate,
+    "project": project,
+    "directions": directions,
     "train-classifier": train_classifier,
     "info": info,
 }

@@ -23,7 +23,7 @@ from keras_gans.utils import files
 
 SUMMARY = "Draw images (sounds, clips, texts) from an exported generator: a grid, files or a .npy."
 USAGE = (
-    "keras-gans generate EXPORT [--num=64] [--label=N] [--temperature=T] "
+    "keras-gans generate EXPORT_OR_PRESET [--num=64] [--label=N] [--temperature=T] "
     "[--out=grid.png|sounds.wav|clips.gif|clips.mp4|texts.txt|DIR|FILE.npy]"
 )
 
@@ -31,7 +31,11 @@ USAGE = (
 def define(flag_values):
     options = dict(flag_values=flag_values)
     flags.DEFINE_string(
-        "model", None, "The export (same as EXPORT): a SavedModel or model directory.", **options
+        "model",
+        None,
+        "The export (same as EXPORT): a SavedModel or model directory, or a preset's name "
+        "(mnist_dcgan, fashion_mnist_conditional, drums_specgan).",
+        **options,
     )
     flags.DEFINE_integer("num", 64, "Number of images.", lower_bound=1, **options)
     flags.DEFINE_integer("seed", 0, "Noise seed; the same seed draws the same images.", **options)
@@ -69,10 +73,33 @@ def define(flag_values):
     flags.DEFINE_bool(
         "interpolate",
         False,
-        "Draw --num images along the great circle from seed's noise to seed+1's (spherical "
-        "interpolation: the noise keeps a typical norm all the way).",
+        "Draw --num images along the great circle from --seed's noise to --end_seed's "
+        "(spherical interpolation: the noise keeps a typical norm all the way); with "
+        "--out=FILE.gif or .mp4, as an animation, one frame each.",
         **options,
     )
+    flags.DEFINE_integer(
+        "end_seed",
+        None,
+        "--interpolate: the seed of the last noise. Default: --seed + 1.",
+        **options,
+    )
+    flags.DEFINE_string(
+        "latent",
+        None,
+        "Draw from the latents in this .npy ([latent_dim] or [n, latent_dim], e.g. from "
+        "keras-gans project) instead of random noise; --num is then their number.",
+        **options,
+    )
+    flags.DEFINE_integer(
+        "direction",
+        None,
+        "Move every latent --step along this SeFa direction (0: the one the generator is most "
+        "sensitive to; `keras-gans directions EXPORT` shows them).",
+        lower_bound=0,
+        **options,
+    )
+    flags.DEFINE_float("step", 3.0, "--direction: how far to move.", **options)
     flags.DEFINE_float(
         "truncation",
         None,
@@ -97,20 +124,37 @@ def noise_generator(path):
 
 
 def draw(
-    serve, path, num, seed=0, label=None, num_classes=None, interpolate=False, truncation=None
+    serve,
+    path,
+    num,
+    seed=0,
+    label=None,
+    num_classes=None,
+    interpolate=False,
+    truncation=None,
+    end_seed=None,
+    z=None,
+    direction=None,
 ):
-    """`(images uint8 or audio float32, grid rows or None)` drawn from a noise export."""
+    """`(images uint8 or audio float32, grid rows or None)` drawn from a noise
+    export: `num` random latents, the path between two (`interpolate`), or
+    the latents `z`; moved by `direction` (a vector added to each)."""
     latent_dim = contracts.latent_dim(serve)
-    rng = np.random.default_rng(seed)
     rows = None
-    if interpolate:
+    if z is not None:
+        pass
+    elif interpolate:
         if num < 2:
             raise UsageError("--interpolate draws the path between two latents: --num=2 or more.")
-        start, end = rng.standard_normal((2, latent_dim))
+        end_seed = seed + 1 if end_seed is None else end_seed
+        start = np.random.default_rng(seed).standard_normal(latent_dim)
+        end = np.random.default_rng(end_seed).standard_normal(latent_dim)
         z = latent.interpolate(start, end, num)
         rows = 1
     else:
-        z = rng.standard_normal((num, latent_dim))
+        z = np.random.default_rng(seed).standard_normal((num, latent_dim))
+    if direction is not None:
+        z = z + direction
     if truncation is not None:
         if not 0 < truncation <= 1:
             raise UsageError(f"--truncation={truncation}: PSI must be in (0, 1].")
@@ -147,6 +191,37 @@ def draw(
         raise UsageError(
             f"{given} is outside this export's classes: its labels are 0 to {last}."
         ) from None
+
+
+def latents_from(path, serve):
+    """The latents `[n, latent_dim]` in the .npy `path` (one `[latent_dim]`
+    is one row)."""
+    latent_dim = contracts.latent_dim(serve)
+    try:
+        z = np.asarray(np.load(path), np.float32)
+    except (OSError, ValueError) as e:
+        raise UsageError(f"--latent={path}: not a .npy file ({e}).") from None
+    if z.ndim == 1:
+        z = z[None]
+    if z.ndim != 2 or z.shape[1] != latent_dim:
+        raise UsageError(
+            f"--latent={path} holds an array of shape {z.shape}; this export takes "
+            f"[n, {latent_dim}]."
+        )
+    return z
+
+
+def direction_of(path, index, step):
+    """`step` times SeFa's direction `index` of the export `path`, or `None`."""
+    if index is None:
+        return None
+    found = latent.directions(path)
+    if index >= len(found.directions):
+        raise UsageError(
+            f"--direction={index}: the export's latent has {len(found.directions)} directions "
+            f"(0 to {len(found.directions) - 1})."
+        )
+    return step * found.directions[index]
 
 
 def check_out(out):
@@ -231,6 +306,9 @@ def main(args):
         return write_texts(path, serve, options)
     if options.temperature is not None:
         raise UsageError(f"--temperature: {path} draws no text; leave it out.")
+    z = None if options.latent is None else latents_from(options.latent, serve)
+    if z is not None and options.interpolate:
+        raise UsageError("--latent and --interpolate: pick one (the latents, or a path).")
     images, rows = draw(
         serve,
         path,
@@ -240,6 +318,9 @@ def main(args):
         options.num_classes,
         options.interpolate,
         options.truncation,
+        options.end_seed,
+        z,
+        direction_of(path, options.direction, options.step),
     )
     sample_rate = None
     if np.ndim(images) == 2:
@@ -253,8 +334,13 @@ def main(args):
         out = out[: -len(".png")] + ".gif"  # clips move: an animated grid (the default's GIF)
     suffix, kind = SAMPLES[np.ndim(images)]
     moving = out.lower().endswith((".gif", ".mp4"))
-    if moving and np.ndim(images) != 5:
-        raise UsageError(f"--out={out}: only clips move; these are {kind}: pass another --out.")
+    if moving and np.ndim(images) == 4 and options.interpolate:
+        images, suffix, kind = images[None], ".gif", "frames"  # the path as one animation
+    elif moving and np.ndim(images) != 5:
+        raise UsageError(
+            f"--out={out}: only clips (and --interpolate's path) move; these are {kind}: pass "
+            "another --out."
+        )
     if out.lower().endswith(".mp4") and importlib.util.find_spec("imageio_ffmpeg") is None:
         raise UsageError(
             f"--out={out}: MP4 needs ffmpeg: pip install 'keras_gans[video]', or pass a .gif."
@@ -270,7 +356,8 @@ def main(args):
         write(images, out, rows, sample_rate)
     except OSError as e:
         return report(f"cannot write {out}: {e}")
-    print(f"wrote {len(images)} {kind} from {path} to {out}")
+    count = images.shape[1] if kind == "frames" else len(images)
+    print(f"wrote {count} {kind} from {path} to {out}")
     return 0
 
 
@@ -278,9 +365,11 @@ def write_texts(path, serve, options):
     """Draws `--num` texts from a text export at `--temperature`, prints
     them (as poems when it was trained on quatrains) and writes them to
     `--out` (a .txt; a .png name becomes .txt)."""
-    if options.label is not None or options.interpolate or options.truncation is not None:
+    image_flags = (options.label, options.truncation, options.latent, options.direction)
+    if options.interpolate or any(flag is not None for flag in image_flags):
         raise UsageError(
-            f"{path} writes text: --label, --interpolate and --truncation draw images only "
+            f"{path} writes text: --label, --interpolate, --truncation, --latent and "
+            "--direction draw images only "
             "(--temperature trades variety for likelihood in text)."
         )
     out = options.out

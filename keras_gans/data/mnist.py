@@ -26,6 +26,22 @@ from keras_gans.utils.validation import check_choice
 from keras_gans.utils.validation import check_positive_int
 
 DATASETS = ("mnist", "fashion_mnist")
+# Each data set's class names, by label.
+CLASS_NAMES = {
+    "mnist": [str(digit) for digit in range(10)],
+    "fashion_mnist": [
+        "T-shirt/top",
+        "Trouser",
+        "Pullover",
+        "Dress",
+        "Coat",
+        "Sandal",
+        "Shirt",
+        "Sneaker",
+        "Bag",
+        "Ankle boot",
+    ],
+}
 SPLITS = ("train", "test")
 _IDX_PREFIX = {"train": "train", "test": "t10k"}
 _IDX_DTYPES = {0x08: np.uint8, 0x09: np.int8, 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}

@@ -12,6 +12,7 @@ from typing import Optional
 
 from keras_gans import data
 from keras_gans import evaluation
+from keras_gans.data.mnist import CLASS_NAMES
 from keras_gans.data.mnist import DATASETS as MNIST_DATASETS
 from keras_gans.jobs.engines import noise_to_image
 from keras_gans.jobs.engines.noise_to_image import NoiseGANConfig
@@ -171,14 +172,12 @@ class MnistSource(noise_to_image.Source):
         return build_networks(self.config, num_classes)
 
     def evaluator(self):
+        # The test split, with the packaged classifier of the same data set.
         config = self.config
-        if config.dataset != "mnist":
-            if config.evaluate_every is None:
-                return None
-            raise ValueError(
-                "`evaluate_every` needs dataset='mnist' (the evaluation classifier's)."
-            )
-        return evaluation.Evaluator(data_dir=config.data_dir)
+        return evaluation.Evaluator(f"{config.dataset}_test", data_dir=config.data_dir)
+
+    def summary(self):
+        return {"class_names": CLASS_NAMES[self.config.dataset]}
 
 
 def train(config=None, callbacks=(), **overrides):
