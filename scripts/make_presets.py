@@ -37,7 +37,7 @@ RUNS = {
     ),
     "drums_specgan": (
         "drums",
-        None,  # the only export of the drums run
+        "drums",  # the run is named after its folder
         "Debian's hydrogen-drumkits, sorted into six kinds by benchmarks/drums_by_kind.py",
     ),
 }
@@ -70,8 +70,6 @@ def build(name, runs, exports):
     run, export_name, source = RUNS[name]
     run_dir = os.path.join(runs, run)
     gan = keras.saving.load_model(os.path.join(run_dir, "gan.keras"))
-    if export_name is None:
-        (export_name,) = [entry for entry in os.listdir(exports) if entry.startswith("audio")]
     old = kg.export.resolve_saved_model(os.path.join(exports, export_name))
     assets = {}
     for file in os.listdir(os.path.join(old, "assets")):

@@ -173,3 +173,32 @@ def test_mnist_example_rejects_label_smoothing_without_labels(tmp_path):
     )
     assert result.returncode == 2
     assert "label_smoothing" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_fashion_mnist_run_is_scored_on_its_own_test_set_and_names_its_classes(tmp_path):
+    fashion = "/usr/share/datasets/fashion-mnist"
+    if not os.path.isdir(fashion):
+        pytest.skip("Debian's dataset-fashion-mnist is not installed")
+    result = run_command(
+        "train",
+        "mnist",
+        "--dataset=fashion_mnist",
+        "--conditional",
+        "--epochs=1",
+        "--steps_per_epoch=2",
+        "--batch_size=8",
+        "--latent_dim=8",
+        "--g_hidden=16,8",
+        "--d_hidden=8,16",
+        "--eval_samples=100",
+        "--notflite",
+        f"--data_dir={fashion}",
+        f"--output_dir={tmp_path / 'run'}",
+        f"--export_dir={tmp_path / 'export'}",
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    evaluation = json.loads((tmp_path / "run" / "summary.json").read_text())["evaluations"][-1]
+    assert evaluation["reference"] == "fashion_mnist_test"
+    assert evaluation["extractor"].startswith("classifier:fashion_mnist")
+    export = tmp_path / "export" / "mnist_dcgan_conditional"
+    assert kg.export.class_names(str(export))[9] == "Ankle boot"

@@ -13,6 +13,9 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+import keras_gans as kg
+from keras_gans.evaluation import classifier as classifiers
+
 from conftest import REPO
 from conftest import TINY_IMAGES_RUN
 
@@ -83,13 +86,15 @@ def test_the_wheel_holds_the_package_and_its_classifiers_only(wheel):
     assert "keras_gans/models/gan.py" in names and "keras_gans/evaluate.py" in names
     assert not [n for n in names if n.startswith(("tests/", "examples/", "saved_models/"))]
     assert any(".dist-info/" in n and n.endswith("LICENSE") for n in names)  # Apache-2.0
-    assert os.path.getsize(wheel) < 8 * 2**20
+    for preset in kg.presets.names():
+        for file in ("saved_model.pb", "variables/variables.index", "assets/training.json"):
+            assert f"keras_gans/assets/presets/{preset}/{file}" in names
+    # The presets' float32 weights are most of it (see the docs' "Using a trained generator").
+    assert os.path.getsize(wheel) < 20 * 2**20
 
 
 def test_installed_package_evaluates_with_its_packaged_classifier(installed, mnist_dir):
     site, elsewhere, run = installed
-    import keras_gans as kg
-
     images, _ = kg.data.load_idx(mnist_dir, "test")
     np.save(elsewhere / "digits.npy", images[:500])
     # One process: where the classifier is found, then `python -m keras_gans.evaluate`.
@@ -116,7 +121,22 @@ def test_installed_package_evaluates_with_its_packaged_classifier(installed, mni
         "fashion_mnist_classifier",
         "mnist_classifier",
         "moving_mnist_classifier",
+        "presets",
     ]
+
+
+def test_installed_command_draws_all_ten_digits_from_the_mnist_preset(installed):
+    site, elsewhere, run = installed
+    script = site / "bin" / "keras-gans"
+    drawn = run(script, "generate", "mnist_dcgan", "--out=digits.npy")
+    assert drawn.returncode == 0, drawn.stderr[-3000:]
+    assert str(site) in drawn.stdout  # the preset inside the installed package
+    digits = np.load(elsewhere / "digits.npy")
+    model = classifiers.load_classifier(classifiers.packaged_classifier_dir("mnist"))
+    _, probabilities = model.predict(kg.data.transforms.to_float(digits).numpy())
+    assert set(np.argmax(probabilities, axis=1)) == set(range(10))
+    assert run(script, "generate", "mnist_dcgan", "--out=grid.png").returncode == 0
+    assert (elsewhere / "grid.png").is_file()
 
 
 def test_installed_command_trains_on_a_folder_and_draws_from_elsewhere(installed):

@@ -73,8 +73,8 @@ class ExportedGenerator:
         if self.pixels is None:
             raise ValueError(
                 f"{self.path} has no `pixels` signature (the images before rounding, which "
-                "projection differentiates): exports of image generators made by keras_gans "
-                "0.3 or later have it. Export the run's gan.keras again with "
+                "projection differentiates), which exports of image generators made after "
+                "keras_gans 0.2.0 have. Export the run's gan.keras again with "
                 "keras_gans.export.export_generator(gan.sampling_generator, ...)."
             )
         return self.pixels

@@ -67,10 +67,19 @@ def griffin_lim(magnitude, phase, stft, istft, iterations):
     Returns:
         The waveform `istft` gives for `magnitude` with the estimated phases.
     """
-    cos, sin = phase
-    for _ in range(iterations):
+
+    def round_(_, phasors):
+        cos, sin = phasors
         real, imag = stft(istft(magnitude * cos, magnitude * sin))
         # Unit phasors without atan2, which LiteRT lacks; 0/eps keeps silence silent.
         norm = keras.ops.sqrt(real**2 + imag**2) + 1e-8
-        cos, sin = real / norm, imag / norm
+        return real / norm, imag / norm
+
+    # A loop, not `iterations` copies of the rounds: an exported graph holds
+    # the transforms' matrices once (32 unrolled rounds made a 36 MB SavedModel).
+    cos, sin = (
+        keras.ops.broadcast_to(phase[0], keras.ops.shape(magnitude)),
+        keras.ops.broadcast_to(phase[1], keras.ops.shape(magnitude)),
+    )
+    cos, sin = keras.ops.fori_loop(0, iterations, round_, (cos, sin))
     return istft(magnitude * cos, magnitude * sin)
