@@ -134,3 +134,19 @@ def test_projection_asks_for_an_export_with_pixels():
     committed = os.path.join(os.path.dirname(__file__), "..", "saved_models", "mnist_dcgan")
     with pytest.raises(ValueError, match="no `pixels` signature"):
         kg.latent.project(committed, np.zeros((1, 28, 28, 1), np.uint8), steps=1, verbose=0)
+
+
+def test_generate_with_truncation_draws_the_noise_pulled_toward_its_mean():
+    gan = kg.ConditionalGAN(
+        kg.networks.conditional_dcgan_generator(8, 3, (28, 28, 1), width=8),
+        kg.networks.conditional_dcgan_discriminator(3, (28, 28, 1), width=8),
+        num_classes=3,
+    )
+    z = np.random.default_rng(0).standard_normal((4, 8)).astype("float32")
+    labels = [0, 1, 2, 0]
+    half = gan.generate(z=z, labels=labels, truncation=0.5)
+    np.testing.assert_allclose(half, gan.generate(z=0.5 * z, labels=labels), atol=1e-6)
+    mean = gan.generate(z=z, labels=labels, truncation=0.0)
+    np.testing.assert_allclose(mean, gan.generate(z=0 * z, labels=labels), atol=1e-6)
+    with pytest.raises(ValueError, match=r"truncation.*\[0, 1\]"):
+        gan.generate(z=z, labels=labels, truncation=2.0)

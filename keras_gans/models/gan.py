@@ -188,7 +188,7 @@ class GAN(AdversarialModel):
             batch_size,
         )
 
-    def generate(self, num_samples=None, z=None, batch_size=256):
+    def generate(self, num_samples=None, z=None, batch_size=256, truncation=None):
         """Generates images (or what the `decoder` makes of them) as a NumPy
         float32 array.
 
@@ -202,12 +202,17 @@ class GAN(AdversarialModel):
             z: array `(n, latent_dim)`. Noise to use instead of
                 `num_samples`, e.g. a fixed set for comparable grids.
             batch_size: int. Generator batch size. Defaults to `256`.
+            truncation: float in `[0, 1]` or `None`. The truncation trick:
+                the noise times `truncation` (pulled toward its mean, 0):
+                likelier, less varied samples as it falls
+                (`keras_gans.latent.truncate`). `None`: the noise as drawn.
         """
         if (num_samples is None) == (z is None):
             raise ValueError("Pass exactly one of `num_samples` or `z`.")
         if z is None:
             check_positive_int("num_samples", num_samples)
             z = keras.ops.convert_to_numpy(self.sample_noise(num_samples))
+        z = _truncated(z, truncation)
         return self._run_generator(self.sampling_generator, z, batch_size)
 
     # ------------------------------------------------------------- training
@@ -319,7 +324,7 @@ class ConditionalGAN(GAN):
         """Generates images from `[z, labels]`."""
         return self.generator(inputs, training=training)
 
-    def generate(self, num_samples=None, z=None, labels=None, batch_size=256):
+    def generate(self, num_samples=None, z=None, labels=None, batch_size=256, truncation=None):
         """Generates images for given labels, as NumPy float32.
 
         Args:
@@ -330,6 +335,7 @@ class ConditionalGAN(GAN):
                 Defaults to `0, 1, ..., num_classes - 1, 0, 1, ...` (every
                 class equally often).
             batch_size: int. Generator batch size. Defaults to `256`.
+            truncation: float in `[0, 1]` or `None`. See `GAN.generate`.
         """
         if num_samples is None and z is None and labels is None:
             raise ValueError("Pass `num_samples`, `z` or `labels`.")
@@ -346,6 +352,7 @@ class ConditionalGAN(GAN):
         if z is None:
             check_positive_int("num_samples", count)
             z = keras.ops.convert_to_numpy(self.sample_noise(count))
+        z = _truncated(z, truncation)
         return self._run_generator(
             self._decoded(self._averaged_generator()), [z, labels], batch_size
         )
@@ -517,7 +524,7 @@ class SelfConditionedGAN(ConditionalGAN):
             self._sampler.model = keras.Model(z, images, name=f"{inner.name}_sampler")
         return self._decoded(self._sampler.model)
 
-    def generate(self, num_samples=None, z=None, labels=None, batch_size=256):
+    def generate(self, num_samples=None, z=None, labels=None, batch_size=256, truncation=None):
         """Generates images, each from the cluster its noise picks.
 
         Args:
@@ -526,13 +533,25 @@ class SelfConditionedGAN(ConditionalGAN):
             labels: int array `(n,)`. Clusters to draw from instead of the
                 ones the noise picks.
             batch_size: int. Generator batch size. Defaults to `256`.
+            truncation: float in `[0, 1]` or `None`. See `GAN.generate`;
+                the truncated noise picks the cluster too, so the middle
+                clusters' share grows as it falls.
         """
         if labels is not None:
-            return super().generate(num_samples, z, labels, batch_size)
+            return super().generate(num_samples, z, labels, batch_size, truncation)
         # Unconditional sampling, through the `z -> images` sampler.
-        return GAN.generate(self, num_samples, z, batch_size)
+        return GAN.generate(self, num_samples, z, batch_size, truncation)
 
     def get_config(self):
         config = super().get_config()
         del config["num_classes"]
         return {**config, "cluster_probabilities": self.cluster_probabilities}
+
+
+def _truncated(z, truncation):
+    """`z * truncation` (the truncation trick toward the mean noise, 0)."""
+    if truncation is None:
+        return z
+    if not 0 <= truncation <= 1:
+        raise ValueError(f"`truncation` must be in [0, 1]. Received: truncation={truncation}")
+    return (np.asarray(z, np.float32) * np.float32(truncation)).astype(np.float32)
