@@ -24,6 +24,7 @@ from absl import flags
 from keras_gans import contracts
 from keras_gans import export
 from keras_gans import plotting
+from keras_gans import presets
 from keras_gans.cli.common import UsageError
 from keras_gans.cli.common import only_argument
 from keras_gans.cli.common import parse
@@ -56,7 +57,10 @@ def define(flag_values):
         "mnist_test",
         "Real images to compare with: mnist_test, mnist_train, fashion_mnist_test, "
         "fashion_mnist_train, a folder of images or a .npy file. Texts: poems5, poems7 or a "
-        "folder of .txt files (held-out tenth); unset for a text export: its own data.",
+        "folder of .txt files (held-out tenth). Unset for an export (with --extractor unset "
+        "too): what its training summary names (an MNIST or Fashion-MNIST export: its test "
+        "set; a folder's: the run's --reference, else the folder it was trained on; a text "
+        "export: its own data), printed first.",
         flag_values=flag_values,
     )
     flags.DEFINE_string(
@@ -145,6 +149,55 @@ def _save_pairs(evaluator, images, train, path, count=8):
         path,
         title="nearest training images: samples, and held-out images for scale",
     )
+
+
+def reference_from_training(path, options):
+    """Sets `--reference`, `--extractor` (and `--classifier_dir`, `--data_dir`)
+    to what the export's training summary says it learned, and prints the
+    choice: an MNIST or Fashion-MNIST export against its test set with its
+    classifier; a folder export against the run's `--reference` if it had
+    one, else against its own training folder (ImageNet features for
+    colour images). Left as they are when the summary names neither."""
+    settings = (export.read_asset(path, export.TRAINING_ASSET) or {}).get("settings") or {}
+    reference, why = None, None
+    if settings.get("dataset") in ("mnist", "fashion_mnist") and "image_size" not in settings:
+        reference = f"{settings['dataset']}_test"
+        why = f"it learned {settings['dataset']}: its test set, with the packaged classifier"
+        options.data_dir = options.data_dir or _existing(settings.get("data_dir"))
+        options.extractor = "classifier"
+    elif _existing(settings.get("reference")) or settings.get("reference") in (
+        evaluator_lib.REFERENCES
+    ):
+        reference = settings["reference"]
+        why = "the reference its training run was scored against"
+        options.classifier_dir = options.classifier_dir or _existing(settings.get("classifier_dir"))
+        options.extractor = _folder_extractor(settings, reference, options.classifier_dir)
+    elif _existing(settings.get("data_dir")):
+        reference = settings["data_dir"]
+        why = (
+            "the folder it was trained on (the run kept no held-out images, so this measures "
+            "fit, not generalization: pass --reference=HELD_OUT_DIR for that)"
+        )
+        options.extractor = _folder_extractor(settings, reference, options.classifier_dir)
+    if reference is None:
+        return
+    options.reference = reference
+    print(f"--reference={reference} --extractor={options.extractor}: {why}")
+
+
+def _existing(path):
+    return path if isinstance(path, str) and os.path.exists(path) else None
+
+
+def _folder_extractor(settings, reference, classifier_dir):
+    """The run's choice of features for its reference: a classifier for a
+    named reference or one it was given, else ImageNet features (grey
+    images repeated to RGB)."""
+    chosen = settings.get("extractor") or "auto"
+    if chosen != "auto":
+        return chosen
+    named = reference in evaluator_lib.REFERENCES
+    return "classifier" if named or classifier_dir else "efficientnet_lite0"
 
 
 def evaluate_clips(path, serve, options):
@@ -263,12 +316,16 @@ def main(args):
     source = only_argument(positional, "source", USAGE)
     if source.lower().endswith(".txt") and os.path.isfile(source):
         return evaluate_texts(source, options)
+    if not os.path.exists(source) and source in presets.PRESETS:
+        source = presets.path(source)
     if os.path.isdir(source) and is_saved_model(source):
         path, serve = export.load_serving(source)
         if serve is not None and contracts.draws_clips(serve):
             return evaluate_clips(path, serve, options)
         if contracts.of_signature(serve) is contracts.TEXT:
             return evaluate_texts(path, options, serve)
+        if not options["reference"].present and not options["extractor"].present:
+            reference_from_training(path, options)
     if options.pairs_figure and not options.train_dir:
         raise UsageError("--pairs_figure needs --train_dir (the images the generator saw).")
     cache_dir = options.cache_dir or "default"
