@@ -63,6 +63,10 @@ def public_training(training, source):
         if isinstance(settings.get(key), str) and os.path.isabs(settings[key]):
             settings[key] = f"<{key}>"
     training["settings"] = settings
+    last = dict(training.get("last_evaluation") or {})
+    if isinstance(last.get("reference"), str) and os.path.isabs(last["reference"]):
+        last["reference"] = source
+    training["last_evaluation"] = last or None
     return training
 
 

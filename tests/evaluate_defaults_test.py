@@ -56,3 +56,38 @@ def test_a_folder_export_is_scored_against_its_folder_with_imagenet_features(tmp
         "--extractor=efficientnet_lite0",
     )
     assert chosen.returncode == 0 and "the folder it was trained on" not in chosen.stdout
+
+
+def test_a_run_holds_images_out_scores_against_them_and_evaluate_finds_them_again(tmp_path):
+    photos = os.path.join(SHARED, "style", "photo2monet", "testA")
+    if not os.path.isdir(photos):
+        pytest.skip("the shared photos are not available")
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    for name in sorted(os.listdir(photos))[:16]:
+        shutil.copy(os.path.join(photos, name), folder / name)
+    trained = run_command(
+        "train",
+        "images",
+        f"--data_dir={folder}",
+        *TINY_IMAGES_RUN,
+        "--holdout=0.4",
+        "--eval_samples=24",
+        "--notflite",
+        f"--output_dir={tmp_path / 'run'}",
+        f"--export_dir={tmp_path / 'exports'}",
+    )
+    assert trained.returncode == 0, trained.stderr[-3000:]
+    summary = json.loads((tmp_path / "run" / "summary.json").read_text())
+    held = summary["held_out_files"]
+    assert 0 < len(held) < 16 and summary["num_images"] == 16 - len(held)
+    assert f"{len(held)} of them held out" in trained.stdout
+    evaluation = summary["evaluations"][-1]
+    assert evaluation["num_reference"] == len(held) and "held out" in evaluation["reference"]
+    # The same files, found again from the export's settings; memorization
+    # against the images it trained on.
+    result = run_command("evaluate", tmp_path / "exports" / "photos", "--num_samples=24")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "the images its run kept out of training (--holdout=0.4)" in result.stdout
+    scores = json.loads(result.stdout.strip().splitlines()[-1])
+    assert scores["num_reference"] == len(held) and "memorization" in scores

@@ -28,6 +28,9 @@ from keras_gans import presets
 from keras_gans.cli.common import UsageError
 from keras_gans.cli.common import only_argument
 from keras_gans.cli.common import parse
+from keras_gans.data.image_folder import load_image_folder
+from keras_gans.data.image_folder import parse_image_size
+from keras_gans.data.image_folder import split_folder
 from keras_gans.data.text import split_lines
 from keras_gans.data.transforms import to_model_range
 from keras_gans.evaluation import classifier
@@ -156,10 +159,16 @@ def reference_from_training(path, options):
     to what the export's training summary says it learned, and prints the
     choice: an MNIST or Fashion-MNIST export against its test set with its
     classifier; a folder export against the run's `--reference` if it had
-    one, else against its own training folder (ImageNet features for
-    colour images). Left as they are when the summary names neither."""
+    one, else against the images its run held out (found again from its
+    settings), else its whole training folder (ImageNet features for colour
+    images). Left as they are when the summary names none of these.
+
+    Returns:
+        `(held-out images, training images)` when the run held images out,
+        else `None`.
+    """
     settings = (export.read_asset(path, export.TRAINING_ASSET) or {}).get("settings") or {}
-    reference, why = None, None
+    reference, why, held_out = None, None, None
     if settings.get("dataset") in ("mnist", "fashion_mnist") and "image_size" not in settings:
         reference = f"{settings['dataset']}_test"
         why = f"it learned {settings['dataset']}: its test set, with the packaged classifier"
@@ -172,6 +181,23 @@ def reference_from_training(path, options):
         why = "the reference its training run was scored against"
         options.classifier_dir = options.classifier_dir or _existing(settings.get("classifier_dir"))
         options.extractor = _folder_extractor(settings, reference, options.classifier_dir)
+    elif _existing(settings.get("data_dir")) and settings.get("holdout"):
+        folder = load_image_folder(
+            settings["data_dir"],
+            image_size=parse_image_size(settings["image_size"]),
+            channels=settings["channels"],
+            fit=settings.get("fit", "crop"),
+        )
+        training, held = split_folder(folder, settings["data_dir"], settings["holdout"])
+        if held is not None:
+            reference = f"{settings['data_dir']} (held out: {len(held.images)} images)"
+            why = (
+                f"the images its run kept out of training (--holdout={settings['holdout']:g}); "
+                "memorization against the other "
+                f"{len(training.images)}"
+            )
+            held_out = held.images, training.images
+            options.extractor = _folder_extractor(settings, reference, options.classifier_dir)
     elif _existing(settings.get("data_dir")):
         reference = settings["data_dir"]
         why = (
@@ -180,9 +206,10 @@ def reference_from_training(path, options):
         )
         options.extractor = _folder_extractor(settings, reference, options.classifier_dir)
     if reference is None:
-        return
+        return held_out
     options.reference = reference
     print(f"--reference={reference} --extractor={options.extractor}: {why}")
+    return held_out
 
 
 def _existing(path):
@@ -318,6 +345,7 @@ def main(args):
         return evaluate_texts(source, options)
     if not os.path.exists(source) and source in presets.PRESETS:
         source = presets.path(source)
+    held_out = None  # (held-out images, training images) of an export's run, if it kept some
     if os.path.isdir(source) and is_saved_model(source):
         path, serve = export.load_serving(source)
         if serve is not None and contracts.draws_clips(serve):
@@ -325,7 +353,7 @@ def main(args):
         if contracts.of_signature(serve) is contracts.TEXT:
             return evaluate_texts(path, options, serve)
         if not options["reference"].present and not options["extractor"].present:
-            reference_from_training(path, options)
+            held_out = reference_from_training(path, options)
     if options.pairs_figure and not options.train_dir:
         raise UsageError("--pairs_figure needs --train_dir (the images the generator saw).")
     cache_dir = options.cache_dir or "default"
@@ -347,6 +375,7 @@ def main(args):
         image_size=image_size,
         channels=channels,
         imagenet_weights=options.imagenet_weights,
+        reference_images=None if held_out is None else held_out[0],
     )
     shape = evaluator.extractor.input_shape
     read_folder = getattr(evaluator.extractor, "read_folder", None)
@@ -355,6 +384,8 @@ def main(args):
     train = None
     if options.train_dir:
         train = load_samples(options.train_dir, image_shape=shape, read_folder=read_folder)[0]
+    elif held_out is not None:  # the images it trained on: is it copying them?
+        train = held_out[1]
     results = evaluator.evaluate(images, seed=options.seed, labels=labels, train_images=train)
     if folder_source and len(shape) == 3:
         height, width, _ = shape

@@ -71,15 +71,18 @@ def main(args):
         print(f"  characters: {about['characters']} (by id in assets/vocabulary.json)")
     training = about["training"]
     if training:
-        print(
-            f"  trained by run {training['run']} ({training['output_dir']}), "
-            f"{training['epochs_run']} epochs"
-        )
+        # A preset names its data's public source instead of a folder of this machine.
+        where = training.get("output_dir") or training.get("data")
+        print(f"  trained by run {training['run']} ({where}), {training['epochs_run']} epochs")
         last = training.get("last_evaluation")
         if last:
+            distance = last.get("fd", last.get("fcd"))
+            extra = ""
+            if last.get("label_accuracy") is not None:
+                extra = f", label accuracy {last['label_accuracy']:.3f}"
             print(
-                f"  last evaluation: FCD {last['fcd']:.3f} (epoch {last['epoch']}, "
-                f"{last['num_samples']} samples)"
+                f"  last evaluation: FD {distance:.3f}{extra} (epoch {last['epoch']}, "
+                f"{last['num_samples']} samples, {last.get('extractor', 'classifier')})"
             )
     print(json.dumps(about, default=str))
     return 0

@@ -54,6 +54,44 @@ class ImageFolder:
         return tuple(self.images.shape[1:])
 
 
+def held_out(paths, directory, share):
+    """Which of a folder's files are kept out of training: a boolean array.
+
+    A file is held out when the SHA-256 of its path inside `directory`
+    falls in the first `share` of the hash range, so a file stays on its side
+    when others are added or removed, on any machine, and `keras-gans
+    evaluate` finds the same files again from the run's settings.
+
+    Args:
+        paths: list of str, the folder's image files.
+        directory: str. The folder (paths are taken relative to it).
+        share: float in `[0, 1)`. The expected share held out.
+    """
+    if not 0 <= share < 1:
+        raise ValueError(f"`holdout` must be in [0, 1). Received: holdout={share}")
+    names = [os.path.relpath(path, directory).replace(os.sep, "/") for path in paths]
+    digests = [int(hashlib.sha256(name.encode()).hexdigest()[:8], 16) for name in names]
+    return np.array([digest < share * 16**8 for digest in digests], bool)
+
+
+def split_folder(folder, directory, share):
+    """`(training, held_out)` `ImageFolder`s of `folder` (see `held_out`);
+    `held_out` is `None` when no file falls in it."""
+    out = held_out(folder.paths, directory, share)
+    if not out.any():
+        return folder, None
+
+    def part(keep):
+        return dataclasses.replace(
+            folder,
+            images=folder.images[keep],
+            labels=None if folder.labels is None else folder.labels[keep],
+            paths=[path for path, k in zip(folder.paths, keep) if k],
+        )
+
+    return part(~out), part(out)
+
+
 def _image_files(directory):
     return folders.files_with(directory, IMAGE_EXTENSIONS)
 

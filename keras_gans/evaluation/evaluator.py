@@ -82,6 +82,10 @@ class Evaluator:
             (repeated to RGB). Defaults to `3`.
         imagenet_weights: str. `"efficientnet_lite0"`: its weights file, if
             not the installed package's.
+        reference_images: uint8 array `(n, h, w, c)` or `None`: the real
+            images themselves (e.g. the share of a folder a run held out),
+            instead of reading `reference`, which then only names them in
+            results. Their features are not cached.
 
     Example:
 
@@ -102,6 +106,7 @@ class Evaluator:
         image_size=224,
         channels=3,
         imagenet_weights=None,
+        reference_images=None,
     ):
         check_choice("extractor", extractor, EXTRACTORS)
         self.reference = str(reference)
@@ -109,7 +114,12 @@ class Evaluator:
         self.batch_size = batch_size
         self.cache_dir = default_cache_dir() if cache_dir == "default" else cache_dir
         self.cache_status = None
-        if self.reference in REFERENCES:
+        self._given = None if reference_images is None else np.asarray(reference_images)
+        if self._given is not None:
+            self.cache_dir = None
+            if extractor == "classifier" and classifier_dir is None:
+                raise ValueError("Scoring with `extractor='classifier'` needs `classifier_dir`.")
+        elif self.reference in REFERENCES:
             dataset = REFERENCES[self.reference][0]
             classifier_dir = classifier_dir or classifier_lib.default_classifier_dir(dataset)
         elif not (os.path.isdir(self.reference) or self.reference.endswith(".npy")):
@@ -153,6 +163,8 @@ class Evaluator:
 
     def _stored_reference(self):
         """The reference images as stored: uint8 arrays, or a `.npy` file's values."""
+        if self._given is not None:
+            return self._given
         if self.reference in REFERENCES:
             dataset, split = REFERENCES[self.reference]
             return data.load_arrays(split, dataset, self.data_dir)[0]

@@ -9,12 +9,14 @@ is `serving_default(z) -> images uint8 [b, H, W, C]` (`(z, label)` with
 """
 
 import dataclasses
+import os
 from typing import Optional
 
 from keras_gans import data
 from keras_gans import evaluation
 from keras_gans.data.image_folder import FITS
 from keras_gans.data.image_folder import parse_image_size
+from keras_gans.data.image_folder import split_folder
 from keras_gans.evaluation.evaluator import REFERENCES
 from keras_gans.jobs.engines import noise_to_image
 from keras_gans.jobs.engines.noise_to_image import NoiseGANConfig
@@ -79,7 +81,16 @@ class ImagesConfig(NoiseGANConfig):
         None,
         "Evaluate against these real images: mnist_test, fashion_mnist_test, ... (28x28 grey "
         "folders, the committed classifiers; class folder i must be class i), or a folder of "
-        "images (ImageNet features, or --classifier_dir). Unset: no evaluation.",
+        "images (ImageNet features, or --classifier_dir). Unset: the images --holdout keeps "
+        "out of training.",
+    )
+    holdout: Optional[float] = setting(
+        None,
+        "The share of the folder kept out of training and scored against at the end (a "
+        "file's side is fixed by a hash of its name, so keras-gans evaluate finds the same "
+        "files). Unset: 0.1 without --reference when that keeps 10 or more images out, else "
+        "0 (train on every image).",
+        minimum=0.0,
     )
     extractor: str = setting(
         "auto",
@@ -124,6 +135,10 @@ PRESETS = {"default": DEFAULT}
 SMALL_FOLDER = 5_000
 PROJECTED_MIN_SIZE = 32
 SMALL_FOLDER_AUGMENT = "translation,color,cutout"
+# The share of a folder held out by default, and the fewest images worth
+# scoring against (below it, the default trains on every image).
+HOLDOUT = 0.1
+MIN_HELD_OUT = 10
 LARGE_FOLDER_CLUSTERS = 50
 LARGE_FOLDER_LEARNING_RATE = 4e-4
 
@@ -194,10 +209,12 @@ def _flag_value(value):
 
 
 class ImageFolderSource(noise_to_image.FolderSource):
-    """A folder of images, decoded into memory, for `noise_to_image.train`."""
+    """A folder of images, decoded into memory, for `noise_to_image.train`;
+    `held_out` (an `ImageFolder` or `None`) is what `holdout` kept out."""
 
-    def __init__(self, config, folder):
+    def __init__(self, config, folder, held_out=None):
         super().__init__(config, folder, folder.images)
+        self.held_out = held_out
 
     def images_for_clustering(self):
         return self.folder.images
@@ -214,17 +231,21 @@ class ImageFolderSource(noise_to_image.FolderSource):
         )
 
     def summary(self):
+        held = [] if self.held_out is None else self.held_out.paths
         return {
             "class_names": self.folder.class_names,
             "num_images": len(self.folder.images),
+            "held_out_files": [os.path.relpath(path, self.config.data_dir) for path in held],
             "skipped_files": [path for path, _ in self.folder.skipped],
         }
 
     def evaluator(self):
         config = self.config
-        if not config.reference:
-            return None
         height, width, channels = self.folder.image_shape
+        if not config.reference:
+            if self.held_out is None:
+                return None
+            return held_out_evaluator(config, self.held_out)
         extractor = config.extractor
         if extractor == "auto":
             classify = config.reference in REFERENCES or config.classifier_dir or channels == 1
@@ -249,6 +270,43 @@ class ImageFolderSource(noise_to_image.FolderSource):
             seed=config.seed,
         )
         return pairs.get(config.arch).build(settings, num_classes)
+
+
+def held_out_evaluator(config, held_out):
+    """The `Evaluator` against a folder's held-out images: ImageNet features
+    (grey images repeated to RGB), or `classifier_dir`'s classifier."""
+    height, width, channels = held_out.image_shape
+    extractor = config.extractor
+    if extractor == "auto":
+        extractor = "classifier" if config.classifier_dir else "efficientnet_lite0"
+    return evaluation.Evaluator(
+        f"{config.data_dir} (held out: {len(held_out.images)} images)",
+        classifier_dir=config.classifier_dir,
+        extractor=extractor,
+        image_size=max(height, width),
+        channels=channels,
+        reference_images=held_out.images,
+    )
+
+
+def split_held_out(config, folder):
+    """`(training folder, held-out folder or None, share)` for `holdout`
+    (resolved: unset is `HOLDOUT` without a reference when that keeps
+    `MIN_HELD_OUT` images out, else 0)."""
+    share = config.holdout
+    if share is None:
+        share = 0.0 if config.reference else HOLDOUT
+    if not share:
+        return folder, None, 0.0
+    training, held = split_folder(folder, config.data_dir, share)
+    count = 0 if held is None else len(held.images)
+    if config.holdout is None and count < MIN_HELD_OUT:
+        return folder, None, 0.0
+    if count == len(folder.images):
+        raise ValueError(
+            f"`holdout={share}` keeps every image of {config.data_dir} out of training: lower it."
+        )
+    return training, held, share
 
 
 NAME = "images"
@@ -282,15 +340,28 @@ def resolve(config=None, **overrides):
         )
     # The networks read the folder's own shape; unset, the record says which.
     changes = {"image_size": f"{height}x{width}", "channels": channels}
+    everything = folder
+    folder, held, share = split_held_out(config, folder)
+    changes["holdout"] = share
     changes.update(noise_to_image.epoch_steps(config, len(folder.images)))
-    chosen, reason = choose_settings(config, folder, explicit)
+    chosen, reason = choose_settings(config, everything, explicit)
     notes = [
-        f"{config.data_dir}: {len(folder.images)} images at {height}x{width}x{channels}"
+        f"{config.data_dir}: {len(everything.images)} images at {height}x{width}x{channels}"
         + (f", {len(folder.class_names)} classes" if folder.class_names else "")
         + (f" ({len(folder.skipped)} unreadable files skipped)" if folder.skipped else "")
     ]
+    if held is None and config.holdout is None and not config.reference:
+        notes.append(
+            f"no images held out to score against (a tenth of {len(everything.images)} is under "
+            f"{MIN_HELD_OUT}): pass --reference=HELD_OUT_DIR, or --holdout=SHARE"
+        )
+    if held is not None:
+        notes.append(
+            f"{len(held.images)} of them held out to score the generator against (--holdout="
+            f"{share:g}; --holdout=0 trains on every image)"
+        )
     notes += [reason] if reason else []
-    context = {"folder": folder}
+    context = {"folder": folder, "held_out": held}
     return noise_to_image.resolve(
         NAME, config, explicit, len(folder.images), {**changes, **chosen}, notes, context
     )
@@ -312,5 +383,5 @@ def train(config=None, callbacks=(), **overrides):
         holds them as `assets/class_names.json` (label `i` is class `i`).
     """
     run = settings.resolved(resolve, config, overrides)
-    source = ImageFolderSource(run.config, run.context["folder"])
+    source = ImageFolderSource(run.config, run.context["folder"], run.context.get("held_out"))
     return noise_to_image.train(run, source, callbacks)
