@@ -7,7 +7,8 @@ features (precision / recall: Kynkäänniemi et al. 2019, k = 3; density /
 coverage: Naeem et al. 2020). Prints a table and writes a JSON and a figure.
 
     python benchmarks/truncation.py --exports=mnist_dcgan,saved_models/mnist_seed1 \\
-        --data_dir=MNIST_IDX_DIR --out=truncation.json --figure=truncation.png
+        --labels="seed 0 (the preset),seed 1" --data_dir=MNIST_IDX_DIR \\
+        --out=truncation.json --figure=truncation.png
 """
 
 import argparse
@@ -35,9 +36,16 @@ def main():
     parser.add_argument("--num", type=int, default=10000)
     parser.add_argument("--data_dir", help="MNIST's IDX files (else TFDS).")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--labels", help="Comma-separated names of the exports in the figure.")
     parser.add_argument("--out")
     parser.add_argument("--figure")
+    parser.add_argument("--replot", help="Draw --figure from this JSON instead of measuring.")
     args = parser.parse_args()
+    names = dict(zip(args.exports.split(","), (args.labels or args.exports).split(",")))
+    if args.replot:
+        with open(args.replot, encoding="utf-8") as f:
+            figure(json.load(f)["rows"], args.figure, names)
+        return
     evaluator = kg.evaluation.Evaluator("mnist_test", data_dir=args.data_dir)
     psis = [float(p) for p in args.psi.split(",")]
     rows = []
@@ -62,18 +70,20 @@ def main():
         with open(args.out, "w", encoding="utf-8") as f:
             json.dump(result, f, indent=1)
     if args.figure:
-        figure(rows, args.figure)
+        figure(rows, args.figure, names)
 
 
-def figure(rows, path):
+def figure(rows, path, names):
     fig, axes = plt.subplots(1, 2, figsize=(10, 4))
     for name in dict.fromkeys(row["export"] for row in rows):
         mine = [row for row in rows if row["export"] == name]
         psi = [row["psi"] for row in mine]
         for key, style in (("precision", "-o"), ("recall", "--s")):
-            axes[0].plot(psi, [row[key] for row in mine], style, label=f"{key}, {name}")
+            label = f"{key}, {names.get(name, name)}"
+            axes[0].plot(psi, [row[key] for row in mine], style, label=label)
         for key, style in (("density", "-o"), ("manifold_coverage", "--s")):
-            axes[1].plot(psi, [row[key] for row in mine], style, label=f"{key}, {name}")
+            label = f"{key.replace('manifold_', '')}, {names.get(name, name)}"
+            axes[1].plot(psi, [row[key] for row in mine], style, label=label)
     for ax, title in zip(axes, ("precision and recall", "density and coverage")):
         ax.set_xlabel("truncation PSI (1 = the noise as drawn)")
         ax.set_title(title)
