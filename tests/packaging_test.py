@@ -128,15 +128,23 @@ def test_installed_package_evaluates_with_its_packaged_classifier(installed, mni
 def test_installed_command_draws_all_ten_digits_from_the_mnist_preset(installed):
     site, elsewhere, run = installed
     script = site / "bin" / "keras-gans"
-    drawn = run(script, "generate", "mnist_dcgan", "--out=digits.npy")
+    drawn = run(script, "generate", "mnist_dcgan", "--out=preset_digits.npy")
     assert drawn.returncode == 0, drawn.stderr[-3000:]
     assert str(site) in drawn.stdout  # the preset inside the installed package
-    digits = np.load(elsewhere / "digits.npy")
+    digits = np.load(elsewhere / "preset_digits.npy")
     model = classifiers.load_classifier(classifiers.packaged_classifier_dir("mnist"))
     _, probabilities = model.predict(kg.data.transforms.to_float(digits).numpy())
     assert set(np.argmax(probabilities, axis=1)) == set(range(10))
-    assert run(script, "generate", "mnist_dcgan", "--out=grid.png").returncode == 0
-    assert (elsewhere / "grid.png").is_file()
+    assert run(script, "generate", "mnist_dcgan", "--out=preset_grid.png").returncode == 0
+    assert (elsewhere / "preset_grid.png").is_file()
+    # The rest of what a trained generator offers, from the wheel too.
+    assert run(script, "directions", "mnist_dcgan", "--out=directions.png").returncode == 0
+    (elsewhere / "a_digit.png").write_bytes(tf.io.encode_png(digits[0]).numpy())
+    projected = run(
+        script, "project", "mnist_dcgan", "a_digit.png", "--steps=20", "--candidates=50"
+    )
+    assert projected.returncode == 0, projected.stderr[-3000:]
+    assert (elsewhere / "projected" / "a_digit.npy").is_file()
 
 
 def test_installed_command_trains_on_a_folder_and_draws_from_elsewhere(installed):

@@ -35,6 +35,7 @@ from keras_gans.data.text import split_lines
 from keras_gans.data.transforms import to_model_range
 from keras_gans.evaluation import classifier
 from keras_gans.evaluation import evaluator as evaluator_lib
+from keras_gans.evaluation import memorization
 from keras_gans.evaluation import motion
 from keras_gans.evaluation.sources import is_saved_model
 from keras_gans.evaluation.sources import load_samples
@@ -191,11 +192,11 @@ def reference_from_training(path, options):
         training, held = split_folder(folder, settings["data_dir"], settings["holdout"])
         if held is not None:
             reference = f"{settings['data_dir']} (held out: {len(held.images)} images)"
-            why = (
-                f"the images its run kept out of training (--holdout={settings['holdout']:g}); "
-                "memorization against the other "
-                f"{len(training.images)}"
-            )
+            why = f"the images its run kept out of training (--holdout={settings['holdout']:g})"
+            if len(held.images) >= memorization.MIN_HELDOUT:
+                why += f"; memorization against the {len(training.images)} it trained on"
+            else:
+                why += f"; too few ({len(held.images)}) to measure memorization against"
             held_out = held.images, training.images
             options.extractor = _folder_extractor(settings, reference, options.classifier_dir)
     elif _existing(settings.get("data_dir")):
@@ -384,8 +385,8 @@ def main(args):
     train = None
     if options.train_dir:
         train = load_samples(options.train_dir, image_shape=shape, read_folder=read_folder)[0]
-    elif held_out is not None:  # the images it trained on: is it copying them?
-        train = held_out[1]
+    elif held_out is not None and len(held_out[0]) >= memorization.MIN_HELDOUT:
+        train = held_out[1]  # the images it trained on: is it copying them?
     results = evaluator.evaluate(images, seed=options.seed, labels=labels, train_images=train)
     if folder_source and len(shape) == 3:
         height, width, _ = shape

@@ -338,8 +338,8 @@ def main(args):
         images, suffix, kind = images[None], ".gif", "frames"  # the path as one animation
     elif moving and np.ndim(images) != 5:
         raise UsageError(
-            f"--out={out}: only clips (and --interpolate's path) move; these are {kind}: pass "
-            "another --out."
+            f"--out={out}: only clips move (and --interpolate's path of images); these are "
+            f"{kind}: pass another --out."
         )
     if out.lower().endswith(".mp4") and importlib.util.find_spec("imageio_ffmpeg") is None:
         raise UsageError(

@@ -16,6 +16,7 @@ from keras_gans.cli.common import UsageError
 from keras_gans.cli.common import parse
 from keras_gans.data.image_folder import fit_images
 from keras_gans.data.image_folder import to_channels
+from keras_gans.data.transforms import to_uint8
 from keras_gans.utils import files as file_utils
 
 SUMMARY = "Find the latent whose image is closest to each real image (GAN inversion)."
@@ -120,8 +121,10 @@ def main(args):
     for row, index in enumerate(kept):
         (reconstruction_path, pair_path), latent_path = plan[index], latents[index]
         reconstruction = found.images[row : row + 1]
-        with file_utils.atomic_path(reconstruction_path, suffix=".png") as tmp:
-            plotting.save_image_grid(reconstruction, tmp, rows=1, scale=1)
+        # The image itself, at the generator's size (a grid would pad it).
+        file_utils.write_bytes(
+            reconstruction_path, tf.io.encode_png(to_uint8(reconstruction[0])).numpy()
+        )
         with file_utils.atomic_path(pair_path, suffix=".png") as tmp:
             plotting.save_comparison_figure(
                 [("image", images[row][None]), ("projected", reconstruction)], tmp

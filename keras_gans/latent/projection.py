@@ -24,7 +24,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from keras_gans.data.transforms import to_model_range
+from keras_gans.data.transforms import to_float
 from keras_gans.latent.generators import as_generator
 from keras_gans.networks import efficientnet_lite
 
@@ -199,7 +199,8 @@ def project(
 
     # Stage 1: the closest random samples (with their classes) start the search.
     z_pool = rng.standard_normal((int(candidates), latent_dim)).astype(np.float32)
-    starts = min(int(starts), int(candidates) * (1 if num_classes is None else num_classes))
+    # Each image may start from any candidate with any class it is searched in.
+    starts = min(int(starts), int(candidates) * (1 if classes is None else classes.shape[1]))
     start_z, start_labels, start_pixel, start_perceptual = _closest_candidates(
         draw, z_pool, classes, targets, distance, target_features, starts, perceptual_weight
     )
@@ -265,6 +266,7 @@ def project(
 
 
 def _targets(images, image_shape):
+    """uint8 images, or floats in [-1, 1], as float32 in [-1, 1]."""
     images = np.asarray(images)
     if images.ndim == 3 and image_shape[-1] == 1:
         images = images[..., None]
@@ -273,7 +275,9 @@ def _targets(images, image_shape):
             f"The generator draws images of shape {image_shape}; received images of shape "
             f"{images.shape[1:]}. Resize them first (`keras-gans project` does it for a file)."
         )
-    return tf.constant(to_model_range(images, image_shape), tf.float32)
+    if images.dtype == np.uint8:
+        return to_float(images)
+    return tf.constant(images, tf.float32)
 
 
 def _classes(labels, count, num_classes):
