@@ -1,0 +1,80 @@
+"""Labels figures that were saved as bare grids: row names at the left,
+column groups above, a title. Reads each grid as it is in `docs/images/`
+and writes `<name>_labelled.png` beside it (the grid's pixels unchanged).
+
+    python scripts/label_figures.py
+"""
+
+import os
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+from PIL import Image  # noqa: E402
+
+IMAGES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "docs", "images")
+
+FIGURES = {
+    "audio_vocos_30min.png": dict(
+        crop_top=30,  # its own title, clipped at both ends
+        title="One held-out sentence, log-mel spectrograms (time →, frequency ↑)",
+        rows=[
+            "recording",
+            "Griffin-Lim",
+            "Vocos + HiFi-GAN\ndiscriminators",
+            "Vocos,\nmel loss only",
+            "default (mel +\nSTFT), seed 0",
+            "default, seed 1",
+        ],
+    ),
+    "audio_drums_real_vs_specgan_20min.png": dict(
+        title="Drum hits, log-mel spectrograms (time →, frequency ↑)",
+        rows=["clap", "cymbal", "hihat", "kick", "snare", "tom"],
+        columns=[("four recorded hits", 0.0, 0.5), ("four drawn by SpecGAN, 20 min", 0.5, 1.0)],
+    ),
+    "style_monet_before_after.jpg": dict(
+        title="Held-out test photos and the default style generator's outputs",
+        columns=[("photo", 0.0, 0.5), ("after (Monet style)", 0.5, 1.0)],
+    ),
+}
+
+
+def label(name, title, rows=(), columns=(), crop_top=0):
+    image = np.asarray(Image.open(os.path.join(IMAGES, name)).convert("RGB"))[crop_top:]
+    height, width = image.shape[:2]
+    left = 1.5 if rows else 0.2
+    fig = plt.figure(figsize=(width / 100 + left + 0.2, height / 100 + 0.9), dpi=100)
+    ax = fig.add_axes(
+        [
+            left / fig.get_figwidth(),
+            0.1 / fig.get_figheight(),
+            width / 100 / fig.get_figwidth(),
+            height / 100 / fig.get_figheight(),
+        ]
+    )
+    ax.imshow(image, interpolation="nearest")
+    ax.set_xticks([])
+    ax.set_yticks([(i + 0.5) * height / len(rows) for i in range(len(rows))] if rows else [])
+    ax.set_yticklabels(rows, fontsize=9)
+    ax.tick_params(length=0)
+    for text, start, end in columns:
+        ax.text((start + end) / 2 * width, -8, text, ha="center", va="bottom", fontsize=10)
+        if start > 0:
+            ax.axvline(start * width - 0.5, color="white", linewidth=2)
+    fig.suptitle(title, fontsize=10, y=1 - 0.12 / fig.get_figheight(), va="top")
+    out = os.path.join(IMAGES, os.path.splitext(name)[0] + "_labelled.png")
+    fig.savefig(out)
+    plt.close(fig)
+    print(f"wrote {out}")
+
+
+def main():
+    for name, options in FIGURES.items():
+        label(name, **options)
+
+
+if __name__ == "__main__":
+    main()
