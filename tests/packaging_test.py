@@ -4,6 +4,8 @@ evaluation classifiers as package data."""
 
 import json
 import os
+import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -200,3 +202,58 @@ def test_installed_command_trains_on_a_folder_and_draws_from_elsewhere(installed
     assert len(outputs) == 12
     upscaled = tf.io.decode_png(tf.io.read_file(str(elsewhere / "up" / outputs[0])))
     assert upscaled.shape == (1024, 1024, 3)  # the 256x256 photo, x4
+
+
+README_LOOP = "## Your own photos in five commands"
+
+
+def readme_loop():
+    """The lines of the README's own-photos bash block, as written, split."""
+    with open(os.path.join(REPO, "README.md"), encoding="utf-8") as f:
+        text = f.read()
+    block = re.search(r"```bash\n(.*?)```", text[text.index(README_LOOP) :], re.S).group(1)
+    lines = [re.sub(r"\s+#.*$", "", line).strip() for line in block.splitlines()]
+    return [shlex.split(line) for line in lines if line]
+
+
+def test_the_readme_own_photos_loop_runs_as_written_from_the_wheel(installed):
+    """The README's five commands, copied as written, from the installed
+    wheel in a directory of the user's own: a folder of 151 real photos and a
+    photo of theirs. Each command gets tiny sizes appended (absl lets the
+    last flag win); paths and output places are the README's."""
+    site, elsewhere, run = installed
+    photos = os.path.join(os.path.dirname(REPO), "shared", "data", "style", "photo2monet")
+    if not os.path.isdir(photos):
+        pytest.skip("the shared photos are not available")
+    shutil.copytree(os.path.join(photos, "trainA"), elsewhere / "photos")
+    mine = sorted(os.listdir(os.path.join(photos, "testA")))[0]
+    shutil.copy(os.path.join(photos, "testA", mine), elsewhere / "my_photo.jpg")
+    tiny = {
+        "train": [*TINY_IMAGES_RUN, "--eval_samples=24", "--notflite"],
+        "evaluate": ["--num_samples=24", "--cache_dir=none"],
+        "generate": [],
+        "project": ["--steps=3", "--candidates=8", "--starts=2", "--out=readme_projected"],
+    }
+    loop = readme_loop()
+    assert [words[:2] for words in loop] == [["pip", "install"]] + [
+        ["keras-gans", name] for name in ("train", "evaluate", "generate", "project")
+    ], loop
+    script = site / "bin" / "keras-gans"
+    outputs = {}
+    for words in loop[1:]:  # the install is the wheel's
+        done = run(script, *words[1:], *tiny[words[1]])
+        assert done.returncode == 0, f"{words}: {done.stderr[-3000:]}"
+        outputs[words[1]] = done.stdout
+    # A tenth of the 151 photos held out and scored against; where things landed, printed.
+    summary = json.loads((elsewhere / "runs" / "photos" / "summary.json").read_text())
+    held = len(summary["held_out_files"])
+    assert 10 <= held <= 25 and summary["num_images"] == 151 - held
+    assert f"{held} of them held out" in outputs["train"]
+    assert "SavedModel:  saved_models/photos/1" in outputs["train"], outputs["train"][-2000:]
+    # evaluate, no flags: ImageNet features against the same held-out photos.
+    assert "the images its run kept out of training (--holdout=0.1)" in outputs["evaluate"]
+    scores = json.loads(outputs["evaluate"].strip().splitlines()[-1])
+    assert scores["num_reference"] == held and scores["extractor"].startswith("efficientnet_lite0")
+    assert scores["fd"] > 0 and "kid" in scores
+    assert (elsewhere / "grid.png").is_file()
+    assert (elsewhere / "readme_projected" / "my_photo.npy").is_file()
