@@ -35,6 +35,23 @@ FIGURES = {
         rows=["clap", "cymbal", "hihat", "kick", "snare", "tom"],
         columns=[("four recorded hits", 0.0, 0.5), ("four drawn by SpecGAN, 20 min", 0.5, 1.0)],
     ),
+    "mnist_collapse_fixes.png": dict(
+        crop_top=30,  # three "epoch 18" titles that do not say which run is which
+        title="The founding recipe after 1 minute of training (each grid's epoch 18)",
+        columns=[
+            ("as written: collapsed", 0.0, 1 / 3),
+            ("with an R1 penalty", 1 / 3, 2 / 3),
+            ("with Adam beta_1 = 0.5", 2 / 3, 1.0),
+        ],
+    ),
+    "images_ukiyoe_budget_10_30.jpg": dict(
+        title="64x64 ukiyo-e samples (211 prints of photo2ukiyoe)",
+        columns=[
+            ("projected pair (default), 10 min", 0.0, 1 / 3),
+            ("projected pair, 30 min", 1 / 3, 2 / 3),
+            ("DCGAN, 30 min", 2 / 3, 1.0),
+        ],
+    ),
     "style_monet_before_after.jpg": dict(
         title="Held-out test photos and the default style generator's outputs",
         columns=[("photo", 0.0, 0.5), ("after (Monet style)", 0.5, 1.0)],
@@ -65,8 +82,12 @@ def label(name, title, rows=(), columns=(), crop_top=0):
         if start > 0:
             ax.axvline(start * width - 0.5, color="white", linewidth=2)
     fig.suptitle(title, fontsize=10, y=1 - 0.12 / fig.get_figheight(), va="top")
-    out = os.path.join(IMAGES, os.path.splitext(name)[0] + "_labelled.png")
-    fig.savefig(out)
+    stem, ending = os.path.splitext(name)
+    # Photographs stay JPEG (a PNG of them is several times the size).
+    out = os.path.join(
+        IMAGES, stem + "_labelled" + (".jpg" if ending == ".jpg" and not rows else ".png")
+    )
+    fig.savefig(out, **({"pil_kwargs": {"quality": 90}} if out.endswith(".jpg") else {}))
     plt.close(fig)
     print(f"wrote {out}")
 
