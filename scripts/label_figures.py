@@ -44,6 +44,13 @@ FIGURES = {
             ("with Adam beta_1 = 0.5", 2 / 3, 1.0),
         ],
     ),
+    "video_recipes_32px_10min.png": dict(
+        title="Frames 0, 5 and 10 of the last epoch's clips, 32 px, 10 minutes",
+        rows=[
+            "the default\n(non-saturating,\nlearning rate 2e-4)",
+            "hinge loss with\nspectral norm",
+        ],
+    ),
     "images_ukiyoe_budget_10_30.jpg": dict(
         title="64x64 ukiyo-e samples (211 prints of photo2ukiyoe)",
         columns=[
