@@ -51,6 +51,49 @@ FIGURES = {
             "hinge loss with\nspectral norm",
         ],
     ),
+    "images_landscapes_dcgan_vs_projected.jpg": dict(
+        title="64x64 landscape samples after 10 minutes (an epoch is 100 steps)",
+        columns=[
+            ("the DCGAN, the default then", 0.0, 0.5),
+            ("the projected pair, the default since", 0.5, 1.0),
+        ],
+    ),
+    "images_landscapes_nearest_vs_bilinear.jpg": dict(
+        title="64x64 landscapes after 10 minutes: the generator's upsampling",
+        columns=[("nearest (the default)", 0.0, 0.5), ("bilinear (a trial, not kept)", 0.5, 1.0)],
+    ),
+    "images_landscapes_projected_60min.jpg": dict(
+        title="64x64 landscapes from the projected pair (an epoch is 100 steps)",
+        columns=[("600 steps", 0.0, 0.5), ("2,900 steps, one hour", 0.5, 1.0)],
+    ),
+    "images_large_folders_defaults.png": dict(
+        title="After 10 minutes under the defaults for large folders",
+        columns=[
+            ("MNIST, flat", 0.0, 0.25),
+            ("MNIST, a row per digit", 0.25, 0.5),
+            ("Fashion-MNIST, flat", 0.5, 0.75),
+            ("Fashion-MNIST, a row per kind", 0.75, 1.0),
+        ],
+    ),
+    "images_ukiyoe_dcgan_vs_projected.jpg": dict(
+        title="64x64 ukiyo-e samples after 10 minutes",
+        columns=[
+            ("the DCGAN, the default then", 0.0, 0.5),
+            ("the projected pair, the default since", 0.5, 1.0),
+        ],
+    ),
+    "images_ukiyoe_fastgan_vs_projected.jpg": dict(
+        title="64x64 ukiyo-e samples after 10 minutes",
+        columns=[
+            ("the FastGAN pair", 0.0, 1 / 3),
+            ("FastGAN, bilinear upsampling", 1 / 3, 2 / 3),
+            ("the projected pair", 2 / 3, 1.0),
+        ],
+    ),
+    "images_ukiyoe_projected_60min.jpg": dict(
+        title="64x64 ukiyo-e samples from the projected pair",
+        columns=[("600 steps", 0.0, 0.5), ("3,100 steps, one hour", 0.5, 1.0)],
+    ),
     "images_ukiyoe_budget_10_30.jpg": dict(
         title="64x64 ukiyo-e samples (211 prints of photo2ukiyoe)",
         columns=[
