@@ -75,6 +75,18 @@ def test_directions_writes_a_grid_of_steps_along_each(tmp_path):
     image = tf.io.decode_png(tf.io.read_file(str(grid))).numpy()
     assert image.shape[0] < image.shape[1]  # 3 rows of 5
     assert run_command("directions", "mnist_dcgan", f"--out={grid}").returncode == 2  # exists
+    # From a latent of the user's (one row), not from two.
+    np.save(tmp_path / "one.npy", np.zeros(100, np.float32))
+    np.save(tmp_path / "two.npy", np.zeros((2, 100), np.float32))
+    mine = run_command(
+        "directions",
+        "mnist_dcgan",
+        f"--latent={tmp_path / 'one.npy'}",
+        f"--out={tmp_path / 'm.png'}",
+    )
+    assert mine.returncode == 0, mine.stderr
+    two = run_command("directions", "mnist_dcgan", f"--latent={tmp_path / 'two.npy'}")
+    assert two.returncode == 2 and "holds 2 latents" in two.stderr
     sounds = run_command("directions", "drums_specgan", f"--out={tmp_path / 's.png'}")
     assert sounds.returncode == 2 and "images only" in sounds.stderr
     assert run_command("project", "drums_specgan", grid).returncode == 2

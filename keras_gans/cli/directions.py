@@ -8,6 +8,7 @@ from absl import flags
 from keras_gans import contracts
 from keras_gans import latent
 from keras_gans import plotting
+from keras_gans.cli import generate
 from keras_gans.cli.common import UsageError
 from keras_gans.cli.common import only_argument
 from keras_gans.cli.common import parse
@@ -43,22 +44,6 @@ def define(flag_values):
     flags.DEFINE_bool("overwrite", False, "Replace --out if it exists.", **options)
 
 
-def start_latent(path, latent_dim, seed):
-    """The latent `[latent_dim]` in the .npy `path`, or the seed's noise."""
-    if path is None:
-        return np.random.default_rng(seed).standard_normal(latent_dim).astype(np.float32)
-    try:
-        found = np.load(path)
-    except (OSError, ValueError) as e:
-        raise UsageError(f"--latent={path}: not a .npy file ({e}).") from None
-    found = np.asarray(found, np.float32).reshape(-1)
-    if found.shape != (latent_dim,):
-        raise UsageError(
-            f"--latent={path} holds {found.size} numbers; this export's latent has {latent_dim}."
-        )
-    return found
-
-
 def main(args):
     parsed = parse("keras-gans directions", USAGE, args, define)
     if parsed is None:
@@ -73,7 +58,16 @@ def main(args):
         )
     found = latent.directions(generator, count=options.count)
     count = len(found.directions)
-    start = start_latent(options.latent, generator.latent_dim, options.seed)
+    if options.latent is None:
+        rng = np.random.default_rng(options.seed)
+        start = rng.standard_normal(generator.latent_dim).astype(np.float32)
+    else:
+        given = generate.latents_from(options.latent, generator.serve)
+        if len(given) != 1:
+            raise UsageError(
+                f"--latent={options.latent} holds {len(given)} latents; the grid starts from one."
+            )
+        start = given[0]
     steps = np.linspace(-options.step, options.step, options.columns, dtype=np.float32)
     z = start[None, None] + steps[None, :, None] * found.directions[:, None]
     z = z.reshape(-1, generator.latent_dim)
