@@ -19,11 +19,11 @@ from conftest import run_command
 SHAPE = (4, 32, 32, 1)  # frames, height, width, channels
 
 
-@pytest.fixture(scope="module")
-def pair():
+@pytest.fixture(scope="module", params=["mocogan", "layered"])
+def pair(request):
     keras.utils.set_random_seed(0)
     settings = kg.networks.pairs.PairSettings(latent_dim=8, shape=SHAPE, width=8, seed=0)
-    return kg.networks.pairs.get("mocogan").build(settings)
+    return kg.networks.pairs.get(request.param).build(settings)
 
 
 def test_the_pair_draws_clips_and_scores_frames_and_clips(pair):
@@ -42,7 +42,30 @@ def test_the_pair_draws_clips_and_scores_frames_and_clips(pair):
     np.testing.assert_allclose(discriminator(clips), scores, rtol=1e-5)
     with pytest.raises(ValueError, match="sampled_frames"):
         kg.networks.video_discriminator(frames=2, frame_shape=(32, 32, 1), sampled_frames=3)
-    assert "mocogan" in kg.networks.pairs.names("clips")
+    assert kg.networks.pairs.names("clips") == ("mocogan", "layered")
+
+
+def test_layers_are_placed_exactly_lightened_together_and_moved_by_gradients():
+    compose = kg.networks.video.ComposeLayers((8, 8))
+    sprites = -np.ones((1, 2, 4, 4, 1), "float32")
+    sprites[0, 0, 1:3, 1:3] = 0.0  # a grey square
+    sprites[0, 1, 0, 0], sprites[0, 1, 1, 1] = 1.0, -0.8  # a white pixel, and a dark one
+    # Frame 0: the square's layer at the top left, the pixels' at the far
+    # corner; frame 1: both at (2, 2), half the free distance.
+    positions = np.array([[[[0, 0], [1, 1]], [[0.5, 0.5], [0.5, 0.5]]]], "float32")
+    clips = np.asarray(compose(sprites, positions))
+    assert clips.shape == (1, 2, 8, 8, 1)
+    expected = -np.ones((2, 8, 8))
+    expected[0, 1:3, 1:3], expected[0, 4, 4], expected[0, 5, 5] = 0.0, 1.0, -0.8
+    expected[1, 3:5, 3:5], expected[1, 2, 2] = 0.0, 1.0  # the dark pixel hides none of the square
+    np.testing.assert_allclose(clips[0, ..., 0], expected, atol=1e-6)
+    # Half a pixel: the square is shared by two rows; the position gets a gradient.
+    positions = tf.Variable(np.array([[[[0.125, 0.0]]]], "float32"))
+    with tf.GradientTape() as tape:
+        clip = compose(sprites[:, :1], positions)
+        ink = tf.reduce_sum(clip[0, 0, :2] + 1.0)  # the ink above row 2
+    np.testing.assert_allclose(np.asarray(clip)[0, 0, 1:4, 1, 0], [-0.5, 0.0, -0.5], atol=1e-6)
+    assert tape.gradient(ink, positions).numpy()[0, 0, 0, 0] < 0  # moving down loses ink above
 
 
 def test_the_generator_round_trips_through_a_keras_file(pair, tmp_path):
@@ -170,7 +193,10 @@ def test_train_video_on_moving_mnist_writes_gifs_and_an_export_that_draws_gifs(m
 def test_the_video_job_refuses_what_it_cannot_do_yet(mnist_dir):
     with pytest.raises(ValueError, match="no labelled clips yet"):
         kg.jobs.video.resolve(conditional=True, mnist_dir=mnist_dir)
-    assert kg.jobs.video.resolve(augment="none", mnist_dir=mnist_dir).config.frame_size == 64
+    config = kg.jobs.video.resolve(augment="none", mnist_dir=mnist_dir).config
+    assert (config.frame_size, config.arch, config.objects) == (64, "layered", 2)
+    config = kg.jobs.video.resolve(num_digits=3, arch="mocogan", mnist_dir=mnist_dir).config
+    assert (config.arch, config.objects) == ("mocogan", 3)
     with pytest.raises(ValueError, match="score_clips"):
         kg.jobs.video.resolve(evaluate_every=1, mnist_dir=mnist_dir)
     with pytest.raises(ValueError, match="speed"):

@@ -81,7 +81,20 @@ class VideoConfig(NoiseGANConfig):
     name: Optional[str] = setting(
         None, "Model name of the export. Unset: moving_<dataset>_<frame_size>."
     )
-    arch: str = setting("mocogan", "Network pair for clips.", pairs.names("clips"))
+    arch: str = setting(
+        "auto",
+        "Network pair for clips (keras_gans.networks.pairs): layered (--objects layers, each "
+        "drawn once per clip and moved, lightened together on black: light things that move "
+        "without changing shape) or mocogan (every frame drawn from a content and a motion code: things that "
+        "also change shape). auto: layered for Moving MNIST, mocogan for --data_dir.",
+        ("auto", *pairs.names("clips")),
+    )
+    objects: Optional[int] = setting(
+        None,
+        "Layers the layered pair draws and moves in each clip. Unset: --num_digits for Moving "
+        "MNIST, else 2.",
+        minimum=1,
+    )
     score_clips: int = setting(
         256,
         "Clips drawn from what ships, and real test clips, for the motion scores at the end "
@@ -121,6 +134,7 @@ class ClipSource(noise_to_image.Source):
             width=config.width,
             spectral_norm=config.spectral_norm,
             seed=config.seed,
+            objects=config.objects,
         )
         return pairs.get(config.arch).build(pair_settings, num_classes)
 
@@ -268,6 +282,13 @@ def resolve(config=None, **overrides):
             "--evaluate_every unset."
         )
     video_data.check_speed(config.speed)
+    # What "auto" and an unset --objects become (an explicit "auto" too).
+    choices = {}
+    if config.arch == "auto":
+        choices["arch"] = "mocogan" if config.data_dir else "layered"
+    if config.objects is None:
+        choices["objects"] = 2 if config.data_dir else config.num_digits
+    config = dataclasses.replace(config, **choices)
     if not config.data_dir:
         size = config.frame_size or MOVING_MNIST_SIZE
         video_data.check_frame_size(size)

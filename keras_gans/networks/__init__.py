@@ -14,7 +14,8 @@ SpecGAN's spectrograms (`spectrogram_shape`: any image pair draws them,
 `AudioToSpectrogram` makes them from clips, `SpectrogramToAudio` turns them
 back into sound).
 Noise to clip: `video_generator` (MoCoGAN-style: a content code, GRU motion
-codes, one DCGAN frame generator), `video_discriminator` (sampled frames and
+codes, one DCGAN frame generator), `layered_video_generator` (layers drawn
+once per clip and moved over a background), `video_discriminator` (sampled frames and
 3-D convolutions over the clip).
 Mel spectrogram to sound: `hifigan_generator`, `hifigan_discriminator`,
 `vocos_generator` (the STFT at the frame rate, `SpectrumToAudio`).
@@ -52,6 +53,7 @@ from keras_gans.networks.text import character_generator
 from keras_gans.networks.text import text_discriminator
 from keras_gans.networks.unet import inpainting_generator
 from keras_gans.networks.unet import unet_generator
+from keras_gans.networks.video import layered_video_generator
 from keras_gans.networks.video import video_discriminator
 from keras_gans.networks.video import video_generator
 from keras_gans.networks.vocos import SpectrumToAudio
@@ -93,6 +95,7 @@ __all__ = [
     "super_resolution_generator",
     "inpainting_generator",
     "unet_generator",
+    "layered_video_generator",
     "video_discriminator",
     "video_generator",
     "vocos_generator",

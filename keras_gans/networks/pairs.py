@@ -46,6 +46,7 @@ class PairSettings:
         activation: str. The MLP's hidden activation.
         phase_shuffle: int. WaveGAN's discriminator phase shuffle.
         seed: int or `None`. Seed of a discriminator's own randomness.
+        objects: int. Layers a layered clip generator draws and moves.
     """
 
     latent_dim: int
@@ -58,6 +59,7 @@ class PairSettings:
     activation: str = "relu"
     phase_shuffle: int = 2
     seed: Optional[int] = None
+    objects: int = 2
 
 
 @dataclasses.dataclass(frozen=True)
@@ -182,19 +184,30 @@ def _wavegan(s, num_classes):
     )
 
 
+def _clip_discriminator(s):
+    frames, *frame_shape = s.shape
+    return video.video_discriminator(
+        frames,
+        tuple(frame_shape),
+        width=s.width,
+        sampled_frames=min(4, frames),
+        spectral_norm=s.spectral_norm,
+        seed=s.seed,
+    )
+
+
 def _mocogan(s, num_classes):
     frames, *frame_shape = s.shape
-    return (
-        video.video_generator(s.latent_dim, frames, tuple(frame_shape), width=s.width),
-        video.video_discriminator(
-            frames,
-            tuple(frame_shape),
-            width=s.width,
-            sampled_frames=min(4, frames),
-            spectral_norm=s.spectral_norm,
-            seed=s.seed,
-        ),
+    generator = video.video_generator(s.latent_dim, frames, tuple(frame_shape), width=s.width)
+    return generator, _clip_discriminator(s)
+
+
+def _layered(s, num_classes):
+    frames, *frame_shape = s.shape
+    generator = video.layered_video_generator(
+        s.latent_dim, frames, tuple(frame_shape), num_layers=s.objects, width=s.width
     )
+    return generator, _clip_discriminator(s)
 
 
 # The settings the pairs with FastGAN's generator train with (as their
@@ -252,6 +265,14 @@ PAIRS = {
             "a content code and GRU motion codes into one DCGAN frame generator; frame and "
             "3-D clip discriminators (MoCoGAN, DVD-GAN)",
             _mocogan,
+            conditional=False,
+        ),
+        NetworkPair(
+            "layered",
+            "clips",
+            "layers drawn once per clip and moved by GRU motion codes, lightened together on "
+            "black; the same discriminators",
+            _layered,
             conditional=False,
         ),
     )

@@ -25,7 +25,7 @@ from keras_gans.networks._layers import maybe_spectral_norm
 from keras_gans.utils.saving import register_serializable
 from keras_gans.utils.validation import check_positive_int
 
-__all__ = ["video_discriminator", "video_generator"]
+__all__ = ["layered_video_generator", "video_discriminator", "video_generator"]
 
 
 @register_serializable
@@ -141,20 +141,152 @@ def video_generator(
     return keras.Model(z, clips, name=name)
 
 
+@register_serializable
+class ComposeLayers(layers.Layer):
+    """Moves each clip's layers, frame by frame, and lightens them together on black.
+
+    Inputs `[layers, positions]`: the layers `[batch, K, S, S, C]` in [-1,
+    1]; their top-left corners `[batch, frames, K, 2]` as fractions in [0,
+    1] of the free distance `(H - S, W - S)` in frames of `frame_size` `(H,
+    W)`. A layer is placed by bilinear weights, a band matrix per axis (a
+    spatial transformer's translation), so its position gets gradients.
+    Each pixel shows the lightest of the layers over it, on black (the
+    "lighten" blend, Moving MNIST's own maximum): a layer's dark pixels hide
+    nothing, so no layer can cover the others with a square.
+    Returns `[batch, frames, H, W, C]`, float32 whatever the policy: half
+    precision would round a position to a quarter pixel.
+    """
+
+    def __init__(self, frame_size, **kwargs):
+        super().__init__(**kwargs)
+        self.frame_size = tuple(frame_size)
+
+    def call(self, sprites, positions):
+        height, width = self.frame_size
+        size = sprites.shape[2]
+
+        def band(side, offset):
+            # weights[..., i, j]: how much layer row j lands on frame row i.
+            rows = ops.arange(side, dtype="float32")[:, None] - ops.arange(size, dtype="float32")
+            return ops.relu(1.0 - ops.abs(rows - offset[..., None, None]))
+
+        along_y = band(height, positions[..., 0] * (height - size))
+        along_x = band(width, positions[..., 1] * (width - size))
+        # Placed as ink above -1, so the frame around a layer is -1: nothing.
+        rows = ops.einsum("btkis,bksrc->btkirc", along_y, sprites + 1.0)
+        placed = ops.einsum("btkirc,btkjr->btkijc", rows, along_x) - 1.0
+        return ops.max(placed, axis=2)
+
+    def compute_output_shape(self, sprites_shape, positions_shape):
+        return (sprites_shape[0], positions_shape[1], *self.frame_size, sprites_shape[-1])
+
+    def get_config(self):
+        return {**super().get_config(), "frame_size": self.frame_size}
+
+
+def layered_video_generator(
+    latent_dim=64,
+    frames=16,
+    frame_shape=(64, 64, 1),
+    num_layers=2,
+    layer_size=None,
+    motion_dim=16,
+    width=32,
+    name="layered_video_generator",
+):
+    """Builds a layered clip generator: noise -> clips of things that move.
+
+    MoCoGAN's split of content and motion, taken literally: the clip's
+    noise `z` gives `num_layers` codes, each drawn once by one shared DCGAN
+    into a square layer, shown on black by the lighten blend
+    (`ComposeLayers`); each layer's code also gives its motion codes (a GRU over inputs made
+    from the code, as in `video_generator`), which say where it stands in each frame
+    (`ComposeLayers`). What a layer shows is therefore held for the whole
+    clip by construction; only where it stands changes. This suits clips
+    of light objects moving on black (Moving MNIST, sprites, stars);
+    things that change shape as they move (a walk, a face) need
+    `video_generator`, whose frames are drawn one by one.
+
+    Args:
+        latent_dim: int. Size of the noise. Defaults to `64`.
+        frames: int. Frames per clip. Defaults to `16`.
+        frame_shape: tuple `(height, width, channels)` of a frame. Defaults
+            to `(64, 64, 1)`.
+        num_layers: int. Moving layers per clip. Defaults to `2`.
+        layer_size: int or `None`. Side of the square layers, at most the
+            frame's shorter side. `None`: half of it.
+        motion_dim: int. Size of the motion codes. Defaults to `16`.
+        width: int. The DCGANs' width (`dcgan_generator`'s). Defaults to `32`.
+        name: str. Model name.
+
+    Returns:
+        A Functional `keras.Model` from `(batch, latent_dim)` to
+        `(batch, frames, *frame_shape)`.
+
+    Example:
+
+        >>> g = keras_gans.networks.layered_video_generator(frames=8, frame_shape=(32, 32, 1))
+        >>> g.output_shape
+        (None, 8, 32, 32, 1)
+    """
+    check_positive_int("frames", frames)
+    check_positive_int("motion_dim", motion_dim)
+    num_layers = check_positive_int("num_layers", num_layers)
+    height, frame_width, channels = frame_shape
+    layer_size = min(height, frame_width) // 2 if layer_size is None else layer_size
+    if not 8 <= check_positive_int("layer_size", layer_size) <= min(height, frame_width):
+        raise ValueError(
+            f"`layer_size` must be between 8 and the frame's shorter side "
+            f"({min(height, frame_width)}). Received: layer_size={layer_size}."
+        )
+    z = keras.Input((check_positive_int("latent_dim", latent_dim),), name="z")
+    # One code per layer: what it shows and how it moves, independent of the
+    # other layers' (one shared GRU would move them together).
+    codes = layers.Dense(num_layers * latent_dim, name="layer_codes")(z)
+    codes = FoldFrames(name="fold_layers")(layers.Reshape((num_layers, latent_dim))(codes))
+    layer_generator = dcgan.dcgan_generator(
+        latent_dim, (layer_size, layer_size, channels), width=width, name="layer_generator"
+    )
+    sprites = UnfoldFrames(num_layers, name="unfold_layers", dtype="float32")(
+        layer_generator(codes)
+    )
+    steps = layers.Dense(frames * motion_dim, name="motion_inputs")(codes)
+    steps = layers.Reshape((frames, motion_dim))(steps)
+    # Unrolled: a clip's few frames make a loop-free graph, which LiteRT converts.
+    motion = layers.GRU(motion_dim, return_sequences=True, unroll=True, name="motion")(steps)
+    # A wide start spreads the layers over the frame, as real objects are,
+    # rather than piling them in the middle for the discriminator to prise apart.
+    positions = layers.Dense(
+        2,
+        activation="sigmoid",
+        kernel_initializer=keras.initializers.RandomNormal(stddev=0.75),
+        name="positions",
+    )(motion)
+    positions = UnfoldFrames(num_layers, name="unfold_positions", dtype="float32")(positions)
+    positions = layers.Permute((2, 1, 3), name="frames_first")(positions)
+    clips = ComposeLayers((height, frame_width), name="compose", dtype="float32")(
+        sprites, positions
+    )
+    return keras.Model(z, clips, name=name)
+
+
 def video_discriminator(
     frames=16,
     frame_shape=(64, 64, 1),
     width=32,
     sampled_frames=4,
     spectral_norm=False,
+    clip_downsample=2,
     seed=None,
     name="video_discriminator",
 ):
     """Builds a two-path clip discriminator: clips -> scores.
 
     The image path is `dcgan_discriminator` on `sampled_frames` frames of
-    each clip (`SampleFrames`); the clip path is three stride-2 3-D
-    convolutions (kernel 3 in time, 4 in space) and a dense score.
+    each clip (`SampleFrames`); the clip path averages the whole clip down
+    by `clip_downsample` in space (DVD-GAN's temporal discriminator: the
+    image path judges the detail), then three stride-2 3-D convolutions
+    (kernel 3 in time, 4 in space) and a dense score.
 
     Args:
         frames: int. Frames per clip. Defaults to `16`.
@@ -163,6 +295,8 @@ def video_discriminator(
         sampled_frames: int. Frames the image path scores per clip, at most
             `frames`. Defaults to `4`.
         spectral_norm: bool. Spectral normalization in both paths.
+        clip_downsample: int. Factor by which the clip path shrinks the
+            frames first; 1 keeps them. Defaults to `2`.
         seed: int or `None`. Seed of the frame sampling.
         name: str. Model name.
 
@@ -187,6 +321,9 @@ def video_discriminator(
     )
 
     x = clips
+    if check_positive_int("clip_downsample", clip_downsample) > 1:
+        factor = (1, clip_downsample, clip_downsample)
+        x = layers.AveragePooling3D(factor, name="clip_downsample")(x)
     for stage in range(3):
         conv = layers.Conv3D(
             width * 2**stage,
