@@ -68,6 +68,22 @@ def test_layers_are_placed_exactly_lightened_together_and_moved_by_gradients():
     assert tape.gradient(ink, positions).numpy()[0, 0, 0, 0] < 0  # moving down loses ink above
 
 
+def test_the_layered_generator_holds_each_layer_and_draws_colour():
+    generator = kg.networks.layered_video_generator(
+        latent_dim=8, frames=3, frame_shape=(16, 16, 3), num_layers=3, width=4
+    )
+    assert generator.output_shape == (None, 3, 16, 16, 3)
+    assert generator.get_layer("layer_generator").output_shape == (None, 8, 8, 3)
+    z = np.random.default_rng(0).standard_normal((2, 8)).astype("float32")
+    # The frames are the same layers moved: a frame's brightest ink is no
+    # brighter than the brightest of its clip's layers.
+    layers_of = keras.Model(generator.input, generator.get_layer("unfold_layers").output)
+    clips, drawn = np.asarray(generator(z)), np.asarray(layers_of(z))
+    assert np.all(clips.max(axis=(1, 2, 3)) <= drawn.max(axis=(1, 2, 3)) + 1e-5)
+    with pytest.raises(ValueError, match="layer_size"):
+        kg.networks.layered_video_generator(frame_shape=(16, 16, 1), layer_size=32)
+
+
 def test_the_generator_round_trips_through_a_keras_file(pair, tmp_path):
     generator, _ = pair
     path = str(tmp_path / "g.keras")

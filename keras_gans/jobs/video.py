@@ -85,8 +85,9 @@ class VideoConfig(NoiseGANConfig):
         "auto",
         "Network pair for clips (keras_gans.networks.pairs): layered (--objects layers, each "
         "drawn once per clip and moved, lightened together on black: light things that move "
-        "without changing shape) or mocogan (every frame drawn from a content and a motion code: things that "
-        "also change shape). auto: layered for Moving MNIST, mocogan for --data_dir.",
+        "without changing shape) or mocogan (every frame drawn from a content and a motion "
+        "code: things that also change shape). auto: layered for Moving MNIST, mocogan for "
+        "--data_dir.",
         ("auto", *pairs.names("clips")),
     )
     objects: Optional[int] = setting(
