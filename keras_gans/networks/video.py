@@ -88,6 +88,15 @@ class SampleFrames(layers.Layer):
         return {**super().get_config(), "count": self.count, "seed": self.seed}
 
 
+def _motion_codes(code, frames, motion_dim):
+    """`[batch, frames, motion_dim]`: a GRU's outputs over one input per
+    frame, made from `code` by a dense layer (MoCoGAN's motion codes)."""
+    steps = layers.Dense(frames * motion_dim, name="motion_inputs")(code)
+    steps = layers.Reshape((frames, motion_dim))(steps)
+    # Unrolled: a clip's few frames make a loop-free graph, which LiteRT converts.
+    return layers.GRU(motion_dim, return_sequences=True, unroll=True, name="motion")(steps)
+
+
 def video_generator(
     latent_dim=64,
     frames=16,
@@ -127,10 +136,7 @@ def video_generator(
     check_positive_int("frames", frames)
     check_positive_int("motion_dim", motion_dim)
     z = keras.Input((check_positive_int("latent_dim", latent_dim),), name="z")
-    steps = layers.Dense(frames * motion_dim, name="motion_inputs")(z)
-    steps = layers.Reshape((frames, motion_dim))(steps)
-    # Unrolled: a clip's few frames make a loop-free graph, which LiteRT converts.
-    motion = layers.GRU(motion_dim, return_sequences=True, unroll=True, name="motion")(steps)
+    motion = _motion_codes(z, frames, motion_dim)
     content = layers.RepeatVector(frames, name="content")(z)
     codes = layers.Concatenate(name="frame_codes")([content, motion])
     frame_generator = dcgan.dcgan_generator(
@@ -250,10 +256,7 @@ def layered_video_generator(
     sprites = UnfoldFrames(num_layers, name="unfold_layers", dtype="float32")(
         layer_generator(codes)
     )
-    steps = layers.Dense(frames * motion_dim, name="motion_inputs")(codes)
-    steps = layers.Reshape((frames, motion_dim))(steps)
-    # Unrolled: a clip's few frames make a loop-free graph, which LiteRT converts.
-    motion = layers.GRU(motion_dim, return_sequences=True, unroll=True, name="motion")(steps)
+    motion = _motion_codes(codes, frames, motion_dim)
     # A wide start spreads the layers over the frame, as real objects are,
     # rather than piling them in the middle for the discriminator to prise apart.
     positions = layers.Dense(
