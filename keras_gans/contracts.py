@@ -63,9 +63,11 @@ IDS_SIGNATURE = "ids"
 TEXT_PAD, TEXT_UNKNOWN = "", "[UNK]"  # ids 0 and 1 (keras_gans.data.text)
 # A text export's characters by id, for what reads its ids (LiteRT).
 VOCABULARY_ASSET = "vocabulary.json"
-# Adam on the noise, from `z`, to draw a given first frame (`_animate_endpoint`).
+# Adam on the noise, from `z` and more starts, to draw a given first frame
+# (`_animate_endpoint`).
 ANIMATE_STEPS = 200
 ANIMATE_LEARNING_RATE = 0.05
+ANIMATE_STARTS = 8
 
 
 @dataclasses.dataclass(frozen=True)
@@ -239,12 +241,16 @@ def _noise_endpoints(generator):
 
 def _animate_endpoint(generator, z_spec):
     """`animate(image, z)`: a clip that starts from a still. The noise is
-    inverted, from `z`, so that the clip's first frame is as close to
-    `image` (uint8 `[b, H, W, C]`, the frames' size) as the generator can
-    draw it: `ANIMATE_STEPS` Adam steps on the mean squared error of that
-    frame, from `z` (a few steps from the prior: no other anchor is needed).
-    The motion is then the one the found noise gives. Not converted to
-    LiteRT (a loop of gradients).
+    inverted so that the clip's first frame is as close to `image` (uint8
+    `[b, H, W, C]`, the frames' size) as the generator can draw it:
+    `ANIMATE_STEPS` Adam steps on the mean squared error of that frame
+    (a few steps from the prior: no other anchor is needed), from `z` and
+    from `ANIMATE_STARTS - 1` more draws of the prior (the same for every
+    call), keeping the noise whose frame ends nearest. Several starts,
+    because a drawn object only learns to move toward ink it already
+    touches: from one start, an object far from the still's digit stays
+    away. The motion is then the one the found noise gives. Not converted
+    to LiteRT (a loop of gradients).
     """
     frame_shape = tuple(generator.output_shape[2:])
     beta_1, beta_2, epsilon = 0.9, 0.999, 1e-8
@@ -263,13 +269,25 @@ def _animate_endpoint(generator, z_spec):
             ),
         ]
         with tf.control_dependencies(checks):
-            target = to_float(image)
+            # Start k of still i in row k * batch + i.
+            target = tf.tile(to_float(image), [ANIMATE_STARTS, 1, 1, 1])
+        batch = tf.shape(z)[0]
+        # The same draws for every still of every call: a still's clip does
+        # not depend on the batch it came in.
+        others = tf.random.stateless_normal(
+            [ANIMATE_STARTS - 1, 1, z.shape[-1]], seed=[ANIMATE_STARTS, 0]
+        )
+        others = tf.tile(others, tf.stack([1, batch, 1]))
+        starts = tf.reshape(tf.concat([z[None], others], axis=0), [-1, z.shape[-1]])
+
+        def errors(z):
+            first = generator(z, training=False)[:, 0]
+            return tf.reduce_mean(tf.square(first - target), axis=[1, 2, 3])
 
         def step(i, z, m, v):
             with tf.GradientTape() as tape:
                 tape.watch(z)
-                first = generator(z, training=False)[:, 0]
-                loss = tf.reduce_sum(tf.reduce_mean(tf.square(first - target), axis=[1, 2, 3]))
+                loss = tf.reduce_sum(errors(z))  # each row's gradient is its own
             grad = tape.gradient(loss, z)
             m = beta_1 * m + (1 - beta_1) * grad
             v = beta_2 * v + (1 - beta_2) * tf.square(grad)
@@ -277,8 +295,10 @@ def _animate_endpoint(generator, z_spec):
             update = (m / (1 - beta_1**t)) / (tf.sqrt(v / (1 - beta_2**t)) + epsilon)
             return i + 1, z - ANIMATE_LEARNING_RATE * update, m, v
 
-        start = (tf.constant(0), z, tf.zeros_like(z), tf.zeros_like(z))
+        start = (tf.constant(0), starts, tf.zeros_like(starts), tf.zeros_like(starts))
         _, found, _, _ = tf.while_loop(lambda i, *_: i < ANIMATE_STEPS, step, start)
+        best = tf.argmin(tf.reshape(errors(found), [ANIMATE_STARTS, batch]), axis=0)
+        found = tf.gather(found, tf.cast(best, tf.int32) * batch + tf.range(batch))
         return {"video": to_uint8(generator(found, training=False)), "z": found}
 
     # Any shape in the signature, so a wrong one meets the check's message.

@@ -65,7 +65,18 @@ def test_layers_are_placed_exactly_lightened_together_and_moved_by_gradients():
         clip = compose(sprites[:, :1], positions)
         ink = tf.reduce_sum(clip[0, 0, :2] + 1.0)  # the ink above row 2
     np.testing.assert_allclose(np.asarray(clip)[0, 0, 1:4, 1, 0], [-0.5, 0.0, -0.5], atol=1e-6)
-    assert tape.gradient(ink, positions).numpy()[0, 0, 0, 0] < 0  # moving down loses ink above
+    gradient = tape.gradient(ink, positions).numpy()[0, 0, 0, 0]
+    assert gradient < 0  # moving down loses ink above
+    # On whole pixels: the square lands whole on the nearest row (0.75 px
+    # rounds to 1), and its position learns from the bilinear gradient.
+    whole = kg.networks.video.ComposeLayers((8, 8), whole_pixels=True)
+    assert kg.networks.video.ComposeLayers.from_config(whole.get_config()).whole_pixels
+    positions.assign(np.array([[[[0.1875, 0.0]]]], "float32"))
+    with tf.GradientTape() as tape:
+        clip = whole(sprites[:, :1], positions)
+        ink = tf.reduce_sum(clip[0, 0, :2] + 1.0)
+    np.testing.assert_allclose(np.asarray(clip)[0, 0, 1:5, 1, 0], [-1.0, 0.0, 0.0, -1.0])
+    assert tape.gradient(ink, positions).numpy()[0, 0, 0, 0] < 0
 
 
 def test_the_layered_generator_holds_each_layer_and_draws_colour():
@@ -82,6 +93,48 @@ def test_the_layered_generator_holds_each_layer_and_draws_colour():
     assert np.all(clips.max(axis=(1, 2, 3)) <= drawn.max(axis=(1, 2, 3)) + 1e-5)
     with pytest.raises(ValueError, match="layer_size"):
         kg.networks.layered_video_generator(frame_shape=(16, 16, 1), layer_size=32)
+
+
+@pytest.mark.parametrize("arch", ["mocogan", "layered"])
+def test_conditional_pairs_draw_the_label_and_judge_clips_with_it(arch, tmp_path):
+    keras.utils.set_random_seed(0)
+    settings = kg.networks.pairs.PairSettings(latent_dim=8, shape=SHAPE, width=8, seed=0)
+    generator, discriminator = kg.networks.pairs.get(arch).build(settings, num_classes=5)
+    assert [tensor.name for tensor in generator.inputs] == ["z", "label"]
+    z = np.repeat(np.random.default_rng(0).standard_normal((1, 8)).astype("float32"), 2, axis=0)
+    labels = np.array([0, 4], "int32")
+    clips = np.asarray(generator([z, labels]))
+    assert clips.shape == (2, *SHAPE)
+    assert np.abs(clips[0] - clips[1]).mean() > 1e-4  # the same noise, another class
+    scores = np.asarray(discriminator([clips, labels]))
+    assert scores.shape == (2, 8)
+    # Both paths read the label: the same clips scored as another class differ.
+    other = np.asarray(discriminator([clips, labels[::-1]]))
+    assert np.all(np.abs(other - scores).max(axis=0) > 0)
+    # Each clip's frames are scored with its own label: alone, it scores the same.
+    np.testing.assert_allclose(discriminator([clips[1:], labels[1:]]), scores[1:], rtol=1e-5)
+    for network, inputs, expected in (
+        (generator, [z, labels], clips),
+        (discriminator, [clips, labels], scores),
+    ):
+        path = str(tmp_path / f"{network.name}.keras")
+        network.save(path)
+        loaded = keras.saving.load_model(path)
+        np.testing.assert_allclose(loaded(inputs), expected, atol=1e-5)
+
+
+def test_a_clips_class_is_its_set_of_digits(mnist_dir):
+    names = kg.data.video.digit_set_names(2)
+    assert len(names) == 55 and names[:3] == ["0+0", "0+1", "0+2"] and names[-1] == "9+9"
+    assert kg.data.video.digit_set_names(1) == [str(digit) for digit in range(10)]
+    found = kg.data.video.digit_set_labels(np.array([[3, 7], [7, 3], [0, 0], [9, 9]])).numpy()
+    assert [names[i] for i in found] == ["3+7", "3+7", "0+0", "9+9"]
+    _, digits = next(iter(kg.data.moving_mnist(
+        "test", 8, frame_size=32, seed=0, with_labels=True, data_dir=mnist_dir
+    )))  # fmt: skip
+    classes = kg.data.video.digit_set_labels(digits).numpy()
+    sets = kg.data.video.digit_sets(2)
+    assert [sets[c] for c in classes] == [tuple(sorted(pair)) for pair in digits.numpy()]
 
 
 def test_the_generator_round_trips_through_a_keras_file(pair, tmp_path):
@@ -124,6 +177,11 @@ def test_auto_exports_the_video_contract_in_tf_and_litert(pair, tmp_path):
         return np.mean((np.asarray(generator(noise))[:, 0] - wanted) ** 2, axis=(1, 2, 3))
 
     assert np.all(error(found) < 0.5 * error(start)), (error(found), error(start))
+    # A still's clip does not depend on the batch it came in (the extra
+    # starts are the same for every still).
+    alone, found_alone = kg.contracts.animate(animate, stills[1:], start[1:])
+    np.testing.assert_allclose(found_alone, found[1:], atol=1e-3)
+    assert np.abs(alone.astype(int) - clips[1:]).max() <= 1
     with pytest.raises(tf.errors.InvalidArgumentError, match="image must be uint8"):
         kg.contracts.animate(animate, np.zeros((1, 16, 16, 1), "uint8"), start[:1])
 
@@ -206,9 +264,9 @@ def test_train_video_on_moving_mnist_writes_gifs_and_an_export_that_draws_gifs(m
     assert named.returncode == 0 and "seen by clip_classifier:moving_mnist:" in named.stdout
 
 
-def test_the_video_job_refuses_what_it_cannot_do_yet(mnist_dir):
-    with pytest.raises(ValueError, match="no labelled clips yet"):
-        kg.jobs.video.resolve(conditional=True, mnist_dir=mnist_dir)
+def test_the_video_job_resolves_its_choices_and_refuses_what_it_cannot_do(mnist_dir):
+    with pytest.raises(ValueError, match="use --conditional, or pass --data_dir"):
+        kg.jobs.video.resolve(clusters=4, mnist_dir=mnist_dir)
     config = kg.jobs.video.resolve(augment="none", mnist_dir=mnist_dir).config
     assert (config.frame_size, config.arch, config.objects) == (64, "layered", 2)
     config = kg.jobs.video.resolve(num_digits=3, arch="mocogan", mnist_dir=mnist_dir).config
@@ -254,3 +312,50 @@ def test_train_video_on_a_folder_of_gifs(mnist_dir, tmp_path):
     assert drawn.shape == (2, 4, 32, 32, 1)
     refused = run_command("evaluate", tmp_path / "exports" / "my_clips")
     assert refused.returncode == 2 and "trained on a folder of clips" in refused.stderr
+    # Self-conditioned on the clips' k-means clusters: the export still takes noise only.
+    clustered = run_command(
+        "train", "video", f"--data_dir={folder}", "--frames=4", "--batch_size=4", "--width=8",
+        "--latent_dim=8", "--epochs=1", "--steps_per_epoch=1", "--score_clips=4",
+        "--clusters=3", f"--output_dir={tmp_path / 'clustered'}", "--name=clustered",
+        f"--export_dir={tmp_path / 'exports'}", "--notflite",
+    )  # fmt: skip
+    assert clustered.returncode == 0, clustered.stderr[-3000:]
+    assert "self-conditioning: 3 clusters of 12 images" in clustered.stdout
+    summary = json.loads((tmp_path / "clustered" / "summary.json").read_text())
+    assert sum(summary["cluster_sizes"]) == 12 and len(summary["cluster_sizes"]) == 3
+    _, serve = kg.export.load_serving(str(tmp_path / "exports" / "clustered"))
+    assert kg.contracts.draw(serve, np.zeros((2, 8), np.float32)).shape == (2, 4, 32, 32, 1)
+
+
+@pytest.mark.slow
+def test_train_video_conditional_is_asked_for_digits_and_exports_z_and_label(mnist_dir, tmp_path):
+    out, exports = tmp_path / "run", tmp_path / "exports"
+    result = run_command(
+        "train", "video", f"--mnist_dir={mnist_dir}", "--frame_size=32", "--frames=4",
+        "--batch_size=4", "--width=8", "--latent_dim=8", "--epochs=1", "--steps_per_epoch=2",
+        "--conditional", f"--output_dir={out}", f"--export_dir={exports}", "--notflite",
+        "--score_clips=16",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["class_names"][:2] == ["0+0", "0+1"] and len(summary["class_names"]) == 55
+    asked = summary["scores"]["asked digits named"]
+    # Real clips are named by their own digits (the network's floor); two
+    # steps of training draw nothing it can name.
+    assert asked["real"] > 0.6 and asked["generated"] < asked["real"]
+    assert "asked digits named by the clip network" in result.stdout
+    export = exports / "moving_mnist_32"
+    _, serve = kg.export.load_serving(str(export))
+    assert set(serve.structured_input_signature[1]) == {"z", "label"}
+    clips = kg.contracts.draw(serve, np.zeros((2, 8), np.float32), np.array([3, 54]))
+    assert clips.shape == (2, 4, 32, 32, 1) and np.abs(clips[0].astype(int) - clips[1]).max() > 0
+    drawn = run_command("generate", export, "--num=2", "--label=31", f"--out={tmp_path / 'a.gif'}")
+    assert drawn.returncode == 0, drawn.stderr[-2000:]
+    outside = run_command(
+        "generate", export, "--num=2", "--label=55", f"--out={tmp_path / 'b.gif'}"
+    )
+    assert outside.returncode != 0 and "labels are 0 to 54" in outside.stderr
+    scored = run_command("evaluate", export, "--num_samples=8")
+    assert scored.returncode == 0, scored.stderr[-2000:]
+    report = json.loads(scored.stdout.strip().splitlines()[-1])
+    assert set(report["asked digits named"]) == {"generated", "real"}

@@ -338,6 +338,12 @@ def _animation_export(path):
     directory, serve = load_export(path)
     if serve is None or not contracts.draws_clips(serve):
         return None
+    if contracts.is_conditional(serve):
+        raise UsageError(
+            f"{directory} draws clips of given classes: a conditional export has no "
+            f"`{contracts.ANIMATE_SIGNATURE}` signature yet. Bring stills to life with an "
+            "unconditional one (keras-gans train video without --conditional)."
+        )
     animate = tf.saved_model.load(directory).signatures.get(contracts.ANIMATE_SIGNATURE)
     if animate is None:
         raise UsageError(

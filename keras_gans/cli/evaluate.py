@@ -36,7 +36,6 @@ from keras_gans.data.transforms import to_model_range
 from keras_gans.evaluation import classifier
 from keras_gans.evaluation import evaluator as evaluator_lib
 from keras_gans.evaluation import memorization
-from keras_gans.evaluation import motion
 from keras_gans.evaluation.sources import is_saved_model
 from keras_gans.evaluation.sources import load_samples
 from keras_gans.jobs import text as text_job
@@ -239,8 +238,7 @@ def evaluate_clips(path, serve, options):
         )
     count = options.num_samples or 256
     z = np.random.default_rng(options.seed).standard_normal((count, contracts.latent_dim(serve)))
-    generated = contracts.draw(serve, z.astype("float32"))
-    _, frames, size, _, _ = generated.shape
+    _, frames, size, _, _ = serve.structured_outputs["video"].shape
     geometry = {k: settings[k] for k in ("num_digits", "speed", "dataset") if k in settings}
     config = video.DEFAULT.replace(
         frames=frames,
@@ -250,7 +248,14 @@ def evaluate_clips(path, serve, options):
         **geometry,
     )
     source = video.MovingMnistSource(config)
-    real = source.real_clips(2 * count)
+    labels = None
+    if contracts.is_conditional(serve):
+        if export.class_names(path) != source.class_names:
+            raise UsageError(
+                f"{path} draws clips of classes that are not Moving MNIST's sets of "
+                f"{config.num_digits} digits: its motion can be scored only unconditionally."
+            )
+        labels = source.score_labels(count)
     if not options.classifier_dir:
         extractor = source.clip_classifier()
     else:  # a clip network of the user's own, instead of the packaged one
@@ -262,12 +267,10 @@ def evaluate_clips(path, serve, options):
                 "(keras-gans train-classifier --dataset=moving_mnist), or leave it unset for "
                 "the packaged one."
             )
-    report = motion.motion_report(generated, real, seed=options.seed, classifier=extractor)
-    name = extractor.name if extractor is not None else None
+    report, lines = source.motion_scores(serve, z, labels, extractor)
     print(f"keras_gans evaluation of {path}")
-    print("\n".join(video.motion_lines(report, count, name)))
-    found = {"num_samples": count, "evaluator": "keras_gans.evaluation.motion", **report}
-    print(json.dumps(found if name is None else {**found, "extractor": name}))
+    print("\n".join(lines))
+    print(json.dumps({"num_samples": count, "evaluator": "keras_gans.evaluation.motion", **report}))
     return 0
 
 

@@ -29,6 +29,7 @@ from keras_gans.cli.common import report
 from keras_gans.data.image_folder import list_images
 from keras_gans.data.image_folder import parse_image_size
 from keras_gans.data.mnist import DataNotFoundError
+from keras_gans.evaluation.classifier_training import CLIP_FRAME_SIZE
 from keras_gans.evaluation.classifier_training import CLIP_STEPS
 from keras_gans.evaluation.classifier_training import FOLDER_EPOCHS
 from keras_gans.evaluation.classifier_training import MNIST_EPOCHS
@@ -83,6 +84,14 @@ def define(flag_values):
         "epochs",
         None,
         "Training epochs. Unset: 4 for MNIST-style data, 20 for folders.",
+        flag_values=flag_values,
+    )
+    flags.DEFINE_integer(
+        "frame_size",
+        CLIP_FRAME_SIZE,
+        "moving_mnist: side of the frames the clip network reads (64: the digits at MNIST's "
+        "own 28 px; 32: quicker, the digits at 14 px).",
+        lower_bound=8,
         flag_values=flag_values,
     )
     flags.DEFINE_integer(
@@ -162,6 +171,7 @@ def main(args):
             metadata = train_on_moving_mnist(
                 options.output_dir,
                 options.data_dir,
+                frame_size=options.frame_size,
                 steps=options.steps,
                 batch_size=batch_size,
                 learning_rate=options.learning_rate,

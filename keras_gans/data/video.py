@@ -22,6 +22,7 @@ clips of a fixed length.
 """
 
 import dataclasses
+import itertools
 import os
 from typing import Optional
 
@@ -55,6 +56,42 @@ def digit_size(frame_size):
     """The side of a digit in a frame of `frame_size` px: 28 at 64, scaled
     with the frame below that."""
     return min(DIGIT_SIZE, round(DIGIT_SIZE * frame_size / STANDARD_FRAME))
+
+
+def digit_sets(num_digits, num_classes=10):
+    """The classes of a conditional Moving MNIST run: each set of
+    `num_digits` digits a clip can hold (repeats allowed, order not
+    counted), in order: `(0, 0), (0, 1), ..., (9, 9)` for two digits (55)."""
+    check_positive_int("num_digits", num_digits)
+    return list(itertools.combinations_with_replacement(range(num_classes), num_digits))
+
+
+def digit_set_names(num_digits):
+    """Names of `digit_sets(num_digits)`: `"0+0"`, `"0+1"`, ... (`"7"` for one digit)."""
+    return ["+".join(str(digit) for digit in digits) for digits in digit_sets(num_digits)]
+
+
+def digit_set_labels(digits):
+    """The class (index in `digit_sets`) of each clip's digits.
+
+    Args:
+        digits: int tensor `[batch, num_digits]` of MNIST classes, as
+            `moving_mnist(with_labels=True)` yields them.
+
+    Returns:
+        int32 `[batch]`.
+    """
+    num_digits = digits.shape[-1]
+    sets = digit_sets(num_digits)
+    # A set's code: its sorted digits read as a number in base 10.
+    place = 10 ** np.arange(num_digits - 1, -1, -1, dtype=np.int64)
+    table = tf.lookup.StaticHashTable(
+        tf.lookup.KeyValueTensorInitializer(
+            tf.constant(np.array(sets, np.int64) @ place), tf.range(len(sets), dtype=tf.int32)
+        ),
+        default_value=-1,
+    )
+    return table.lookup(tf.sort(tf.cast(digits, tf.int64), axis=-1) @ place[:, None])[..., 0]
 
 
 def check_frame_size(frame_size):

@@ -158,10 +158,10 @@ class StopGradient(layers.Layer):
 def clip_classifier(frame_size=32, num_classes=10, feature_dim=128, name="clip_classifier"):
     """Builds the evaluation network for clips of digits, in [-1, 1].
 
-    Each frame goes through the same small CNN (a 3×3 convolution, then 4×4
-    ones of stride 2 down to 4×4, 32 filters doubling, a 3×3 one at 1/4
-    size, then a dense
-    ReLU layer `"frame_features"` on the maps both max-pooled and in place:
+    Each frame goes through the same small CNN (a 3×3 convolution, or at 64
+    px and more a 5×5 one of stride 2, then 4×4 ones of stride 2 down to
+    4×4, 32 filters doubling, a 3×3 one at 1/4 size, then a dense ReLU
+    layer `"frame_features"` on the maps both max-pooled and in place:
     cheap enough for every frame of every clip), which
     names the digits it sees (`"frame_digits"`:
     one logit per class, several may be on). A second small CNN per frame
@@ -187,8 +187,19 @@ def clip_classifier(frame_size=32, num_classes=10, feature_dim=128, name="clip_c
     """
     frame = keras.Input((frame_size, frame_size, 1), name="frame")
     # Digits are 14 px at 32 px: a full-size layer first keeps their strokes.
-    x = layers.Conv2D(32, 3, padding="same", activation="relu", name="conv_in")(frame)
-    size, block = frame_size, 0
+    # At 64 px and more they are 28 px (MNIST's own size): a wider, strided
+    # first layer reads the strokes at full size and leaves the rest of the
+    # network the cost of a 32 px one.
+    stride = max(1, frame_size // 32)
+    x = layers.Conv2D(
+        32,
+        3 if stride == 1 else 2 * stride + 1,
+        strides=stride,
+        padding="same",
+        activation="relu",
+        name="conv_in",
+    )(frame)
+    size, block = -(-frame_size // stride), 0  # 'same' padding rounds up
     while size > 4 and size % 2 == 0:
         x = layers.Conv2D(
             32 * 2**block, 4, strides=2, padding="same", activation="relu", name=f"conv{block}"
@@ -205,11 +216,17 @@ def clip_classifier(frame_size=32, num_classes=10, feature_dim=128, name="clip_c
     encoder = keras.Model(frame, frame_features, name="frame_encoder")
     # Where the ink is, apart from what the digits are: taught by the clips'
     # order only, so the digit heads cannot pool it away.
-    x = frame
-    for stage, filters in enumerate((16, 32)):
+    x, size, stage = frame, frame_size, 0
+    while size > 8 and size % 2 == 0:
         x = layers.Conv2D(
-            filters, 4, strides=2, padding="same", activation="relu", name=f"where{stage}"
+            min(16 * 2**stage, 32),
+            4,
+            strides=2,
+            padding="same",
+            activation="relu",
+            name=f"where{stage}",
         )(x)
+        size, stage = size // 2, stage + 1
     where = layers.Dense(64, activation="relu", name="where_features")(layers.Flatten()(x))
     locator = keras.Model(frame, where, name="frame_locator")
 
@@ -343,6 +360,7 @@ class ClipClassifier:
             {
                 "frame_features": model.get_layer("frames").output,
                 "frame_digits": layers.Activation("sigmoid")(model.output["frame_digits"]),
+                "clip_digits": layers.Activation("sigmoid")(model.output["clip_digits"]),
                 "features": model.get_layer(FEATURE_LAYER).output,
                 "in_order": layers.Activation("sigmoid")(model.output["in_order"]),
             },
@@ -381,7 +399,8 @@ class ClipClassifier:
     def predict(self, clips, batch_size=64):
         """The network's view of `clips` (see `prepare`), as NumPy arrays:
         `frame_features` `(n, frames, d)`, `frame_digits` `(n, frames,
-        classes)` and `in_order` `(n,)` probabilities, `features` `(n, d)`."""
+        classes)`, `clip_digits` `(n, classes)` and `in_order` `(n,)`
+        probabilities, `features` `(n, d)`."""
         found = self.feature_model.predict(self.prepare(clips), batch_size=batch_size, verbose=0)
         return {**found, "in_order": found["in_order"][:, 0]}
 

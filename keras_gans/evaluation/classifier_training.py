@@ -20,7 +20,8 @@ from keras_gans.evaluation import classifier as classifier_lib
 
 MNIST_EPOCHS = 4
 FOLDER_EPOCHS = 20
-CLIP_STEPS = 6000
+CLIP_STEPS = 12000
+CLIP_FRAME_SIZE = 64  # the packaged clip network's
 TEST_FRACTION = 0.1
 
 
@@ -117,7 +118,7 @@ def train_on_moving_mnist(
     output_dir=None,
     data_dir=None,
     dataset="mnist",
-    frame_size=32,
+    frame_size=CLIP_FRAME_SIZE,
     frames=8,
     num_digits=2,
     steps=CLIP_STEPS,

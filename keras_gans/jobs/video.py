@@ -7,7 +7,8 @@ in, a trained, exported clip generator out: `train(frame_size=32,
 max_minutes=10)`. The networks are a network pair for clips
 (`keras_gans.networks.pairs`, `--arch=mocogan`); every epoch writes an
 animated GIF grid of clips drawn from fixed noise; the export is
-`serving_default(z) -> video uint8 [b, frames, H, W, C]`.
+`serving_default(z[, label]) -> video uint8 [b, frames, H, W, C]`
+(`--conditional`: a Moving MNIST clip's class is its set of digits).
 """
 
 import dataclasses
@@ -22,6 +23,7 @@ from keras_gans.data import video as video_data
 from keras_gans.data.mnist import DATASETS as MNIST_DATASETS
 from keras_gans.data.video import digit_size
 from keras_gans.evaluation import classifier
+from keras_gans.evaluation import evaluator
 from keras_gans.evaluation import motion
 from keras_gans.jobs.engines import noise_to_image
 from keras_gans.jobs.engines.noise_to_image import NoiseGANConfig
@@ -153,13 +155,35 @@ class ClipSource(noise_to_image.Source):
         config = self.config
         serve = run_lib.shipped_signature(result, result.gan.sampling_generator, "noise")
         z = np.random.default_rng(config.seed + 1).standard_normal((count, config.latent_dim))
-        generated = contracts.draw(serve, z.astype("float32"), None)
+        labels = self.score_labels(count) if config.conditional else None
+        report, result.report = self.motion_scores(serve, z, labels, self.clip_classifier())
+        return report
+
+    def motion_scores(self, serve, z, labels, extractor):
+        """`(report, lines)`: the `motion.motion_report` of the clips `serve`
+        (a loaded noise export) draws from `z` (and `labels`), against twice
+        as many real clips, seen by the clip network `extractor` (or
+        `None`), and its printed table; with labels, the report's `"asked
+        digits named"` (`asked_digits`)."""
+        count = len(z)
+        generated = contracts.draw(serve, np.asarray(z, np.float32), labels)
         real = self.real_clips(2 * count)
-        extractor = self.clip_classifier()
-        report = motion.motion_report(generated, real, seed=config.seed, classifier=extractor)
+        report = motion.motion_report(generated, real, seed=self.config.seed, classifier=extractor)
         name = extractor.name if extractor is not None else None
-        result.report = motion_lines(report, count, name)
-        return report if name is None else {**report, "extractor": name}
+        lines = motion_lines(report, count, name)
+        if labels is not None and extractor is not None:
+            asked = self.asked_digits(generated, labels, extractor)
+            report["asked digits named"] = asked
+            lines.append(
+                f"asked digits named by the clip network: {asked['generated']:.3f} of generated "
+                f"clips, {asked['real']:.3f} of real ones (each clip's own digits)"
+            )
+        return (report, lines) if name is None else ({**report, "extractor": name}, lines)
+
+    def asked_digits(self, generated, labels, extractor):
+        """What a conditional run is asked for and draws, seen by the clip
+        network: `{"generated": share, "real": share}`."""
+        raise NotImplementedError
 
     def clip_classifier(self):
         """The clip network that judges these clips, or `None` (only Moving
@@ -167,13 +191,23 @@ class ClipSource(noise_to_image.Source):
         return None
 
     def sample_callback(self, num_classes=None):
-        """A 4x4 grid of clips from fixed noise, an animated GIF per epoch."""
+        """A 4x4 grid of clips from fixed noise, an animated GIF per epoch;
+        conditional: 16 classes spread over them, in order."""
+        labels = None
+        if num_classes:
+            labels = np.linspace(0, num_classes - 1, 16).round().astype("int32")
         return callbacks_module.SampleGrid(
             self.config.output_dir,
             noise=callbacks_module.fixed_noise(16, self.config.latent_dim, seed=1234),
+            labels=labels,
             rows=4,
             filename="samples_epoch_{epoch:03d}.gif",
         )
+
+    def score_labels(self, count):
+        """The classes of `count` scored clips of a conditional model: each
+        class in turn, so all are drawn."""
+        return evaluator.balanced_labels(count, self.num_classes)
 
 
 class MovingMnistSource(ClipSource):
@@ -182,20 +216,61 @@ class MovingMnistSource(ClipSource):
     def __init__(self, config):
         super().__init__(config)
         self.num_examples = TRAIN_DIGITS // config.num_digits
+        # A conditional run's classes: the sets of digits a clip can hold.
+        self.class_names = video_data.digit_set_names(config.num_digits)
+        self.num_classes = len(self.class_names)
 
-    def clips(self, split, batch_size, **stream):
-        """Moving MNIST clips of the run's kind from `split`'s digits."""
+    def clips(self, split, batch_size, with_labels=False, **stream):
+        """Moving MNIST clips of the run's kind from `split`'s digits (with
+        `with_labels`, and each clip's class: its set of digits)."""
         config = self.config
         geometry = dict(num_digits=config.num_digits, frame_size=config.frame_size)
         geometry.update(frames=config.frames, speed=config.speed, dataset=config.dataset)
-        return data.moving_mnist(
-            split, batch_size, data_dir=config.mnist_dir, seed=config.seed, **geometry, **stream
+        clips = data.moving_mnist(
+            split,
+            batch_size,
+            data_dir=config.mnist_dir,
+            seed=config.seed,
+            with_labels=with_labels,
+            **geometry,
+            **stream,
         )
+        if not with_labels:
+            return clips
+        return clips.map(lambda video, digits: (video, video_data.digit_set_labels(digits)))
 
     def dataset(self, batch_size, labels=None, first_epoch=None, steps_per_epoch=None):
         return self.clips(
-            "train", batch_size, first_epoch=first_epoch, steps_per_epoch=steps_per_epoch
+            "train",
+            batch_size,
+            with_labels=self.config.conditional,
+            first_epoch=first_epoch,
+            steps_per_epoch=steps_per_epoch,
         )
+
+    def summary(self):
+        return {"class_names": self.class_names} if self.config.conditional else {}
+
+    def asked_digits(self, generated, labels, extractor):
+        """The share of clips whose digits the clip network names as the
+        asked set (`clip_digits`), generated and real (test clips, with their
+        own digits: the network's floor)."""
+        sets = video_data.digit_sets(self.config.num_digits)
+
+        def named_as_asked(clips, classes):
+            named = extractor.predict(clips)["clip_digits"] > 0.5
+            asked = np.zeros_like(named)
+            for row, label in enumerate(classes):
+                asked[row, list(sets[label])] = True
+            return float((named == asked).all(axis=-1).mean())
+
+        half = max(1, min(len(generated), TEST_DIGITS // self.config.num_digits) // 2)
+        real, classes = zip(*self.clips("test", half, with_labels=True).take(2))
+        real, classes = np.concatenate(real), np.concatenate(classes)
+        return {
+            "generated": named_as_asked(generated, labels),
+            "real": named_as_asked(real, classes),
+        }
 
     def clip_classifier(self):
         """The packaged Moving MNIST clip network, for clips of as many MNIST
@@ -229,10 +304,16 @@ class VideoFolderSource(ClipSource, noise_to_image.FolderSource):
             batch_size,
             seed=self.config.seed,
             folder=self.labelled_folder(labels),
-            with_labels=False,
+            with_labels=labels is not None or self.config.conditional,
             first_epoch=first_epoch,
             steps_per_epoch=steps_per_epoch,
         )
+
+    def images_for_clustering(self):
+        """Each clip's mean frame (what it shows and where it goes), which
+        the self-conditioning clusters: a clip's every pixel would make the
+        PCA `frames` times wider for little more."""
+        return self.folder.clips.mean(axis=1)
 
     def real_clips(self, count):
         """`count` of the folder's own clips (all of them, if fewer), at random."""
@@ -273,10 +354,12 @@ def resolve(config=None, **overrides):
     """The run's `Resolved` settings: with `data_dir`, the folder is read
     (its clips go into the record's `context`) and gives the frame size."""
     config, explicit = configure(config, **overrides)
-    unsupported = {"conditional": "labelled clips", "clusters": "self-conditioning"}
-    for name, what in unsupported.items():
-        if getattr(config, name) not in (None, False, 0, "", "none"):
-            raise ValueError(f"The video job has no {what} yet: leave --{name} unset.")
+    if config.clusters and not config.data_dir:
+        raise ValueError(
+            "--clusters self-conditions on a folder of clips (its clips' k-means clusters); "
+            "Moving MNIST is made anew every epoch and has its digits as labels: use "
+            "--conditional, or pass --data_dir."
+        )
     if config.evaluate_every:
         raise ValueError(
             "The video job scores motion once, at the end (--score_clips): leave "

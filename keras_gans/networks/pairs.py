@@ -184,7 +184,7 @@ def _wavegan(s, num_classes):
     )
 
 
-def _clip_discriminator(s):
+def _clip_discriminator(s, num_classes):
     frames, *frame_shape = s.shape
     return video.video_discriminator(
         frames,
@@ -192,22 +192,30 @@ def _clip_discriminator(s):
         width=s.width,
         sampled_frames=min(4, frames),
         spectral_norm=s.spectral_norm,
+        num_classes=num_classes,
         seed=s.seed,
     )
 
 
 def _mocogan(s, num_classes):
     frames, *frame_shape = s.shape
-    generator = video.video_generator(s.latent_dim, frames, tuple(frame_shape), width=s.width)
-    return generator, _clip_discriminator(s)
+    generator = video.video_generator(
+        s.latent_dim, frames, tuple(frame_shape), width=s.width, num_classes=num_classes
+    )
+    return generator, _clip_discriminator(s, num_classes)
 
 
 def _layered(s, num_classes):
     frames, *frame_shape = s.shape
     generator = video.layered_video_generator(
-        s.latent_dim, frames, tuple(frame_shape), num_layers=s.objects, width=s.width
+        s.latent_dim,
+        frames,
+        tuple(frame_shape),
+        num_layers=s.objects,
+        width=s.width,
+        num_classes=num_classes,
     )
-    return generator, _clip_discriminator(s)
+    return generator, _clip_discriminator(s, num_classes)
 
 
 # The settings the pairs with FastGAN's generator train with (as their
@@ -265,7 +273,6 @@ PAIRS = {
             "a content code and GRU motion codes into one DCGAN frame generator; frame and "
             "3-D clip discriminators (MoCoGAN, DVD-GAN)",
             _mocogan,
-            conditional=False,
         ),
         NetworkPair(
             "layered",
@@ -273,7 +280,6 @@ PAIRS = {
             "layers drawn once per clip and moved by GRU motion codes, lightened together on "
             "black; the same discriminators",
             _layered,
-            conditional=False,
         ),
     )
 }

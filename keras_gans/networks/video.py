@@ -22,6 +22,8 @@ from keras import ops
 
 from keras_gans.networks import dcgan
 from keras_gans.networks._layers import maybe_spectral_norm
+from keras_gans.networks._layers import noise_and_label
+from keras_gans.networks._layers import projection_score
 from keras_gans.utils.saving import register_serializable
 from keras_gans.utils.validation import check_positive_int
 
@@ -88,6 +90,36 @@ class SampleFrames(layers.Layer):
         return {**super().get_config(), "count": self.count, "seed": self.seed}
 
 
+@register_serializable
+class RepeatPerFrame(layers.Layer):
+    """`[batch, ...] -> [batch * count, ...]`: each clip's label once per
+    frame, in `FoldFrames`' order."""
+
+    def __init__(self, count, **kwargs):
+        super().__init__(**kwargs)
+        self.count = check_positive_int("count", count)
+
+    def call(self, values):
+        return ops.repeat(values, self.count, axis=0)
+
+    def compute_output_shape(self, input_shape):
+        batch = input_shape[0]
+        return (None if batch is None else batch * self.count, *input_shape[1:])
+
+    def get_config(self):
+        return {**super().get_config(), "count": self.count}
+
+
+def _clip_inputs(latent_dim, num_classes, embedding_dim):
+    """The generator's inputs and the code they give: `([z], z)`, or with
+    `num_classes` `([z, label], [z, embedded label])`."""
+    if not num_classes:
+        z = keras.Input((check_positive_int("latent_dim", latent_dim),), name="z")
+        return [z], z
+    z, label, code = noise_and_label(latent_dim, num_classes, embedding_dim)
+    return [z, label], code
+
+
 def _motion_codes(code, frames, motion_dim):
     """`[batch, frames, motion_dim]`: a GRU's outputs over one input per
     frame, made from `code` by a dense layer (MoCoGAN's motion codes)."""
@@ -103,6 +135,8 @@ def video_generator(
     frame_shape=(64, 64, 1),
     motion_dim=16,
     width=32,
+    num_classes=None,
+    embedding_dim=50,
     name="video_generator",
 ):
     """Builds a MoCoGAN-style clip generator: noise -> clips in [-1, 1].
@@ -110,7 +144,8 @@ def video_generator(
     `z` is the clip's content code, held for every frame. A dense layer
     turns it into one input per frame for a GRU whose outputs are the
     frames' motion codes; `dcgan_generator` draws each frame from
-    `[z, motion_t]`.
+    `[z, motion_t]`. With `num_classes`, the label's learned embedding
+    joins `z` in the content code (as `conditional_dcgan_generator`'s).
 
     Args:
         latent_dim: int. Size of the noise (the content code). Defaults to `64`.
@@ -121,11 +156,14 @@ def video_generator(
         motion_dim: int. Size of the motion codes. Defaults to `16`.
         width: int. The frame generator's width (`dcgan_generator`'s).
             Defaults to `32`.
+        num_classes: int or `None`. Classes of a conditional generator,
+            whose inputs are `[z, label (batch,) int32]`.
+        embedding_dim: int. Size of the label embedding. Defaults to `50`.
         name: str. Model name.
 
     Returns:
-        A Functional `keras.Model` from `(batch, latent_dim)` to
-        `(batch, frames, *frame_shape)`.
+        A Functional `keras.Model` from `(batch, latent_dim)` (and the
+        labels) to `(batch, frames, *frame_shape)`.
 
     Example:
 
@@ -135,16 +173,16 @@ def video_generator(
     """
     check_positive_int("frames", frames)
     check_positive_int("motion_dim", motion_dim)
-    z = keras.Input((check_positive_int("latent_dim", latent_dim),), name="z")
-    motion = _motion_codes(z, frames, motion_dim)
-    content = layers.RepeatVector(frames, name="content")(z)
+    inputs, code = _clip_inputs(latent_dim, num_classes, embedding_dim)
+    motion = _motion_codes(code, frames, motion_dim)
+    content = layers.RepeatVector(frames, name="content")(code)
     codes = layers.Concatenate(name="frame_codes")([content, motion])
     frame_generator = dcgan.dcgan_generator(
-        latent_dim + motion_dim, frame_shape, width=width, name="frame_generator"
+        code.shape[-1] + motion_dim, frame_shape, width=width, name="frame_generator"
     )
     images = frame_generator(FoldFrames(name="fold_frames")(codes))
     clips = UnfoldFrames(frames, name="unfold_frames", dtype="float32")(images)
-    return keras.Model(z, clips, name=name)
+    return keras.Model(inputs if num_classes else inputs[0], clips, name=name)
 
 
 @register_serializable
@@ -159,35 +197,49 @@ class ComposeLayers(layers.Layer):
     Each pixel shows the lightest of the layers over it, on black (the
     "lighten" blend, Moving MNIST's own maximum): a layer's dark pixels hide
     nothing, so no layer can cover the others with a square.
+    With `whole_pixels`, each layer lands on the nearest whole pixel, as
+    Moving MNIST's digits do (a layer between pixels is a blurred one, which
+    a discriminator can tell), while its position learns from the gradient
+    of the bilinear placement (a straight-through estimate).
     Returns `[batch, frames, H, W, C]`, float32 whatever the policy: half
     precision would round a position to a quarter pixel.
     """
 
-    def __init__(self, frame_size, **kwargs):
+    def __init__(self, frame_size, whole_pixels=False, **kwargs):
         super().__init__(**kwargs)
         self.frame_size = tuple(frame_size)
+        self.whole_pixels = bool(whole_pixels)
 
     def call(self, sprites, positions):
         height, width = self.frame_size
         size = sprites.shape[2]
+        free = ops.convert_to_tensor([height - size, width - size], "float32")
 
         def band(side, offset):
             # weights[..., i, j]: how much layer row j lands on frame row i.
             rows = ops.arange(side, dtype="float32")[:, None] - ops.arange(size, dtype="float32")
             return ops.relu(1.0 - ops.abs(rows - offset[..., None, None]))
 
-        along_y = band(height, positions[..., 0] * (height - size))
-        along_x = band(width, positions[..., 1] * (width - size))
-        # Placed as ink above -1, so the frame around a layer is -1: nothing.
-        rows = ops.einsum("btkis,bksrc->btkirc", along_y, sprites + 1.0)
-        placed = ops.einsum("btkirc,btkjr->btkijc", rows, along_x) - 1.0
+        def place(offsets, sprites):
+            # Placed as ink above -1, so the frame around a layer is -1: nothing.
+            rows = ops.einsum("btkis,bksrc->btkirc", band(height, offsets[..., 0]), sprites + 1.0)
+            return ops.einsum("btkirc,btkjr->btkijc", rows, band(width, offsets[..., 1])) - 1.0
+
+        offsets = positions * free
+        if not self.whole_pixels:
+            return ops.max(place(offsets, sprites), axis=2)
+        # The layers' pixels learn from where they land; their positions,
+        # from the bilinear placement (its value is taken back out).
+        between = place(offsets, ops.stop_gradient(sprites))
+        placed = place(ops.round(offsets), sprites) + between - ops.stop_gradient(between)
         return ops.max(placed, axis=2)
 
     def compute_output_shape(self, sprites_shape, positions_shape):
         return (sprites_shape[0], positions_shape[1], *self.frame_size, sprites_shape[-1])
 
     def get_config(self):
-        return {**super().get_config(), "frame_size": self.frame_size}
+        config = super().get_config()
+        return {**config, "frame_size": self.frame_size, "whole_pixels": self.whole_pixels}
 
 
 def layered_video_generator(
@@ -198,6 +250,9 @@ def layered_video_generator(
     layer_size=None,
     motion_dim=16,
     width=32,
+    num_classes=None,
+    embedding_dim=50,
+    whole_pixels=False,
     name="layered_video_generator",
 ):
     """Builds a layered clip generator: noise -> clips of things that move.
@@ -211,7 +266,10 @@ def layered_video_generator(
     clip by construction; only where it stands changes. This suits clips
     of light objects moving on black (Moving MNIST, sprites, stars);
     things that change shape as they move (a walk, a face) need
-    `video_generator`, whose frames are drawn one by one.
+    `video_generator`, whose frames are drawn one by one. With
+    `num_classes`, the layers' codes are made from `z` and the label's
+    learned embedding: the label says what the clip holds (for Moving
+    MNIST, its set of digits), the network which layer draws what.
 
     Args:
         latent_dim: int. Size of the noise. Defaults to `64`.
@@ -223,11 +281,15 @@ def layered_video_generator(
             frame's shorter side. `None`: half of it.
         motion_dim: int. Size of the motion codes. Defaults to `16`.
         width: int. The DCGANs' width (`dcgan_generator`'s). Defaults to `32`.
+        num_classes: int or `None`. Classes of a conditional generator,
+            whose inputs are `[z, label (batch,) int32]`.
+        embedding_dim: int. Size of the label embedding. Defaults to `50`.
+        whole_pixels: bool. Place the layers on whole pixels (`ComposeLayers`).
         name: str. Model name.
 
     Returns:
-        A Functional `keras.Model` from `(batch, latent_dim)` to
-        `(batch, frames, *frame_shape)`.
+        A Functional `keras.Model` from `(batch, latent_dim)` (and the
+        labels) to `(batch, frames, *frame_shape)`.
 
     Example:
 
@@ -245,10 +307,10 @@ def layered_video_generator(
             f"`layer_size` must be between 8 and the frame's shorter side "
             f"({min(height, frame_width)}). Received: layer_size={layer_size}."
         )
-    z = keras.Input((check_positive_int("latent_dim", latent_dim),), name="z")
+    inputs, code = _clip_inputs(latent_dim, num_classes, embedding_dim)
     # One code per layer: what it shows and how it moves, independent of the
     # other layers' (one shared GRU would move them together).
-    codes = layers.Dense(num_layers * latent_dim, name="layer_codes")(z)
+    codes = layers.Dense(num_layers * latent_dim, name="layer_codes")(code)
     codes = FoldFrames(name="fold_layers")(layers.Reshape((num_layers, latent_dim))(codes))
     layer_generator = dcgan.dcgan_generator(
         latent_dim, (layer_size, layer_size, channels), width=width, name="layer_generator"
@@ -267,10 +329,11 @@ def layered_video_generator(
     )(motion)
     positions = UnfoldFrames(num_layers, name="unfold_positions", dtype="float32")(positions)
     positions = layers.Permute((2, 1, 3), name="frames_first")(positions)
-    clips = ComposeLayers((height, frame_width), name="compose", dtype="float32")(
-        sprites, positions
+    compose = ComposeLayers(
+        (height, frame_width), whole_pixels=whole_pixels, name="compose", dtype="float32"
     )
-    return keras.Model(z, clips, name=name)
+    clips = compose(sprites, positions)
+    return keras.Model(inputs if num_classes else inputs[0], clips, name=name)
 
 
 def video_discriminator(
@@ -280,6 +343,7 @@ def video_discriminator(
     sampled_frames=4,
     spectral_norm=False,
     clip_downsample=2,
+    num_classes=None,
     seed=None,
     name="video_discriminator",
 ):
@@ -289,7 +353,9 @@ def video_discriminator(
     each clip (`SampleFrames`); the clip path averages the whole clip down
     by `clip_downsample` in space (DVD-GAN's temporal discriminator: the
     image path judges the detail), then three stride-2 3-D convolutions
-    (kernel 3 in time, 4 in space) and a dense score.
+    (kernel 3 in time, 4 in space) and a dense score. With `num_classes`,
+    both paths are projection discriminators (`conditional_dcgan_discriminator`'s
+    score): the clip's label decides which of their features count as real.
 
     Args:
         frames: int. Frames per clip. Defaults to `16`.
@@ -300,23 +366,35 @@ def video_discriminator(
         spectral_norm: bool. Spectral normalization in both paths.
         clip_downsample: int. Factor by which the clip path shrinks the
             frames first; 1 keeps them. Defaults to `2`.
+        num_classes: int or `None`. Classes of a conditional discriminator,
+            whose inputs are `[clips, label (batch,) int32]`.
         seed: int or `None`. Seed of the frame sampling.
         name: str. Model name.
 
     Returns:
-        A Functional `keras.Model` from `(batch, frames, *frame_shape)` to
-        float32 `(batch, 2 * sampled_frames)`: the sampled frames' scores,
-        then the clip's score repeated as often.
+        A Functional `keras.Model` from `(batch, frames, *frame_shape)` (and
+        the labels) to float32 `(batch, 2 * sampled_frames)`: the sampled
+        frames' scores, then the clip's score repeated as often.
     """
     check_positive_int("sampled_frames", sampled_frames)
     if sampled_frames > frames:
         raise ValueError(f"`sampled_frames` ({sampled_frames}) cannot exceed `frames` ({frames}).")
     clips = keras.Input((check_positive_int("frames", frames), *frame_shape), name="clips")
-    sampled = SampleFrames(sampled_frames, seed=seed, name="sample_frames")(clips)
-    frame_discriminator = dcgan.dcgan_discriminator(
-        frame_shape, width=width, spectral_norm=spectral_norm, name="frame_discriminator"
+    sampled = FoldFrames(name="fold_frames")(
+        SampleFrames(sampled_frames, seed=seed, name="sample_frames")(clips)
     )
-    frame_scores = frame_discriminator(FoldFrames(name="fold_frames")(sampled))
+    critic = dict(width=width, spectral_norm=spectral_norm, name="frame_discriminator")
+    if num_classes:
+        label = keras.Input((), dtype="int32", name="label")
+        frame_discriminator = dcgan.conditional_dcgan_discriminator(
+            num_classes, frame_shape, **critic
+        )
+        frame_scores = frame_discriminator(
+            [sampled, RepeatPerFrame(sampled_frames, name="label_per_frame")(label)]
+        )
+    else:
+        frame_discriminator = dcgan.dcgan_discriminator(frame_shape, **critic)
+        frame_scores = frame_discriminator(sampled)
     # float32 from the scores on: the default policy would round them to bfloat16.
     frame_scores = UnfoldFrames(sampled_frames, name="unfold_scores", dtype="float32")(frame_scores)
     frame_scores = layers.Reshape((sampled_frames,), name="frame_scores", dtype="float32")(
@@ -337,10 +415,13 @@ def video_discriminator(
         )
         x = layers.LeakyReLU(0.2)(maybe_spectral_norm(conv, spectral_norm)(x))
     x = layers.Flatten()(x)
-    dense = layers.Dense(1, name="clip_score", dtype="float32")
-    clip_score = maybe_spectral_norm(dense, spectral_norm)(x)
+    if num_classes:
+        clip_score = projection_score(x, label, num_classes, spectral_norm)
+    else:
+        dense = layers.Dense(1, name="clip_score", dtype="float32")
+        clip_score = maybe_spectral_norm(dense, spectral_norm)(x)
     clip_scores = layers.Reshape((sampled_frames,), name="clip_scores", dtype="float32")(
         layers.RepeatVector(sampled_frames, dtype="float32")(clip_score)
     )
     scores = layers.Concatenate(name="scores", dtype="float32")([frame_scores, clip_scores])
-    return keras.Model(clips, scores, name=name)
+    return keras.Model([clips, label] if num_classes else clips, scores, name=name)
