@@ -284,7 +284,9 @@ def layered_video_generator(
         num_classes: int or `None`. Classes of a conditional generator,
             whose inputs are `[z, label (batch,) int32]`.
         embedding_dim: int. Size of the label embedding. Defaults to `50`.
-        whole_pixels: bool. Place the layers on whole pixels (`ComposeLayers`).
+        whole_pixels: bool. Place the layers on whole pixels, as Moving
+            MNIST places its digits (`ComposeLayers`), rather than between
+            them (blurred). Defaults to `False`.
         name: str. Model name.
 
     Returns:
