@@ -94,6 +94,6 @@ def test_train_classifier_trains_a_clip_network_that_loads_back(mnist_dir, tmp_p
     assert (metadata["input"], metadata["frame_size"], metadata["frames"]) == ("clips", 64, 8)
     assert metadata["steps"] == 3 and metadata["num_classes"] == 10
     assert network.model.input_shape == (None, None, 64, 64, 1)
-    assert network.model.get_layer("frame_encoder").get_layer("conv_in").strides == (2, 2)
+    assert network.model.get_layer("frames").layer.get_layer("conv_in").strides == (2, 2)
     found = network.predict(np.zeros((2, 5, 64, 64, 1), "float32"))
     assert found["frame_digits"].shape == (2, 5, 10) and found["features"].shape == (2, 128)
