@@ -167,12 +167,16 @@ class ClipSource(noise_to_image.Source):
         digits named"` (`asked_digits`)."""
         count = len(z)
         generated = contracts.draw(serve, np.asarray(z, np.float32), labels)
-        real = self.real_clips(2 * count)
+        asking = labels is not None and extractor is not None
+        if asking:
+            real, real_classes = self.real_clips(2 * count, with_classes=True)
+        else:
+            real = self.real_clips(2 * count)
         report = motion.motion_report(generated, real, seed=self.config.seed, classifier=extractor)
         name = extractor.name if extractor is not None else None
         lines = motion_lines(report, count, name)
-        if labels is not None and extractor is not None:
-            asked = self.asked_digits(generated, labels, extractor)
+        if asking:
+            asked = self.asked_digits(generated, labels, real, real_classes, extractor)
             report["asked digits named"] = asked
             lines.append(
                 f"asked digits named by the clip network: {asked['generated']:.3f} of generated "
@@ -180,9 +184,10 @@ class ClipSource(noise_to_image.Source):
             )
         return (report, lines) if name is None else ({**report, "extractor": name}, lines)
 
-    def asked_digits(self, generated, labels, extractor):
+    def asked_digits(self, generated, labels, real, real_classes, extractor):
         """What a conditional run is asked for and draws, seen by the clip
-        network: `{"generated": share, "real": share}`."""
+        network: `{"generated": share, "real": share}` (the real clips named
+        by their own classes, the network's floor)."""
         raise NotImplementedError
 
     def clip_classifier(self):
@@ -251,7 +256,7 @@ class MovingMnistSource(ClipSource):
     def summary(self):
         return {"class_names": self.class_names} if self.config.conditional else {}
 
-    def asked_digits(self, generated, labels, extractor):
+    def asked_digits(self, generated, labels, real, real_classes, extractor):
         """The share of clips whose digits the clip network names as the
         asked set (`clip_digits`), generated and real (test clips, with their
         own digits: the network's floor)."""
@@ -264,12 +269,9 @@ class MovingMnistSource(ClipSource):
                 asked[row, list(sets[label])] = True
             return float((named == asked).all(axis=-1).mean())
 
-        half = max(1, min(len(generated), TEST_DIGITS // self.config.num_digits) // 2)
-        real, classes = zip(*self.clips("test", half, with_labels=True).take(2))
-        real, classes = np.concatenate(real), np.concatenate(classes)
         return {
             "generated": named_as_asked(generated, labels),
-            "real": named_as_asked(real, classes),
+            "real": named_as_asked(real, real_classes),
         }
 
     def clip_classifier(self):
@@ -284,11 +286,16 @@ class MovingMnistSource(ClipSource):
             return None
         return network if network.metadata["num_digits"] == self.config.num_digits else None
 
-    def real_clips(self, count):
+    def real_clips(self, count, with_classes=False):
         """`count` real clips the model has not trained on, from the test
-        digits (at most one pass of them: `TEST_DIGITS // num_digits`)."""
+        digits (at most one pass of them: `TEST_DIGITS // num_digits`); with
+        `with_classes`, `(clips, their classes)`."""
         half = max(1, min(count, TEST_DIGITS // self.config.num_digits) // 2)
-        return np.concatenate([batch.numpy() for batch in self.clips("test", half).take(2)])
+        batches = list(self.clips("test", half, with_labels=with_classes).take(2))
+        if not with_classes:
+            return np.concatenate(batches)
+        clips, classes = zip(*batches)
+        return np.concatenate(clips), np.concatenate(classes)
 
 
 class VideoFolderSource(ClipSource, noise_to_image.FolderSource):

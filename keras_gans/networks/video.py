@@ -111,11 +111,11 @@ class RepeatPerFrame(layers.Layer):
 
 
 def _clip_inputs(latent_dim, num_classes, embedding_dim):
-    """The generator's inputs and the code they give: `([z], z)`, or with
+    """The generator's inputs and the code they give: `(z, z)`, or with
     `num_classes` `([z, label], [z, embedded label])`."""
     if not num_classes:
         z = keras.Input((check_positive_int("latent_dim", latent_dim),), name="z")
-        return [z], z
+        return z, z
     z, label, code = noise_and_label(latent_dim, num_classes, embedding_dim)
     return [z, label], code
 
@@ -182,7 +182,7 @@ def video_generator(
     )
     images = frame_generator(FoldFrames(name="fold_frames")(codes))
     clips = UnfoldFrames(frames, name="unfold_frames", dtype="float32")(images)
-    return keras.Model(inputs if num_classes else inputs[0], clips, name=name)
+    return keras.Model(inputs, clips, name=name)
 
 
 @register_serializable
@@ -335,7 +335,7 @@ def layered_video_generator(
         (height, frame_width), whole_pixels=whole_pixels, name="compose", dtype="float32"
     )
     clips = compose(sprites, positions)
-    return keras.Model(inputs if num_classes else inputs[0], clips, name=name)
+    return keras.Model(inputs, clips, name=name)
 
 
 def video_discriminator(
