@@ -26,7 +26,10 @@ def style_dirs():
 
 
 def batches(kind, style_dirs, count=2, batch_size=4):
-    """`count` real batches of 32-px crops for `kind`."""
+    """`count` real batches of 32-px crops for `kind`, the same ones whatever
+    ran before in this process: which crops are drawn depends on the global
+    seed, and how well conditioned the steps are depends on the crops."""
+    keras.utils.set_random_seed(0)
     photos, paintings = style_dirs
     if kind == "cycle_gan":
         ds = kg.data.unpaired_images(
@@ -95,8 +98,7 @@ _ONE_DEVICE_GRAPH_RUNS = {}
 def one_device_graph_run(kind, style_dirs):
     """`(data, weights, history)`: real batches for `kind` and one epoch of
     `train` over them, computed once per kind, the reference of both the
-    replica and the XLA comparison. (The batches are kept with it: a crop's
-    shuffle depends on whether a global seed was set when it was drawn.)"""
+    replica and the XLA comparison."""
     if kind not in _ONE_DEVICE_GRAPH_RUNS:
         data = batches(kind, style_dirs)
         _, weights, history = train(kind, data, jit_compile=False)
@@ -135,7 +137,14 @@ def test_one_and_two_replicas_compute_the_same_step(kind, style_dirs):
     gan, two, h2 = train(kind, data, distribute.get_strategy("mirrored"))
     assert gan.distribute_strategy.num_replicas_in_sync == 2
     initial = initial_weights(kind)
-    assert_same_step(two, one, initial, atol=1e-4, share=0.01)
+    # Two replicas split each batch, so the CPU may run other kernels on
+    # other shapes: the same step to float32 reordering, which ReLU kinks
+    # and instance norm amplify. On this EPYC, inputs perturbed by 1e-7 move
+    # CycleGAN's two-step weights by up to 2.4% of a step (eight crop
+    # draws), and a CI machine's replicas were 3.1% off. The bugs this test
+    # is for are further off: losses summed instead of averaged over
+    # replicas double the step, a cycle weight of 9 for 10 is 34% off.
+    assert_same_step(two, one, initial, atol=1e-4, share=0.1)
     for key in h1:
         np.testing.assert_allclose(h2[key], h1[key], rtol=1e-4, atol=1e-5, err_msg=key)
     # The steps moved the weights: the comparison is not between two inits.
