@@ -359,3 +359,69 @@ def test_train_video_conditional_is_asked_for_digits_and_exports_z_and_label(mni
     assert scored.returncode == 0, scored.stderr[-2000:]
     report = json.loads(scored.stdout.strip().splitlines()[-1])
     assert set(report["asked digits named"]) == {"generated", "real"}
+
+
+@pytest.mark.slow
+def test_train_video_moves_the_digits_of_a_trained_image_gan(mnist_dir, tmp_path):
+    # A self-conditioned image GAN (its sampling generator draws the cluster
+    # from the noise), trained for two steps: the run's gan.keras.
+    images = run_command(
+        "train", "mnist", "--arch=dcgan", "--g_hidden=16,8", "--d_hidden=8,16", "--latent_dim=6",
+        "--clusters=3", "--eval_samples=16",
+        "--batch_size=8", "--epochs=1", "--steps_per_epoch=2", "--evaluate_every=0",
+        f"--data_dir={mnist_dir}", f"--output_dir={tmp_path / 'digits'}", "--noexport",
+    )  # fmt: skip
+    assert images.returncode == 0, images.stderr[-3000:]
+    gan_file = tmp_path / "digits" / "gan.keras"
+    digits = keras.saving.load_model(gan_file).sampling_generator
+    out, exports = tmp_path / "run", tmp_path / "exports"
+    args = [
+        "train", "video", f"--mnist_dir={mnist_dir}", "--frame_size=32", "--frames=4",
+        "--batch_size=4", "--width=8", "--epochs=1", "--steps_per_epoch=2",
+        f"--image_generator={gan_file}", f"--output_dir={out}", f"--export_dir={exports}",
+        "--notflite", "--score_clips=8",
+    ]  # fmt: skip
+    result = run_command(*args)
+    assert result.returncode == 0, result.stderr[-3000:]
+    summary = json.loads((out / "summary.json").read_text())
+    # A clip's noise is its two layers' noises; the layers are the image
+    # GAN's digits, scaled to Moving MNIST's 14 px at 32 px, and stay as
+    # trained while the motion learns.
+    assert summary["config"]["latent_dim"] == 12 and summary["config"]["arch"] == "layered"
+    generator = keras.saving.load_model(out / "gan.keras").generator
+    frozen = generator.get_layer(digits.name)
+    assert not frozen.trainable and frozen.trainable_weights == []
+    for trained, given in zip(frozen.weights, digits.weights):
+        np.testing.assert_array_equal(trained.numpy(), given.numpy())
+    z = np.random.default_rng(0).standard_normal((3, 12)).astype("float32")
+    layers = generator.get_layer("unfold_layers").output
+    sprites = keras.Model(generator.input, layers)(z).numpy()
+    first = keras.layers.Resizing(14, 14)(digits(z[:, :6])).numpy()
+    # Equal but for the run's bfloat16 rounding (on CPUs that have it).
+    assert sprites.shape == (3, 2, 14, 14, 1)
+    assert np.corrcoef(sprites[:, 0].ravel(), first.ravel())[0, 1] > 0.999
+    clips = kg.contracts.draw(kg.export.load_serving(str(exports / "moving_mnist_32"))[1], z)
+    assert clips.shape == (3, 4, 32, 32, 1)
+
+
+def test_an_image_generator_is_checked_before_training(mnist_dir, tmp_path):
+    digits = kg.networks.dcgan_generator(5, (28, 28, 1), width=8)
+    path = tmp_path / "digits.keras"
+    digits.save(path)
+    config = kg.jobs.video.resolve(image_generator=str(path), mnist_dir=mnist_dir).config
+    assert (config.latent_dim, config.arch) == (10, "layered")
+    with pytest.raises(ValueError, match="leave --latent_dim unset"):
+        kg.jobs.video.resolve(image_generator=str(path), latent_dim=64, mnist_dir=mnist_dir)
+    with pytest.raises(ValueError, match="--arch=layered, unconditional"):
+        kg.jobs.video.resolve(image_generator=str(path), conditional=True, mnist_dir=mnist_dir)
+    with pytest.raises(ValueError, match="--arch=layered, unconditional"):
+        kg.jobs.video.resolve(image_generator=str(path), arch="mocogan", mnist_dir=mnist_dir)
+    with pytest.raises(ValueError, match="no such file.*pass the run's gan.keras"):
+        kg.jobs.video.resolve(image_generator=str(tmp_path / "export"), mnist_dir=mnist_dir)
+    labelled = kg.networks.conditional_dcgan_generator(5, 10, (28, 28, 1), width=8)
+    labelled.save(tmp_path / "labelled.keras")
+    with pytest.raises(ValueError, match="does not draw images from noise alone"):
+        kg.jobs.video.resolve(image_generator=str(tmp_path / "labelled.keras"), mnist_dir=mnist_dir)
+    (tmp_path / "cut.keras").write_bytes(path.read_bytes()[:100])
+    with pytest.raises(ValueError, match="Could not load"):
+        kg.jobs.video.resolve(image_generator=str(tmp_path / "cut.keras"), mnist_dir=mnist_dir)

@@ -12,13 +12,17 @@ animated GIF grid of clips drawn from fixed noise; the export is
 """
 
 import dataclasses
+import os
+import zipfile
 from typing import Optional
 
+import keras
 import numpy as np
 
 from keras_gans import callbacks as callbacks_module
 from keras_gans import contracts
 from keras_gans import data
+from keras_gans import distribute
 from keras_gans.data import video as video_data
 from keras_gans.data.mnist import DATASETS as MNIST_DATASETS
 from keras_gans.data.video import digit_size
@@ -98,6 +102,14 @@ class VideoConfig(NoiseGANConfig):
         "MNIST, else 2.",
         minimum=1,
     )
+    image_generator: Optional[str] = setting(
+        None,
+        "A trained image GAN (its gan.keras, e.g. runs/mnist/gan.keras) or a Keras generator "
+        "(.keras, noise -> images) that draws the things the layered pair moves, frozen: the "
+        "run learns only how they move (MoCoGAN-HD's premise). Its images should look like "
+        "the clips' things (MNIST digits for Moving MNIST). Unset: a DCGAN learns them with "
+        "the motion.",
+    )
     score_clips: int = setting(
         256,
         "Clips drawn from what ships, and real test clips, for the motion scores at the end "
@@ -139,7 +151,18 @@ class ClipSource(noise_to_image.Source):
             seed=config.seed,
             objects=config.objects,
         )
+        if config.image_generator:
+            pair_settings = dataclasses.replace(
+                pair_settings,
+                layer_generator=load_image_generator(config.image_generator),
+                layer_size=self.layer_size(),
+            )
         return pairs.get(config.arch).build(pair_settings, num_classes)
+
+    def layer_size(self):
+        """Side of the things a frozen image generator draws, or `None`:
+        its images' own."""
+        return None
 
     def real_clips(self, count):
         """`count` real clips to set generated ones beside, float32 in [-1, 1]."""
@@ -224,6 +247,10 @@ class MovingMnistSource(ClipSource):
         # A conditional run's classes: the sets of digits a clip can hold.
         self.class_names = video_data.digit_set_names(config.num_digits)
         self.num_classes = len(self.class_names)
+
+    def layer_size(self):
+        """The digits' side: an image generator's digits are scaled to it."""
+        return digit_size(self.config.frame_size)
 
     def clips(self, split, batch_size, with_labels=False, **stream):
         """Moving MNIST clips of the run's kind from `split`'s digits (with
@@ -376,10 +403,13 @@ def resolve(config=None, **overrides):
     # What "auto" and an unset --objects become (an explicit "auto" too).
     choices = {}
     if config.arch == "auto":
-        choices["arch"] = "mocogan" if config.data_dir else "layered"
+        choices["arch"] = "mocogan" if config.data_dir and not config.image_generator else "layered"
     if config.objects is None:
         choices["objects"] = 2 if config.data_dir else config.num_digits
     config = dataclasses.replace(config, **choices)
+    if config.image_generator:
+        choices["latent_dim"] = _layers_noise(config, explicit)
+        config = dataclasses.replace(config, latent_dim=choices["latent_dim"])
     if not config.data_dir:
         size = config.frame_size or MOVING_MNIST_SIZE
         video_data.check_frame_size(size)
@@ -389,7 +419,9 @@ def resolve(config=None, **overrides):
             f"{size}x{size} frames, {config.frames} frames a clip"
         ]
         examples = TRAIN_DIGITS // config.num_digits
-        return noise_to_image.resolve(NAME, config, explicit, examples, {"frame_size": size}, notes)
+        return noise_to_image.resolve(
+            NAME, config, explicit, examples, {"frame_size": size, **choices}, notes
+        )
     folder = data.load_video_folder(
         config.data_dir, config.frames, config.stride, image_size=config.frame_size
     )
@@ -399,9 +431,62 @@ def resolve(config=None, **overrides):
         f"{height}x{width}x{channels} from {len(set(folder.paths))} files"
         + (f" ({len(folder.skipped)} files skipped)" if folder.skipped else "")
     ]
-    changes = {"frame_size": height, **noise_to_image.epoch_steps(config, num_clips)}
+    changes = {"frame_size": height, **choices, **noise_to_image.epoch_steps(config, num_clips)}
     context = {"folder": folder}
     return noise_to_image.resolve(NAME, config, explicit, num_clips, changes, notes, context)
+
+
+def load_image_generator(path):
+    """The Keras `noise -> images` generator in the `.keras` file `path`: a
+    keras_gans GAN's `sampling_generator` (what its exports draw), or the
+    model itself.
+
+    Raises:
+        ValueError: `path` is missing, not a `.keras` file, or holds no
+            generator from noise alone to images.
+    """
+    if not str(path).endswith(".keras") or not os.path.isfile(path):
+        raise ValueError(
+            f"--image_generator must be a .keras file (a run's gan.keras, or a saved Keras "
+            f"generator). Received: {path!r}"
+            + ("" if os.path.exists(path) else " (no such file)")
+            + ". An export (SavedModel) cannot be trained inside another model: pass the run's "
+            "gan.keras."
+        )
+    try:
+        model = keras.saving.load_model(path)
+    except (ValueError, OSError, TypeError, zipfile.BadZipFile) as e:
+        raise ValueError(f"Could not load {path} as a Keras model ({e}).") from e
+    generator = getattr(model, "sampling_generator", model)
+    if len(generator.inputs) != 1 or len(generator.output_shape) != 4:
+        raise ValueError(
+            f"{path} holds {generator.name}, which does not draw images from noise alone; "
+            "a conditional generator draws a class it is told, and the clips say none. Pass "
+            "an unconditional or self-conditioned (--clusters) image GAN."
+        )
+    return generator
+
+
+def _layers_noise(config, explicit):
+    """The noise of a clip whose `objects` layers an `image_generator` draws:
+    their noises side by side (its size is checked against `latent_dim`
+    when the user set one)."""
+    if config.arch != "layered" or config.conditional or config.clusters:
+        raise ValueError(
+            "--image_generator draws the layers of --arch=layered, unconditional: leave "
+            "--arch unset (or layered) and --conditional and --clusters off."
+        )
+    # Loading creates tensors: the CPU replicas come first.
+    distribute.get_strategy(config.strategy, config.num_cpu_replicas)
+    generator = load_image_generator(config.image_generator)
+    noise = config.objects * generator.inputs[0].shape[-1]
+    if "latent_dim" in explicit and config.latent_dim != noise:
+        raise ValueError(
+            f"With --image_generator, a clip's noise is its {config.objects} layers' noises "
+            f"side by side ({noise}): leave --latent_dim unset. Received: latent_dim="
+            f"{config.latent_dim}."
+        )
+    return noise
 
 
 def train(config=None, callbacks=(), **overrides):

@@ -47,6 +47,10 @@ class PairSettings:
         phase_shuffle: int. WaveGAN's discriminator phase shuffle.
         seed: int or `None`. Seed of a discriminator's own randomness.
         objects: int. Layers a layered clip generator draws and moves.
+        layer_generator: `keras.Model` or `None`. A trained image generator
+            that draws those layers, frozen (`layered_video_generator`'s).
+        layer_size: int or `None`. Side of those layers; `None`: the
+            builder's default.
     """
 
     latent_dim: int
@@ -60,6 +64,8 @@ class PairSettings:
     phase_shuffle: int = 2
     seed: Optional[int] = None
     objects: int = 2
+    layer_generator: Optional[object] = None
+    layer_size: Optional[int] = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -212,8 +218,10 @@ def _layered(s, num_classes):
         frames,
         tuple(frame_shape),
         num_layers=s.objects,
+        layer_size=s.layer_size,
         width=s.width,
         num_classes=num_classes,
+        layer_generator=s.layer_generator,
     )
     return generator, _clip_discriminator(s, num_classes)
 

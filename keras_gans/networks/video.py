@@ -253,6 +253,7 @@ def layered_video_generator(
     num_classes=None,
     embedding_dim=50,
     whole_pixels=False,
+    layer_generator=None,
     name="layered_video_generator",
 ):
     """Builds a layered clip generator: noise -> clips of things that move.
@@ -271,6 +272,11 @@ def layered_video_generator(
     learned embedding: the label says what the clip holds (for Moving
     MNIST, its set of digits), the network which layer draws what.
 
+    With `layer_generator`, a trained image generator draws the layers,
+    frozen, and the clip GAN learns only how they move (MoCoGAN-HD's
+    premise, Tian et al., 2021: a good image generator is what you need):
+    `z` is then the layers' own noises side by side.
+
     Args:
         latent_dim: int. Size of the noise. Defaults to `64`.
         frames: int. Frames per clip. Defaults to `16`.
@@ -287,6 +293,12 @@ def layered_video_generator(
         whole_pixels: bool. Place the layers on whole pixels, as Moving
             MNIST places its digits (`ComposeLayers`), rather than between
             them (blurred). Defaults to `False`.
+        layer_generator: `keras.Model` or `None`. A trained generator from
+            noise `(batch, n)` to images in [-1, 1] with the frames'
+            channels, which draws the layers instead of a new DCGAN; it is
+            frozen (`trainable = False`), `latent_dim` must be
+            `num_layers * n`, and the images are resized to `layer_size`
+            (`None`: kept at their size). Not with `num_classes`.
         name: str. Model name.
 
     Returns:
@@ -303,12 +315,21 @@ def layered_video_generator(
     check_positive_int("motion_dim", motion_dim)
     num_layers = check_positive_int("num_layers", num_layers)
     height, frame_width, channels = frame_shape
-    layer_size = min(height, frame_width) // 2 if layer_size is None else layer_size
-    if not 8 <= check_positive_int("layer_size", layer_size) <= min(height, frame_width):
-        raise ValueError(
-            f"`layer_size` must be between 8 and the frame's shorter side "
-            f"({min(height, frame_width)}). Received: layer_size={layer_size}."
+    if layer_generator is not None:
+        return _layers_drawn_by(
+            layer_generator,
+            latent_dim,
+            frames,
+            frame_shape,
+            num_layers,
+            layer_size,
+            motion_dim,
+            num_classes,
+            whole_pixels,
+            name,
         )
+    layer_size = min(height, frame_width) // 2 if layer_size is None else layer_size
+    _check_layer_size(layer_size, height, frame_width)
     inputs, code = _clip_inputs(latent_dim, num_classes, embedding_dim)
     # One code per layer: what it shows and how it moves, independent of the
     # other layers' (one shared GRU would move them together).
@@ -320,6 +341,74 @@ def layered_video_generator(
     sprites = UnfoldFrames(num_layers, name="unfold_layers", dtype="float32")(
         layer_generator(codes)
     )
+    clips = _move_layers(sprites, codes, num_layers, frames, motion_dim, frame_shape, whole_pixels)
+    return keras.Model(inputs, clips, name=name)
+
+
+def _check_layer_size(layer_size, height, width):
+    if not 8 <= check_positive_int("layer_size", layer_size) <= min(height, width):
+        raise ValueError(
+            f"`layer_size` must be between 8 and the frame's shorter side "
+            f"({min(height, width)}). Received: layer_size={layer_size}."
+        )
+
+
+def _layers_drawn_by(
+    layer_generator,
+    latent_dim,
+    frames,
+    frame_shape,
+    num_layers,
+    layer_size,
+    motion_dim,
+    num_classes,
+    whole_pixels,
+    name,
+):
+    """`layered_video_generator` whose layers a trained, frozen image
+    generator draws from the clip's noise, cut into one noise per layer."""
+    if num_classes:
+        raise ValueError(
+            "A frozen `layer_generator` draws what its own noise says, not a class: build "
+            "a conditional layered generator without one, or leave `num_classes` unset."
+        )
+    if len(layer_generator.inputs) != 1 or len(layer_generator.output_shape) != 4:
+        raise ValueError(
+            "`layer_generator` must take noise alone, `(batch, n)`, and draw images "
+            f"`(batch, height, width, channels)`. Received one with inputs "
+            f"{[tuple(x.shape) for x in layer_generator.inputs]} and output shape "
+            f"{layer_generator.output_shape}."
+        )
+    noise_size = layer_generator.inputs[0].shape[-1]
+    if latent_dim != num_layers * noise_size:
+        raise ValueError(
+            f"With a `layer_generator` of noise size {noise_size}, `latent_dim` is the "
+            f"{num_layers} layers' noises side by side: {num_layers * noise_size}. "
+            f"Received: latent_dim={latent_dim}."
+        )
+    height, width, channels = frame_shape
+    drawn = layer_generator.output_shape[1:]
+    if drawn[-1] != channels:
+        raise ValueError(
+            f"`layer_generator` draws images of {drawn[-1]} channels; the frames have {channels}."
+        )
+    layer_size = layer_size or min(drawn[:2])
+    _check_layer_size(layer_size, height, width)
+    layer_generator.trainable = False
+    z = keras.Input((latent_dim,), name="z")
+    codes = FoldFrames(name="fold_layers")(layers.Reshape((num_layers, noise_size))(z))
+    sprites = layer_generator(codes, training=False)
+    if tuple(drawn[:2]) != (layer_size, layer_size):
+        sprites = layers.Resizing(layer_size, layer_size, name="layer_size")(sprites)
+    sprites = UnfoldFrames(num_layers, name="unfold_layers", dtype="float32")(sprites)
+    clips = _move_layers(sprites, codes, num_layers, frames, motion_dim, frame_shape, whole_pixels)
+    return keras.Model(z, clips, name=name)
+
+
+def _move_layers(sprites, codes, num_layers, frames, motion_dim, frame_shape, whole_pixels):
+    """Clips of `sprites` `[batch, num_layers, size, size, channels]` moved
+    by the motion codes of their `codes` `[batch * num_layers, n]`."""
+    height, frame_width, _ = frame_shape
     motion = _motion_codes(codes, frames, motion_dim)
     # A wide start spreads the layers over the frame, as real objects are,
     # rather than piling them in the middle for the discriminator to prise apart.
@@ -334,8 +423,7 @@ def layered_video_generator(
     compose = ComposeLayers(
         (height, frame_width), whole_pixels=whole_pixels, name="compose", dtype="float32"
     )
-    clips = compose(sprites, positions)
-    return keras.Model(inputs, clips, name=name)
+    return compose(sprites, positions)
 
 
 def video_discriminator(
