@@ -279,6 +279,8 @@ def test_the_video_job_resolves_its_choices_and_refuses_what_it_cannot_do(mnist_
         kg.jobs.video.resolve(frame_size=12, mnist_dir=mnist_dir)
     with pytest.raises(ValueError, match="frames"):
         kg.jobs.video.resolve(frames=2)
+    with pytest.raises(ValueError, match="--whole_pixels places the layers"):
+        kg.jobs.video.resolve(whole_pixels=True, arch="mocogan", mnist_dir=mnist_dir)
 
 
 @pytest.mark.slow
@@ -378,8 +380,8 @@ def test_train_video_moves_the_digits_of_a_trained_image_gan(mnist_dir, tmp_path
     args = [
         "train", "video", f"--mnist_dir={mnist_dir}", "--frame_size=32", "--frames=4",
         "--batch_size=4", "--width=8", "--epochs=1", "--steps_per_epoch=2",
-        f"--image_generator={gan_file}", f"--output_dir={out}", f"--export_dir={exports}",
-        "--notflite", "--score_clips=8",
+        f"--image_generator={gan_file}", "--whole_pixels", f"--output_dir={out}",
+        f"--export_dir={exports}", "--notflite", "--score_clips=8",
     ]  # fmt: skip
     result = run_command(*args)
     assert result.returncode == 0, result.stderr[-3000:]
@@ -402,6 +404,9 @@ def test_train_video_moves_the_digits_of_a_trained_image_gan(mnist_dir, tmp_path
     assert np.corrcoef(sprites[:, 0].ravel(), first.ravel())[0, 1] > 0.999
     clips = kg.contracts.draw(kg.export.load_serving(str(exports / "moving_mnist_32"))[1], z)
     assert clips.shape == (3, 4, 32, 32, 1)
+    # --whole_pixels: every layer lands on whole pixels (checked exactly in
+    # test_layers_are_placed_exactly_lightened_together_and_moved_by_gradients).
+    assert generator.get_layer("compose").whole_pixels
 
 
 def test_an_image_generator_is_checked_before_training(mnist_dir, tmp_path):

@@ -110,6 +110,12 @@ class VideoConfig(NoiseGANConfig):
         "the clips' things (MNIST digits for Moving MNIST). Unset: a DCGAN learns them with "
         "the motion.",
     )
+    whole_pixels: bool = setting(
+        False,
+        "The layered pair places its layers on whole pixels, as Moving MNIST places its "
+        "digits, rather than between them (blurred); the positions learn from the bilinear "
+        "placement's gradient.",
+    )
     score_clips: int = setting(
         256,
         "Clips drawn from what ships, and real test clips, for the motion scores at the end "
@@ -150,6 +156,7 @@ class ClipSource(noise_to_image.Source):
             spectral_norm=config.spectral_norm,
             seed=config.seed,
             objects=config.objects,
+            whole_pixels=config.whole_pixels,
         )
         if config.image_generator:
             pair_settings = dataclasses.replace(
@@ -407,6 +414,11 @@ def resolve(config=None, **overrides):
     if config.objects is None:
         choices["objects"] = 2 if config.data_dir else config.num_digits
     config = dataclasses.replace(config, **choices)
+    if config.whole_pixels and config.arch != "layered":
+        raise ValueError(
+            "--whole_pixels places the layers of --arch=layered; the mocogan pair draws "
+            "whole frames."
+        )
     if config.image_generator:
         choices["latent_dim"] = _layers_noise(config, explicit)
         config = dataclasses.replace(config, latent_dim=choices["latent_dim"])

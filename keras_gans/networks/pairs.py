@@ -51,6 +51,8 @@ class PairSettings:
             that draws those layers, frozen (`layered_video_generator`'s).
         layer_size: int or `None`. Side of those layers; `None`: the
             builder's default.
+        whole_pixels: bool. Place those layers on whole pixels
+            (`layered_video_generator`'s).
     """
 
     latent_dim: int
@@ -66,6 +68,7 @@ class PairSettings:
     objects: int = 2
     layer_generator: Optional[object] = None
     layer_size: Optional[int] = None
+    whole_pixels: bool = False
 
 
 @dataclasses.dataclass(frozen=True)
@@ -222,6 +225,7 @@ def _layered(s, num_classes):
         width=s.width,
         num_classes=num_classes,
         layer_generator=s.layer_generator,
+        whole_pixels=s.whole_pixels,
     )
     return generator, _clip_discriminator(s, num_classes)
 
