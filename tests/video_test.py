@@ -380,7 +380,7 @@ def test_train_video_moves_the_digits_of_a_trained_image_gan(mnist_dir, tmp_path
     args = [
         "train", "video", f"--mnist_dir={mnist_dir}", "--frame_size=32", "--frames=4",
         "--batch_size=4", "--width=8", "--epochs=1", "--steps_per_epoch=2",
-        f"--image_generator={gan_file}", "--whole_pixels", f"--output_dir={out}",
+        f"--image_generator={gan_file}", f"--output_dir={out}",
         f"--export_dir={exports}", "--notflite", "--score_clips=8",
     ]  # fmt: skip
     result = run_command(*args)
@@ -404,17 +404,20 @@ def test_train_video_moves_the_digits_of_a_trained_image_gan(mnist_dir, tmp_path
     assert np.corrcoef(sprites[:, 0].ravel(), first.ravel())[0, 1] > 0.999
     clips = kg.contracts.draw(kg.export.load_serving(str(exports / "moving_mnist_32"))[1], z)
     assert clips.shape == (3, 4, 32, 32, 1)
-    # --whole_pixels: every layer lands on whole pixels (checked exactly in
+    # Frozen digits land on whole pixels by default (checked exactly in
     # test_layers_are_placed_exactly_lightened_together_and_moved_by_gradients).
-    assert generator.get_layer("compose").whole_pixels
+    assert summary["config"]["whole_pixels"] and generator.get_layer("compose").whole_pixels
 
 
 def test_an_image_generator_is_checked_before_training(mnist_dir, tmp_path):
     digits = kg.networks.dcgan_generator(5, (28, 28, 1), width=8)
     path = tmp_path / "digits.keras"
     digits.save(path)
-    config = kg.jobs.video.resolve(image_generator=str(path), mnist_dir=mnist_dir).config
-    assert (config.latent_dim, config.arch) == (10, "layered")
+    resolved = kg.jobs.video.resolve(image_generator=str(path), mnist_dir=mnist_dir)
+    config = resolved.config
+    assert (config.latent_dim, config.arch, config.whole_pixels) == (10, "layered", True)
+    assert "draws the 2 objects, frozen, each from 5 numbers" in resolved.notes[1]
+    assert not kg.jobs.video.resolve(mnist_dir=mnist_dir).config.whole_pixels
     with pytest.raises(ValueError, match="leave --latent_dim unset"):
         kg.jobs.video.resolve(image_generator=str(path), latent_dim=64, mnist_dir=mnist_dir)
     with pytest.raises(ValueError, match="--arch=layered, unconditional"):

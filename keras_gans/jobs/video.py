@@ -110,11 +110,12 @@ class VideoConfig(NoiseGANConfig):
         "the clips' things (MNIST digits for Moving MNIST). Unset: a DCGAN learns them with "
         "the motion.",
     )
-    whole_pixels: bool = setting(
-        False,
+    whole_pixels: Optional[bool] = setting(
+        None,
         "The layered pair places its layers on whole pixels, as Moving MNIST places its "
         "digits, rather than between them (blurred); the positions learn from the bilinear "
-        "placement's gradient.",
+        "placement's gradient. Unset: on with --image_generator (the blur between pixels "
+        "gives its frozen digits away), off otherwise.",
     )
     score_clips: int = setting(
         256,
@@ -413,23 +414,29 @@ def resolve(config=None, **overrides):
         choices["arch"] = "mocogan" if config.data_dir and not config.image_generator else "layered"
     if config.objects is None:
         choices["objects"] = 2 if config.data_dir else config.num_digits
+    if config.whole_pixels is None:
+        layered = choices.get("arch", config.arch) == "layered"
+        choices["whole_pixels"] = bool(config.image_generator) and layered
     config = dataclasses.replace(config, **choices)
     if config.whole_pixels and config.arch != "layered":
         raise ValueError(
             "--whole_pixels places the layers of --arch=layered; the mocogan pair draws "
             "whole frames."
         )
+    notes = []
     if config.image_generator:
-        choices["latent_dim"] = _layers_noise(config, explicit)
+        choices["latent_dim"], note = _layers_noise(config, explicit)
         config = dataclasses.replace(config, latent_dim=choices["latent_dim"])
+        notes.append(note)
     if not config.data_dir:
         size = config.frame_size or MOVING_MNIST_SIZE
         video_data.check_frame_size(size)
         dcgan.dcgan_filters((size, size, 1))  # a size the frame networks cannot build fails here
-        notes = [
+        notes.insert(
+            0,
             f"Moving {config.dataset}: {config.num_digits} digits of {digit_size(size)} px in "
-            f"{size}x{size} frames, {config.frames} frames a clip"
-        ]
+            f"{size}x{size} frames, {config.frames} frames a clip",
+        )
         examples = TRAIN_DIGITS // config.num_digits
         return noise_to_image.resolve(
             NAME, config, explicit, examples, {"frame_size": size, **choices}, notes
@@ -438,11 +445,12 @@ def resolve(config=None, **overrides):
         config.data_dir, config.frames, config.stride, image_size=config.frame_size
     )
     num_clips, _, height, width, channels = folder.clips.shape
-    notes = [
+    notes.insert(
+        0,
         f"{config.data_dir}: {num_clips} clips of {config.frames} frames at "
         f"{height}x{width}x{channels} from {len(set(folder.paths))} files"
-        + (f" ({len(folder.skipped)} files skipped)" if folder.skipped else "")
-    ]
+        + (f" ({len(folder.skipped)} files skipped)" if folder.skipped else ""),
+    )
     changes = {"frame_size": height, **choices, **noise_to_image.epoch_steps(config, num_clips)}
     context = {"folder": folder}
     return noise_to_image.resolve(NAME, config, explicit, num_clips, changes, notes, context)
@@ -480,9 +488,9 @@ def load_image_generator(path):
 
 
 def _layers_noise(config, explicit):
-    """The noise of a clip whose `objects` layers an `image_generator` draws:
-    their noises side by side (its size is checked against `latent_dim`
-    when the user set one)."""
+    """`(noise size, note)` of a clip whose `objects` layers an
+    `image_generator` draws: their noises side by side (checked against
+    `latent_dim` when the user set one)."""
     if config.arch != "layered" or config.conditional or config.clusters:
         raise ValueError(
             "--image_generator draws the layers of --arch=layered, unconditional: leave "
@@ -498,7 +506,12 @@ def _layers_noise(config, explicit):
             f"side by side ({noise}): leave --latent_dim unset. Received: latent_dim="
             f"{config.latent_dim}."
         )
-    return noise
+    note = (
+        f"{config.image_generator}: {generator.name} draws the {config.objects} objects, frozen, "
+        f"each from {noise // config.objects} numbers of the clip's noise (latent_dim={noise})"
+        + (", on whole pixels" if config.whole_pixels else "")
+    )
+    return noise, note
 
 
 def train(config=None, callbacks=(), **overrides):
