@@ -160,6 +160,8 @@ class ClipSource(noise_to_image.Source):
             whole_pixels=config.whole_pixels,
         )
         if config.image_generator:
+            # Loaded again, in the run's strategy scope (resolve's copy, made
+            # outside it, gave only the noise size).
             pair_settings = dataclasses.replace(
                 pair_settings,
                 layer_generator=load_image_generator(config.image_generator),

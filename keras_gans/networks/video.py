@@ -315,33 +315,38 @@ def layered_video_generator(
     check_positive_int("motion_dim", motion_dim)
     num_layers = check_positive_int("num_layers", num_layers)
     height, frame_width, channels = frame_shape
-    if layer_generator is not None:
-        return _layers_drawn_by(
-            layer_generator,
-            latent_dim,
-            frames,
-            frame_shape,
-            num_layers,
-            layer_size,
-            motion_dim,
-            num_classes,
-            whole_pixels,
-            name,
+    if layer_generator is None:
+        layer_size = min(height, frame_width) // 2 if layer_size is None else layer_size
+        _check_layer_size(layer_size, height, frame_width)
+        inputs, code = _clip_inputs(latent_dim, num_classes, embedding_dim)
+        # One code per layer: what it shows and how it moves, independent of
+        # the other layers' (one shared GRU would move them together).
+        codes = layers.Dense(num_layers * latent_dim, name="layer_codes")(code)
+        codes = FoldFrames(name="fold_layers")(layers.Reshape((num_layers, latent_dim))(codes))
+        layer_generator = dcgan.dcgan_generator(
+            latent_dim, (layer_size, layer_size, channels), width=width, name="layer_generator"
         )
-    layer_size = min(height, frame_width) // 2 if layer_size is None else layer_size
-    _check_layer_size(layer_size, height, frame_width)
-    inputs, code = _clip_inputs(latent_dim, num_classes, embedding_dim)
-    # One code per layer: what it shows and how it moves, independent of the
-    # other layers' (one shared GRU would move them together).
-    codes = layers.Dense(num_layers * latent_dim, name="layer_codes")(code)
-    codes = FoldFrames(name="fold_layers")(layers.Reshape((num_layers, latent_dim))(codes))
-    layer_generator = dcgan.dcgan_generator(
-        latent_dim, (layer_size, layer_size, channels), width=width, name="layer_generator"
+        sprites = layer_generator(codes)
+    else:
+        inputs, codes, sprites = _frozen_layers(
+            layer_generator, latent_dim, frame_shape, num_layers, layer_size, num_classes
+        )
+    sprites = UnfoldFrames(num_layers, name="unfold_layers", dtype="float32")(sprites)
+    motion = _motion_codes(codes, frames, motion_dim)
+    # A wide start spreads the layers over the frame, as real objects are,
+    # rather than piling them in the middle for the discriminator to prise apart.
+    positions = layers.Dense(
+        2,
+        activation="sigmoid",
+        kernel_initializer=keras.initializers.RandomNormal(stddev=0.75),
+        name="positions",
+    )(motion)
+    positions = UnfoldFrames(num_layers, name="unfold_positions", dtype="float32")(positions)
+    positions = layers.Permute((2, 1, 3), name="frames_first")(positions)
+    compose = ComposeLayers(
+        (height, frame_width), whole_pixels=whole_pixels, name="compose", dtype="float32"
     )
-    sprites = UnfoldFrames(num_layers, name="unfold_layers", dtype="float32")(
-        layer_generator(codes)
-    )
-    clips = _move_layers(sprites, codes, num_layers, frames, motion_dim, frame_shape, whole_pixels)
+    clips = compose(sprites, positions)
     return keras.Model(inputs, clips, name=name)
 
 
@@ -353,20 +358,10 @@ def _check_layer_size(layer_size, height, width):
         )
 
 
-def _layers_drawn_by(
-    layer_generator,
-    latent_dim,
-    frames,
-    frame_shape,
-    num_layers,
-    layer_size,
-    motion_dim,
-    num_classes,
-    whole_pixels,
-    name,
-):
-    """`layered_video_generator` whose layers a trained, frozen image
-    generator draws from the clip's noise, cut into one noise per layer."""
+def _frozen_layers(layer_generator, latent_dim, frame_shape, num_layers, layer_size, num_classes):
+    """`(z input, codes, layers)` of a `layered_video_generator` whose
+    layers a trained, frozen image generator draws from the clip's noise,
+    cut into one noise per layer."""
     if num_classes:
         raise ValueError(
             "A frozen `layer_generator` draws what its own noise says, not a class: build "
@@ -400,30 +395,7 @@ def _layers_drawn_by(
     sprites = layer_generator(codes, training=False)
     if tuple(drawn[:2]) != (layer_size, layer_size):
         sprites = layers.Resizing(layer_size, layer_size, name="layer_size")(sprites)
-    sprites = UnfoldFrames(num_layers, name="unfold_layers", dtype="float32")(sprites)
-    clips = _move_layers(sprites, codes, num_layers, frames, motion_dim, frame_shape, whole_pixels)
-    return keras.Model(z, clips, name=name)
-
-
-def _move_layers(sprites, codes, num_layers, frames, motion_dim, frame_shape, whole_pixels):
-    """Clips of `sprites` `[batch, num_layers, size, size, channels]` moved
-    by the motion codes of their `codes` `[batch * num_layers, n]`."""
-    height, frame_width, _ = frame_shape
-    motion = _motion_codes(codes, frames, motion_dim)
-    # A wide start spreads the layers over the frame, as real objects are,
-    # rather than piling them in the middle for the discriminator to prise apart.
-    positions = layers.Dense(
-        2,
-        activation="sigmoid",
-        kernel_initializer=keras.initializers.RandomNormal(stddev=0.75),
-        name="positions",
-    )(motion)
-    positions = UnfoldFrames(num_layers, name="unfold_positions", dtype="float32")(positions)
-    positions = layers.Permute((2, 1, 3), name="frames_first")(positions)
-    compose = ComposeLayers(
-        (height, frame_width), whole_pixels=whole_pixels, name="compose", dtype="float32"
-    )
-    return compose(sprites, positions)
+    return z, codes, sprites
 
 
 def video_discriminator(
