@@ -52,11 +52,13 @@ def test_the_packaged_clip_network_tells_real_clips_from_the_baselines(real, mni
     report = motion.motion_report(next(iter(more)).numpy(), real, classifier=network)
     real_row, floor, other = report["real"], report["real (other half)"], report["generated"]
     assert "frame_fd" not in real_row  # the distances are to this row
-    # Real frames: named with confidence 4 times in 5, the same digits
-    # through 7 of 8 frames in 3 clips of 4 (the network names 88% of test
-    # frames exactly: it misses digits that overlap).
+    # Real frames: named with confidence 4 times in 5 (frame by frame, the
+    # network misses digits that overlap); read with their neighbours, the
+    # same digits through 7 of 8 frames in 9 clips of 10 (94% measured on
+    # 256 clips), and in almost none once the digits change half-way.
     for row in (real_row, floor, other):
-        assert row["recognised"] > 0.7 and row["digits_kept"] > 0.6 and row["in_order"] > 0.9
+        assert row["recognised"] > 0.7 and row["digits_kept"] > 0.85 and row["in_order"] > 0.9
+    assert report["spliced real"]["digits_kept"] < 0.15
     # The shuffled baseline is the other half's frames: the frame distance
     # cannot see time, the clip distance and the order do.
     shuffled = report["shuffled real"]
@@ -85,6 +87,7 @@ def test_train_classifier_trains_a_clip_network_that_loads_back(mnist_dir, tmp_p
         f"--data_dir={mnist_dir}",
         f"--output_dir={tmp_path}",
         "--steps=3",
+        "--tracking_steps=2",
         "--batch_size=4",
     )
     assert result.returncode == 0, result.stderr[-3000:]
@@ -97,3 +100,11 @@ def test_train_classifier_trains_a_clip_network_that_loads_back(mnist_dir, tmp_p
     assert network.model.get_layer("frames").layer.get_layer("conv_in").strides == (2, 2)
     found = network.predict(np.zeros((2, 5, 64, 64, 1), "float32"))
     assert found["frame_digits"].shape == (2, 5, 10) and found["features"].shape == (2, 128)
+    # A second clip length in the same process (Keras's TimeDistributed
+    # would map over the batch instead of the frames).
+    assert network.predict(np.zeros((3, 9, 64, 64, 1), "float32"))["tracked_digits"].shape == (
+        3,
+        9,
+        10,
+    )
+    assert 0 <= metadata["tracked_digits_accuracy"] <= 1 and metadata["tracking_steps"] == 2

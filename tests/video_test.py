@@ -193,6 +193,7 @@ def test_train_video_on_moving_mnist_writes_gifs_and_an_export_that_draws_gifs(m
         "train", "video", f"--mnist_dir={mnist_dir}", "--frame_size=32", "--frames=4",
         "--batch_size=4", "--width=8", "--latent_dim=8", "--epochs=2", "--steps_per_epoch=2",
         f"--output_dir={out}", f"--export_dir={exports}", "--notflite", "--score_clips=8",
+        "--image_generator=none",
     ]  # fmt: skip
     dry = run_command(*args, "--dry_run")
     assert dry.returncode == 0, dry.stderr
@@ -204,7 +205,7 @@ def test_train_video_on_moving_mnist_writes_gifs_and_an_export_that_draws_gifs(m
     assert summary["job"] == "video" and summary["epochs_run"] == 2
     # The motion of what ships, beside real clips and the baselines.
     scores = summary["scores"]
-    rows = {"real", "real (other half)", "generated", "still", "shuffled real"}
+    rows = {"real", "real (other half)", "generated", "still", "shuffled real", "spliced real"}
     assert set(scores) == {*rows, "extractor"}
     assert scores["extractor"].startswith("clip_classifier:moving_mnist:")
     assert {"recognised", "digits_kept", "in_order", "frame_fd", "clip_fd"} <= set(
@@ -267,8 +268,17 @@ def test_train_video_on_moving_mnist_writes_gifs_and_an_export_that_draws_gifs(m
 def test_the_video_job_resolves_its_choices_and_refuses_what_it_cannot_do(mnist_dir):
     with pytest.raises(ValueError, match="use --conditional, or pass --data_dir"):
         kg.jobs.video.resolve(clusters=4, mnist_dir=mnist_dir)
-    config = kg.jobs.video.resolve(augment="none", mnist_dir=mnist_dir).config
+    # The default: an image GAN trains first (7.5 of the 30 minutes) and
+    # draws the two digits, 100 numbers each, on whole pixels.
+    resolved = kg.jobs.video.resolve(augment="none", mnist_dir=mnist_dir)
+    config = resolved.config
     assert (config.frame_size, config.arch, config.objects) == (64, "layered", 2)
+    assert (config.image_generator, config.latent_dim, config.max_minutes) == ("train", 200, 22.5)
+    assert config.whole_pixels and "an image GAN trained first" in resolved.notes[1]
+    with pytest.raises(ValueError, match="leaves no time"):
+        kg.jobs.video.resolve(image_minutes=30, mnist_dir=mnist_dir)
+    with pytest.raises(ValueError, match="for a folder of clips, train one"):
+        kg.jobs.video.resolve(image_generator="train", data_dir=str(mnist_dir))
     config = kg.jobs.video.resolve(num_digits=3, arch="mocogan", mnist_dir=mnist_dir).config
     assert (config.arch, config.objects) == ("mocogan", 3)
     with pytest.raises(ValueError, match="score_clips"):
@@ -409,6 +419,38 @@ def test_train_video_moves_the_digits_of_a_trained_image_gan(mnist_dir, tmp_path
     assert summary["config"]["whole_pixels"] and generator.get_layer("compose").whole_pixels
 
 
+@pytest.mark.slow
+def test_train_video_trains_the_image_gan_first_and_moves_its_digits(
+    mnist_dir, tmp_path, monkeypatch, capsys
+):
+    monkeypatch.chdir(tmp_path)
+    tiny = kg.jobs.video.IMAGE_GAN.replace(
+        g_hidden=(16, 8), d_hidden=(8, 16), clusters=3, batch_size=8, epochs=1,
+        steps_per_epoch=2, evaluate_every=0, eval_samples=16,
+    )  # fmt: skip
+    settings = dict(
+        mnist_dir=str(mnist_dir), frame_size=32, frames=4, batch_size=4, width=8, epochs=1,
+        steps_per_epoch=2, output_dir="run", export=False, score_clips=0, verbose="0",
+    )  # fmt: skip
+    result = kg.jobs.video.train(image_gan=tiny, **settings)
+    config = result.config
+    assert (config.image_generator, config.latent_dim, config.max_minutes) == ("train", 200, 22.5)
+    # The image GAN's run sits in the clip run's folder; it exported nothing.
+    digits_file = tmp_path / "run" / "image_gan" / "gan.keras"
+    assert "Training the image GAN" in capsys.readouterr().out
+    assert not (tmp_path / "saved_models").exists()
+    digits = keras.saving.load_model(digits_file).sampling_generator
+    frozen = result.gan.generator.get_layer(digits.name)
+    assert not frozen.trainable
+    for trained, given in zip(frozen.weights, digits.weights):
+        np.testing.assert_array_equal(trained.numpy(), given.numpy())
+    # A second start moves the digits the first trained.
+    written = digits_file.stat().st_mtime_ns
+    kg.jobs.video.train(image_gan=tiny, **settings)
+    assert "trained by an earlier start" in capsys.readouterr().out
+    assert digits_file.stat().st_mtime_ns == written
+
+
 def test_an_image_generator_is_checked_before_training(mnist_dir, tmp_path):
     digits = kg.networks.dcgan_generator(5, (28, 28, 1), width=8)
     path = tmp_path / "digits.keras"
@@ -417,7 +459,8 @@ def test_an_image_generator_is_checked_before_training(mnist_dir, tmp_path):
     config = resolved.config
     assert (config.latent_dim, config.arch, config.whole_pixels) == (10, "layered", True)
     assert "draws the 2 objects, frozen, each from 5 numbers" in resolved.notes[1]
-    assert not kg.jobs.video.resolve(mnist_dir=mnist_dir).config.whole_pixels
+    unmoved = kg.jobs.video.resolve(image_generator="none", mnist_dir=mnist_dir).config
+    assert not unmoved.whole_pixels and unmoved.latent_dim == 64
     with pytest.raises(ValueError, match="leave --latent_dim unset"):
         kg.jobs.video.resolve(image_generator=str(path), latent_dim=64, mnist_dir=mnist_dir)
     with pytest.raises(ValueError, match="--arch=layered, unconditional"):

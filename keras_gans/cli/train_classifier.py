@@ -33,6 +33,7 @@ from keras_gans.evaluation.classifier_training import CLIP_FRAME_SIZE
 from keras_gans.evaluation.classifier_training import CLIP_STEPS
 from keras_gans.evaluation.classifier_training import FOLDER_EPOCHS
 from keras_gans.evaluation.classifier_training import MNIST_EPOCHS
+from keras_gans.evaluation.classifier_training import TRACKING_STEPS
 from keras_gans.evaluation.classifier_training import holds_class_folders
 from keras_gans.evaluation.classifier_training import train
 from keras_gans.evaluation.classifier_training import train_on_audio_folder
@@ -99,6 +100,21 @@ def define(flag_values):
         CLIP_STEPS,
         "moving_mnist: training steps (clip batches).",
         lower_bound=1,
+        flag_values=flag_values,
+    )
+    flags.DEFINE_integer(
+        "tracking_steps",
+        TRACKING_STEPS,
+        "moving_mnist: steps of the second stage, which teaches the head that names each "
+        "frame's digits with its neighbours (the rest frozen).",
+        lower_bound=1,
+        flag_values=flag_values,
+    )
+    flags.DEFINE_string(
+        "start_from",
+        None,
+        "moving_mnist: a clip network's folder whose weights to start from: only the second "
+        "stage runs, and the new network's frame and clip features are that one's.",
         flag_values=flag_values,
     )
     flags.DEFINE_integer(
@@ -177,6 +193,8 @@ def main(args):
                 learning_rate=options.learning_rate,
                 seed=options.seed,
                 min_accuracy=options.min_accuracy,
+                tracking_steps=options.tracking_steps,
+                start_from=options.start_from,
             )
         elif dataset == "audio":
             metadata = train_on_audio_folder(

@@ -155,7 +155,9 @@ class StopGradient(layers.Layer):
         return ops.stop_gradient(x)
 
 
-def clip_classifier(frame_size=32, num_classes=10, feature_dim=128, name="clip_classifier"):
+def clip_classifier(
+    frame_size=32, num_classes=10, feature_dim=128, tracked_digits=True, name="clip_classifier"
+):
     """Builds the evaluation network for clips of digits, in [-1, 1].
 
     Each frame goes through the same small CNN (a 3×3 convolution, or at 64
@@ -170,20 +172,29 @@ def clip_classifier(frame_size=32, num_classes=10, feature_dim=128, name="clip_c
     averaged over time, give the clip's features
     (`"features"`), from which it names the clip's digits (`"clip_digits"`)
     and says whether its frames are in their real order (`"in_order"`: not
-    shuffled, not one frame held still).
+    shuffled, not one frame held still). With `tracked_digits`, a fourth
+    head names each frame's digits again from its frame and up to 7 either
+    side (`"tracked_digits"`: three dilated temporal convolutions over the
+    frame features, which it reads without teaching): where two digits cross
+    and one frame alone is ambiguous, their neighbours say which they are,
+    while a digit that changes into another still changes its frames' names
+    (the head learns on clips cut and finished by another).
 
     Args:
         frame_size: int. Side of the square, single-channel frames.
             Defaults to `32`.
         num_classes: int. Digit classes. Defaults to `10`.
         feature_dim: int. Width of the frame and clip features. Defaults to `128`.
+        tracked_digits: bool. Add the `"tracked_digits"` head (networks
+            saved before it existed load without). Defaults to `True`.
         name: str. Model name.
 
     Returns:
         A Functional `keras.Model` from clips `(batch, frames, frame_size,
         frame_size, 1)`, any number of frames from 3, to the dict of logits
         `{"frame_digits": (batch, frames, num_classes), "in_order": (batch,
-        1), "clip_digits": (batch, num_classes)}`.
+        1), "clip_digits": (batch, num_classes)}` (and `"tracked_digits":
+        (batch, frames, num_classes)`).
     """
     frame = keras.Input((frame_size, frame_size, 1), name="frame")
     # Digits are 14 px at 32 px: a full-size layer first keeps their strokes.
@@ -250,6 +261,20 @@ def clip_classifier(frame_size=32, num_classes=10, feature_dim=128, name="clip_c
         "in_order": layers.Dense(1, name="in_order")(features),
         "clip_digits": layers.Dense(num_classes, name="clip_digits")(features),
     }
+    if tracked_digits:
+        x = StopGradient(name="frames_as_they_are")(per_frame)
+        # Dilated 1, 2, 4: 7 frames either side, past the crossings that last
+        # (two digits can overlap for several frames).
+        for i in range(3):
+            x = layers.Conv1D(
+                feature_dim,
+                3,
+                padding="same",
+                dilation_rate=2**i,
+                activation="relu",
+                name=f"track_conv{i}",
+            )(x)
+        outputs["tracked_digits"] = layers.Dense(num_classes, name="tracked_digits")(x)
     return keras.Model(clips, outputs, name=name)
 
 
@@ -261,7 +286,11 @@ def classifier_network(metadata):
     if metadata.get("input") == "audio":
         return audio_classifier(metadata["clip_samples"], metadata["sample_rate"], **options)
     if metadata.get("input") == "clips":
-        return clip_classifier(metadata["input_shape"][1], **options)
+        return clip_classifier(
+            metadata["input_shape"][1],
+            tracked_digits="tracked_digits_accuracy" in metadata,
+            **options,
+        )
     return image_classifier(tuple(metadata.get("input_shape", (28, 28, 1))), **options)
 
 
@@ -355,12 +384,16 @@ class ClipClassifier:
     def __init__(self, model, metadata):
         self.model = model
         self.metadata = metadata
+        sigmoid = {
+            key: layers.Activation("sigmoid")(logits)
+            for key, logits in model.output.items()
+            if key != "in_order"
+        }
         self.feature_model = keras.Model(
             model.input,
             {
+                **sigmoid,
                 "frame_features": model.get_layer("frames").output,
-                "frame_digits": layers.Activation("sigmoid")(model.output["frame_digits"]),
-                "clip_digits": layers.Activation("sigmoid")(model.output["clip_digits"]),
                 "features": model.get_layer(FEATURE_LAYER).output,
                 "in_order": layers.Activation("sigmoid")(model.output["in_order"]),
             },
@@ -400,9 +433,25 @@ class ClipClassifier:
         """The network's view of `clips` (see `prepare`), as NumPy arrays:
         `frame_features` `(n, frames, d)`, `frame_digits` `(n, frames,
         classes)`, `clip_digits` `(n, classes)` and `in_order` `(n,)`
-        probabilities, `features` `(n, d)`."""
-        found = self.feature_model.predict(self.prepare(clips), batch_size=batch_size, verbose=0)
+        probabilities, `features` `(n, d)`; `tracked_digits` `(n, frames,
+        classes)` probabilities where the network has that head."""
+        clips = self.prepare(clips)
+        found = predict_clips(self.feature_model, clips, batch_size)
         return {**found, "in_order": found["in_order"][:, 0]}
+
+
+def predict_clips(model, clips, batch_size):
+    """`model.predict(clips)` through a traced function of their length.
+
+    Keras's `TimeDistributed` (3.15) maps over the batch size instead of
+    the frames once a traced function has seen a second clip length (the
+    time axis unknown): an index error, or silently wrong frames. So each
+    length keeps a function of its own."""
+    functions = model.__dict__.setdefault("_predict_function_of_length", {})
+    model.predict_function = functions.get(clips.shape[1])
+    found = model.predict(clips, batch_size=batch_size, verbose=0)
+    functions[clips.shape[1]] = model.predict_function
+    return found
 
 
 def save_classifier(model, directory, metadata):

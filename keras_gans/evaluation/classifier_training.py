@@ -21,6 +21,8 @@ from keras_gans.evaluation import classifier as classifier_lib
 MNIST_EPOCHS = 4
 FOLDER_EPOCHS = 20
 CLIP_STEPS = 12000
+TRACKING_STEPS = 3000
+TRACKING_FRAMES = 16  # the clips the video job makes and scores
 CLIP_FRAME_SIZE = 64  # the packaged clip network's
 TEST_FRACTION = 0.1
 
@@ -127,6 +129,8 @@ def train_on_moving_mnist(
     seed=0,
     min_accuracy=0.0,
     verbose="auto",
+    tracking_steps=TRACKING_STEPS,
+    start_from=None,
 ):
     """Trains, tests and saves the clip network (`classifier.clip_classifier`)
     on Moving MNIST made from the training digits (`keras_gans.data.moving_mnist`).
@@ -138,10 +142,24 @@ def train_on_moving_mnist(
     the clips in their real order from the others. It is tested on 1,000
     clips of the test digits, taught the same way.
 
+    Then, everything else frozen, its `tracked_digits` head learns to name
+    each frame's digits from the frame and its neighbours, on clips of
+    `TRACKING_FRAMES` frames: a third as they are, a third cut at a random
+    frame and finished by another clip (whose digits the frames after the
+    cut must be given), a third shuffled.
+
+    Args:
+        start_from: a clip network's folder, or `None`. Take every weight
+            but the tracking head's from it and skip the first stage (the
+            new network's frame and clip features are that one's).
+
     Returns:
         Its metadata dict; `test_accuracy` is the share of test frames whose
         digits it names exactly, `in_order_accuracy` and
-        `clip_digits_accuracy` the clips' shares.
+        `clip_digits_accuracy` the clips' shares, `tracked_digits_accuracy`
+        the share of test frames the tracking head names exactly (clips as
+        they are) and `tracked_splice_accuracy` (clips cut and finished by
+        another).
     """
     geometry = dict(num_digits=num_digits, frame_size=frame_size, frames=frames, dataset=dataset)
 
@@ -163,42 +181,93 @@ def train_on_moving_mnist(
             "clip_digits": present,
         }
 
-    def stream(split, size, **options):
-        clips = data.moving_mnist(
-            split, size, data_dir=data_dir, seed=seed, with_labels=True, **geometry, **options
+    def tracked(step, batch):
+        clips, digits = batch
+        size = tf.shape(clips)[0]
+        key = tf.stack([tf.cast(seed, tf.int64), step])
+        shown = tf.random.stateless_uniform([size, 1], key, maxval=3, dtype=tf.int32)
+        cut = tf.random.stateless_uniform(
+            [size, 1], key + 1, minval=2, maxval=TRACKING_FRAMES - 1, dtype=tf.int32
         )
-        return clips.enumerate().map(taught, num_parallel_calls=tf.data.AUTOTUNE)
+        after = (tf.range(TRACKING_FRAMES)[None] >= cut) & (shown == 1)
+        present = tf.reduce_max(tf.one_hot(digits, 10), axis=1)
+        clips = tf.where(after[..., None, None, None], tf.roll(clips, 1, axis=0), clips)
+        order = tf.argsort(tf.random.stateless_uniform([size, TRACKING_FRAMES], key + 2), axis=1)
+        clips = tf.where(
+            (shown == 2)[..., None, None, None], tf.gather(clips, order, batch_dims=1), clips
+        )
+        other = tf.roll(present, 1, axis=0)
+        return clips, {
+            "tracked_digits": tf.where(after[..., None], other[:, None], present[:, None])
+        }
+
+    def stream(split, size, teach=taught, **options):
+        options = {**geometry, **options}
+        clips = data.moving_mnist(
+            split, size, data_dir=data_dir, seed=seed, with_labels=True, **options
+        )
+        return clips.enumerate().map(teach, num_parallel_calls=tf.data.AUTOTUNE)
+
+    def trained(outputs, teach, steps, frames):
+        model = keras.Model(network.input, {key: network.output[key] for key in outputs})
+        binary = keras.losses.BinaryCrossentropy(from_logits=True)
+        model.compile(
+            optimizer=keras.optimizers.Adam(
+                keras.optimizers.schedules.CosineDecay(learning_rate, steps)
+            ),
+            loss={key: binary for key in outputs},
+        )
+        start = time.perf_counter()
+        model.fit(
+            stream("train", batch_size, teach, frames=frames, first_epoch=0).prefetch(
+                tf.data.AUTOTUNE
+            ),
+            epochs=1,
+            steps_per_epoch=steps,
+            verbose=verbose,
+        )
+        return time.perf_counter() - start
+
+    def tested(teach, frames):
+        clips, truth = zip(
+            *stream("test", 100, teach, frames=frames, shuffle=False).take(10).as_numpy_iterator()
+        )
+        return classifier_lib.predict_clips(network, np.concatenate(clips), 100), truth
 
     keras.utils.set_random_seed(seed)
     network = classifier_lib.clip_classifier(frame_size)
-    binary = keras.losses.BinaryCrossentropy(from_logits=True)
-    network.compile(
-        optimizer=keras.optimizers.Adam(
-            keras.optimizers.schedules.CosineDecay(learning_rate, steps)
-        ),
-        loss={"frame_digits": binary, "in_order": binary, "clip_digits": binary},
-    )
-    start = time.perf_counter()
-    network.fit(
-        stream("train", batch_size, first_epoch=0).prefetch(tf.data.AUTOTUNE),
-        epochs=1,
-        steps_per_epoch=steps,
-        verbose=verbose,
-    )
-    seconds = time.perf_counter() - start
-    clips, truth = zip(*stream("test", 100, shuffle=False).take(10).as_numpy_iterator())
-    found = network.predict(np.concatenate(clips), batch_size=100, verbose=0)
-    truth = {key: np.concatenate([t[key] for t in truth]) for key in found}
-    named = {key: (found[key] > 0) == (truth[key] > 0.5) for key in found}
+    settings = dict(steps=steps, batch_size=batch_size, seed=seed, tracking_steps=tracking_steps)
+    if start_from is None:
+        seconds = trained(("frame_digits", "in_order", "clip_digits"), taught, steps, frames)
+    else:
+        earlier = classifier_lib.load_classifier(start_from)
+        for layer in earlier.model.layers:
+            if layer.weights:
+                network.get_layer(layer.name).set_weights(layer.get_weights())
+        seconds = earlier.metadata.get("train_seconds", 0.0)
+        settings.update(
+            steps=earlier.metadata.get("steps"), started_from=earlier.metadata.get("sha256")
+        )
+    for layer in network.layers:
+        layer.trainable = layer.name.startswith("track")
+    seconds += trained(("tracked_digits",), tracked, tracking_steps, TRACKING_FRAMES)
+    found, truth = tested(taught, frames)
+    truth = {key: np.concatenate([t[key] for t in truth]) for key in truth[0]}
+    named = {key: (found[key] > 0) == (truth[key] > 0.5) for key in truth}
+    found, truth = tested(tracked, TRACKING_FRAMES)
+    truth = np.concatenate([t["tracked_digits"] for t in truth])
+    spliced = (truth != truth[:, :1]).any(axis=(1, 2))
+    tracked_named = ((found["tracked_digits"] > 0) == (truth > 0.5)).all(axis=-1)
     metadata = {
         **geometry,
         "dataset": f"moving_{dataset}",
         "input": "clips",
         "in_order_accuracy": round(float(named["in_order"].mean()), 5),
         "clip_digits_accuracy": round(float(named["clip_digits"].all(axis=-1).mean()), 5),
+        "tracked_digits_accuracy": round(float(tracked_named[~spliced].mean()), 5),
+        "tracked_splice_accuracy": round(float(tracked_named[spliced].mean()), 5),
     }
     accuracy = float(named["frame_digits"].all(axis=-1).mean())
-    settings = dict(steps=steps, batch_size=batch_size, seed=seed)
     metadata = _tested(metadata, accuracy, min_accuracy, settings, seconds)
     directory = output_dir or os.path.join("saved_models", f"moving_{dataset}_classifier")
     return classifier_lib.save_classifier(network, directory, metadata)

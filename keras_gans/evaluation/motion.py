@@ -21,7 +21,10 @@ With a clip network trained on real Moving MNIST
 - `recognised`: the share of frames in which the network names digits, and
   is sure of every class either way (each probability under 0.2 or over 0.8).
 - `digits_kept`: the share of clips whose most common set of named digits
-  holds in at least 7 of 8 frames (MoCoGAN's content consistency).
+  holds in at least 7 of 8 frames (MoCoGAN's content consistency). The
+  digits are named by the network's `tracked_digits` head where it has one
+  (each frame read with its neighbours, so two digits crossing are not
+  taken for a change of digit), else frame by frame.
 - `in_order`: how sure the network is, on average, that a clip's frames are
   in their real order (not shuffled, not one frame held).
 - `frame_fd`, `clip_fd`: Fréchet distances to the real clips of the
@@ -31,8 +34,10 @@ With a clip network trained on real Moving MNIST
 
 `motion_report` sets generated clips beside real ones, beside real clips cut
 in two halves (the floor: how far real clips sit from real clips), and beside
-two baselines that must look worse: a still clip (each clip's first frame,
-repeated) and real frames shuffled in time (the other half's).
+three baselines that must look worse: a still clip (each clip's first frame,
+repeated), real frames shuffled in time (the other half's), and real clips
+whose digits change half-way (the other half's, each finished by the next
+clip: `digits_kept` must fall).
 """
 
 import numpy as np
@@ -46,6 +51,7 @@ __all__ = [
     "motion_report",
     "network_measures",
     "shuffled_in_time",
+    "spliced_clips",
     "still_clips",
 ]
 
@@ -105,8 +111,9 @@ def network_measures(clips, classifier):
     probabilities = found["frame_digits"]  # (n, frames, classes)
     named = probabilities > 0.5
     sure = ((probabilities > 0.8) | (probabilities < 0.2)).all(axis=-1)
+    tracked = found.get("tracked_digits", probabilities) > 0.5
     kept = []
-    for clip in named:
+    for clip in tracked:
         sets, counts = np.unique(clip, axis=0, return_counts=True)
         most = counts.argmax()
         kept.append(bool(sets[most].any()) and counts[most] >= KEPT_SHARE * len(clip))
@@ -133,6 +140,14 @@ def shuffled_in_time(clips, seed=0):
     return np.stack([clip[rng.permutation(len(clip))] for clip in clips])
 
 
+def spliced_clips(clips):
+    """Each clip's first half, then the next clip's second half: real
+    frames whose things change half-way (a baseline for `digits_kept`)."""
+    clips = np.asarray(clips)
+    half = clips.shape[1] // 2
+    return np.concatenate([clips[:, :half], np.roll(clips, -1, axis=0)[:, half:]], axis=1)
+
+
 def motion_report(generated, real, seed=0, classifier=None):
     """The measures' means for generated clips and their yardsticks.
 
@@ -149,7 +164,9 @@ def motion_report(generated, real, seed=0, classifier=None):
         dict of row name -> dict of measure -> float, the rows: `"real"`,
         `"real (other half)"` (the second half of `real` against the first:
         the floor of each comparison), `"generated"`, `"still"` (each
-        generated clip's first frame held) and `"shuffled real"`; and for
+        generated clip's first frame held), `"shuffled real"` and
+        `"spliced real"` (the second half's clips, shuffled in time or
+        finished by the next clip); and for
         `"generated"`, each measure's ratio to the real clips' as
         `"<measure>_ratio"`.
     """
@@ -163,6 +180,7 @@ def motion_report(generated, real, seed=0, classifier=None):
         # The other half, shuffled: its clips are not the ones the distances
         # compare it with, as the floor's are not.
         "shuffled real": shuffled_in_time(real[half:], seed),
+        "spliced real": spliced_clips(real[half:]),
     }
     report = {
         name: {key: float(np.mean(value)) for key, value in clip_measures(clips).items()}

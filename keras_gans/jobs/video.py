@@ -29,6 +29,7 @@ from keras_gans.data.video import digit_size
 from keras_gans.evaluation import classifier
 from keras_gans.evaluation import evaluator
 from keras_gans.evaluation import motion
+from keras_gans.jobs import mnist as mnist_job
 from keras_gans.jobs.engines import noise_to_image
 from keras_gans.jobs.engines.noise_to_image import NoiseGANConfig
 from keras_gans.jobs.plumbing import job
@@ -44,6 +45,9 @@ ABOUT = "Clips from noise: Moving MNIST made from the MNIST digits, or your clip
 TRAIN_DIGITS = 60_000  # MNIST's and Fashion-MNIST's training digits
 TEST_DIGITS = 10_000
 MOVING_MNIST_SIZE = 64
+IMAGE_GAN_DIR = "image_gan"  # in the run's folder: the image GAN trained first
+# The image GAN trained first: `keras-gans train mnist`'s recipe.
+IMAGE_GAN = mnist_job.DCGAN
 
 
 @dataclasses.dataclass(frozen=True)
@@ -102,20 +106,28 @@ class VideoConfig(NoiseGANConfig):
         "MNIST, else 2.",
         minimum=1,
     )
-    image_generator: Optional[str] = setting(
-        None,
-        "A trained image GAN (its gan.keras, e.g. runs/mnist/gan.keras) or a Keras generator "
-        "(.keras, noise -> images) that draws the things the layered pair moves, frozen: the "
-        "run learns only how they move (MoCoGAN-HD's premise). Its images should look like "
-        "the clips' things (MNIST digits for Moving MNIST). Unset: a DCGAN learns them with "
-        "the motion.",
+    image_generator: str = setting(
+        "auto",
+        "What draws the things the layered pair moves, frozen, so that the run learns only "
+        "how they move (MoCoGAN-HD's premise): train (an image GAN trains first on the "
+        "clips' digits, keras-gans train mnist's recipe, for at most --image_minutes of "
+        "--max_minutes, into <output_dir>/image_gan), a trained image GAN's gan.keras (e.g. "
+        "runs/mnist/gan.keras) or a Keras generator (.keras, noise -> images) whose images "
+        "look like the clips' things, or none (a DCGAN learns them with the motion). auto: "
+        "train for Moving MNIST with the layered pair, unconditional; else none.",
+    )
+    image_minutes: float = setting(
+        7.5,
+        "--image_generator=train: the most minutes of --max_minutes the image GAN may take "
+        "(it also stops after keras-gans train mnist's 7 epochs); the motion gets the rest.",
+        minimum=0,
     )
     whole_pixels: Optional[bool] = setting(
         None,
         "The layered pair places its layers on whole pixels, as Moving MNIST places its "
         "digits, rather than between them (blurred); the positions learn from the bilinear "
-        "placement's gradient. Unset: on with --image_generator (the blur between pixels "
-        "gives its frozen digits away), off otherwise.",
+        "placement's gradient. Unset: on when --image_generator draws the things (the blur "
+        "between pixels gives its frozen digits away), off otherwise.",
     )
     score_clips: int = setting(
         256,
@@ -159,12 +171,12 @@ class ClipSource(noise_to_image.Source):
             objects=config.objects,
             whole_pixels=config.whole_pixels,
         )
-        if config.image_generator:
+        if config.image_generator != "none":
             # Loaded again, in the run's strategy scope (resolve's copy, made
             # outside it, gave only the noise size).
             pair_settings = dataclasses.replace(
                 pair_settings,
-                layer_generator=load_image_generator(config.image_generator),
+                layer_generator=load_image_generator(image_generator_file(config)),
                 layer_size=self.layer_size(),
             )
         return pairs.get(config.arch).build(pair_settings, num_classes)
@@ -412,13 +424,16 @@ def resolve(config=None, **overrides):
     video_data.check_speed(config.speed)
     # What "auto" and an unset --objects become (an explicit "auto" too).
     choices = {}
+    if config.image_generator == "auto":
+        moved = config.arch in ("auto", "layered") and not (config.conditional or config.clusters)
+        choices["image_generator"] = "train" if moved and not config.data_dir else "none"
+    drawn = choices.get("image_generator", config.image_generator) != "none"
     if config.arch == "auto":
-        choices["arch"] = "mocogan" if config.data_dir and not config.image_generator else "layered"
+        choices["arch"] = "mocogan" if config.data_dir and not drawn else "layered"
     if config.objects is None:
         choices["objects"] = 2 if config.data_dir else config.num_digits
     if config.whole_pixels is None:
-        layered = choices.get("arch", config.arch) == "layered"
-        choices["whole_pixels"] = bool(config.image_generator) and layered
+        choices["whole_pixels"] = drawn and choices.get("arch", config.arch) == "layered"
     config = dataclasses.replace(config, **choices)
     if config.whole_pixels and config.arch != "layered":
         raise ValueError(
@@ -426,7 +441,10 @@ def resolve(config=None, **overrides):
             "whole frames."
         )
     notes = []
-    if config.image_generator:
+    if config.image_generator == "train":
+        choices.update(_image_gan_budget(config))
+        config = dataclasses.replace(config, **choices)
+    if drawn:
         choices["latent_dim"], note = _layers_noise(config, explicit)
         config = dataclasses.replace(config, latent_dim=choices["latent_dim"])
         notes.append(note)
@@ -456,6 +474,71 @@ def resolve(config=None, **overrides):
     changes = {"frame_size": height, **choices, **noise_to_image.epoch_steps(config, num_clips)}
     context = {"folder": folder}
     return noise_to_image.resolve(NAME, config, explicit, num_clips, changes, notes, context)
+
+
+def image_generator_file(config):
+    """The `.keras` file whose generator draws the layers: the user's, or
+    (`image_generator="train"`) the one the run trains first."""
+    if config.image_generator == "train":
+        return os.path.join(config.output_dir, IMAGE_GAN_DIR, "gan.keras")
+    return config.image_generator
+
+
+def _image_gan_budget(config):
+    """The settings an image GAN trained first changes: the motion's
+    `max_minutes`, what is left after `image_minutes`."""
+    if config.data_dir or config.dataset not in MNIST_DATASETS:
+        raise ValueError(
+            "--image_generator=train trains an image GAN on the MNIST-style digits Moving "
+            "MNIST is made of; for a folder of clips, train one on their things and pass its "
+            "gan.keras."
+        )
+    if not config.max_minutes:
+        return {}
+    motion_minutes = config.max_minutes - config.image_minutes
+    if motion_minutes <= 0:
+        raise ValueError(
+            f"--image_minutes={config.image_minutes:g} leaves no time of "
+            f"--max_minutes={config.max_minutes:g} for the motion: raise --max_minutes or lower "
+            "--image_minutes."
+        )
+    return {"max_minutes": motion_minutes}
+
+
+def train_image_gan(config, image_gan=IMAGE_GAN):
+    """Trains the image GAN of `image_generator="train"` into the run's
+    `image_gan` folder (`keras_gans.jobs.mnist`, settings `image_gan` with
+    the run's seed, digits, time and backup), unless an earlier start of
+    the run left its `gan.keras` there (and `fresh` is off); returns that
+    file."""
+    path = image_generator_file(config)
+    if os.path.isfile(path) and not config.fresh:
+        print(f"Moving the digits of {path} (trained by an earlier start of this run).")
+        return path
+    print(
+        f"Training the image GAN that draws the digits first (keras-gans train mnist, at most "
+        f"{config.image_minutes:g} minutes), into {os.path.dirname(path)}."
+    )
+    mnist_job.train(
+        image_gan.replace(
+            seed=config.seed,
+            dataset=config.dataset,
+            data_dir=config.mnist_dir,
+            max_minutes=config.image_minutes,
+            output_dir=os.path.dirname(path),
+            # The run needs its gan.keras only; an export would land in the
+            # user's export folder under the image job's name.
+            export=False,
+            tflite=False,
+            # Backed up (and resumed) with the run, started over with it.
+            backup_dir=config.backup_dir and os.path.join(os.path.dirname(path), "backup"),
+            fresh=config.fresh,
+            verbose=config.verbose,
+            strategy=config.strategy,
+            num_cpu_replicas=config.num_cpu_replicas,
+        )
+    )
+    return path
 
 
 def load_image_generator(path):
@@ -496,12 +579,23 @@ def _layers_noise(config, explicit):
     if config.arch != "layered" or config.conditional or config.clusters:
         raise ValueError(
             "--image_generator draws the layers of --arch=layered, unconditional: leave "
-            "--arch unset (or layered) and --conditional and --clusters off."
+            "--arch unset (or layered) and --conditional and --clusters off, or pass "
+            "--image_generator=none."
         )
-    # Loading creates tensors: the CPU replicas come first.
-    distribute.get_strategy(config.strategy, config.num_cpu_replicas)
-    generator = load_image_generator(config.image_generator)
-    noise = config.objects * generator.inputs[0].shape[-1]
+    if config.image_generator == "train":
+        noise = config.objects * IMAGE_GAN.latent_dim
+        what = (
+            f"an image GAN trained first on the {config.dataset} digits (at most "
+            f"{config.image_minutes:g} minutes; the motion gets "
+            + (f"{config.max_minutes:g})" if config.max_minutes else "the run's epochs)")
+            + ", then frozen,"
+        )
+    else:
+        # Loading creates tensors: the CPU replicas come first.
+        distribute.get_strategy(config.strategy, config.num_cpu_replicas)
+        generator = load_image_generator(config.image_generator)
+        noise = config.objects * generator.inputs[0].shape[-1]
+        what = f"{config.image_generator}: {generator.name}"
     if "latent_dim" in explicit and config.latent_dim != noise:
         raise ValueError(
             f"With --image_generator, a clip's noise is its {config.objects} layers' noises "
@@ -509,20 +603,23 @@ def _layers_noise(config, explicit):
             f"{config.latent_dim}."
         )
     note = (
-        f"{config.image_generator}: {generator.name} draws the {config.objects} objects, frozen, "
+        f"{what} draws the {config.objects} objects, frozen, "
         f"each from {noise // config.objects} numbers of the clip's noise (latent_dim={noise})"
         + (", on whole pixels" if config.whole_pixels else "")
     )
     return noise, note
 
 
-def train(config=None, callbacks=(), **overrides):
+def train(config=None, callbacks=(), image_gan=IMAGE_GAN, **overrides):
     """Trains a clip GAN on Moving MNIST, draws GIFs, plots and exports it.
 
     Args:
         config: `VideoConfig`, or the `Resolved` settings of `resolve`.
             Defaults to `DEFAULT`.
         callbacks: extra Keras callbacks, run before the job's own.
+        image_gan: `keras_gans.jobs.mnist.MnistConfig` of the image GAN
+            trained first (`image_generator="train"`); its `latent_dim` must
+            be `IMAGE_GAN`'s. Defaults to `IMAGE_GAN`.
         **overrides: fields of `VideoConfig` to change; `None` keeps the
             config's value.
 
@@ -532,6 +629,14 @@ def train(config=None, callbacks=(), **overrides):
         (`keras_gans.evaluation.motion.motion_report`).
     """
     run = settings.resolved(resolve, config, overrides)
+    if run.config.image_generator == "train":
+        if image_gan.latent_dim != IMAGE_GAN.latent_dim:
+            raise ValueError(
+                f"The image GAN trained first draws each digit from {IMAGE_GAN.latent_dim} "
+                f"numbers (the clip's noise is sized for it). Received latent_dim="
+                f"{image_gan.latent_dim}."
+            )
+        train_image_gan(run.config, image_gan)
     if run.config.data_dir:
         source = VideoFolderSource(run.config, run.context["folder"])
     else:
