@@ -588,7 +588,6 @@ def _layers_noise(config, explicit):
             f"an image GAN trained first on the {config.dataset} digits (at most "
             f"{config.image_minutes:g} minutes; the motion gets "
             + (f"{config.max_minutes:g})" if config.max_minutes else "the run's epochs)")
-            + ", then frozen,"
         )
     else:
         # Loading creates tensors: the CPU replicas come first.
