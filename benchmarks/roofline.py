@@ -49,6 +49,7 @@ WARM_MARKER = "-- warm --"
 # Flags a child process gets from its parent.
 CHILD_SETTINGS = (
     "images_dir", "content_dir", "style_dir", "audio_dir", "mnist_dir",
+    "video_image_generator",
     "precisions", "steps", "top", "onednn",
 )  # fmt: skip
 PEAK_DTYPES = {"float32": "float32", "mixed_bfloat16": "bfloat16"}
@@ -87,6 +88,12 @@ flags.DEFINE_string("content_dir", os.path.join(STYLE, "photo2monet", "trainA"),
 flags.DEFINE_string("style_dir", os.path.join(STYLE, "photo2monet", "trainB"), "Paintings.")
 flags.DEFINE_string("audio_dir", DRUMKITS, "Recordings (audio and vocoder jobs).")
 flags.DEFINE_string("mnist_dir", os.path.join(SHARED, "data", "mnist"), "MNIST IDX files.")
+flags.DEFINE_string(
+    "video_image_generator",
+    None,
+    "The video job's image GAN (a default video run's <output_dir>/image_gan/gan.keras, or any "
+    "run's gan.keras): the default moves the digits of one trained first.",
+)
 flags.DEFINE_string("json_out", None, "Also write the results here, after every job.")
 flags.DEFINE_string("_onednn_child", None, "Internal: run one job's steps for oneDNN's log.")
 flags.DEFINE_string("_measure_child", None, "Internal: measure one job, print its row as JSON.")
@@ -182,6 +189,14 @@ def _video():
     from keras_gans.jobs.engines import noise_to_image
 
     config = video.DEFAULT.replace(mnist_dir=FLAGS.mnist_dir)
+    if video.resolve(config).config.image_generator == "train":
+        # The default trains its image GAN first; its step is the motion's.
+        if not FLAGS.video_image_generator:
+            raise app.UsageError(
+                "The video job's default moves the digits of an image GAN it trains first: "
+                "pass --video_image_generator=RUN/image_gan/gan.keras of a default video run."
+            )
+        config = config.replace(image_generator=FLAGS.video_image_generator)
     config = video.resolve(config).config
     source = video.MovingMnistSource(config)
     return config, source.dataset(config.batch_size), lambda: noise_to_image.build_gan(source)
@@ -326,6 +341,8 @@ def _child(*child_flags, env=None):
     settings = []
     for name in CHILD_SETTINGS:
         value = getattr(FLAGS, name)
+        if value is None:
+            continue
         settings.append(f"--{name}={','.join(value) if isinstance(value, list) else value}")
     return subprocess.run(
         [sys.executable, os.path.abspath(__file__), *child_flags, *settings],

@@ -30,6 +30,11 @@ def test_real_clips_agree_with_real_clips_and_the_baselines_do_not(real):
     assert shuffled["speed"] > 3 * real_row["speed"] and shuffled["jerk"] > 5 * real_row["jerk"]
     # Shuffling keeps every frame: the ink is the real clips' (the other half's).
     assert shuffled["ink_drift"] == pytest.approx(floor["ink_drift"])
+    # Spliced: each clip's first half, then the next clip's second half.
+    spliced = motion.spliced_clips(real[:4])
+    np.testing.assert_array_equal(spliced[:, :8], real[:4, :8])
+    np.testing.assert_array_equal(spliced[:, 8:], real[[1, 2, 3, 0], 8:])
+    assert report["spliced real"]["jerk"] > report["real (other half)"]["jerk"]
 
 
 def test_measures_read_uint8_and_float_clips_alike_and_refuse_other_shapes(real):

@@ -487,7 +487,7 @@ def image_generator_file(config):
 def _image_gan_budget(config):
     """The settings an image GAN trained first changes: the motion's
     `max_minutes`, what is left after `image_minutes`."""
-    if config.data_dir or config.dataset not in MNIST_DATASETS:
+    if config.data_dir:
         raise ValueError(
             "--image_generator=train trains an image GAN on the MNIST-style digits Moving "
             "MNIST is made of; for a folder of clips, train one on their things and pass its "
