@@ -188,16 +188,17 @@ def _video():
     from keras_gans.jobs import video
     from keras_gans.jobs.engines import noise_to_image
 
-    config = video.DEFAULT.replace(mnist_dir=FLAGS.mnist_dir)
-    if video.resolve(config).config.image_generator == "train":
-        # The default trains its image GAN first; its step is the motion's.
-        if not FLAGS.video_image_generator:
-            raise app.UsageError(
-                "The video job's default moves the digits of an image GAN it trains first: "
-                "pass --video_image_generator=RUN/image_gan/gan.keras of a default video run."
-            )
-        config = config.replace(image_generator=FLAGS.video_image_generator)
+    # An unset --video_image_generator keeps the default's choice.
+    config = video.DEFAULT.with_overrides(
+        mnist_dir=FLAGS.mnist_dir, image_generator=FLAGS.video_image_generator
+    )
     config = video.resolve(config).config
+    if config.image_generator == "train":
+        # The default trains its image GAN first; its step is the motion's.
+        raise app.UsageError(
+            "The video job's default moves the digits of an image GAN it trains first: "
+            "pass --video_image_generator=RUN/image_gan/gan.keras of a default video run."
+        )
     source = video.MovingMnistSource(config)
     return config, source.dataset(config.batch_size), lambda: noise_to_image.build_gan(source)
 

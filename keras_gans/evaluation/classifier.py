@@ -384,18 +384,15 @@ class ClipClassifier:
     def __init__(self, model, metadata):
         self.model = model
         self.metadata = metadata
-        sigmoid = {
-            key: layers.Activation("sigmoid")(logits)
-            for key, logits in model.output.items()
-            if key != "in_order"
+        probabilities = {
+            key: layers.Activation("sigmoid")(logits) for key, logits in model.output.items()
         }
         self.feature_model = keras.Model(
             model.input,
             {
-                **sigmoid,
+                **probabilities,
                 "frame_features": model.get_layer("frames").output,
                 "features": model.get_layer(FEATURE_LAYER).output,
-                "in_order": layers.Activation("sigmoid")(model.output["in_order"]),
             },
         )
 

@@ -21,7 +21,7 @@ from keras_gans.evaluation import classifier as classifier_lib
 MNIST_EPOCHS = 4
 FOLDER_EPOCHS = 20
 CLIP_STEPS = 12000
-TRACKING_STEPS = 3000
+TRACKING_STEPS = 6000  # the packaged network's head
 TRACKING_FRAMES = 16  # the clips the video job makes and scores
 CLIP_FRAME_SIZE = 64  # the packaged clip network's
 TEST_FRACTION = 0.1

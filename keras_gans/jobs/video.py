@@ -120,7 +120,7 @@ class VideoConfig(NoiseGANConfig):
         7.5,
         "--image_generator=train: the most minutes of --max_minutes the image GAN may take "
         "(it also stops after keras-gans train mnist's 7 epochs); the motion gets the rest.",
-        minimum=0,
+        above=0,
     )
     whole_pixels: Optional[bool] = setting(
         None,
